@@ -1,0 +1,54 @@
+# Two commands on a fresh Debian machine: `make run` and `make test` (see README.md).
+# Both set everything up first; re-running them only redoes what changed.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.formsvc-installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# `make run` is the local demo: demo accounts and the mock My Number card are on.
+RUN_DEMO ?= 1
+
+.PHONY: run test setup system-packages venv migrate definitions lint lock clean
+
+run: setup migrate definitions
+	FORMSVC_DEMO=$(RUN_DEMO) $(BIN)/formsvc run --host $(HOST) --port $(PORT)
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+setup: system-packages venv
+
+system-packages:
+	@scripts/system-packages.sh
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required (Debian: apt-get install python3.11 python3.11-venv)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+migrate: venv
+	$(BIN)/formsvc db upgrade
+
+definitions: venv
+	$(BIN)/formsvc load-definitions
+
+lint: venv
+	$(BIN)/ruff check .
+
+# Re-resolve requirements.in into the fully pinned requirements.lock.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -r requirements.in
+	{ echo "# Fully pinned dependencies (generated from requirements.in with: make lock)."; \
+	  .lock-venv/bin/pip freeze --exclude-editable | grep -v '^pip=='; } > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,99 @@
+"""The `formsvc` command: Flask's CLI (run, routes, shell) plus our own commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from formsvc import create_app
+
+
+@click.group(cls=FlaskGroup, create_app=create_app)
+def main() -> None:
+    """formsvc — 自治体のオンライン申請フォーム (application forms for municipalities)."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@with_appcontext
+def validate(paths: tuple[Path, ...]) -> None:
+    """Check definitions; print every error as file:line:column. Exit 1 if any is invalid."""
+    from formsvc.definitions.loader import definition_files, load_all
+
+    targets = list(paths) or [Path(current_app.config["DEFINITIONS_DIR"])]
+    loaded, errors = load_all(targets)
+    for error in errors:
+        click.echo(str(error), err=True)
+    checked = len(definition_files(targets))
+    if errors:
+        bad = len({error.file for error in errors})
+        click.echo(f"{bad} / {checked} 件の定義にエラーがあります ({len(errors)} 個)", err=True)
+        sys.exit(1)
+    click.echo(f"{len(loaded)} 件の定義はすべて正しい形式です")
+
+
+@main.command("export-schema")
+@click.option("--output", type=click.Path(path_type=Path), default=None,
+              help="Where to write (default: form_definitions/schema.json).")
+@with_appcontext
+def export_schema(output: Path | None) -> None:
+    """Write the JSON Schema of the definition language (for editor autocompletion)."""
+    from formsvc.definitions.json_schema import definition_json_schema
+
+    target = output or Path(current_app.config["DEFINITIONS_DIR"]) / "schema.json"
+    text = json.dumps(definition_json_schema(), ensure_ascii=False, indent=2) + "\n"
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {target}")
+
+
+@main.command("load-definitions")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@with_appcontext
+def load_definitions(paths: tuple[Path, ...]) -> None:
+    """Import definitions from files as published versions (unchanged files are skipped)."""
+    from formsvc.db import database
+    from formsvc.forms.loading import import_definitions
+
+    targets = list(paths) or [Path(current_app.config["DEFINITIONS_DIR"])]
+    with database().transaction() as session:
+        report = import_definitions(session, targets)
+    for error in report.errors:
+        click.echo(str(error), err=True)
+    if report.errors:
+        click.echo("定義にエラーがあるため、何も読み込んでいません", err=True)
+        sys.exit(1)
+    click.echo(
+        f"新規 {len(report.created)} 件、更新 {len(report.updated)} 件、"
+        f"変更なし {len(report.unchanged)} 件"
+    )
+
+
+@main.group("db")
+def db_group() -> None:
+    """Database migrations (Alembic)."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Migrate the database to REVISION (default: the newest)."""
+    from formsvc.migrate import upgrade
+
+    upgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo("database is up to date" if revision == "head" else f"at {revision}")
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True)
+@with_appcontext
+def db_revision(message: str) -> None:
+    """Generate a migration from the models (review it before committing)."""
+    from formsvc.migrate import revision
+
+    revision(current_app.config["DATABASE_URL"], message)

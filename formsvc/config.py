@@ -1,0 +1,70 @@
+"""Configuration from environment variables, with safe defaults.
+
+Everything a deployment may change is read here and nowhere else, so the README's
+configuration table and the code cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in TRUE_WORDS
+
+
+def project_root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+def instance_path() -> Path:
+    return Path(os.environ.get("FORMSVC_INSTANCE_PATH", project_root() / "instance"))
+
+
+def load_or_create_secret_key(instance: Path) -> str:
+    """Return SECRET_KEY from the environment, else one generated once into instance/.
+
+    The file is created with mode 0600 so that only the service user can read it; it lives
+    outside version control (instance/ is ignored).
+    """
+    from_env = os.environ.get("SECRET_KEY")
+    if from_env:
+        return from_env
+    key_file = instance / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def default_database_url(instance: Path) -> str:
+    return f"sqlite:///{instance / 'formsvc.sqlite3'}"
+
+
+def settings_from_environment() -> dict:
+    instance = instance_path()
+    return {
+        "INSTANCE_DIR": str(instance),
+        "SECRET_KEY": load_or_create_secret_key(instance),
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or default_database_url(instance),
+        "FORMSVC_DEMO": env_flag("FORMSVC_DEMO"),
+        "DEFINITIONS_DIR": os.environ.get(
+            "FORMSVC_DEFINITIONS_DIR", str(project_root() / "form_definitions")
+        ),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("FORMSVC_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
+        "MUNICIPALITY_NAME": os.environ.get("FORMSVC_MUNICIPALITY", "デモ市"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env_flag("FORMSVC_SECURE_COOKIES"),
+    }

@@ -1,0 +1,319 @@
+"""Checks that need the whole definition: references, ids, order, cycles, reachability.
+
+The schema has already checked each piece's shape; here we check how the pieces fit.
+Each problem carries the path of the offending value in the YAML document.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from formsvc.definitions.conditions import COMPARISONS, Condition, FieldRef
+from formsvc.definitions.expressions import Expression
+from formsvc.definitions.schema import FormDefinition, Page
+from formsvc.fields import FieldSpec, Problem
+from formsvc.fields.checkboxes import CheckboxesField
+from formsvc.fields.choices import ChoiceSpec
+from formsvc.fields.yes_no import YesNoField
+
+Path = tuple[str | int, ...]
+COMPARABLE_TYPES = {"number", "date"}
+
+
+def semantic_problems(definition: FormDefinition) -> Iterator[Problem]:
+    checker = _Checker(definition)
+    yield from checker.duplicate_ids()
+    yield from checker.field_problems()
+    yield from checker.condition_problems()
+    yield from checker.expression_problems()
+    yield from checker.page_problems()
+
+
+class _Checker:
+    def __init__(self, definition: FormDefinition):
+        self.d = definition
+        self.page_index = {page.id: i for i, page in enumerate(definition.pages)}
+        self.computed = {c.id: c for c in definition.computed}
+
+    # --- ids -------------------------------------------------------------------------------
+
+    def duplicate_ids(self) -> Iterator[Problem]:
+        seen: dict[str, str] = {}
+
+        def claim(identifier: str, path: Path, what: str) -> Iterator[Problem]:
+            if identifier in seen:
+                yield Problem((*path, "id"), f"ID '{identifier}' が重複しています "
+                                             f"({seen[identifier]} でも使われています)。別のIDにしてください")
+            else:
+                seen[identifier] = what
+
+        for p, page in enumerate(self.d.pages):
+            yield from claim(page.id, ("pages", p), f"pages[{p}]")
+        for p, page in enumerate(self.d.pages):
+            for f, spec in enumerate(page.fields):
+                yield from claim(spec.id, ("pages", p, "fields", f), f"pages[{p}].fields[{f}]")
+        for c, computed in enumerate(self.d.computed):
+            yield from claim(computed.id, ("computed", c), f"computed[{c}]")
+        rule_ids: set[str] = set()
+        for r, rule in enumerate(self.d.rules):
+            if rule.id in rule_ids:
+                yield Problem(("rules", r, "id"), f"ルールのID '{rule.id}' が重複しています")
+            rule_ids.add(rule.id)
+
+    # --- fields ----------------------------------------------------------------------------
+
+    def field_problems(self) -> Iterator[Problem]:
+        for p, page in enumerate(self.d.pages):
+            for f, spec in enumerate(page.fields):
+                base: Path = ("pages", p, "fields", f)
+                for problem in spec.problems(self.d):
+                    yield Problem((*base, *problem.path), problem.message)
+                for ref in sorted(spec.references()):
+                    if self.d.field_by_id(ref) is None:
+                        yield self._unknown_field(base, ref, key=None)
+
+    # --- conditions ------------------------------------------------------------------------
+
+    def condition_problems(self) -> Iterator[Problem]:
+        for p, page in enumerate(self.d.pages):
+            if page.show_if is not None:
+                yield from self._condition(page.show_if, ("pages", p, "show_if"),
+                                           before_page=p, owner=f"ページ '{page.id}'")
+            for f, spec in enumerate(page.fields):
+                if spec.show_if is not None:
+                    yield from self._condition(
+                        spec.show_if, ("pages", p, "fields", f, "show_if"),
+                        before_page=p, owner=f"項目 '{spec.id}'",
+                    )
+        for d, document in enumerate(self.d.documents):
+            if document.show_if is not None:
+                yield from self._condition(document.show_if, ("documents", d, "show_if"))
+        for r, rule in enumerate(self.d.rules):
+            if rule.when is not None:
+                yield from self._condition(rule.when, ("rules", r, "when"))
+            yield from self._condition(rule.check, ("rules", r, "check"))
+            if self.d.field_by_id(rule.field) is None:
+                yield self._unknown_field(("rules", r), rule.field, key="field")
+
+    def _condition(self, condition: Condition, path: Path, before_page: int | None = None,
+                   owner: str = "") -> Iterator[Problem]:
+        for leaf_path, leaf in _leaves(condition, path):
+            refs: list[tuple[Path, str]] = []
+            if leaf.field:
+                refs.append(((*leaf_path, "field"), leaf.field))
+            for name in COMPARISONS:
+                operand = getattr(leaf, name)
+                if isinstance(operand, FieldRef):
+                    refs.append(((*leaf_path, name, "field"), operand.field))
+            for ref_path, ref in refs:
+                spec = self.d.field_by_id(ref)
+                if spec is None:
+                    yield self._unknown_field(ref_path[:-1], ref, key=ref_path[-1])
+                    continue
+                yield from self._order(ref_path, ref, before_page, owner)
+                yield from self._repeat_scope(ref_path, ref)
+            if leaf.count:
+                yield from self._repeating_page(leaf.count, (*leaf_path, "count"))
+            if leaf.field and self.d.field_by_id(leaf.field) is not None:
+                yield from self._operator_fits(leaf, self.d.field_by_id(leaf.field), leaf_path)
+
+    def _order(self, path: Path, ref: str, before_page: int | None, owner: str) -> Iterator[Problem]:
+        """Conditions decide what is asked, so they may only use answers already given."""
+        if before_page is None:
+            return
+        ref_page = self.page_index[self.d.page_of(ref).id]
+        if ref_page == before_page:
+            yield Problem(path, f"循環しています: {owner} の表示条件が同じページの項目 '{ref}' を"
+                                "参照しています。条件には前のページの回答だけを使えます")
+        elif ref_page > before_page:
+            yield Problem(path, f"{owner} の表示条件が後のページ "
+                                f"'{self.d.pages[ref_page].id}' の項目 '{ref}' を参照しています。"
+                                "条件には前のページの回答だけを使えます")
+
+    def _repeat_scope(self, path: Path, ref: str) -> Iterator[Problem]:
+        page = self.d.page_of(ref)
+        if page.repeat is not None:
+            yield Problem(path, f"'{ref}' は繰り返しページ '{page.id}' の項目なので、1つの値として"
+                                f"参照できません。件数は {{count: {page.id}}}、合計は sum で使ってください")
+
+    def _repeating_page(self, page_id: str, path: Path) -> Iterator[Problem]:
+        page = self.d.page_by_id(page_id)
+        if page is None:
+            known = ", ".join(p.id for p in self.d.pages if p.repeat) or "(なし)"
+            yield Problem(path, f"ページ '{page_id}' がありません。繰り返しページ: {known}")
+        elif page.repeat is None:
+            yield Problem(path, f"ページ '{page_id}' は繰り返しページではありません (repeat がありません)")
+
+    def _operator_fits(self, leaf: Condition, spec: FieldSpec, path: Path) -> Iterator[Problem]:
+        compared = [name for name in COMPARISONS if getattr(leaf, name) is not None]
+        if compared and spec.type not in COMPARABLE_TYPES:
+            yield Problem((*path, compared[0]), f"{compared[0]} は数値 (number) か日付 (date) の項目にだけ"
+                                                f"使えます。'{spec.id}' は {spec.type} 項目です")
+        if leaf.contains is not None and not isinstance(spec, CheckboxesField):
+            yield Problem((*path, "contains"), f"contains は複数選択 (checkboxes) の項目にだけ使えます。"
+                                               f"'{spec.id}' は {spec.type} 項目です")
+        if isinstance(spec, ChoiceSpec) and spec.choice_list in (None, *self.d.choice_lists):
+            values = [choice.value for choice in spec.all_choices()]
+            for value in leaf.compared_values():
+                if str(value) not in values or isinstance(value, bool):
+                    yield Problem(path, f"'{value}' は項目 '{spec.id}' の選択肢にありません。"
+                                        f"使える値: {', '.join(values)}")
+        if isinstance(spec, YesNoField):
+            for value in leaf.compared_values():
+                if not isinstance(value, bool):
+                    yield Problem(path, f"はい/いいえの項目 '{spec.id}' とは true か false で比べてください")
+
+    # --- expressions -----------------------------------------------------------------------
+
+    def expression_problems(self) -> Iterator[Problem]:
+        expressions: list[tuple[Path, Expression]] = []
+        if self.d.fee is not None:
+            expressions.append((("fee", "amount"), self.d.fee.amount))
+        expressions += [(("computed", c, "expression"), item.expression)
+                        for c, item in enumerate(self.d.computed)]
+        for path, expression in expressions:
+            yield from self._expression(expression, path)
+        yield from self._computed_cycles()
+
+    def _expression(self, expression: Expression, path: Path) -> Iterator[Problem]:
+        refs = expression.references()
+        for ref in sorted(refs.fields):
+            spec = self.d.field_by_id(ref)
+            if spec is None:
+                yield self._unknown_field(path, ref, key=None)
+                continue
+            yield from self._repeat_scope(path, ref)
+            if spec.type not in ("number", "yes_no", "checkboxes", "radio", "select"):
+                yield Problem(path, f"'{ref}' は {spec.type} 項目なので計算に使えません "
+                                    "(number, yes_no, 選択肢の amount が使えます)")
+        for ref in sorted(refs.item_fields):
+            spec = self.d.field_by_id(ref)
+            if spec is None:
+                yield self._unknown_field(path, ref, key=None)
+        for page_id in sorted(refs.pages):
+            yield from self._repeating_page(page_id, path)
+        for ref in sorted(refs.computed):
+            if ref not in self.computed:
+                known = ", ".join(self.computed) or "(なし)"
+                yield Problem(path, f"computed に '{ref}' がありません。定義済み: {known}")
+        for node_path, node in _expression_nodes(expression, path):
+            if node.amount:
+                spec = self.d.field_by_id(node.amount)
+                if spec is not None and not (isinstance(spec, ChoiceSpec)
+                                             and spec.choice_list in (None, *self.d.choice_lists)
+                                             and spec.amounts()):
+                    yield Problem((*node_path, "amount"), f"'{node.amount}' には amount を持つ選択肢が"
+                                                          "ありません。選択肢に amount を書いてください")
+            if node.sum is not None:
+                page = self.d.page_by_id(node.sum.page)
+                inner = node.sum.of.references()
+                for ref in sorted(inner.fields):
+                    owner = self.d.page_of(ref)
+                    if owner is not None and page is not None and owner.id != page.id \
+                            and owner.repeat is not None:
+                        yield Problem((*node_path, "sum", "of"),
+                                      f"'{ref}' は繰り返しページ '{page.id}' の項目ではありません")
+
+    def _computed_cycles(self) -> Iterator[Problem]:
+        graph = {cid: item.expression.references().computed for cid, item in self.computed.items()}
+        index = {cid: c for c, cid in enumerate(self.computed)}
+        reported: set[frozenset[str]] = set()
+        for start in graph:
+            cycle = _find_cycle(start, graph)
+            if cycle and frozenset(cycle) not in reported:
+                reported.add(frozenset(cycle))
+                yield Problem(("computed", index[start], "expression"),
+                              "computed の値が循環しています: " + " → ".join([*cycle, cycle[0]]))
+
+    # --- pages -----------------------------------------------------------------------------
+
+    def page_problems(self) -> Iterator[Problem]:
+        unreachable_after: str | None = None
+        question_pages = 0
+        for p, page in enumerate(self.d.pages):
+            path: Path = ("pages", p)
+            if unreachable_after is not None:
+                yield Problem(path, f"ページ '{page.id}' には到達できません: その前の終了ページ "
+                                    f"'{unreachable_after}' が必ず表示されるためです。"
+                                    "終了ページに show_if を書いてください")
+                continue
+            if _never_true(page.show_if):
+                yield Problem((*path, "show_if"), f"ページ '{page.id}' には到達できません: 表示条件が"
+                                                  "同じ項目に異なる値を同時に求めています")
+            if page.kind == "exit":
+                yield from self._exit_page(page, path)
+                if page.show_if is None:
+                    unreachable_after = page.id
+            else:
+                question_pages += 1
+            if page.repeat is not None and page.repeat.summary_field is not None:
+                ids = {spec.id for spec in page.fields}
+                if page.repeat.summary_field not in ids:
+                    yield Problem((*path, "repeat", "summary_field"),
+                                  f"'{page.repeat.summary_field}' はこのページの項目ではありません。"
+                                  f"使える項目: {', '.join(sorted(ids))}")
+        if question_pages == 0:
+            yield Problem(("pages",), "質問のページ (kind: question) が1つもありません")
+
+    def _exit_page(self, page: Page, path: Path) -> Iterator[Problem]:
+        for f, spec in enumerate(page.fields):
+            if spec.has_answer:
+                yield Problem((*path, "fields", f), "終了ページ (kind: exit) には案内 (guidance) だけを"
+                                                    "置けます。質問は別のページにしてください")
+        if page.repeat is not None:
+            yield Problem((*path, "repeat"), "終了ページは繰り返しにできません")
+
+    def _unknown_field(self, path: Path, ref: str, key: str | None) -> Problem:
+        known = [spec.id for spec in self.d.all_fields() if spec.has_answer]
+        close = difflib.get_close_matches(ref, known, n=1, cutoff=0.6)
+        hint = f"'{close[0]}' の書き間違いではありませんか。" if close else ""
+        return Problem((*path, key) if key else path, f"項目 '{ref}' はこの定義にありません。{hint}")
+
+
+def _leaves(condition: Condition, path: Path) -> Iterator[tuple[Path, Condition]]:
+    if condition.all is not None:
+        for i, child in enumerate(condition.all):
+            yield from _leaves(child, (*path, "all", i))
+    elif condition.any is not None:
+        for i, child in enumerate(condition.any):
+            yield from _leaves(child, (*path, "any", i))
+    elif condition.not_ is not None:
+        yield from _leaves(condition.not_, (*path, "not"))
+    else:
+        yield path, condition
+
+
+def _expression_nodes(expression: Expression, path: Path) -> Iterator[tuple[Path, Expression]]:
+    yield path, expression
+    for name in ("add", "subtract", "multiply", "min", "max"):
+        for i, child in enumerate(getattr(expression, name) or []):
+            yield from _expression_nodes(child, (*path, name, i))
+    if expression.sum is not None:
+        yield from _expression_nodes(expression.sum.of, (*path, "sum", "of"))
+    if expression.if_ is not None:
+        yield from _expression_nodes(expression.if_.then, (*path, "if", "then"))
+        yield from _expression_nodes(expression.if_.else_, (*path, "if", "else"))
+
+
+def _find_cycle(start: str, graph: dict[str, set[str]]) -> list[str] | None:
+    stack: list[tuple[str, list[str]]] = [(start, [start])]
+    while stack:
+        node, trail = stack.pop()
+        for nxt in sorted(graph.get(node, ())):
+            if nxt == start:
+                return trail
+            if nxt not in trail and nxt in graph:
+                stack.append((nxt, [*trail, nxt]))
+    return None
+
+
+def _never_true(condition: Condition | None) -> bool:
+    """A page condition that asks one field to equal two different values at once."""
+    if condition is None or condition.all is None:
+        return False
+    wanted: dict[str, set] = {}
+    for child in condition.all:
+        if child.field and child.equals is not None:
+            wanted.setdefault(child.field, set()).add(child.equals)
+    return any(len(values) > 1 for values in wanted.values())

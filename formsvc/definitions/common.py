@@ -1,0 +1,65 @@
+"""Building blocks shared by the definition schema and the field types."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+# Ids become HTML ids, form names and CSV headers, so keep them to a safe ASCII shape.
+Identifier = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$"),
+    Field(description="英小文字で始まり、英小文字・数字・_ のみ (例: copies, child_name)"),
+]
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,62}$"),
+    Field(description="URLに使う英小文字・数字・ハイフン (例: juminhyo-copy)"),
+]
+
+
+class StrictModel(BaseModel):
+    """Unknown keys are errors: a misspelt key must not be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _text_from_plain_string(value: Any) -> Any:
+    return {"ja": value} if isinstance(value, str) else value
+
+
+class LocalizedText(StrictModel):
+    """Japanese text (required) with an optional English translation."""
+
+    ja: Annotated[str, StringConstraints(min_length=1)]
+    en: str | None = None
+
+    def get(self, locale: str = "ja") -> str:
+        if locale == "en" and self.en:
+            return self.en
+        return self.ja
+
+    def __str__(self) -> str:
+        return self.ja
+
+
+class AlsoAccepts:
+    """Adds the short form that a BeforeValidator accepts to the exported JSON Schema,
+    so that editors offer both (e.g. ``label: 氏名`` as well as ``label: {ja: 氏名}``)."""
+
+    def __init__(self, short_form: dict):
+        self.short_form = short_form
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):
+        return {"anyOf": [self.short_form, handler(core_schema)]}
+
+
+# In YAML a plain string means Japanese text: `label: 氏名` or `label: {ja: 氏名, en: Name}`.
+Text = Annotated[
+    LocalizedText,
+    BeforeValidator(_text_from_plain_string),
+    AlsoAccepts({"type": "string", "minLength": 1}),
+]
+
+Scalar = str | int | float | bool

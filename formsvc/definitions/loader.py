@@ -1,0 +1,306 @@
+"""From YAML text to a checked FormDefinition, or every error with its location."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import types
+import typing
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path as FilePath
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from formsvc.definitions.checks import semantic_problems
+from formsvc.definitions.errors import DefinitionError, DefinitionInvalid, format_path
+from formsvc.definitions.schema import FormDefinition
+from formsvc.definitions.yaml_source import Path, SourceMap, YamlSyntaxError, parse
+from formsvc.fields import REGISTRY
+
+
+@dataclass(frozen=True)
+class LoadedDefinition:
+    definition: FormDefinition
+    source: str  # the YAML text, kept so that exports and diffs show what was written
+    filename: str
+
+    @property
+    def document(self) -> dict:
+        """The definition as JSON-compatible data (what the database stores)."""
+        return self.definition.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    @property
+    def checksum(self) -> str:
+        canonical = json.dumps(self.document, ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def load_text(text: str, filename: str = "<definition>") -> LoadedDefinition:
+    """Validate one definition; raise DefinitionInvalid listing every error found."""
+    try:
+        data, source, duplicates = parse(text)
+    except YamlSyntaxError as error:
+        raise DefinitionInvalid([DefinitionError(
+            filename, error.position.line, error.position.column, "", error.message
+        )]) from None
+    errors = [
+        _error(filename, source.key_position(dup.path), dup.path,
+               f"キー '{dup.path[-1]}' が2回書かれています ({dup.first.line}行目にもあります)")
+        for dup in duplicates
+    ]
+    if not isinstance(data, dict):
+        errors.append(_error(filename, source.value_position(()), (),
+                             "定義は id, title, pages などのキーを持つマッピングにしてください"))
+        raise DefinitionInvalid(errors)
+    try:
+        definition = FormDefinition.model_validate(data)
+    except ValidationError as invalid:
+        errors.extend(_schema_errors(invalid, data, source, filename))
+        raise DefinitionInvalid(errors) from None
+    for problem in semantic_problems(definition):
+        position = source.value_position(problem.path)
+        errors.append(_error(filename, position, problem.path, problem.message))
+    if errors:
+        raise DefinitionInvalid(errors)
+    return LoadedDefinition(definition, text, filename)
+
+
+def load_file(path: FilePath | str) -> LoadedDefinition:
+    path = FilePath(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise DefinitionInvalid([DefinitionError(
+            str(path), 1, 1, "", f"UTF-8 のテキストとして読めません ({error.reason})"
+        )]) from None
+    return load_text(text, str(path))
+
+
+def definition_files(paths: Iterable[FilePath | str]) -> list[FilePath]:
+    """YAML files named directly or found in the given directories, in a stable order."""
+    files: list[FilePath] = []
+    for path in map(FilePath, paths):
+        if path.is_dir():
+            files.extend(sorted([*path.glob("*.yaml"), *path.glob("*.yml")]))
+        else:
+            files.append(path)
+    return files
+
+
+def load_all(paths: Iterable[FilePath | str]) -> tuple[list[LoadedDefinition], list[DefinitionError]]:
+    """Load every definition; also report ids used by two files."""
+    loaded: list[LoadedDefinition] = []
+    errors: list[DefinitionError] = []
+    seen: dict[str, str] = {}
+    for file in definition_files(paths):
+        if not file.exists():
+            errors.append(DefinitionError(str(file), 1, 1, "", "ファイルがありません"))
+            continue
+        try:
+            item = load_file(file)
+        except DefinitionInvalid as invalid:
+            errors.extend(invalid.errors)
+            continue
+        form_id = item.definition.id
+        if form_id in seen:
+            errors.append(DefinitionError(
+                str(file), 1, 1, "id", f"id '{form_id}' は {seen[form_id]} でも使われています。"
+                                       "手続きごとに別の id にしてください"))
+            continue
+        seen[form_id] = str(file)
+        loaded.append(item)
+    return loaded, errors
+
+
+# --- schema errors, in words an administrator can act on --------------------------------
+
+def _error(filename: str, position, path: Path, message: str) -> DefinitionError:
+    return DefinitionError(filename, position.line, position.column, format_path(path), message)
+
+
+def _schema_errors(invalid: ValidationError, data: Any, source: SourceMap, filename: str):
+    # Errors from alternatives of one union come out as one error per alternative: group them.
+    grouped: dict[Path, list[tuple[str | None, dict]]] = {}
+    for error in invalid.errors(include_url=False):
+        path, branch = _data_path(error["loc"], data)
+        if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            path = (*path, "type")
+        grouped.setdefault(path, []).append((branch, error))
+    for path, entries in grouped.items():
+        branches = [branch for branch, _ in entries if branch]
+        error = entries[0][1]
+        if len(entries) > 1 and branches:
+            message = "書き方が正しくありません。使える形: " + "、".join(
+                dict.fromkeys(BRANCH_WORDS.get(b, b) for b in branches)
+            )
+        else:
+            message = _message(error, path, data)
+        # An unknown key is reported at the key itself; anything else at its value.
+        at_key = error["type"] == "extra_forbidden"
+        position = source.key_position(path) if at_key else source.value_position(path)
+        yield _error(filename, position, path, message)
+
+
+BRANCH_WORDS = {
+    "int": "整数",
+    "float": "数値",
+    "str": "文字列",
+    "bool": "true / false",
+    "date": "日付 (例: 2025-04-01)",
+    "DateOffset": "{days_from_today: 日数}",
+    "FieldRef": "{field: 項目ID}",
+    "list[...]": "リスト",
+}
+
+
+def _data_path(loc: tuple, data: Any) -> tuple[Path, str | None]:
+    """Drop pydantic's union tags from a location, keeping only keys present in the data.
+
+    Returns the path and the name of the union alternative the error came from, if any.
+    """
+    path: list[str | int] = []
+    node = data
+    branch: str | None = None
+    for part in loc:
+        in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
+        if in_list or (isinstance(node, dict) and part in node):
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and part == node.get("type"):
+            continue  # discriminator tag of a field
+        elif isinstance(node, dict) and isinstance(part, str) and part.startswith("function-"):
+            continue
+        elif isinstance(part, str) and not (isinstance(node, dict) and part in node):
+            if isinstance(node, dict) and _looks_like_key(part):
+                path.append(part)  # a missing key: point at its parent mapping
+                node = None
+            else:
+                branch = branch or part
+        else:
+            path.append(part)
+            node = None
+    return tuple(path), branch
+
+
+def _looks_like_key(part: str) -> bool:
+    return part.isidentifier() and part not in BRANCH_WORDS and part[0].islower()
+
+
+def _message(error: dict, path: Path, data: Any) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    key = path[-1] if path else ""
+    given = error.get("input")
+    if kind == "missing":
+        return f"'{key}' を書いてください (必須です)"
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(path[:-1], data)
+        hint = _did_you_mean(str(key), allowed)
+        return f"'{key}' というキーは使えません。{hint}使えるキー: {', '.join(allowed)}"
+    if kind == "union_tag_invalid":
+        tags = sorted(REGISTRY)
+        hint = _did_you_mean(str(ctx.get("tag")), tags)
+        return f"不明な項目タイプ '{ctx.get('tag')}' です。{hint}使えるタイプ: {', '.join(tags)}"
+    if kind == "union_tag_not_found":
+        return f"項目には type を書いてください。使えるタイプ: {', '.join(sorted(REGISTRY))}"
+    if kind in ("literal_error", "enum"):
+        expected = ctx.get("expected", "")
+        return f"'{given}' は使えません。使える値: {expected}"
+    if kind == "string_pattern_mismatch":
+        return f"'{given}' は形式が正しくありません。{_pattern_words(ctx.get('pattern', ''))}"
+    if kind in ("string_type", "str_type"):
+        if isinstance(given, bool):
+            return (f"YAMLでは引用符のない {str(given).lower()} / yes / no / on / off は真偽値と"
+                    "読まれます。文字列にするには引用符で囲んでください (例: \"no\")")
+        return "文字列を書いてください"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"整数を書いてください ('{given}' は整数ではありません)"
+    if kind in ("float_type", "float_parsing", "decimal_parsing", "decimal_type"):
+        return f"数値を書いてください ('{given}' は数値ではありません)"
+    if kind in ("bool_type", "bool_parsing"):
+        return "true か false を書いてください"
+    if kind in ("list_type",):
+        return "リスト (各行を「- 」で始める) を書いてください"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return "キーと値のマッピング (key: value) を書いてください"
+    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing"):
+        return "日付を YYYY-MM-DD の形で書いてください"
+    if kind == "too_short":
+        return f"少なくとも{ctx.get('min_length')}個必要です"
+    if kind == "too_long":
+        return f"{ctx.get('max_length')}個までにしてください"
+    if kind == "string_too_short":
+        return "空にはできません"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        limit = ctx.get("ge", ctx.get("gt", ctx.get("le", ctx.get("lt"))))
+        words = {"greater_than_equal": "以上", "greater_than": "より大きい数",
+                 "less_than_equal": "以下", "less_than": "より小さい数"}[kind]
+        return f"{limit}{words}にしてください ('{given}' は使えません)"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"])).removeprefix("Value error, ")
+    return error["msg"]
+
+
+PATTERN_WORDS = {
+    r"^[a-z][a-z0-9_]{0,62}$": "項目IDは英小文字で始まり、英小文字・数字・_ だけにしてください (例: child_name)",
+    r"^[a-z][a-z0-9-]{1,62}$": "手続きIDは英小文字で始まり、英小文字・数字・- だけにしてください (例: juminhyo-copy)",
+}
+
+
+def _pattern_words(pattern: str) -> str:
+    return PATTERN_WORDS.get(pattern, f"正規表現 {pattern} に合うように書いてください")
+
+
+def _did_you_mean(word: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    return f"'{close[0]}' の書き間違いではありませんか。" if close else ""
+
+
+def _allowed_keys(path: Path, data: Any) -> list[str]:
+    """The keys the model at ``path`` accepts, found by walking the schema with the data."""
+    model: Any = FormDefinition
+    node = data
+    for part in path:
+        model = _concrete(model, node)
+        if isinstance(part, int):
+            model = _item_type(model)
+        elif isinstance(model, type) and issubclass(model, BaseModel):
+            field = next((f for name, f in model.model_fields.items()
+                          if (f.alias or name) == part), None)
+            if field is None:
+                return []
+            model = field.annotation
+        else:
+            model = _item_type(model)  # dict values
+        node = node[part] if isinstance(node, dict | list) else None
+    model = _concrete(model, node)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return [f.alias or name for name, f in model.model_fields.items()]
+    return []
+
+
+def _concrete(annotation: Any, node: Any) -> Any:
+    """Unwrap Annotated/Optional/Union down to the model that the data selects."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            members = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if isinstance(node, dict) and node.get("type") in REGISTRY and len(members) > 2:
+                return REGISTRY[node["type"]]
+            models = [m for m in members
+                      if isinstance(_concrete(m, node), type)
+                      and issubclass(_concrete(m, node), BaseModel)]
+            annotation = _concrete(models[0], node) if models else members[0]
+            return annotation
+        else:
+            return annotation
+
+
+def _item_type(annotation: Any) -> Any:
+    args = typing.get_args(annotation)
+    return args[-1] if args else Any

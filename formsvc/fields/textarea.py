@@ -1,0 +1,35 @@
+"""Multi-line text."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+from wtforms import TextAreaField as WTFTextAreaField
+
+from formsvc.fields.base import register
+from formsvc.fields.text import TextLikeSpec
+
+
+class NormalisedTextAreaField(WTFTextAreaField):
+    def process_formdata(self, valuelist):
+        # Browsers send CRLF; store LF so lengths and exports are stable.
+        if valuelist:
+            self.data = valuelist[0].replace("\r\n", "\n").strip()
+        else:
+            self.data = None
+
+
+@register
+class TextAreaField(TextLikeSpec):
+    type: Literal["textarea"] = "textarea"
+    rows: int = Field(5, ge=2, le=30)
+
+    def form_field(self, ctx):
+        return NormalisedTextAreaField(
+            self.label_text(ctx), validators=self.field_validators(ctx)
+        )
+
+    def csv_values(self, value):
+        # One datum per cell: keep the line breaks out of machine-readable cells.
+        return [" ".join((value or "").splitlines())]

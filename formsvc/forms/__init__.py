@@ -1,0 +1,1 @@
+"""Procedures (forms) as stored in the database: published versions of definitions."""

@@ -1,0 +1,61 @@
+"""The application skeleton: configuration, health check, the `formsvc` command."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+from formsvc import create_app
+from formsvc.cli import main
+from formsvc.config import load_or_create_secret_key, settings_from_environment
+
+
+def test_healthz_answers_200_when_the_database_is_reachable(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_answers_503_when_the_database_is_not(tmp_path):
+    # Port 9 (discard) on loopback has nothing listening: a connection error, quickly.
+    app = create_app({"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:9/none",
+                      "TESTING": True})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unreachable"
+
+
+def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = load_or_create_secret_key(tmp_path)
+    second = load_or_create_secret_key(tmp_path)
+    assert first == second and len(first) >= 40
+    mode = stat.S_IMODE(os.stat(tmp_path / "secret_key").st_mode)
+    assert mode == 0o600
+
+
+def test_secret_key_from_the_environment_wins(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "from-env")
+    assert load_or_create_secret_key(tmp_path) == "from-env"
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_defaults_are_safe(tmp_path, monkeypatch):
+    monkeypatch.setenv("FORMSVC_INSTANCE_PATH", str(tmp_path))
+    for name in ("DATABASE_URL", "FORMSVC_DEMO", "SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    settings = settings_from_environment()
+    assert settings["DATABASE_URL"] == f"sqlite:///{tmp_path / 'formsvc.sqlite3'}"
+    assert settings["FORMSVC_DEMO"] is False
+    assert settings["SESSION_COOKIE_HTTPONLY"] is True
+
+
+def test_demo_mode_is_read_from_the_environment(monkeypatch):
+    monkeypatch.setenv("FORMSVC_DEMO", "1")
+    assert settings_from_environment()["FORMSVC_DEMO"] is True
+
+
+def test_formsvc_routes_lists_the_health_check(app):
+    result = app.test_cli_runner().invoke(main, ["routes"])
+    assert result.exit_code == 0, result.output
+    assert "/healthz" in result.output
