@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_wtf.csrf import CSRFProtect
 
 from formsvc.config import settings_from_environment
+
+csrf = CSRFProtect()
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -19,8 +22,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     app.config.from_mapping(settings)
 
-    from formsvc import db, health
+    from formsvc import db, errors, health, templating
+    from formsvc.resident.views import blueprint as resident
 
     db.init_app(app)
+    csrf.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(resident)
     return app

@@ -64,6 +64,11 @@ def settings_from_environment() -> dict:
         ),
         "MAX_CONTENT_LENGTH": int(os.environ.get("FORMSVC_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
         "MUNICIPALITY_NAME": os.environ.get("FORMSVC_MUNICIPALITY", "デモ市"),
+        # How long an unfinished application is kept after the resident's last step.
+        "DRAFT_LIFETIME_HOURS": int(os.environ.get("FORMSVC_DRAFT_LIFETIME_HOURS", 24)),
+        "PERMANENT_SESSION_LIFETIME": 3600 * int(os.environ.get("FORMSVC_DRAFT_LIFETIME_HOURS", 24)),
+        # A page left open for a long time still submits; an expired token gets a clear page.
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env_flag("FORMSVC_SECURE_COOKIES"),

@@ -2,5 +2,6 @@
 
 from formsvc.db import Base
 from formsvc.forms.models import Form, FormVersion
+from formsvc.submissions.models import Draft, Submission, SubmissionEvent, Upload
 
-__all__ = ["Base", "Form", "FormVersion"]
+__all__ = ["Base", "Draft", "Form", "FormVersion", "Submission", "SubmissionEvent", "Upload"]

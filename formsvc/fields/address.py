@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from formsvc.fields.base import FieldContext, FieldSpec, register
-from formsvc.fields.composite import CompositeInputField, PartError, stripped
+from formsvc.fields.composite import CompositeInputField, PartError, part_inputs, stripped
 from formsvc.japanese.width import normalise_digits
 
 ADDRESS_PARTS = ("prefecture", "city", "town", "block", "building")
@@ -61,6 +61,9 @@ class AddressField(FieldSpec):
                     part,
                 )
         return parts
+
+    def form_inputs(self, value):
+        return part_inputs(self.id, value) if value else {}
 
     def display(self, value, locale="ja"):
         if not value:

@@ -109,6 +109,15 @@ class FieldSpec(StrictModel):
     def csv_values(self, value: Any) -> list[str]:
         return [self.display(value)]
 
+    def form_inputs(self, value: Any) -> dict[str, list[str]]:
+        """The HTML inputs a browser would send for ``value`` (the inverse of parsing).
+
+        Used by counter staff tooling and tests to drive pages as a person would.
+        """
+        if value is None:
+            return {}
+        return {self.id: [str(value)]}
+
     def example_answer(self) -> Any:
         """A valid answer, used by tests and the definition preview."""
         raise NotImplementedError

@@ -49,6 +49,9 @@ class CheckboxesField(ChoiceSpec):
                           f"Select up to {self.max_selected} for {label}")]
         return []
 
+    def form_inputs(self, value):
+        return {self.id: list(value or [])}
+
     def display(self, value, locale="ja"):
         return "、".join(self.choice_label(item, locale) for item in value or [])
 

@@ -63,6 +63,10 @@ class CompositeInputField(Field):
         return self._split(self.data).get(part, "")
 
 
+def part_inputs(field_id: str, parts: dict[str, str]) -> dict[str, list[str]]:
+    return {f"{field_id}-{part}": [text] for part, text in parts.items()}
+
+
 class PartError(ValueError):
     def __init__(self, message: str, part: str | None = None):
         super().__init__(message)

@@ -32,6 +32,9 @@ class ConsentField(FieldSpec):
         return ctx.t(f"{label}に同意する場合はチェックを入れてください",
                      f"Tick the box to agree to {label}")
 
+    def form_inputs(self, value):
+        return {self.id: ["y"]} if value else {}
+
     def display(self, value, locale="ja"):
         if not value:
             return ""

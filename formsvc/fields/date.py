@@ -10,7 +10,7 @@ from pydantic import Field
 from formsvc.definitions.common import Text
 from formsvc.definitions.conditions import DateOffset
 from formsvc.fields.base import FieldContext, FieldSpec, Problem, register
-from formsvc.fields.composite import CompositeInputField, PartError, stripped
+from formsvc.fields.composite import CompositeInputField, PartError, part_inputs, stripped
 from formsvc.japanese.era import InvalidDate, format_date_both, parse_date_parts
 
 DateBound = date | DateOffset
@@ -68,6 +68,9 @@ class DateField(FieldSpec):
 
     def from_json(self, data):
         return date.fromisoformat(data) if data else None
+
+    def form_inputs(self, value):
+        return part_inputs(self.id, split_date(value)) if value else {}
 
     def display(self, value, locale="ja"):
         if not value:

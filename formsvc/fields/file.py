@@ -37,10 +37,12 @@ def stream_size(stream: IO[bytes]) -> int:
 
 
 class UploadInputField(MultipleFileField):
+    """New files are added to those already attached on an earlier visit (kept as dicts)."""
+
     def process_formdata(self, valuelist):
-        # Browsers send an empty part when no file was chosen: that is "no answer".
+        # Browsers send an empty part when no file was chosen: that is "no new file".
         files = [item for item in valuelist if getattr(item, "filename", None)]
-        self.data = files or None
+        self.data = [*(self.object_data or []), *files] or None
 
 
 @register
@@ -69,6 +71,8 @@ class FileField(FieldSpec):
             return [ctx.t(f"{self.label_text(ctx)}は{self.max_files}ファイルまで添付できます",
                           f"You can attach up to {self.max_files} files")]
         for upload in value:
+            if isinstance(upload, dict):
+                continue  # stored on an earlier visit, checked then
             messages = self.check_upload(upload.filename, upload.stream, ctx)
             if messages:
                 return messages
@@ -91,6 +95,9 @@ class FileField(FieldSpec):
                           f"{self.accept_text()}のファイルを選択してください",
                           f"{filename} must be a {self.accept_text()} file")]
         return []
+
+    def form_inputs(self, value):
+        return {}  # files are sent as multipart parts, not as text inputs
 
     def display(self, value, locale="ja"):
         return "、".join(item["filename"] for item in value or [])

@@ -31,5 +31,8 @@ class GuidanceField(FieldSpec):
     def csv_values(self, value):
         return []
 
+    def form_inputs(self, value):
+        return {}
+
     def example_answer(self):
         return None

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from formsvc.fields.base import FieldContext, FieldSpec, register
-from formsvc.fields.composite import CompositeInputField, PartError, stripped
+from formsvc.fields.composite import CompositeInputField, PartError, part_inputs, stripped
 
 NAME_PARTS = ("family", "given")
 
@@ -59,6 +59,9 @@ class NameField(FieldSpec):
                 return [ctx.t(f"{labels[part]}は{self.max_length}文字以内で入力してください",
                               f"{labels[part]} must be {self.max_length} characters or fewer")]
         return []
+
+    def form_inputs(self, value):
+        return part_inputs(self.id, value) if value else {}
 
     def display(self, value, locale="ja"):
         return f"{value['family']}\u3000{value['given']}" if value else ""

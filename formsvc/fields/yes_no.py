@@ -46,6 +46,9 @@ class YesNoField(FieldSpec):
         label = self.label_text(ctx)
         return ctx.t(f"{label}は「はい」か「いいえ」を選択してください", f"Select yes or no for {label}")
 
+    def form_inputs(self, value):
+        return {} if value is None else {self.id: ["yes" if value else "no"]}
+
     def display(self, value, locale="ja"):
         if value is None:
             return ""

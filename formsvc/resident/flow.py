@@ -1,0 +1,193 @@
+"""Which pages and fields a resident is asked, given their answers so far.
+
+Conditions only look at earlier pages (the checker enforces it), so walking the pages in
+order decides everything on the server: skipped pages and hidden fields are not asked,
+not validated and not stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from formsvc.definitions.expressions import Expression
+from formsvc.definitions.schema import Computed, FormDefinition, Page
+from formsvc.fields import FieldSpec
+from formsvc.fields.choices import ChoiceSpec
+
+CHECK = "check"  # the pseudo page after the last one
+
+
+def empty_answers() -> dict:
+    return {"fields": {}, "items": {}}
+
+
+class StoredAnswers:
+    """Answers as stored in a draft or submission (JSON), read as Python values."""
+
+    def __init__(self, definition: FormDefinition, data: Mapping[str, Any] | None, today: date):
+        self.definition = definition
+        self.data = data or empty_answers()
+        self.today = today
+
+    def raw(self, field_id: str) -> Any:
+        return self.data.get("fields", {}).get(field_id)
+
+    def value(self, field_id: str) -> Any:
+        spec = self.definition.field_by_id(field_id)
+        raw = self.raw(field_id)
+        return spec.from_json(raw) if spec is not None and raw is not None else raw
+
+    def raw_items(self, page_id: str) -> list[dict]:
+        return list(self.data.get("items", {}).get(page_id, []))
+
+    def items(self, page_id: str) -> list[dict[str, Any]]:
+        page = self.definition.page_by_id(page_id)
+        if page is None:
+            return []
+        specs = {spec.id: spec for spec in page.fields}
+        return [
+            {key: specs[key].from_json(value) if key in specs and value is not None else value
+             for key, value in item.items()}
+            for item in self.raw_items(page_id)
+        ]
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One line of check-your-answers (and of staff pages and records)."""
+
+    page: Page
+    spec: FieldSpec
+    value: Any
+    text: str
+    item_index: int | None = None
+
+
+class Flow:
+    def __init__(self, definition: FormDefinition, answers: StoredAnswers):
+        self.definition = definition
+        self.answers = answers
+
+    # --- pages -------------------------------------------------------------------------
+
+    def is_page_shown(self, page: Page) -> bool:
+        return page.show_if is None or page.show_if.evaluate(self.answers)
+
+    def visible_pages(self) -> list[Page]:
+        """Pages asked, in order; the flow ends at the first exit page that applies."""
+        pages: list[Page] = []
+        for page in self.definition.pages:
+            if not self.is_page_shown(page):
+                continue
+            pages.append(page)
+            if page.kind == "exit":
+                break
+        return pages
+
+    def exit_page(self) -> Page | None:
+        pages = self.visible_pages()
+        return pages[-1] if pages and pages[-1].kind == "exit" else None
+
+    def next_page_id(self, page_id: str) -> str:
+        pages = self.visible_pages()
+        ids = [page.id for page in pages]
+        if page_id not in ids:
+            return ids[0]
+        index = ids.index(page_id)
+        return ids[index + 1] if index + 1 < len(ids) else CHECK
+
+    def previous_page_id(self, page_id: str) -> str | None:
+        ids = [page.id for page in self.visible_pages()]
+        if page_id == CHECK:
+            return ids[-1] if ids else None
+        if page_id not in ids or ids.index(page_id) == 0:
+            return None
+        return ids[ids.index(page_id) - 1]
+
+    def first_unfinished_page_id(self, completed: list[str]) -> str:
+        """Where a resident should be: the first page asked that they have not completed."""
+        for page in self.visible_pages():
+            if page.id not in completed or page.kind == "exit":
+                return page.id
+        return CHECK
+
+    # --- fields ------------------------------------------------------------------------
+
+    def visible_fields(self, page: Page) -> list[FieldSpec]:
+        return [spec for spec in page.fields
+                if spec.show_if is None or spec.show_if.evaluate(self.answers)]
+
+    def pruned(self) -> dict:
+        """The answers limited to what is asked now (hidden answers are not kept)."""
+        fields: dict[str, Any] = {}
+        items: dict[str, list] = {}
+        for page in self.visible_pages():
+            if page.repeat is not None:
+                items[page.id] = [
+                    {spec.id: item[spec.id] for spec in self.visible_fields(page)
+                     if spec.has_answer and item.get(spec.id) is not None}
+                    for item in self.answers.raw_items(page.id)
+                ]
+                continue
+            for spec in self.visible_fields(page):
+                raw = self.answers.raw(spec.id)
+                if spec.has_answer and raw is not None:
+                    fields[spec.id] = raw
+        return {"fields": fields, "items": items}
+
+    # --- computed values ---------------------------------------------------------------
+
+    def choice_amounts(self, field_id: str) -> Mapping[str, Decimal]:
+        spec = self.definition.field_by_id(field_id)
+        return spec.amounts() if isinstance(spec, ChoiceSpec) else {}
+
+    def computed(self, computed_id: str) -> Expression:
+        return next(c.expression for c in self.definition.computed if c.id == computed_id)
+
+    def fee(self) -> Decimal | None:
+        if self.definition.fee is None:
+            return None
+        return self.definition.fee.amount.evaluate(self.answers, self)
+
+    def computed_values(self) -> list[tuple[Computed, Decimal]]:
+        return [(c, c.expression.evaluate(self.answers, self)) for c in self.definition.computed]
+
+    # --- rules -------------------------------------------------------------------------
+
+    def rule_errors(self, page: Page, locale: str) -> dict[str, str]:
+        """Messages of cross-field rules whose message belongs on ``page``."""
+        ids = {spec.id for spec in self.visible_fields(page)}
+        errors: dict[str, str] = {}
+        for rule in self.definition.rules:
+            if rule.field not in ids or rule.field in errors:
+                continue
+            if rule.when is not None and not rule.when.evaluate(self.answers):
+                continue
+            if not rule.check.evaluate(self.answers):
+                errors[rule.field] = rule.message.get(locale)
+        return errors
+
+    # --- check your answers ------------------------------------------------------------
+
+    def rows(self, locale: str = "ja") -> list[AnswerRow]:
+        rows: list[AnswerRow] = []
+        for page in self.visible_pages():
+            if page.kind == "exit":
+                continue
+            if page.repeat is not None:
+                # Item fields' conditions look at earlier pages only, so they hold for every item.
+                specs = [spec for spec in self.visible_fields(page) if spec.has_answer]
+                for index, item in enumerate(self.answers.items(page.id)):
+                    rows.extend(AnswerRow(page, spec, item.get(spec.id),
+                                          spec.display(item.get(spec.id), locale), index)
+                                for spec in specs)
+                continue
+            for spec in self.visible_fields(page):
+                if spec.has_answer:
+                    value = self.answers.value(spec.id)
+                    rows.append(AnswerRow(page, spec, value, spec.display(value, locale)))
+        return rows

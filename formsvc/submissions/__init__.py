@@ -1,0 +1,1 @@
+"""Applications in progress (drafts, uploads) and submitted applications."""

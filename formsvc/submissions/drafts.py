@@ -1,0 +1,55 @@
+"""Drafts: answers saved as the resident goes, found through a token in their session."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from formsvc.db import utcnow
+from formsvc.forms.catalog import CompiledForm
+from formsvc.resident.flow import empty_answers
+from formsvc.submissions.models import Draft, Submission
+
+
+def draft_lifetime() -> timedelta:
+    return timedelta(hours=current_app.config["DRAFT_LIFETIME_HOURS"])
+
+
+def new_draft(session: Session, compiled: CompiledForm, locale: str) -> Draft:
+    draft = Draft(
+        token=secrets.token_urlsafe(32),
+        form_id=compiled.id,
+        version_id=compiled.version_id,
+        answers=empty_answers(),
+        completed_pages=[],
+        locale=locale,
+        expires_at=utcnow() + draft_lifetime(),
+    )
+    session.add(draft)
+    session.flush()
+    return draft
+
+
+def find_draft(session: Session, token: str | None, form_id: str) -> Draft | None:
+    """The resident's live draft for ``form_id``; None when missing or expired."""
+    if not token:
+        return None
+    draft = session.scalar(select(Draft).where(Draft.token == token, Draft.form_id == form_id))
+    if draft is None or draft.expires_at <= utcnow():
+        return None
+    return draft
+
+
+def save_answers(draft: Draft, answers: dict, completed: list[str]) -> None:
+    # Assign new objects: JSON columns only notice replacement, not in-place changes.
+    draft.answers = answers
+    draft.completed_pages = completed
+    draft.expires_at = utcnow() + draft_lifetime()
+
+
+def submission_of(session: Session, draft: Draft) -> Submission | None:
+    return session.scalar(select(Submission).where(Submission.draft_id == draft.id))

@@ -1,0 +1,104 @@
+"""Drafts, uploads, submissions and their audit events.
+
+Everything a resident has typed lives here (never in process memory or the cookie), so that
+several gunicorn workers or servers behind a load balancer behave the same.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from formsvc.db import Base, JSONDocument, UTCDateTime, utcnow
+
+
+class Draft(Base):
+    """An application in progress, found through an unguessable token in the session."""
+
+    __tablename__ = "drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    form_id: Mapped[str] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"), index=True)
+    # The version the resident started on; they finish on it even if a new one is published.
+    version_id: Mapped[int] = mapped_column(ForeignKey("form_versions.id"), index=True)
+    answers: Mapped[dict] = mapped_column(JSONDocument, default=dict)
+    completed_pages: Mapped[list] = mapped_column(JSONDocument, default=list)
+    locale: Mapped[str] = mapped_column(String(8), default="ja")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    uploads: Mapped[list[Upload]] = relationship(back_populates="draft")
+
+
+class Upload(Base):
+    """A file a resident attached, checked by content before it was stored."""
+
+    __tablename__ = "uploads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    draft_id: Mapped[int | None] = mapped_column(
+        ForeignKey("drafts.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    submission_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    field_id: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    draft: Mapped[Draft | None] = relationship(back_populates="uploads")
+
+
+class Submission(Base):
+    """A submitted application, tied to the exact definition version it was made against."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (
+        UniqueConstraint("draft_id"),  # one draft can only ever become one submission
+        Index("ix_submissions_status_created", "status", "created_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reception_number: Mapped[str] = mapped_column(String(16), unique=True)
+    form_id: Mapped[str] = mapped_column(ForeignKey("forms.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("form_versions.id"))
+    # Not a foreign key: the draft may be purged, the submission stays.
+    draft_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    answers: Mapped[dict] = mapped_column(JSONDocument)
+    fee: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    channel: Mapped[str] = mapped_column(String(16), default="online")
+    status: Mapped[str] = mapped_column(String(32), default="received")
+    locale: Mapped[str] = mapped_column(String(8), default="ja")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    events: Mapped[list[SubmissionEvent]] = relationship(
+        back_populates="submission", order_by="SubmissionEvent.id"
+    )
+
+
+class SubmissionEvent(Base):
+    """The audit trail: what happened to a submission, when and by whom."""
+
+    __tablename__ = "submission_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(100))
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    data: Mapped[dict] = mapped_column(JSONDocument, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    submission: Mapped[Submission] = relationship(back_populates="events")

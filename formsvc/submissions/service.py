@@ -1,0 +1,79 @@
+"""Turning a draft into a submission: one transaction, exactly once."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from formsvc.submissions.models import Draft, Submission, SubmissionEvent, Upload
+from formsvc.submissions.reception import new_reception_number
+
+
+class AlreadySubmitted(Exception):
+    def __init__(self, submission: Submission):
+        super().__init__(submission.reception_number)
+        self.submission = submission
+
+
+def submit(session: Session, draft: Draft, answers: dict, fee: Decimal | None,
+           channel: str = "online", actor: str = "resident") -> Submission:
+    """Store the submission, claim its uploads and write the audit event, all or nothing.
+
+    The unique draft_id makes a double click, a re-POST or "back then submit" produce one
+    submission: the loser of a race gets AlreadySubmitted with the winner's submission.
+    """
+    existing = session.scalar(select(Submission).where(Submission.draft_id == draft.id))
+    if existing is not None:
+        raise AlreadySubmitted(existing)
+    submission = Submission(
+        reception_number=_unused_reception_number(session),
+        form_id=draft.form_id,
+        version_id=draft.version_id,
+        draft_id=draft.id,
+        answers=answers,
+        fee=int(fee) if fee is not None else None,
+        channel=channel,
+        status="received",
+        locale=draft.locale,
+    )
+    try:
+        with session.begin_nested():
+            session.add(submission)
+            session.flush()
+    except IntegrityError:
+        winner = session.scalar(select(Submission).where(Submission.draft_id == draft.id))
+        if winner is None:
+            raise
+        raise AlreadySubmitted(winner) from None
+    for upload in _uploads_in(session, draft, answers):
+        upload.submission_id = submission.id
+    session.add(SubmissionEvent(submission_id=submission.id, kind="submitted", actor=actor,
+                                data={"channel": channel}))
+    return submission
+
+
+def _unused_reception_number(session: Session) -> str:
+    for _ in range(10):
+        number = new_reception_number()
+        if session.scalar(select(Submission.id).where(Submission.reception_number == number)) is None:
+            return number
+    raise RuntimeError("could not find an unused reception number")  # 2^35 space: not expected
+
+
+def _uploads_in(session: Session, draft: Draft, answers: dict) -> list[Upload]:
+    """The draft's uploads that are still part of the answers (removed files are not kept)."""
+    tokens = set()
+    values = list(answers.get("fields", {}).values())
+    for items in answers.get("items", {}).values():
+        for item in items:
+            values.extend(item.values())
+    for value in values:
+        if isinstance(value, list):
+            tokens.update(v["upload"] for v in value if isinstance(v, dict) and "upload" in v)
+    if not tokens:
+        return []
+    return list(session.scalars(select(Upload).where(Upload.draft_id == draft.id,
+                                                      Upload.token.in_(tokens))))
