@@ -50,7 +50,12 @@ class Applicant:
         for spec in page.fields:
             if not spec.has_answer:
                 continue
-            value = values[spec.id] if spec.id in values else spec.example_answer()
+            if spec.id in values:
+                value = values[spec.id]
+            elif spec.required:
+                value = spec.example_answer()
+            else:
+                continue  # like a person, leave optional questions blank unless told
             if spec.type == "file":
                 if value:
                     data[spec.id] = [(io.BytesIO(TINY_PDF), "document.pdf")]

@@ -76,7 +76,9 @@ def client(app):
 
 @pytest.fixture
 def db_session(app):
-    with app.app_context(), database().session_factory() as session:
+    """A session of the test's own, outside any app context: requests made by the test client
+    while it is open get their own app context and session, as in production."""
+    with database_of(app).session_factory() as session:
         yield session
 
 

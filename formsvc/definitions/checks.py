@@ -71,7 +71,10 @@ class _Checker:
                     yield Problem((*base, *problem.path), problem.message)
                 for ref in sorted(spec.references()):
                     if self.d.field_by_id(ref) is None:
-                        yield self._unknown_field(base, ref, key=None)
+                        # Point at the key that holds the reference (e.g. fills), not the field.
+                        key = next((name for name in sorted(spec.model_fields_set)
+                                    if getattr(spec, name) == ref), None)
+                        yield self._unknown_field(base, ref, key=key)
 
     # --- conditions ------------------------------------------------------------------------
 
@@ -156,7 +159,11 @@ class _Checker:
         if isinstance(spec, ChoiceSpec) and spec.choice_list in (None, *self.d.choice_lists):
             values = [choice.value for choice in spec.all_choices()]
             for value in leaf.compared_values():
-                if str(value) not in values or isinstance(value, bool):
+                if isinstance(value, bool):
+                    yield Problem(path, f"'{spec.id}' の選択肢の値と比べる値が真偽値 ({str(value).lower()}) "
+                                        "になっています。YAMLでは引用符のない yes / no / on / off も真偽値と"
+                                        f"読まれるので、引用符で囲んでください。使える値: {', '.join(values)}")
+                elif str(value) not in values:
                     yield Problem(path, f"'{value}' は項目 '{spec.id}' の選択肢にありません。"
                                         f"使える値: {', '.join(values)}")
         if isinstance(spec, YesNoField):
@@ -178,13 +185,15 @@ class _Checker:
 
     def _expression(self, expression: Expression, path: Path) -> Iterator[Problem]:
         refs = expression.references()
+        # Fields read as numbers; those only tested in an `if` condition may be of any type.
+        calculated = {node.field for _, node in _expression_nodes(expression, path) if node.field}
         for ref in sorted(refs.fields):
             spec = self.d.field_by_id(ref)
             if spec is None:
                 yield self._unknown_field(path, ref, key=None)
                 continue
             yield from self._repeat_scope(path, ref)
-            if spec.type not in ("number", "yes_no", "checkboxes", "radio", "select"):
+            if ref in calculated and spec.type not in ("number", "yes_no", "checkboxes", "radio", "select"):
                 yield Problem(path, f"'{ref}' は {spec.type} 項目なので計算に使えません "
                                     "(number, yes_no, 選択肢の amount が使えます)")
         for ref in sorted(refs.item_fields):

@@ -85,7 +85,8 @@ class Condition(StrictModel):
             )
         if len(operators) != 1:
             allowed = ", ".join(name for name in VALUE_OPERATORS)
-            raise ValueError(f"条件には比較を1つだけ書いてください。使えるもの: {allowed}")
+            found = f" ({' と '.join(operators)} が書かれています)" if operators else ""
+            raise ValueError(f"条件には比較を1つだけ書いてください{found}。使えるもの: {allowed}")
         return self
 
     # --- static analysis -------------------------------------------------------------

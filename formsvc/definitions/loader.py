@@ -211,11 +211,13 @@ def _message(error: dict, path: Path, data: Any) -> str:
         return f"'{given}' は使えません。使える値: {expected}"
     if kind == "string_pattern_mismatch":
         return f"'{given}' は形式が正しくありません。{_pattern_words(ctx.get('pattern', ''))}"
+    if isinstance(given, bool) and kind not in ("bool_type", "bool_parsing"):
+        return (f"YAMLでは引用符のない {str(given).lower()} / yes / no / on / off は真偽値と"
+                "読まれます。文字列にするには引用符で囲んでください (例: \"no\")")
     if kind in ("string_type", "str_type"):
-        if isinstance(given, bool):
-            return (f"YAMLでは引用符のない {str(given).lower()} / yes / no / on / off は真偽値と"
-                    "読まれます。文字列にするには引用符で囲んでください (例: \"no\")")
         return "文字列を書いてください"
+    if kind == "model_type" and ctx.get("class_name") == "LocalizedText":
+        return "文字列 (または {ja: 日本語, en: English}) を書いてください"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"整数を書いてください ('{given}' は整数ではありません)"
     if kind in ("float_type", "float_parsing", "decimal_parsing", "decimal_type"):
@@ -245,7 +247,7 @@ def _message(error: dict, path: Path, data: Any) -> str:
 
 
 PATTERN_WORDS = {
-    r"^[a-z][a-z0-9_]{0,62}$": "項目IDは英小文字で始まり、英小文字・数字・_ だけにしてください (例: child_name)",
+    r"^[a-z][a-z0-9_]{0,62}$": "IDは英小文字で始まり、英小文字・数字・_ だけにしてください (例: child_name)",
     r"^[a-z][a-z0-9-]{1,62}$": "手続きIDは英小文字で始まり、英小文字・数字・- だけにしてください (例: juminhyo-copy)",
 }
 

@@ -88,7 +88,7 @@ def _build(node, path: Path, source: SourceMap, duplicates: list[DuplicateKey], 
         constructor.flatten_mapping(node)  # resolves YAML merge keys (<<)
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = constructor.construct_object(key_node, deep=True)
+            key = _scalar(key_node, constructor)
             if not isinstance(key, str | int):
                 key = str(key)
             child = (*path, key)
@@ -104,4 +104,19 @@ def _build(node, path: Path, source: SourceMap, duplicates: list[DuplicateKey], 
             _build(item, (*path, index), source, duplicates, constructor)
             for index, item in enumerate(node.value)
         ]
-    return constructor.construct_object(node, deep=True)
+    return _scalar(node, constructor)
+
+
+def _scalar(node, constructor):
+    """Construct one scalar; a value YAML cannot build (2025-13-01, !tag) is a located error."""
+    try:
+        return constructor.construct_object(node, deep=True)
+    except yaml.YAMLError as error:
+        problem = getattr(error, "problem", None) or error
+        raise YamlSyntaxError(f"YAMLとして読めません: {problem}", _position(node.start_mark)) from None
+    except ValueError as error:
+        raise YamlSyntaxError(
+            f"'{node.value}' は日付として正しくありません ({error})。"
+            "日付は YYYY-MM-DD の形の実在する日にしてください",
+            _position(node.start_mark),
+        ) from None

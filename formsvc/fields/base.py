@@ -79,6 +79,10 @@ class FieldSpec(StrictModel):
     def label_text(self, ctx: FieldContext) -> str:
         return self.label.get(ctx.locale)
 
+    def automatic_hint(self, ctx: FieldContext) -> str | None:
+        """Help every field of this type needs (e.g. the accepted file types), after the hint."""
+        return None
+
     # --- answers ------------------------------------------------------------------------
 
     def validate_answer(self, value: Any, ctx: FieldContext) -> list[str]:

@@ -36,6 +36,9 @@ class CheckboxesField(ChoiceSpec):
             validators=self.field_validators(ctx),
         )
 
+    def automatic_hint(self, ctx):
+        return ctx.t("当てはまるものをすべて選んでください", "Select all that apply")
+
     def validate_answer(self, value, ctx):
         label = self.label_text(ctx)
         known = {choice.value for choice in self.all_choices()}

@@ -10,19 +10,25 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, PrivateAttr, model_validator
+from wtforms.fields.choices import SelectChoice
 
 from formsvc.definitions.common import AlsoAccepts, Identifier, StrictModel, Text
 from formsvc.fields.base import FieldContext, FieldSpec, Problem
 
 
 def _choice_from_plain_value(value: Any) -> Any:
-    if isinstance(value, str | int):
+    # Not a bool: unquoted yes/no are YAML booleans and must be reported, not become "True".
+    if isinstance(value, str | int) and not isinstance(value, bool):
         return {"value": str(value), "label": str(value)}
     return value
 
 
+def _int_as_text(value: Any) -> Any:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 class Choice(StrictModel):
-    value: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)]
+    value: Annotated[str, BeforeValidator(_int_as_text)]
     label: Text
     hint: Text | None = None
     amount: Decimal | None = Field(None, description="この選択肢の金額 (手数料の計算に使う)")
@@ -59,8 +65,8 @@ class ChoiceSpec(FieldSpec):
             raise LookupError(f"choice list {self.choice_list!r} was not resolved")
         return list(self._resolved)
 
-    def wtforms_choices(self, ctx: FieldContext) -> list[tuple[str, str]]:
-        return [(choice.value, choice.label.get(ctx.locale)) for choice in self.all_choices()]
+    def wtforms_choices(self, ctx: FieldContext) -> list[SelectChoice]:
+        return [SelectChoice(choice.value, choice.label.get(ctx.locale)) for choice in self.all_choices()]
 
     def choice_label(self, value: str, locale: str = "ja") -> str:
         for choice in self.all_choices():

@@ -38,6 +38,10 @@ class DateField(FieldSpec):
             combine=lambda raw: combine_date(raw, ctx), split=split_date,
         )
 
+    def automatic_hint(self, ctx):
+        return ctx.t("年は西暦（例：2025）か和暦（例：令和7）で入力できます",
+                     "Enter the year as 2025, or in the Japanese calendar as 令和7")
+
     def required_message(self, ctx):
         label = self.label_text(ctx)
         return ctx.t(f"{label}を入力してください", f"Enter {label}")
@@ -86,8 +90,11 @@ class DateField(FieldSpec):
         latest = resolve_bound(self.max, today)
         if earliest:
             return earliest
-        if latest:
-            return latest.replace(year=latest.year - 30) if latest <= today else today
+        if latest and latest <= today:
+            try:
+                return latest.replace(year=latest.year - 30)
+            except ValueError:  # 29 February, in a year that is not a leap year
+                return latest.replace(year=latest.year - 30, day=28)
         return today
 
     def problems(self, definition):
@@ -115,7 +122,16 @@ def combine_date(raw, ctx: FieldContext) -> date | None:
     try:
         return parse_date_parts(parts["year"], parts["month"], parts["day"])
     except InvalidDate as error:
-        raise PartError(str(error), getattr(error, "part", None) or "year") from None
+        # formsvc.japanese explains in Japanese only; English gets one message per input.
+        part = getattr(error, "part", None) or "year"
+        raise PartError(ctx.t(str(error), ENGLISH_DATE_MESSAGES[part]), part) from None
+
+
+ENGLISH_DATE_MESSAGES = {
+    "year": "Enter the year like 2025 or 令和7, for a date within that era",
+    "month": "Enter the month as a number from 1 to 12",
+    "day": "Enter a day that exists in that month",
+}
 
 
 def split_date(value: date) -> dict[str, str]:

@@ -59,6 +59,11 @@ class FileField(FieldSpec):
     def accept_text(self) -> str:
         return "・".join(TYPE_NAMES[kind] for kind in self.accept)
 
+    def automatic_hint(self, ctx):
+        size = f"{self.max_size_mb:g}MB"
+        return ctx.t(f"{self.accept_text()}形式、1ファイル{size}まで、{self.max_files}ファイルまで",
+                     f"{self.accept_text()}, up to {size} each, up to {self.max_files} files")
+
     def form_field(self, ctx):
         return UploadInputField(self.label_text(ctx), validators=self.field_validators(ctx))
 

@@ -23,8 +23,9 @@ class KanaField(NameField):
     def normalise_part(self, text: str, label: str, ctx: FieldContext) -> str:
         kana = to_katakana(text)
         if not is_katakana(kana):
+            # The English label already says "in katakana" ("family name in katakana").
             raise ValueError(ctx.t(f"{label}はカタカナで入力してください",
-                                   f"Enter the {label} in katakana"))
+                                   f"The {label} must contain only katakana"))
         return kana
 
     def example_answer(self):

@@ -45,7 +45,7 @@ class NameField(FieldSpec):
         for part in NAME_PARTS:
             label = labels[part]
             if not parts[part]:
-                raise PartError(ctx.t(f"{label}を入力してください", f"Enter the {label}"), part)
+                raise PartError(ctx.t(f"{label}を入力してください", f"Enter the {label.lower()}"), part)
             try:
                 parts[part] = self.normalise_part(parts[part], label, ctx)
             except ValueError as error:

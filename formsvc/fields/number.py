@@ -83,8 +83,9 @@ class NumberField(FieldSpec):
         return ["" if value is None else str(value)]
 
     def example_answer(self):
-        low = _plain(self.min)
-        return low if low is not None and low > 1 else 1
+        low, high = _plain(self.min), _plain(self.max)
+        value = low if low is not None and low > 1 else 1
+        return high if high is not None and value > high else value
 
     def problems(self, definition):
         if self.min is not None and self.max is not None and self.min > self.max:

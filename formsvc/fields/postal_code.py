@@ -33,6 +33,9 @@ class PostalCodeField(FieldSpec):
     def form_field(self, ctx):
         return PostalCodeInputField(self.label_text(ctx), validators=self.field_validators(ctx))
 
+    def automatic_hint(self, ctx):
+        return ctx.t("7桁の数字（例：123-4567）", "7 digits, like 123-4567")
+
     def validate_answer(self, value, ctx):
         if not is_valid_postal_code(value):
             return [ctx.t("郵便番号は7桁の数字で入力してください（例：123-4567）",

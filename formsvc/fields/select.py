@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from wtforms import SelectField as WTFSelectField
+from wtforms.fields.choices import SelectChoice
 
 from formsvc.fields.base import register
 from formsvc.fields.radio import RadioField
@@ -15,7 +16,7 @@ class SelectField(RadioField):
     type: Literal["select"] = "select"
 
     def form_field(self, ctx):
-        placeholder = ("", ctx.t("選択してください", "Select"))
+        placeholder = SelectChoice("", ctx.t("選択してください", "Select"))
         return WTFSelectField(
             self.label_text(ctx), choices=[placeholder, *self.wtforms_choices(ctx)],
             validators=self.field_validators(ctx), validate_choice=False,

@@ -30,6 +30,11 @@ class TextAreaField(TextLikeSpec):
             self.label_text(ctx), validators=self.field_validators(ctx)
         )
 
+    def automatic_hint(self, ctx):
+        if self.max_length is None:
+            return None
+        return ctx.t(f"{self.max_length}文字以内", f"Up to {self.max_length} characters")
+
     def csv_values(self, value):
         # One datum per cell: keep the line breaks out of machine-readable cells.
         return [" ".join((value or "").splitlines())]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from wtforms import RadioField as WTFRadioField
+from wtforms.fields.choices import SelectChoice
 
 from formsvc.definitions.common import Text
 from formsvc.fields.base import FieldSpec, register
@@ -38,7 +39,7 @@ class YesNoField(FieldSpec):
         yes, no = self.labels(ctx.locale)
         # coerce keeps the stored answer (a bool) comparable with the submitted choices.
         return YesNoInputField(
-            self.label_text(ctx), choices=[(True, yes), (False, no)], coerce=_as_bool,
+            self.label_text(ctx), choices=[SelectChoice(True, yes), SelectChoice(False, no)], coerce=_as_bool,
             validators=self.field_validators(ctx),
         )
 

@@ -32,8 +32,12 @@ class FieldView:
 
     spec: FieldSpec
     input: Any  # the bound WTForms field; None for guidance
-    locale: str
+    ctx: FieldContext
     error: str | None = None
+
+    @property
+    def locale(self) -> str:
+        return self.ctx.locale
 
     @property
     def id(self) -> str:
@@ -49,7 +53,9 @@ class FieldView:
 
     @property
     def hint(self) -> str | None:
-        return self.spec.hint.get(self.locale) if self.spec.hint else None
+        own = self.spec.hint.get(self.locale) if self.spec.hint else None
+        parts = [text for text in (own, self.spec.automatic_hint(self.ctx)) if text]
+        return " ".join(parts) or None
 
     @property
     def hint_id(self) -> str:
@@ -78,7 +84,7 @@ class FieldView:
         return self.id
 
 
-def field_views(form: PageForm, specs: list[FieldSpec], locale: str,
+def field_views(form: PageForm, specs: list[FieldSpec], ctx: FieldContext,
                 extra_errors: dict[str, str] | None = None) -> list[FieldView]:
     views = []
     for spec in specs:
@@ -88,5 +94,5 @@ def field_views(form: PageForm, specs: list[FieldSpec], locale: str,
             error = bound.errors[0]
         elif extra_errors and spec.id in extra_errors:
             error = extra_errors[spec.id]
-        views.append(FieldView(spec, bound, locale, error))
+        views.append(FieldView(spec, bound, ctx, error))
     return views

@@ -350,7 +350,7 @@ def _page_form(application: Application, page: Page, values: dict[str, Any],
                 return redirect(_next_url(application, page.id))
     else:
         form = build_form(specs, ctx, None, values)
-    views = field_views(form, specs, locale, errors)
+    views = field_views(form, specs, ctx, errors)
     summary = [(view.error, view.error_target) for view in views if view.error]
     return render_template(
         "resident/page.html", application=application, page=page, fields=views, field_context=ctx,
