@@ -1,8 +1,9 @@
 """Published definitions, compiled once per version and cached.
 
 Versions are immutable, so a compiled definition never goes stale: the cache is keyed by
-the version's id, and only "which version is published" is read from the database on each
-request. Every worker builds its own cache; nothing about residents is kept in it.
+the version's id and checksum (ids alone can be reused by SQLite after rows are deleted),
+and only the small version row is read from the database on each request. Every worker
+builds its own cache; nothing about residents is kept in it.
 """
 
 from __future__ import annotations
@@ -30,13 +31,14 @@ class CompiledForm:
         return self.definition.id
 
 
-_cache: dict[int, CompiledForm] = {}
+_cache: dict[tuple[int, str], CompiledForm] = {}
 _lock = threading.Lock()
 
 
 def compile_version(version: FormVersion) -> CompiledForm:
     """The compiled definition of ``version`` (validated again: the schema may have moved on)."""
-    cached = _cache.get(version.id)
+    key = (version.id, version.checksum)
+    cached = _cache.get(key)
     if cached is not None:
         return cached
     definition = FormDefinition.model_validate(version.document)
@@ -47,7 +49,7 @@ def compile_version(version: FormVersion) -> CompiledForm:
                                  for p in problems])
     compiled = CompiledForm(version.id, version.number, definition)
     with _lock:
-        _cache[version.id] = compiled
+        _cache[key] = compiled
     return compiled
 
 
@@ -62,9 +64,6 @@ def published(session: Session, form_id: str) -> CompiledForm | None:
 
 
 def version_by_id(session: Session, version_id: int) -> CompiledForm | None:
-    cached = _cache.get(version_id)
-    if cached is not None:
-        return cached
     version = session.get(FormVersion, version_id)
     return compile_version(version) if version is not None else None
 

@@ -47,9 +47,10 @@ class FormVersion(Base):
     form_id: Mapped[str] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     # The validated definition as JSON (Japanese kept readable, see formsvc.db.dumps_readable).
-    document: Mapped[dict] = mapped_column(JSONDocument)
+    # Deferred: pages only need the compiled (cached) definition, not the document itself.
+    document: Mapped[dict] = mapped_column(JSONDocument, deferred=True)
     # The YAML as written, for export and readable diffs.
-    source: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text, deferred=True)
     source_file: Mapped[str | None] = mapped_column(String(255), nullable=True)
     checksum: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -171,6 +171,19 @@ class Flow:
                 errors[rule.field] = rule.message.get(locale)
         return errors
 
+    def failing_rules(self, locale: str) -> list[tuple[Page, str, str]]:
+        """(page, field id, message) of every rule broken by the answers as they are now.
+
+        Rules are checked page by page as the resident goes; this catches a rule broken later
+        by a change made from the check page.
+        """
+        failing = []
+        for page in self.visible_pages():
+            if page.repeat is None:
+                failing.extend((page, field_id, message)
+                               for field_id, message in self.rule_errors(page, locale).items())
+        return failing
+
     # --- check your answers ------------------------------------------------------------
 
     def rows(self, locale: str = "ja") -> list[AnswerRow]:

@@ -8,7 +8,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from werkzeug.datastructures import CombinedMultiDict, FileStorage, MultiDict
 
 from formsvc.db import session as db_session
@@ -517,7 +528,9 @@ def check(form_id: str):
     if application.flow.exit_page() is not None:
         return redirect(_page_url(form_id, application.flow.exit_page().id))
     flow = application.flow
-    if request.method == "POST" and not g.get("csrf_failed"):
+    broken = [(message, _page_url(form_id, page.id, **{"return": "check"}) + f"#{field_id}")
+              for page, field_id, message in flow.failing_rules(current_locale())]
+    if request.method == "POST" and not g.get("csrf_failed") and not broken:
         try:
             submission = submit(db_session(), application.draft, flow.pruned(), flow.fee())
             db_session().commit()
@@ -533,7 +546,7 @@ def check(form_id: str):
                            sections=_sections(application), fee=flow.fee(),
                            computed=flow.computed_values(), steps=_steps(application, CHECK),
                            back_url=_back_url(application, CHECK),
-                           csrf_failed=g.get("csrf_failed", False))
+                           csrf_failed=g.get("csrf_failed", False), broken_rules=broken)
 
 
 def _sections(application: Application) -> list[dict]:
@@ -572,6 +585,15 @@ def done(form_id: str, number: str):
     compiled = version_by_id(db_session(), submission.version_id)
     return render_template("resident/done.html", compiled=compiled, definition=compiled.definition,
                            submission=submission, number=display_reception(number))
+
+
+@blueprint.get("/postal-codes/<code>")
+def postal_code_lookup(code: str):
+    """JSON for the 住所を検索 button when JavaScript is on (the button works without it too)."""
+    found = postal_lookup(code)
+    if found is None:
+        return jsonify(found=False), 404
+    return jsonify(found=True, prefecture=found.prefecture, city=found.city, town=found.town)
 
 
 @blueprint.get("/language/<locale>")

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from formsvc.submissions.models import Submission, SubmissionEvent
+from formsvc.submissions.models import Draft, Submission, SubmissionEvent
 from tests.applicant import Applicant, csrf_token
 
 RECEPTION = re.compile(r"^[2-9A-HJ-NP-Z]{8}$")
@@ -233,3 +233,54 @@ def test_the_same_draft_submitted_from_two_requests_is_stored_once(client, app, 
 def test_the_confirmation_page_is_only_for_the_browser_that_submitted(client, app, sample_form):
     number = applicant(client, app).submit()
     assert app.test_client().get(f"/forms/sample-permit/done/{number}").status_code == 404
+
+
+def test_simultaneous_submits_of_one_draft_store_exactly_one(client, app, sample_form, db_session):
+    """Two requests racing (a double click on a slow connection) meet the unique draft id."""
+    import threading
+
+    check = applicant(client, app).apply()
+    token = csrf_token(check.text)
+    cookie = client.get_cookie("session").value
+    clients = [app.test_client() for _ in range(4)]
+    for other in clients:
+        other.set_cookie("session", cookie)
+    barrier = threading.Barrier(len(clients))
+    statuses: list[int] = []
+
+    def submit(other):
+        barrier.wait()
+        statuses.append(other.post("/forms/sample-permit/check", data={"csrf_token": token}).status_code)
+
+    threads = [threading.Thread(target=submit, args=(other,)) for other in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == [302] * len(clients)
+    only_submission(db_session)
+
+
+def test_the_postal_code_lookup_answers_json_for_the_javascript_button(client):
+    found = client.get("/postal-codes/105-0011").get_json()
+    assert found == {"found": True, "prefecture": "東京都", "city": "港区", "town": "芝公園"}
+    assert client.get("/postal-codes/0000000").status_code == 404
+
+
+def test_a_rule_broken_by_a_change_from_the_check_page_blocks_submitting(
+        client, app, sample_form, db_session):
+    pickup = date.today() + timedelta(days=10)
+    person = applicant(client, app, pickup=pickup, pickup_last=pickup + timedelta(days=5))
+    person.apply()
+    # Answers that break the rule after its page was accepted (as a change made elsewhere
+    # from the check page can): the check page must catch it before anything is submitted.
+    draft_answers = db_session.scalars(select(Draft)).one()
+    draft_answers.answers = {**draft_answers.answers, "fields": {
+        **draft_answers.answers["fields"], "pickup": (pickup + timedelta(days=9)).isoformat()}}
+    db_session.commit()
+    check = client.get("/forms/sample-permit/check")
+    assert "<title>エラー：申請内容の確認" in check.text
+    assert "受取期限は受取希望日より後の日付にしてください" in check.text
+    assert 'href="/forms/sample-permit/pages/request?return=check#pickup_last"' in check.text
+    client.post("/forms/sample-permit/check", data={"csrf_token": csrf_token(check.text)})
+    assert db_session.scalars(select(Submission)).all() == []
