@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 # Keep tests away from the developer's instance/ folder (database, secret key, uploads).
 os.environ.setdefault("FORMSVC_INSTANCE_PATH", tempfile.mkdtemp(prefix="formsvc-test-instance-"))
@@ -23,24 +25,34 @@ from formsvc.migrate import upgrade
 from tests.backends import require_postgres
 
 
-def reset_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database_url(request, tmp_path_factory) -> str:
-    """A migrated database of each kind, created once per test session."""
+    """A migrated database of each kind, created once per test session.
+
+    On PostgreSQL every test session gets a database of its own (created from
+    TEST_DATABASE_URL, dropped at the end), so that test runs can go on side by side.
+    """
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'formsvc.sqlite3'}"
     else:
-        url = require_postgres()
-        reset_postgres(url)
+        url = fresh_postgres_database(require_postgres(), request)
     upgrade(url)
     return url
+
+
+def fresh_postgres_database(base_url: str, request) -> str:
+    name = f"formsvc_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    request.addfinalizer(drop)
+    return make_url(base_url).set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture

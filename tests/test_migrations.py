@@ -2,35 +2,22 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 
 from formsvc.db import make_engine
 from formsvc.forms.models import Form, FormVersion
 from formsvc.migrate import downgrade, pending_model_changes, upgrade
 from tests.backends import require_postgres
+from tests.conftest import fresh_postgres_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def empty_database(request, tmp_path):
     """A brand-new, empty database of each kind, dropped afterwards."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
-        return
-    postgres_url = require_postgres()
-    name = f"formsvc_migrations_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        return f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    return fresh_postgres_database(require_postgres(), request)
 
 
 def test_migrations_run_from_empty_to_head_and_match_the_models(empty_database):

@@ -9,7 +9,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from formsvc.definitions.conditions import COMPARISONS, Condition, FieldRef
+from formsvc.definitions.common import Scalar
+from formsvc.definitions.conditions import COMPARISONS, REFERABLE, Condition, FieldRef
 from formsvc.definitions.expressions import Expression
 from formsvc.definitions.schema import FormDefinition, Page
 from formsvc.fields import FieldSpec, Problem
@@ -48,13 +49,22 @@ class _Checker:
             else:
                 seen[identifier] = what
 
+        # Pages, fields and computed values share one namespace (they appear together in URLs,
+        # answers and exports), so say which kind of thing already has the id.
         for p, page in enumerate(self.d.pages):
-            yield from claim(page.id, ("pages", p), f"pages[{p}]")
+            yield from claim(page.id, ("pages", p), f"ページ pages[{p}] のID")
         for p, page in enumerate(self.d.pages):
             for f, spec in enumerate(page.fields):
-                yield from claim(spec.id, ("pages", p, "fields", f), f"pages[{p}].fields[{f}]")
+                yield from claim(spec.id, ("pages", p, "fields", f), f"項目 pages[{p}].fields[{f}] のID")
         for c, computed in enumerate(self.d.computed):
-            yield from claim(computed.id, ("computed", c), f"computed[{c}]")
+            yield from claim(computed.id, ("computed", c), f"計算値 computed[{c}] のID")
+        for name, choices in self.d.choice_lists.items():
+            values: set[str] = set()
+            for i, choice in enumerate(choices):
+                if choice.value in values:
+                    yield Problem(("choice_lists", name, i, "value"),
+                                  f"選択肢の値 '{choice.value}' が一覧 '{name}' の中で重複しています")
+                values.add(choice.value)
         rule_ids: set[str] = set()
         for r, rule in enumerate(self.d.rules):
             if rule.id in rule_ids:
@@ -98,6 +108,22 @@ class _Checker:
             yield from self._condition(rule.check, ("rules", r, "check"))
             if self.d.field_by_id(rule.field) is None:
                 yield self._unknown_field(("rules", r), rule.field, key="field")
+            else:
+                yield from self._rule_placement(rule, ("rules", r))
+
+    def _rule_placement(self, rule, path: Path) -> Iterator[Problem]:
+        """A rule is checked when the page of its ``field`` is sent, so every answer it reads
+        must be on that page or an earlier one; otherwise it would always fail."""
+        target_page = self.d.page_of(rule.field)
+        refs = rule.check.field_references() | (rule.when.field_references() if rule.when else set())
+        for ref in sorted(refs):
+            page = self.d.page_of(ref)
+            if page is not None and self.page_index[page.id] > self.page_index[target_page.id]:
+                yield Problem((*path, "field"),
+                              f"ルールは項目 '{rule.field}' (ページ '{target_page.id}') の送信時に確かめ"
+                              f"ますが、後のページ '{page.id}' の項目 '{ref}' を参照しています。"
+                              f"field には '{ref}' のように、参照する項目のうち最も後のページの項目を"
+                              "書いてください")
 
     def _condition(self, condition: Condition, path: Path, before_page: int | None = None,
                    owner: str = "") -> Iterator[Problem]:
@@ -105,7 +131,7 @@ class _Checker:
             refs: list[tuple[Path, str]] = []
             if leaf.field:
                 refs.append(((*leaf_path, "field"), leaf.field))
-            for name in COMPARISONS:
+            for name in REFERABLE:
                 operand = getattr(leaf, name)
                 if isinstance(operand, FieldRef):
                     refs.append(((*leaf_path, name, "field"), operand.field))
@@ -126,9 +152,13 @@ class _Checker:
         if before_page is None:
             return
         ref_page = self.page_index[self.d.page_of(ref).id]
-        if ref_page == before_page:
-            yield Problem(path, f"循環しています: {owner} の表示条件が同じページの項目 '{ref}' を"
+        if ref_page == before_page and (owner.startswith("ページ") or owner == f"項目 '{ref}'"):
+            yield Problem(path, f"循環しています: {owner} の表示条件がそれ自身の回答 '{ref}' を"
                                 "参照しています。条件には前のページの回答だけを使えます")
+        elif ref_page == before_page:
+            yield Problem(path, f"{owner} の表示条件が同じページの項目 '{ref}' を参照しています。"
+                                "同じページの回答は送信されるまで分からないため、条件には前のページの"
+                                "回答だけを使えます。項目を次のページに移してください")
         elif ref_page > before_page:
             yield Problem(path, f"{owner} の表示条件が後のページ "
                                 f"'{self.d.pages[ref_page].id}' の項目 '{ref}' を参照しています。"
@@ -158,18 +188,19 @@ class _Checker:
                                                f"'{spec.id}' は {spec.type} 項目です")
         if isinstance(spec, ChoiceSpec) and spec.choice_list in (None, *self.d.choice_lists):
             values = [choice.value for choice in spec.all_choices()]
-            for value in leaf.compared_values():
+            for value_path, value in _compared_values(leaf, path):
                 if isinstance(value, bool):
-                    yield Problem(path, f"'{spec.id}' の選択肢の値と比べる値が真偽値 ({str(value).lower()}) "
-                                        "になっています。YAMLでは引用符のない yes / no / on / off も真偽値と"
-                                        f"読まれるので、引用符で囲んでください。使える値: {', '.join(values)}")
+                    yield Problem(value_path, f"'{spec.id}' の選択肢の値と比べる値が真偽値 ({str(value).lower()}) "
+                                              "になっています。YAMLでは引用符のない yes / no / on / off も"
+                                              "真偽値と読まれるので、引用符で囲んでください。"
+                                              f"使える値: {', '.join(values)}")
                 elif str(value) not in values:
-                    yield Problem(path, f"'{value}' は項目 '{spec.id}' の選択肢にありません。"
-                                        f"使える値: {', '.join(values)}")
+                    yield Problem(value_path, f"'{value}' は項目 '{spec.id}' の選択肢にありません。"
+                                              f"使える値: {', '.join(values)}")
         if isinstance(spec, YesNoField):
-            for value in leaf.compared_values():
+            for value_path, value in _compared_values(leaf, path):
                 if not isinstance(value, bool):
-                    yield Problem(path, f"はい/いいえの項目 '{spec.id}' とは true か false で比べてください")
+                    yield Problem(value_path, f"はい/いいえの項目 '{spec.id}' とは true か false で比べてください")
 
     # --- expressions -----------------------------------------------------------------------
 
@@ -184,45 +215,58 @@ class _Checker:
         yield from self._computed_cycles()
 
     def _expression(self, expression: Expression, path: Path) -> Iterator[Problem]:
-        refs = expression.references()
-        # Fields read as numbers; those only tested in an `if` condition may be of any type.
-        calculated = {node.field for _, node in _expression_nodes(expression, path) if node.field}
-        for ref in sorted(refs.fields):
-            spec = self.d.field_by_id(ref)
-            if spec is None:
-                yield self._unknown_field(path, ref, key=None)
-                continue
-            yield from self._repeat_scope(path, ref)
-            if ref in calculated and spec.type not in ("number", "yes_no", "checkboxes", "radio", "select"):
-                yield Problem(path, f"'{ref}' は {spec.type} 項目なので計算に使えません "
-                                    "(number, yes_no, 選択肢の amount が使えます)")
-        for ref in sorted(refs.item_fields):
-            spec = self.d.field_by_id(ref)
-            if spec is None:
-                yield self._unknown_field(path, ref, key=None)
-        for page_id in sorted(refs.pages):
-            yield from self._repeating_page(page_id, path)
-        for ref in sorted(refs.computed):
-            if ref not in self.computed:
-                known = ", ".join(self.computed) or "(なし)"
-                yield Problem(path, f"computed に '{ref}' がありません。定義済み: {known}")
-        for node_path, node in _expression_nodes(expression, path):
+        """Each problem is reported at the very node that has it (e.g. ``...multiply[0].field``)."""
+        for node_path, node, item_page in _expression_nodes(expression, path):
+            if node.field:
+                yield from self._expression_field((*node_path, "field"), node.field, item_page,
+                                                  calculated=True)
             if node.amount:
+                amount_path = (*node_path, "amount")
+                yield from self._expression_field(amount_path, node.amount, item_page, calculated=False)
                 spec = self.d.field_by_id(node.amount)
                 if spec is not None and not (isinstance(spec, ChoiceSpec)
                                              and spec.choice_list in (None, *self.d.choice_lists)
                                              and spec.amounts()):
-                    yield Problem((*node_path, "amount"), f"'{node.amount}' には amount を持つ選択肢が"
-                                                          "ありません。選択肢に amount を書いてください")
+                    yield Problem(amount_path, f"'{node.amount}' には amount を持つ選択肢が"
+                                               "ありません。選択肢に amount を書いてください")
+            if node.count:
+                yield from self._repeating_page(node.count, (*node_path, "count"))
+            if node.computed and node.computed not in self.computed:
+                known = ", ".join(self.computed) or "(なし)"
+                yield Problem((*node_path, "computed"),
+                              f"computed に '{node.computed}' がありません。定義済み: {known}")
             if node.sum is not None:
-                page = self.d.page_by_id(node.sum.page)
-                inner = node.sum.of.references()
-                for ref in sorted(inner.fields):
-                    owner = self.d.page_of(ref)
-                    if owner is not None and page is not None and owner.id != page.id \
-                            and owner.repeat is not None:
-                        yield Problem((*node_path, "sum", "of"),
-                                      f"'{ref}' は繰り返しページ '{page.id}' の項目ではありません")
+                yield from self._repeating_page(node.sum.page, (*node_path, "sum", "page"))
+            if node.if_ is not None:
+                # Fields only tested in a condition may be of any type (e.g. answered: true).
+                for leaf_path, leaf in _leaves(node.if_.when, (*node_path, "if", "when")):
+                    if leaf.field:
+                        yield from self._expression_field((*leaf_path, "field"), leaf.field, item_page,
+                                                          calculated=False)
+                    for name in COMPARISONS:
+                        operand = getattr(leaf, name)
+                        if isinstance(operand, FieldRef):
+                            yield from self._expression_field((*leaf_path, name, "field"), operand.field,
+                                                              item_page, calculated=False)
+                    if leaf.count:
+                        yield from self._repeating_page(leaf.count, (*leaf_path, "count"))
+
+    def _expression_field(self, path: Path, ref: str, item_page: str | None,
+                          calculated: bool) -> Iterator[Problem]:
+        """A field read by an expression; inside ``sum``, ``item_page`` is the page summed over."""
+        spec = self.d.field_by_id(ref)
+        if spec is None:
+            yield self._unknown_field(path[:-1], ref, key=path[-1])
+            return
+        owner = self.d.page_of(ref)
+        if item_page is None:
+            yield from self._repeat_scope(path, ref)
+        elif owner.repeat is not None and owner.id != item_page \
+                and self.d.page_by_id(item_page) is not None:
+            yield Problem(path, f"'{ref}' は繰り返しページ '{item_page}' の項目ではありません")
+        if calculated and spec.type not in ("number", "yes_no", "checkboxes", "radio", "select"):
+            yield Problem(path, f"'{ref}' は {spec.type} 項目なので計算に使えません "
+                                "(number, yes_no, 選択肢の amount が使えます)")
 
     def _computed_cycles(self) -> Iterator[Problem]:
         graph = {cid: item.expression.references().computed for cid, item in self.computed.items()}
@@ -293,16 +337,28 @@ def _leaves(condition: Condition, path: Path) -> Iterator[tuple[Path, Condition]
         yield path, condition
 
 
-def _expression_nodes(expression: Expression, path: Path) -> Iterator[tuple[Path, Expression]]:
-    yield path, expression
+def _compared_values(leaf: Condition, path: Path) -> Iterator[tuple[Path, Scalar]]:
+    """Literal values compared with equals / not_equals / one_of / contains, with their paths."""
+    for name in ("equals", "not_equals", "contains"):
+        value = getattr(leaf, name)
+        if value is not None and not isinstance(value, FieldRef):
+            yield (*path, name), value
+    for i, value in enumerate(leaf.one_of or []):
+        yield (*path, "one_of", i), value
+
+
+def _expression_nodes(expression: Expression, path: Path, item_page: str | None = None
+                      ) -> Iterator[tuple[Path, Expression, str | None]]:
+    """Every node with its path and the repeating page of the innermost ``sum`` around it."""
+    yield path, expression, item_page
     for name in ("add", "subtract", "multiply", "min", "max"):
         for i, child in enumerate(getattr(expression, name) or []):
-            yield from _expression_nodes(child, (*path, name, i))
+            yield from _expression_nodes(child, (*path, name, i), item_page)
     if expression.sum is not None:
-        yield from _expression_nodes(expression.sum.of, (*path, "sum", "of"))
+        yield from _expression_nodes(expression.sum.of, (*path, "sum", "of"), expression.sum.page)
     if expression.if_ is not None:
-        yield from _expression_nodes(expression.if_.then, (*path, "if", "then"))
-        yield from _expression_nodes(expression.if_.else_, (*path, "if", "else"))
+        yield from _expression_nodes(expression.if_.then, (*path, "if", "then"), item_page)
+        yield from _expression_nodes(expression.if_.else_, (*path, "if", "else"), item_page)
 
 
 def _find_cycle(start: str, graph: dict[str, set[str]]) -> list[str] | None:

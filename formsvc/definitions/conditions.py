@@ -16,6 +16,8 @@ from pydantic import Field, model_validator
 from formsvc.definitions.common import Identifier, Scalar, StrictModel
 
 COMPARISONS = ("gt", "gte", "lt", "lte")
+# Operators whose operand may be another answer, written {field: other_id}.
+REFERABLE = ("equals", "not_equals", *COMPARISONS)
 VALUE_OPERATORS = ("equals", "not_equals", "one_of", "contains", "answered", *COMPARISONS)
 OPERANDS = ("field", "count")
 COMBINATORS = ("all", "any", "not_")
@@ -54,8 +56,8 @@ class Condition(StrictModel):
 
     field: Identifier | None = Field(None, description="比べる回答の項目ID")
     count: Identifier | None = Field(None, description="繰り返しページのID (件数を比べる)")
-    equals: Scalar | None = None
-    not_equals: Scalar | None = None
+    equals: Scalar | FieldRef | None = Field(None, description="値、または {field: 別の項目ID}")
+    not_equals: Scalar | FieldRef | None = Field(None, description="値、または {field: 別の項目ID}")
     one_of: list[Scalar] | None = None
     contains: Scalar | None = Field(None, description="複数選択の回答に含まれるか")
     answered: bool | None = None
@@ -95,7 +97,7 @@ class Condition(StrictModel):
         refs: set[str] = set()
         if self.field:
             refs.add(self.field)
-        for name in COMPARISONS:
+        for name in REFERABLE:
             operand = getattr(self, name)
             if isinstance(operand, FieldRef):
                 refs.add(operand.field)
@@ -122,7 +124,8 @@ class Condition(StrictModel):
         """Literal values compared with equals / not_equals / one_of / contains."""
         if self.one_of is not None:
             return list(self.one_of)
-        return [v for v in (self.equals, self.not_equals, self.contains) if v is not None]
+        return [v for v in (self.equals, self.not_equals, self.contains)
+                if v is not None and not isinstance(v, FieldRef)]
 
     # --- evaluation ------------------------------------------------------------------
 
@@ -137,9 +140,9 @@ class Condition(StrictModel):
         if self.answered is not None:
             return is_answered(actual) == self.answered
         if self.equals is not None:
-            return actual == self.equals
+            return actual == resolve_comparable(self.equals, answers)
         if self.not_equals is not None:
-            return actual != self.not_equals
+            return actual != resolve_comparable(self.not_equals, answers)
         if self.one_of is not None:
             return actual in self.one_of
         if self.contains is not None:

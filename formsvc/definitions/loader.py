@@ -44,7 +44,7 @@ def load_text(text: str, filename: str = "<definition>") -> LoadedDefinition:
         data, source, duplicates = parse(text)
     except YamlSyntaxError as error:
         raise DefinitionInvalid([DefinitionError(
-            filename, error.position.line, error.position.column, "", error.message
+            filename, error.position.line, error.position.column, format_path(error.path), error.message
         )]) from None
     errors = [
         _error(filename, source.key_position(dup.path), dup.path,

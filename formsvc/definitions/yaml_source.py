@@ -39,10 +39,11 @@ class SourceMap:
 
 
 class YamlSyntaxError(Exception):
-    def __init__(self, message: str, position: Position):
+    def __init__(self, message: str, position: Position, path: Path = ()):
         super().__init__(message)
         self.message = message
         self.position = position
+        self.path = path  # where in the document, when the text parsed but a value did not
 
 
 class DuplicateKey(Exception):
@@ -82,13 +83,23 @@ def parse(text: str) -> tuple[Any, SourceMap, list[DuplicateKey]]:
     return data, source, duplicates
 
 
+_COLLECTION_TAGS = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
+
+
 def _build(node, path: Path, source: SourceMap, duplicates: list[DuplicateKey], constructor):
     source.values[path] = _position(node.start_mark)
+    if type(node) in _COLLECTION_TAGS and node.tag != _COLLECTION_TAGS[type(node)]:
+        # Tags would otherwise be ignored silently (e.g. !!python/object/apply: [...]).
+        raise YamlSyntaxError(f"YAMLとして読めません: タグ '{node.tag}' は使えません",
+                              _position(node.start_mark), path)
     if isinstance(node, yaml.MappingNode):
         constructor.flatten_mapping(node)  # resolves YAML merge keys (<<)
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node, constructor)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlSyntaxError("YAMLとして読めません: キーにはリストやマッピングではなく文字列を書いてください",
+                                      _position(key_node.start_mark), path)
+            key = _scalar(key_node, constructor, path)
             if not isinstance(key, str | int):
                 key = str(key)
             child = (*path, key)
@@ -104,19 +115,19 @@ def _build(node, path: Path, source: SourceMap, duplicates: list[DuplicateKey], 
             _build(item, (*path, index), source, duplicates, constructor)
             for index, item in enumerate(node.value)
         ]
-    return _scalar(node, constructor)
+    return _scalar(node, constructor, path)
 
 
-def _scalar(node, constructor):
+def _scalar(node, constructor, path: Path):
     """Construct one scalar; a value YAML cannot build (2025-13-01, !tag) is a located error."""
     try:
         return constructor.construct_object(node, deep=True)
     except yaml.YAMLError as error:
         problem = getattr(error, "problem", None) or error
-        raise YamlSyntaxError(f"YAMLとして読めません: {problem}", _position(node.start_mark)) from None
+        raise YamlSyntaxError(f"YAMLとして読めません: {problem}", _position(node.start_mark), path) from None
     except ValueError as error:
         raise YamlSyntaxError(
             f"'{node.value}' は日付として正しくありません ({error})。"
             "日付は YYYY-MM-DD の形の実在する日にしてください",
-            _position(node.start_mark),
+            _position(node.start_mark), path,
         ) from None

@@ -240,7 +240,7 @@ def repeat_summary(form_id: str, page_id: str):
                                     index=len(items)))
         if len(items) >= page.repeat.min:
             completed = _with_completed(application.draft.completed_pages, page_id)
-            save_answers(application.draft, application.flow.pruned(), completed)
+            _save(application, application.draft.answers, completed)
             db_session().commit()
             return redirect(_next_url(application, page_id))
         label = page.repeat.item_label.get(current_locale())
@@ -288,8 +288,7 @@ def repeat_remove(form_id: str, page_id: str, index: int):
         if request.form.get("confirm") == "yes":
             answers = _copy_answers(application.draft.answers)
             del answers["items"][page_id][index]
-            save_answers(application.draft, answers,
-                         [p for p in application.draft.completed_pages if p != page_id])
+            _save(application, answers, [p for p in application.draft.completed_pages if p != page_id])
             db_session().commit()
         return redirect(url_for("resident.repeat_summary", form_id=form_id, page_id=page_id))
     summary_spec = _summary_spec(page)
@@ -350,10 +349,7 @@ def _page_form(application: Application, page: Page, values: dict[str, Any],
                 completed = application.draft.completed_pages
                 if item_index is None:
                     completed = _with_completed(completed, page.id)
-                save_answers(application.draft, Flow(
-                    application.definition,
-                    StoredAnswers(application.definition, new_answers, ctx.today)).pruned(),
-                    completed)
+                _save(application, new_answers, completed)
                 db_session().commit()
                 if item_index is not None:
                     return redirect(url_for("resident.repeat_summary", form_id=application.form_id,
@@ -371,6 +367,14 @@ def _page_form(application: Application, page: Page, values: dict[str, Any],
                   if item_index is not None else _back_url(application, page.id)),
         return_to=safe_return_target(),
     )
+
+
+def _save(application: Application, answers: dict, completed: list[str]) -> None:
+    """Store answers as they stand now: what is no longer asked is dropped, and a page that
+    was skipped counts as unanswered again if a later change brings it back."""
+    flow = Flow(application.definition, StoredAnswers(application.definition, answers, today()))
+    visible = {page.id for page in flow.visible_pages()}
+    save_answers(application.draft, flow.pruned(), [p for p in completed if p in visible])
 
 
 def _with_completed(completed: list[str], page_id: str) -> list[str]:

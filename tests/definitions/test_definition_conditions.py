@@ -1,0 +1,178 @@
+"""Conditions (show_if, rules) evaluated against answers, as written in YAML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pytest
+import yaml
+
+from formsvc.definitions.conditions import Condition, is_answered
+
+TODAY = date(2026, 11, 26)
+
+
+@dataclass
+class Answers:
+    """The two things a condition reads: answers by field id, and a repeating page's items."""
+
+    fields: dict[str, Any] = field(default_factory=dict)
+    repeated: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    today: date = TODAY
+
+    def value(self, field_id: str) -> Any:
+        return self.fields.get(field_id)
+
+    def items(self, page_id: str) -> list[dict[str, Any]]:
+        return self.repeated.get(page_id, [])
+
+
+ANSWERS = Answers(
+    fields={
+        "requester": "agent",
+        "copies": 3,
+        "has_spouse": True,
+        "income": 1200000,
+        "limit": 1000000,
+        "need_reasons": ["work", "illness"],
+        "note": "",
+        "birth_date": date(2020, 4, 1),
+        "move_in_date": date(2026, 11, 20),
+    },
+    repeated={"children": [{"child_name": "太郎"}, {"child_name": "花子"}]},
+)
+
+
+def condition(text: str) -> Condition:
+    """A condition exactly as an administrator writes it in a definition."""
+    return Condition.model_validate(yaml.safe_load(text))
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("{field: requester, equals: agent}", True),
+        ("{field: requester, equals: self}", False),
+        ("{field: requester, not_equals: self}", True),
+        ("{field: requester, one_of: [household, agent]}", True),
+        ("{field: requester, one_of: [self, household]}", False),
+        ("{field: need_reasons, contains: work}", True),
+        ("{field: need_reasons, contains: study}", False),
+        ("{field: requester, contains: agent}", False),  # not a list: contains is never true
+        ("{field: has_spouse, equals: true}", True),
+        ("{field: has_spouse, equals: false}", False),
+        ("{field: note, answered: true}", False),
+        ("{field: note, answered: false}", True),
+        ("{field: unanswered_question, answered: false}", True),
+        ("{field: need_reasons, answered: true}", True),
+        ("{field: copies, gt: 2}", True),
+        ("{field: copies, gt: 3}", False),
+        ("{field: copies, gte: 3}", True),
+        ("{field: copies, lt: 3}", False),
+        ("{field: copies, lte: 3}", True),
+        ("{field: income, gt: {field: limit}}", True),
+        ("{field: limit, gte: {field: income}}", False),
+        ("{count: children, gte: 2}", True),
+        ("{count: children, gt: 2}", False),
+        ("{count: no_items_yet, equals: 0}", True),
+    ],
+)
+def test_a_single_comparison(written, expected):
+    assert condition(written).evaluate(ANSWERS) is expected
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("{field: birth_date, lt: 2021-01-01}", True),
+        ("{field: birth_date, gte: 2021-01-01}", False),
+        # within the last 7 days: moved in on 11-20, today is 11-26
+        ("{field: move_in_date, gte: {days_from_today: -7}}", True),
+        ("{field: move_in_date, gte: {days_from_today: -5}}", False),
+        ("{field: move_in_date, lte: {days_from_today: 0}}", True),
+    ],
+)
+def test_dates_compare_with_fixed_dates_and_with_today(written, expected):
+    assert condition(written).evaluate(ANSWERS) is expected
+
+
+def test_days_from_today_follows_the_day_of_the_answers():
+    later = Answers(fields=ANSWERS.fields, today=date(2026, 11, 28))
+    written = condition("{field: move_in_date, gte: {days_from_today: -7}}")
+    assert written.evaluate(ANSWERS) is True
+    assert written.evaluate(later) is False
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "{field: unanswered_number, lt: 10}",  # an unanswered number is not "less than 10"
+        "{field: unanswered_number, gte: 0}",
+        "{field: copies, lt: {field: unanswered_number}}",
+        "{field: birth_date, gt: 3}",  # a date and a number: never comparable
+    ],
+)
+def test_comparisons_with_no_answer_or_mismatched_types_are_false(written):
+    assert condition(written).evaluate(ANSWERS) is False
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("{all: [{field: has_spouse, equals: true}, {field: income, gte: 1000000}]}", True),
+        ("{all: [{field: has_spouse, equals: true}, {field: income, lt: 1000000}]}", False),
+        ("{any: [{field: requester, equals: self}, {field: copies, gt: 2}]}", True),
+        ("{any: [{field: requester, equals: self}, {field: copies, gt: 5}]}", False),
+        ("{not: {field: requester, equals: self}}", True),
+        ("{not: {any: [{field: requester, equals: agent}, {field: copies, gt: 5}]}}", False),
+        ("{all: [{any: [{field: requester, equals: self}, {count: children, gte: 1}]},"
+         " {not: {field: note, answered: true}}]}", True),
+    ],
+)
+def test_conditions_combine_with_all_any_not(written, expected):
+    assert condition(written).evaluate(ANSWERS) is expected
+
+
+def test_references_are_collected_for_the_checker():
+    written = condition(
+        "{all: [{field: requester, equals: agent}, {field: income, gt: {field: limit}},"
+        " {not: {count: children, gte: 1}}]}"
+    )
+    assert written.field_references() == {"requester", "income", "limit"}
+    assert written.count_references() == {"children"}
+
+
+@pytest.mark.parametrize(
+    ("value", "answered"),
+    [
+        (None, False), ("", False), ([], False), ({}, False),
+        ({"family": "", "given": ""}, False),  # a name with both boxes empty
+        ("山田", True), (0, True), (False, True), (["a"], True), ({"family": "山田", "given": ""}, True),
+    ],
+)
+def test_what_counts_as_answered(value, answered):
+    assert is_answered(value) is answered
+
+
+def test_equals_can_compare_with_another_answer():
+    from formsvc.definitions.conditions import Condition as C
+
+    same = C.model_validate({"field": "second_choice", "not_equals": {"field": "first_choice"}})
+
+    class Both:
+        today = None
+
+        def __init__(self, first, second):
+            self.answers = {"first_choice": first, "second_choice": second}
+
+        def value(self, field_id):
+            return self.answers.get(field_id)
+
+        def items(self, page_id):
+            return []
+
+    assert same.evaluate(Both("a", "b")) is True
+    assert same.evaluate(Both("a", "a")) is False
+    assert same.field_references() == {"first_choice", "second_choice"}
