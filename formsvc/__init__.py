@@ -21,8 +21,13 @@ def create_app(overrides: dict | None = None) -> Flask:
         static_folder="../static",
     )
     app.config.from_mapping(settings)
+    if app.config["MOCK_IDP_ENABLED"] is None:
+        # The mock My Number card is part of demo mode, and never of a production configuration.
+        app.config["MOCK_IDP_ENABLED"] = bool(app.config["FORMSVC_DEMO"])
 
     from formsvc import db, errors, health, templating
+    from formsvc.authentication.views import blueprint as auth
+    from formsvc.resident.my import blueprint as my
     from formsvc.resident.views import blueprint as resident
 
     db.init_app(app)
@@ -31,4 +36,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     templating.init_app(app)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(resident)
+    app.register_blueprint(auth)
+    app.register_blueprint(my)
+    if app.config["MOCK_IDP_ENABLED"]:
+        from formsvc.mock_idp.views import blueprint as mock_idp
+
+        app.register_blueprint(mock_idp)
     return app

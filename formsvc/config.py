@@ -59,6 +59,9 @@ def settings_from_environment() -> dict:
         "SECRET_KEY": load_or_create_secret_key(instance),
         "DATABASE_URL": os.environ.get("DATABASE_URL") or default_database_url(instance),
         "FORMSVC_DEMO": env_flag("FORMSVC_DEMO"),
+        # The mock My Number card provider (/mock-idp): never in production; on in demo mode.
+        # None: follow FORMSVC_DEMO (resolved in create_app, after any overrides).
+        "MOCK_IDP_ENABLED": env_flag("FORMSVC_MOCK_IDP") if "FORMSVC_MOCK_IDP" in os.environ else None,
         "DEFINITIONS_DIR": os.environ.get(
             "FORMSVC_DEFINITIONS_DIR", str(project_root() / "form_definitions")
         ),
@@ -67,6 +70,14 @@ def settings_from_environment() -> dict:
         # How long an unfinished application is kept after the resident's last step.
         "DRAFT_LIFETIME_HOURS": int(os.environ.get("FORMSVC_DRAFT_LIFETIME_HOURS", 24)),
         "PERMANENT_SESSION_LIFETIME": 3600 * int(os.environ.get("FORMSVC_DRAFT_LIFETIME_HOURS", 24)),
+        # A signed-in resident's unfinished application is kept for them this long.
+        "SAVED_DRAFT_DAYS": int(os.environ.get("FORMSVC_SAVED_DRAFT_DAYS", 30)),
+        # A resident's sign-in ends after this long without activity (a warning comes first).
+        "RESIDENT_IDLE_MINUTES": int(os.environ.get("FORMSVC_RESIDENT_IDLE_MINUTES", 30)),
+        # Relying party: any OpenID Connect provider; the embedded mock when unset in demo mode.
+        "OIDC_ISSUER": os.environ.get("FORMSVC_OIDC_ISSUER"),
+        "OIDC_CLIENT_ID": os.environ.get("FORMSVC_OIDC_CLIENT_ID"),
+        "OIDC_CLIENT_SECRET": os.environ.get("FORMSVC_OIDC_CLIENT_SECRET"),
         # A page left open for a long time still submits; an expired token gets a clear page.
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -1,7 +1,12 @@
 """Every model, imported in one place so Alembic and the tests see the whole schema."""
 
+from formsvc.authentication.models import ResidentLogin
 from formsvc.db import Base
 from formsvc.forms.models import Form, FormVersion
+from formsvc.mock_idp.models import MockIdpAccessToken, MockIdpAuthorizationCode, MockIdpCardState
 from formsvc.submissions.models import Draft, Submission, SubmissionEvent, Upload
 
-__all__ = ["Base", "Draft", "Form", "FormVersion", "Submission", "SubmissionEvent", "Upload"]
+__all__ = [
+    "Base", "Draft", "Form", "FormVersion", "MockIdpAccessToken", "MockIdpAuthorizationCode",
+    "MockIdpCardState", "ResidentLogin", "Submission", "SubmissionEvent", "Upload",
+]

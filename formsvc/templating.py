@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request
 
+from formsvc.authentication.residents import current_login, seconds_left
 from formsvc.japanese.era import format_date_both
 from formsvc.resident.context import current_locale, t
 
@@ -36,7 +37,10 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def interface():
+        login = current_login() if request.endpoint and request.endpoint != "static" else None
         return {
+            "resident_login": login,
+            "resident_seconds_left": seconds_left(login) if login else None,
             "t": t,
             "locale": current_locale(),
             "municipality": current_app.config["MUNICIPALITY_NAME"],

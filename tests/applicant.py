@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 from formsvc.db import session as db_session
 from formsvc.forms.catalog import published
+from tests.identity import sign_in
 
 TINY_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PAGE_URL = re.compile(r"/forms/(?P<form>[^/]+)/pages/(?P<page>[^/]+)(?P<rest>/items(?:/\d+)?)?$")
@@ -38,6 +39,8 @@ class Applicant:
             return published(db_session(), self.form_id).definition
 
     def start(self) -> str:
+        if self.definition().authentication == "required" and not self.client.get_cookie("session"):
+            sign_in(self.client, self.app)  # the card step itself is tested in tests/authentication
         page = self.client.get(f"/forms/{self.form_id}/")
         assert page.status_code == 200, page.status_code
         response = self.client.post(f"/forms/{self.form_id}/start",

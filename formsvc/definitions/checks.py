@@ -77,7 +77,7 @@ class _Checker:
         for p, page in enumerate(self.d.pages):
             for f, spec in enumerate(page.fields):
                 base: Path = ("pages", p, "fields", f)
-                for problem in spec.problems(self.d):
+                for problem in [*spec.problems(self.d), *spec.prefill_problems()]:
                     yield Problem((*base, *problem.path), problem.message)
                 for ref in sorted(spec.references()):
                     if self.d.field_by_id(ref) is None:

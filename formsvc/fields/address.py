@@ -22,6 +22,15 @@ PART_LABELS = {
 }
 
 
+def split_town_and_block(street: str) -> tuple[str, str]:
+    """'芝公園4-2-8' -> ('芝公園', '4-2-8'): the 番地 starts at the first digit."""
+    normalised = normalise_digits(street)
+    for index, character in enumerate(normalised):
+        if character.isdigit():
+            return normalised[:index], normalised[index:]
+    return normalised, ""
+
+
 class AddressInputField(CompositeInputField):
     parts = ADDRESS_PARTS
 
@@ -30,6 +39,19 @@ class AddressInputField(CompositeInputField):
 class AddressField(FieldSpec):
     type: Literal["address"] = "address"
     max_length: int = Field(80, ge=1, description="各欄の最大文字数")
+
+    prefill_sources = frozenset({"address"})
+
+    def value_from_identity(self, claims):
+        """OIDC's address claim: region = 都道府県, locality = 市区町村, street_address = 町域番地
+        then, after a space, the building."""
+        address = claims.get("address")
+        if not isinstance(address, dict) or not address.get("region"):
+            return None
+        street, _, building = (address.get("street_address") or "").replace("\u3000", " ").partition(" ")
+        town, block = split_town_and_block(street)
+        return {"prefecture": address["region"], "city": address.get("locality", ""),
+                "town": town, "block": block, "building": building.strip()}
 
     def part_labels(self, ctx: FieldContext) -> dict[str, str]:
         return {part: ctx.t(ja, en) for part, (ja, en) in PART_LABELS.items()}

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from wtforms import Field
+from pydantic import Field
+from wtforms import Field as WTFField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import StopValidation, ValidationError
 
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from formsvc.definitions.schema import FormDefinition
 
 REGISTRY: dict[str, type[FieldSpec]] = {}
+
+PrefillSource = Literal["name", "address", "birthdate", "gender", "postal_code"]
 
 
 def register(cls: type[FieldSpec]) -> type[FieldSpec]:
@@ -63,9 +66,17 @@ class FieldSpec(StrictModel):
     hint: Text | None = None
     required: bool = True
     show_if: Condition | None = None
+    prefill: PrefillSource | None = Field(
+        None, description="マイナンバーカードの基本4情報から入力する (name, address, birthdate, gender, postal_code)"
+    )
+    prefill_editable: bool = Field(
+        False, description="カードから入力した回答を住民が変更できるか (既定: 変更できない)"
+    )
 
     # Guidance text has no answer; everything else does.
     has_answer: ClassVar[bool] = True
+    # Which of the card's 基本4情報 this type can be filled from (see value_from_identity).
+    prefill_sources: ClassVar[frozenset[str]] = frozenset()
 
     # --- WTForms ------------------------------------------------------------------------
 
@@ -136,6 +147,18 @@ class FieldSpec(StrictModel):
         """Mistakes only visible with the whole definition (e.g. an unknown choice list)."""
         return iter(())
 
+    def prefill_problems(self) -> Iterator[Problem]:
+        if self.prefill is not None and self.prefill not in self.prefill_sources:
+            allowed = ", ".join(sorted(self.prefill_sources)) or "(なし)"
+            yield Problem(("prefill",), f"{self.type} 項目には prefill: {self.prefill} を使えません。"
+                                        f"使えるもの: {allowed}")
+
+    # --- the My Number card's 基本4情報 ------------------------------------------------------
+
+    def value_from_identity(self, claims: dict) -> Any:
+        """This field's answer taken from the provider's claims (None when they lack it)."""
+        return None
+
 
 class AnswerValidator:
     """Runs a field type's own checks inside WTForms' validation chain."""
@@ -148,7 +171,7 @@ class AnswerValidator:
         if spec.required and spec.has_answer:
             self.field_flags = {"required": True}
 
-    def __call__(self, form, field: Field) -> None:
+    def __call__(self, form, field: WTFField) -> None:
         if field.process_errors:
             # The input could not even be read (e.g. 2月30日); that message is enough.
             raise StopValidation()

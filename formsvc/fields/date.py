@@ -32,6 +32,14 @@ class DateField(FieldSpec):
     min_message: Text | None = None
     max_message: Text | None = None
 
+    prefill_sources = frozenset({"birthdate"})
+
+    def value_from_identity(self, claims):
+        try:
+            return date.fromisoformat(claims["birthdate"]) if claims.get("birthdate") else None
+        except ValueError:
+            return None
+
     def form_field(self, ctx):
         return DateInputField(
             self.label_text(ctx), validators=self.field_validators(ctx),

@@ -12,6 +12,8 @@ from formsvc.japanese.kana import is_katakana, to_katakana
 @register
 class KanaField(NameField):
     type: Literal["kana"] = "kana"
+    # The card carries no フリガナ.
+    prefill_sources = frozenset()
 
     def part_labels(self, ctx: FieldContext) -> dict[str, str]:
         return {"family": ctx.t("セイ", "family name in katakana"),

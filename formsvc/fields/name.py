@@ -21,8 +21,18 @@ class NameField(FieldSpec):
     type: Literal["name"] = "name"
     max_length: int = Field(30, ge=1, description="氏・名それぞれの最大文字数")
 
+    prefill_sources = frozenset({"name"})
+
     def part_labels(self, ctx: FieldContext) -> dict[str, str]:
         return {"family": ctx.t("氏", "Family name"), "given": ctx.t("名", "Given name")}
+
+    def value_from_identity(self, claims):
+        # The card holds the name as one string, 氏 and 名 separated by a space.
+        name = (claims.get("name") or "").replace("\u3000", " ").strip()
+        if not name:
+            return None
+        family, _, given = name.partition(" ")
+        return {"family": family, "given": given.strip()}
 
     def part_header(self, part: str) -> str:
         return {"family": "氏", "given": "名"}[part]

@@ -30,6 +30,13 @@ class PostalCodeField(FieldSpec):
         None, description="検索結果で埋める住所 (address) 項目のID"
     )
 
+    prefill_sources = frozenset({"postal_code"})
+
+    def value_from_identity(self, claims):
+        address = claims.get("address")
+        code = normalise_postal_code(address.get("postal_code", "")) if isinstance(address, dict) else ""
+        return code if is_valid_postal_code(code) else None
+
     def form_field(self, ctx):
         return PostalCodeInputField(self.label_text(ctx), validators=self.field_validators(ctx))
 

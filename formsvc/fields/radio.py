@@ -9,10 +9,19 @@ from wtforms import RadioField as WTFRadioField
 from formsvc.fields.base import register
 from formsvc.fields.choices import ChoiceSpec
 
+GENDER_NAMES = {"male": ("male", "男", "男性"), "female": ("female", "女", "女性")}
+
 
 @register
 class RadioField(ChoiceSpec):
     type: Literal["radio"] = "radio"
+
+    prefill_sources = frozenset({"gender"})
+
+    def value_from_identity(self, claims):
+        """The card's gender matched to a choice by its value or its Japanese label."""
+        names = GENDER_NAMES.get(claims.get("gender", ""), ())
+        return next((c.value for c in self.all_choices() if c.value in names or c.label.ja in names), None)
 
     def form_field(self, ctx):
         # validate_choice=False: our validator gives the Japanese message instead of WTForms'.

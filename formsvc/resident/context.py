@@ -44,6 +44,13 @@ def submitted_here(reception_number: str) -> bool:
     return reception_number in session.get("submitted", [])
 
 
+def safe_local_path(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, else None (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
 def safe_return_target() -> str | None:
     """Only 'check' may be requested as a return target (no open redirects)."""
     return "check" if request.values.get("return") == "check" else None

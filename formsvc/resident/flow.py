@@ -65,6 +65,7 @@ class AnswerRow:
     value: Any
     text: str
     item_index: int | None = None
+    verified: bool = False
 
 
 class Flow:
@@ -137,7 +138,15 @@ class Flow:
                 raw = self.answers.raw(spec.id)
                 if spec.has_answer and raw is not None:
                     fields[spec.id] = raw
-        return {"fields": fields, "items": items}
+        pruned = {"fields": fields, "items": items}
+        # Verified marks (answers from the My Number card) stay only with their answers.
+        verified = {key: mark for key, mark in self.answers.data.get("verified", {}).items()
+                    if key in fields}
+        if verified:
+            pruned["verified"] = verified
+        if "identity" in self.answers.data:
+            pruned["identity"] = self.answers.data["identity"]
+        return pruned
 
     # --- computed values ---------------------------------------------------------------
 
@@ -199,8 +208,10 @@ class Flow:
                                           spec.display(item.get(spec.id), locale), index)
                                 for spec in specs)
                 continue
+            verified = self.answers.data.get("verified", {})
             for spec in self.visible_fields(page):
                 if spec.has_answer:
                     value = self.answers.value(spec.id)
-                    rows.append(AnswerRow(page, spec, value, spec.display(value, locale)))
+                    rows.append(AnswerRow(page, spec, value, spec.display(value, locale),
+                                          verified=spec.id in verified))
         return rows

@@ -31,9 +31,12 @@ class FieldView:
     """What a field template needs: the definition's field and its bound WTForms field."""
 
     spec: FieldSpec
-    input: Any  # the bound WTForms field; None for guidance
+    input: Any  # the bound WTForms field; None for guidance and read-only answers
     ctx: FieldContext
     error: str | None = None
+    locked: bool = False  # verified by the My Number card and not editable: shown as text
+    verified: bool = False
+    value_text: str = ""
 
     @property
     def locale(self) -> str:
@@ -85,14 +88,20 @@ class FieldView:
 
 
 def field_views(form: PageForm, specs: list[FieldSpec], ctx: FieldContext,
-                extra_errors: dict[str, str] | None = None) -> list[FieldView]:
+                extra_errors: dict[str, str] | None = None, locked: list[FieldSpec] = (),
+                verified: set[str] = frozenset(), values: dict | None = None) -> list[FieldView]:
     views = []
     for spec in specs:
+        if spec in locked:
+            value = (values or {}).get(spec.id)
+            views.append(FieldView(spec, None, ctx, locked=True, verified=True,
+                                   value_text=spec.display(value, ctx.locale)))
+            continue
         bound = form[spec.id] if spec.id in form._fields else None
         error = None
         if bound is not None and bound.errors:
             error = bound.errors[0]
         elif extra_errors and spec.id in extra_errors:
             error = extra_errors[spec.id]
-        views.append(FieldView(spec, bound, ctx, error))
+        views.append(FieldView(spec, bound, ctx, error, verified=spec.id in verified))
     return views

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -22,7 +23,9 @@ from flask import (
 )
 from werkzeug.datastructures import CombinedMultiDict, FileStorage, MultiDict
 
+from formsvc.authentication.residents import current_identity
 from formsvc.db import session as db_session
+from formsvc.db import utcnow
 from formsvc.definitions.schema import LIFE_EVENT_LABELS, Page
 from formsvc.fields import FieldContext, FieldSpec
 from formsvc.fields.file import MEDIA_TYPES, sniff
@@ -34,16 +37,24 @@ from formsvc.resident.context import (
     forget_draft,
     remember_draft,
     remember_submission,
+    safe_local_path,
     safe_return_target,
     submitted_here,
     t,
 )
 from formsvc.resident.flow import CHECK, Flow, StoredAnswers
 from formsvc.resident.forms import build_form, field_views
-from formsvc.submissions.drafts import find_draft, new_draft, save_answers, submission_of
+from formsvc.resident.prefill import apply_identity, is_locked
+from formsvc.submissions.drafts import (
+    draft_lifetime,
+    find_draft,
+    new_draft,
+    save_answers,
+    submission_of,
+)
 from formsvc.submissions.models import Draft, Submission, Upload
 from formsvc.submissions.reception import display as display_reception
-from formsvc.submissions.service import AlreadySubmitted, submit
+from formsvc.submissions.service import AlreadySubmitted, NotCorrectable, resubmit, submit
 
 blueprint = Blueprint("resident", __name__)
 
@@ -80,10 +91,11 @@ def _matches(compiled: CompiledForm, query: str) -> bool:
 @blueprint.get("/forms/<form_id>/")
 def start(form_id: str):
     compiled = _published_or_404(form_id)
-    draft = find_draft(db_session(), draft_token(form_id), form_id)
+    draft = _owned(find_draft(db_session(), draft_token(form_id), form_id))
     return render_template("resident/start.html", compiled=compiled, definition=compiled.definition,
                            draft=draft if draft is not None and not submission_of(db_session(), draft)
-                           else None,
+                           else None, identity=current_identity(),
+                           login_url=url_for("auth.login", next=request.path),
                            fee_text=compiled.definition.fee.description.get(current_locale())
                            if compiled.definition.fee and compiled.definition.fee.description else None)
 
@@ -91,10 +103,17 @@ def start(form_id: str):
 @blueprint.post("/forms/<form_id>/start")
 def begin(form_id: str):
     compiled = _published_or_404(form_id)
-    with_existing = find_draft(db_session(), draft_token(form_id), form_id)
+    identity = current_identity()
+    if compiled.definition.authentication == "required" and identity is None:
+        return redirect(url_for("auth.login", next=url_for("resident.start", form_id=form_id)))
+    with_existing = _owned(find_draft(db_session(), draft_token(form_id), form_id))
     if request.form.get("resume") and with_existing is not None:
         return redirect(_page_url(form_id, _resume_target(compiled_of(with_existing), with_existing)))
     draft = new_draft(db_session(), compiled, current_locale())
+    if identity is not None:
+        draft.resident_issuer, draft.resident_subject = identity.issuer, identity.subject
+        draft.answers = apply_identity(compiled.definition, draft.answers, identity)
+        draft.expires_at = utcnow() + draft_lifetime(owned=True)
     db_session().commit()
     remember_draft(form_id, draft.token)
     return redirect(_page_url(form_id, compiled.definition.pages[0].id))
@@ -136,11 +155,27 @@ def today() -> date:
     return current_app.config.get("TODAY") or date.today()
 
 
+def _owned(draft: Draft | None) -> Draft | None:
+    """A draft belonging to a signed-in resident is theirs alone, even in the same browser."""
+    if draft is None or draft.resident_subject is None:
+        return draft
+    identity = current_identity()
+    return draft if identity is not None and identity.owns(draft.resident_issuer,
+                                                           draft.resident_subject) else None
+
+
 def _application(form_id: str) -> Application | None:
-    draft = find_draft(db_session(), draft_token(form_id), form_id)
+    draft = _owned(find_draft(db_session(), draft_token(form_id), form_id))
     if draft is None:
         return None
     compiled = compiled_of(draft)  # the version they started on, even if a newer one exists
+    identity = current_identity()
+    if identity is not None and draft.resident_subject is None:
+        # Signed in after starting (an optional sign-in): the draft becomes theirs.
+        draft.resident_issuer, draft.resident_subject = identity.issuer, identity.subject
+    if identity is not None and "identity" not in draft.answers:
+        draft.answers = apply_identity(compiled.definition, draft.answers, identity)
+        db_session().commit()
     answers = StoredAnswers(compiled.definition, draft.answers, today())
     return Application(compiled, draft, answers, Flow(compiled.definition, answers))
 
@@ -149,6 +184,9 @@ def _no_application(form_id: str):
     compiled = published(db_session(), form_id)
     if compiled is None:
         abort(404)
+    if g.get("login_timed_out"):
+        # Their answers are kept with their sign-in: sign in again to carry on.
+        return redirect(url_for("auth.login", next=request.path, timed_out=1))
     return render_template("resident/expired.html", compiled=compiled,
                            definition=compiled.definition), 200
 
@@ -319,7 +357,11 @@ def _page_form(application: Application, page: Page, values: dict[str, Any],
                item_index: int | None):
     locale = current_locale()
     ctx = FieldContext(locale=locale, today=today())
-    specs = application.flow.visible_fields(page)
+    visible = application.flow.visible_fields(page)
+    answers = application.draft.answers
+    # Answers verified by the My Number card are shown, not asked (unless editable).
+    locked = [spec for spec in visible if item_index is None and is_locked(spec, answers)]
+    specs = [spec for spec in visible if spec not in locked]
     _prefill_address_from_postal_code(application, specs, values)
     notice = None
     errors: dict[str, str] = {}
@@ -357,7 +399,9 @@ def _page_form(application: Application, page: Page, values: dict[str, Any],
                 return redirect(_next_url(application, page.id))
     else:
         form = build_form(specs, ctx, None, values)
-    views = field_views(form, specs, ctx, errors)
+    views = field_views(form, visible, ctx, errors, locked=locked,
+                        verified=set(answers.get("verified", {})) if item_index is None else set(),
+                        values=values)
     summary = [(view.error, view.error_target) for view in views if view.error]
     return render_template(
         "resident/page.html", application=application, page=page, fields=views, field_context=ctx,
@@ -391,9 +435,10 @@ def _next_url(application: Application, page_id: str) -> str:
 
 
 def _copy_answers(answers: dict) -> dict:
-    return {"fields": dict(answers.get("fields", {})),
-            "items": {key: [dict(item) for item in items]
-                      for key, items in answers.get("items", {}).items()}}
+    copied = copy.deepcopy(answers)
+    copied.setdefault("fields", {})
+    copied.setdefault("items", {})
+    return copied
 
 
 def _answers_with(application: Application, page: Page, form, specs: list[FieldSpec],
@@ -412,8 +457,11 @@ def _answers_with(application: Application, page: Page, form, specs: list[FieldS
         page_values[spec.id] = spec.to_json(value) if value is not None else None
     page_values = {key: value for key, value in page_values.items() if value is not None}
     if item_index is None:
-        for spec in page.fields:
-            answers["fields"].pop(spec.id, None)
+        verified = answers.setdefault("verified", {})
+        for spec in specs:
+            previous = answers["fields"].pop(spec.id, None)
+            if spec.id in verified and page_values.get(spec.id) != previous:
+                del verified[spec.id]  # edited: no longer what the card said
         answers["fields"].update(page_values)
     else:
         items = answers["items"].setdefault(page.id, [])
@@ -535,12 +583,21 @@ def check(form_id: str):
     broken = [(message, _page_url(form_id, page.id, **{"return": "check"}) + f"#{field_id}")
               for page, field_id, message in flow.failing_rules(current_locale())]
     if request.method == "POST" and not g.get("csrf_failed") and not broken:
+        draft = application.draft
         try:
-            submission = submit(db_session(), application.draft, flow.pruned(), flow.fee())
+            if draft.correction_of is not None:
+                corrected = db_session().get(Submission, draft.correction_of)
+                submission = resubmit(db_session(), corrected, draft, flow.pruned(), flow.fee())
+            else:
+                submission = submit(db_session(), draft, flow.pruned(), flow.fee())
             db_session().commit()
         except AlreadySubmitted as already:
             db_session().rollback()
             submission = already.submission
+        except NotCorrectable:
+            db_session().rollback()
+            forget_draft(form_id)
+            return redirect(url_for("my.application", number=draft_correction_number(draft)))
         remember_submission(submission.reception_number)
         forget_draft(form_id)
         current_app.logger.info("submission stored form=%s id=%s", form_id, submission.id)
@@ -569,6 +626,10 @@ def _sections(application: Application) -> list[dict]:
             sections.append({"key": key, "title": title, "rows": [], "change_url": url})
         sections[-1]["rows"].append(row)
     return sections
+
+
+def draft_correction_number(draft: Draft) -> str:
+    return db_session().get(Submission, draft.correction_of).reception_number
 
 
 def _already_submitted(application: Application, submission: Submission):
@@ -604,8 +665,4 @@ def postal_code_lookup(code: str):
 def switch_language(locale: str):
     if locale in ("ja", "en"):
         session["lang"] = locale
-    target = request.args.get("next", "/")
-    # Only local paths: never redirect to another site.
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    return redirect(target)
+    return redirect(safe_local_path(request.args.get("next")) or "/")

@@ -15,7 +15,11 @@ from formsvc.resident.flow import empty_answers
 from formsvc.submissions.models import Draft, Submission
 
 
-def draft_lifetime() -> timedelta:
+def draft_lifetime(owned: bool = False) -> timedelta:
+    """How long an unfinished application is kept after its last change. A signed-in
+    resident's is kept longer: they can come back to it from /my/ (save and come back later)."""
+    if owned:
+        return timedelta(days=current_app.config["SAVED_DRAFT_DAYS"])
     return timedelta(hours=current_app.config["DRAFT_LIFETIME_HOURS"])
 
 
@@ -48,8 +52,11 @@ def save_answers(draft: Draft, answers: dict, completed: list[str]) -> None:
     # Assign new objects: JSON columns only notice replacement, not in-place changes.
     draft.answers = answers
     draft.completed_pages = completed
-    draft.expires_at = utcnow() + draft_lifetime()
+    draft.expires_at = utcnow() + draft_lifetime(owned=draft.resident_subject is not None)
 
 
 def submission_of(session: Session, draft: Draft) -> Submission | None:
+    """The submission this draft became (for a correction: once it was resubmitted)."""
+    if draft.correction_of is not None:
+        return session.get(Submission, draft.correction_of) if draft.submitted_at else None
     return session.scalar(select(Submission).where(Submission.draft_id == draft.id))

@@ -30,6 +30,15 @@ class Draft(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # Set when a signed-in resident owns the draft (they can resume it from /my/).
+    resident_issuer: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    resident_subject: Mapped[str | None] = mapped_column(String(255), nullable=True, index=True)
+    # When the draft was turned into a submission (or a resubmission): it is used up.
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # A draft that answers a correction request (差し戻し) of this submission.
+    correction_of: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), nullable=True
+    )
 
     uploads: Mapped[list[Upload]] = relationship(back_populates="draft")
 
@@ -76,6 +85,8 @@ class Submission(Base):
     answers: Mapped[dict] = mapped_column(JSONDocument)
     fee: Mapped[int | None] = mapped_column(Integer, nullable=True)
     channel: Mapped[str] = mapped_column(String(16), default="online")
+    resident_issuer: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    resident_subject: Mapped[str | None] = mapped_column(String(255), nullable=True, index=True)
     status: Mapped[str] = mapped_column(String(32), default="received")
     locale: Mapped[str] = mapped_column(String(8), default="ja")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

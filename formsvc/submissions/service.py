@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from formsvc.db import utcnow
 from formsvc.submissions.models import Draft, Submission, SubmissionEvent, Upload
 from formsvc.submissions.reception import new_reception_number
+from formsvc.submissions.status import CORRECTION_REQUESTED, RECEIVED
 
 
 class AlreadySubmitted(Exception):
@@ -36,8 +38,10 @@ def submit(session: Session, draft: Draft, answers: dict, fee: Decimal | None,
         answers=answers,
         fee=int(fee) if fee is not None else None,
         channel=channel,
-        status="received",
+        status=RECEIVED,
         locale=draft.locale,
+        resident_issuer=draft.resident_issuer,
+        resident_subject=draft.resident_subject,
     )
     try:
         with session.begin_nested():
@@ -48,10 +52,40 @@ def submit(session: Session, draft: Draft, answers: dict, fee: Decimal | None,
         if winner is None:
             raise
         raise AlreadySubmitted(winner) from None
+    draft.submitted_at = utcnow()
     for upload in _uploads_in(session, draft, answers):
         upload.submission_id = submission.id
     session.add(SubmissionEvent(submission_id=submission.id, kind="submitted", actor=actor,
                                 data={"channel": channel}))
+    return submission
+
+
+class NotCorrectable(Exception):
+    """The submission no longer waits for a correction (withdrawn, decided, already resubmitted)."""
+
+
+def resubmit(session: Session, submission: Submission, draft: Draft, answers: dict,
+             fee: Decimal | None, actor: str = "resident") -> Submission:
+    """Answer a correction request (差し戻し): new answers, the earlier ones kept in the trail."""
+    # A guarded update is atomic on every database: only one request can use the draft up.
+    used = session.execute(
+        update(Draft).where(Draft.id == draft.id, Draft.submitted_at.is_(None))
+        .values(submitted_at=utcnow())
+    ).rowcount
+    if used != 1:
+        raise AlreadySubmitted(submission)
+    if submission.status != CORRECTION_REQUESTED:
+        raise NotCorrectable(submission.status)
+    previous = {"answers": submission.answers, "fee": submission.fee,
+                "version_id": submission.version_id}
+    submission.answers = answers
+    submission.fee = int(fee) if fee is not None else None
+    submission.version_id = draft.version_id
+    submission.status = RECEIVED
+    for upload in _uploads_in(session, draft, answers):
+        upload.submission_id = submission.id
+    session.add(SubmissionEvent(submission_id=submission.id, kind="resubmitted", actor=actor,
+                                data={"previous": previous}))
     return submission
 
 

@@ -1,0 +1,140 @@
+"""The OpenID Connect provider as seen by the relying party: discovery, keys, token endpoint.
+
+Any provider configured by issuer URL, client id and secret works. In demo mode the provider
+is the embedded mock; its back-channel requests (discovery, JWKS, token) then go to this same
+application in-process (httpx's WSGI transport), so a single-worker server cannot deadlock
+calling itself. Against a real provider they are ordinary HTTPS requests.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+import httpx
+from flask import Flask, current_app
+
+DISCOVERY_PATH = "/.well-known/openid-configuration"
+CACHE_SECONDS = 3600
+TIMEOUT_SECONDS = 10
+KEY_REFRESH_SECONDS = 60
+
+
+class ProviderError(Exception):
+    """The provider could not be reached or answered something unusable (``reason`` is loggable)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class ProviderSettings:
+    issuer: str
+    client_id: str
+    client_secret: str
+    scopes: str = "openid name address birthdate gender"
+    acr_values: str = "aal3"
+    in_process: bool = False
+
+
+@dataclass
+class Provider:
+    settings: ProviderSettings
+    app: Flask | None = None
+    _metadata: dict | None = None
+    _metadata_at: float = 0.0
+    _keys: dict[str, dict] = field(default_factory=dict)
+    _keys_at: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def client(self) -> httpx.Client:
+        if self.settings.in_process and self.app is not None:
+            return httpx.Client(transport=httpx.WSGITransport(app=self.app), timeout=TIMEOUT_SECONDS)
+        return httpx.Client(timeout=TIMEOUT_SECONDS)
+
+    def _get_json(self, url: str) -> dict:
+        try:
+            with self.client() as client:
+                response = client.get(url, headers={"Accept": "application/json"})
+            response.raise_for_status()
+            return response.json()
+        except (httpx.HTTPError, ValueError):
+            raise ProviderError("unreachable") from None
+
+    def metadata(self) -> dict:
+        with self._lock:
+            fresh = self._metadata is not None and time.monotonic() - self._metadata_at < CACHE_SECONDS
+        if not fresh:
+            metadata = self._get_json(self.settings.issuer.rstrip("/") + DISCOVERY_PATH)
+            if metadata.get("issuer") != self.settings.issuer:
+                raise ProviderError("issuer-mismatch")
+            with self._lock:
+                self._metadata, self._metadata_at = metadata, time.monotonic()
+        return self._metadata
+
+    def key(self, kid: str, refresh: bool) -> dict | None:
+        """The provider's signing key ``kid``.
+
+        The JWKS is fetched when none is cached, and again with ``refresh`` (an unknown kid:
+        the provider may have rotated its keys), but at most once a minute, so tokens with
+        made-up kids cannot make us hammer the provider.
+        """
+        with self._lock:
+            known = self._keys.get(kid)
+            stale = not self._keys or (refresh and time.monotonic() - self._keys_at > KEY_REFRESH_SECONDS)
+        if known is not None or not stale:
+            return known
+        jwks = self._get_json(self.metadata()["jwks_uri"])
+        keys = {k["kid"]: k for k in jwks.get("keys", []) if isinstance(k, dict) and "kid" in k}
+        with self._lock:
+            self._keys, self._keys_at = keys, time.monotonic()
+        return keys.get(kid)
+
+    def exchange_code(self, code: str, redirect_uri: str, code_verifier: str) -> dict:
+        data = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri,
+                "code_verifier": code_verifier}
+        try:
+            with self.client() as client:
+                response = client.post(self.metadata()["token_endpoint"], data=data,
+                                       auth=(self.settings.client_id, self.settings.client_secret))
+        except httpx.HTTPError:
+            raise ProviderError("unreachable") from None
+        if response.status_code != 200:
+            try:
+                error = response.json().get("error", "token-error")
+            except ValueError:
+                error = "token-error"
+            raise ProviderError(f"token:{error}")
+        body = response.json()
+        if not isinstance(body.get("id_token"), str) or not isinstance(body.get("access_token"), str):
+            raise ProviderError("token:incomplete")
+        return body
+
+
+def provider() -> Provider:
+    """The configured provider, built once per issuer so that discovery and keys are cached."""
+    settings = settings_for(current_app)
+    providers = current_app.extensions.setdefault("formsvc.oidc", {})
+    existing = providers.get(settings.issuer)
+    if existing is None:
+        existing = providers[settings.issuer] = Provider(settings, current_app._get_current_object())
+    return existing
+
+
+def settings_for(app: Flask) -> ProviderSettings:
+    config = app.config
+    if config.get("OIDC_ISSUER"):
+        return ProviderSettings(
+            issuer=config["OIDC_ISSUER"], client_id=config["OIDC_CLIENT_ID"],
+            client_secret=config["OIDC_CLIENT_SECRET"], in_process=False,
+        )
+    if not config.get("MOCK_IDP_ENABLED"):
+        raise ProviderError("not-configured")
+    # The embedded mock: its issuer is this app's own URL, reached in-process.
+    from formsvc.mock_idp.clients import DEMO_CLIENT_ID, default_client_secret
+    from formsvc.mock_idp.service import issuer
+
+    return ProviderSettings(issuer=issuer(), client_id=DEMO_CLIENT_ID,
+                            client_secret=default_client_secret(), in_process=True)

@@ -1,0 +1,100 @@
+"""Sign-in with OpenID Connect: authorization code flow with PKCE (S256), state and nonce."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from urllib.parse import urlencode
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+
+from formsvc.authentication.provider import ProviderError, provider
+from formsvc.authentication.residents import current_login, seconds_left, sign_in, sign_out
+from formsvc.authentication.tokens import Expected, TokenRefused, b64url, verify_id_token
+from formsvc.db import session as db_session
+from formsvc.db import utcnow
+from formsvc.resident.context import safe_local_path
+
+blueprint = Blueprint("auth", __name__, url_prefix="/auth")
+
+# The 基本4情報 we keep from the ID token; anything else the provider sends is dropped.
+KEPT_CLAIMS = ("name", "address", "birthdate", "gender")
+
+
+def _callback_url() -> str:
+    return url_for("auth.callback", _external=True)
+
+
+@blueprint.get("/login")
+def login():
+    """Send the resident to the provider (the My Number card step in demo mode)."""
+    try:
+        endpoint = provider().metadata()["authorization_endpoint"]
+    except ProviderError as error:
+        return _refused("provider", error.reason)
+    verifier = secrets.token_urlsafe(64)
+    state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+    session["oidc"] = {"state": state, "nonce": nonce, "verifier": verifier,
+                       "next": safe_local_path(request.args.get("next"))}
+    settings = provider().settings
+    params = {
+        "response_type": "code", "client_id": settings.client_id, "redirect_uri": _callback_url(),
+        "scope": settings.scopes, "state": state, "nonce": nonce, "acr_values": settings.acr_values,
+        "code_challenge": b64url(hashlib.sha256(verifier.encode("ascii")).digest()),
+        "code_challenge_method": "S256",
+    }
+    return redirect(f"{endpoint}?{urlencode(params)}")
+
+
+@blueprint.get("/callback")
+def callback():
+    pending = session.pop("oidc", None)
+    state = request.args.get("state", "")
+    if not pending or not hmac.compare_digest(state, pending["state"]):
+        return _refused("state", "state-mismatch")
+    if request.args.get("error"):
+        reason = request.args["error"]
+        if reason == "access_denied":
+            return render_template("auth/cancelled.html", next=pending.get("next")), 200
+        return _refused("provider", f"error:{reason}")
+    code = request.args.get("code")
+    if not code:
+        return _refused("provider", "no-code")
+    try:
+        tokens = provider().exchange_code(code, _callback_url(), pending["verifier"])
+        settings = provider().settings
+        claims = verify_id_token(tokens["id_token"], provider().key, Expected(
+            issuer=settings.issuer, audience=settings.client_id, nonce=pending["nonce"],
+            access_token=tokens["access_token"]))
+    except ProviderError as error:
+        return _refused("provider", error.reason)
+    except TokenRefused as refused:
+        return _refused("token", refused.reason)
+    kept = {name: claims[name] for name in KEPT_CLAIMS if name in claims}
+    sign_in(claims["iss"], claims["sub"], kept, claims.get("acr"), claims.get("auth_time"))
+    current_app.logger.info("resident signed in (acr=%s)", claims.get("acr"))
+    return redirect(pending.get("next") or url_for("my.applications"))
+
+
+@blueprint.post("/logout")
+def logout():
+    sign_out()
+    return render_template("auth/logged_out.html")
+
+
+@blueprint.post("/keep-alive")
+def keep_alive():
+    """Extend the sign-in (the 延長する button of the time-out warning)."""
+    login = current_login()
+    if login is None:
+        return jsonify(signed_in=False), 401
+    login.last_seen_at = utcnow()
+    db_session().commit()
+    return jsonify(signed_in=True, seconds_left=seconds_left(login))
+
+
+def _refused(kind: str, reason: str):
+    # The reason is a fixed code: never a claim, a token or anything about the resident.
+    current_app.logger.warning("sign-in refused: %s (%s)", kind, reason)
+    return render_template("auth/refused.html", kind=kind), 400

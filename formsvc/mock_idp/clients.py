@@ -1,0 +1,84 @@
+"""Relying parties registered with the mock provider.
+
+`MOCK_IDP_CLIENTS` = {client_id: {"secret": ..., "redirect_uris": [...], "name": ...}} registers
+clients explicitly; their redirect URIs must match exactly. When it is not set, one client is
+registered: "formsvc-demo" (this app's own sign-in), whose secret is OIDC_CLIENT_SECRET
+(environment: FORMSVC_OIDC_CLIENT_SECRET) when set, else `demo_client_secret(SECRET_KEY)`, and
+whose redirect URI is /auth/callback on the host of the request (any host: the demo runs on
+localhost, 127.0.0.1 and behind proxies alike).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import current_app, request
+
+DEMO_CLIENT_ID = "formsvc-demo"
+DEMO_CALLBACK_PATH = "auth/callback"
+
+
+@dataclass(frozen=True)
+class Client:
+    client_id: str
+    secret: str
+    # None: the demo client, whose redirect URI is /auth/callback on the request's host.
+    redirect_uris: tuple[str, ...] | None
+    name: str
+
+    def accepts_redirect_uri(self, uri: str) -> bool:
+        if self.redirect_uris is not None:
+            return uri in self.redirect_uris
+        return same_host_callback(uri)
+
+    def secret_matches(self, secret: str | None) -> bool:
+        return secret is not None and hmac.compare_digest(secret.encode("utf-8"), self.secret.encode("utf-8"))
+
+
+def demo_client_secret(secret_key: str) -> str:
+    """The demo client's secret derived from SECRET_KEY (the relying party derives the same)."""
+    return hmac.new(secret_key.encode("utf-8"), f"formsvc-mock-idp-client-secret:{DEMO_CLIENT_ID}".encode(),
+                    hashlib.sha256).hexdigest()
+
+
+def default_client_secret() -> str:
+    """The demo client's secret: OIDC_CLIENT_SECRET when set, else derived from SECRET_KEY."""
+    config = current_app.config
+    if "OIDC_CLIENT_SECRET" in config:  # formsvc.config reads FORMSVC_OIDC_CLIENT_SECRET
+        configured = config["OIDC_CLIENT_SECRET"]
+    else:  # an app configured without formsvc.config's settings
+        configured = os.environ.get("FORMSVC_OIDC_CLIENT_SECRET")
+    return configured or demo_client_secret(config["SECRET_KEY"])
+
+
+def same_host_callback(uri: str) -> bool:
+    """True for http(s)://<the request's host><script root>/auth/callback, nothing else."""
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return False
+    root = urlsplit(request.url_root)
+    return (parts.scheme in ("http", "https") and parts.netloc == root.netloc
+            and parts.path == root.path + DEMO_CALLBACK_PATH
+            and not parts.query and not parts.fragment and "\\" not in uri)
+
+
+def registered_clients() -> dict[str, Client]:
+    configured = current_app.config.get("MOCK_IDP_CLIENTS")
+    if configured is None:
+        name = f"{current_app.config['MUNICIPALITY_NAME']} オンライン申請"
+        return {DEMO_CLIENT_ID: Client(DEMO_CLIENT_ID, default_client_secret(), None, name)}
+    return {
+        client_id: Client(client_id, spec["secret"], tuple(spec["redirect_uris"]), spec.get("name", client_id))
+        for client_id, spec in configured.items()
+    }
+
+
+def client_by_id(client_id: str | None) -> Client | None:
+    if not client_id:
+        return None
+    return registered_clients().get(client_id)

@@ -1,0 +1,134 @@
+"""My applications (/my/): a signed-in resident's submissions and drafts, and only theirs."""
+
+from __future__ import annotations
+
+import copy
+import secrets
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from formsvc.authentication.residents import Identity, current_identity
+from formsvc.db import session as db_session
+from formsvc.db import utcnow
+from formsvc.forms.catalog import version_by_id
+from formsvc.resident.context import current_locale, remember_draft
+from formsvc.resident.flow import Flow, StoredAnswers
+from formsvc.submissions import status
+from formsvc.submissions.drafts import draft_lifetime
+from formsvc.submissions.models import Draft, Submission, SubmissionEvent
+
+blueprint = Blueprint("my", __name__, url_prefix="/my")
+
+def _identity_or_login() -> Identity:
+    identity = current_identity()
+    if identity is None:
+        abort(redirect(url_for("auth.login", next=request.path)))
+    return identity
+
+
+def _own_submission(identity: Identity, number: str) -> Submission:
+    """The resident's own submission; 404 for anyone else's (never say it exists)."""
+    submission = db_session().scalar(select(Submission).where(
+        Submission.reception_number == number,
+        Submission.resident_issuer == identity.issuer,
+        Submission.resident_subject == identity.subject))
+    if submission is None:
+        abort(404)
+    return submission
+
+
+@blueprint.get("/")
+def applications():
+    identity = _identity_or_login()
+    submissions = db_session().scalars(
+        select(Submission).where(Submission.resident_issuer == identity.issuer,
+                                 Submission.resident_subject == identity.subject)
+        .order_by(Submission.created_at.desc())).all()
+    drafts = db_session().scalars(
+        select(Draft).where(Draft.resident_issuer == identity.issuer,
+                            Draft.resident_subject == identity.subject,
+                            Draft.submitted_at.is_(None), Draft.expires_at > utcnow())
+        .order_by(Draft.updated_at.desc())).all()
+    locale = current_locale()
+    rows = [{"submission": s, "title": version_by_id(db_session(), s.version_id).definition.title.get(locale),
+             "status": status.label(s.status, locale)} for s in submissions]
+    draft_rows = [{"draft": d, "title": version_by_id(db_session(), d.version_id).definition.title.get(locale)}
+                  for d in drafts]
+    return render_template("my/applications.html", rows=rows, drafts=draft_rows, identity=identity)
+
+
+@blueprint.post("/drafts/<int:draft_id>/resume")
+def resume(draft_id: int):
+    identity = _identity_or_login()
+    draft = db_session().get(Draft, draft_id)
+    if draft is None or not identity.owns(draft.resident_issuer, draft.resident_subject) \
+            or draft.submitted_at is not None or draft.expires_at <= utcnow():
+        abort(404)
+    # A new token: the draft now continues in this browser session only.
+    draft.token = secrets.token_urlsafe(32)
+    db_session().commit()
+    remember_draft(draft.form_id, draft.token)
+    compiled = version_by_id(db_session(), draft.version_id)
+    flow = Flow(compiled.definition, StoredAnswers(compiled.definition, draft.answers, utcnow().date()))
+    target = flow.first_unfinished_page_id(draft.completed_pages)
+    if target == "check":
+        return redirect(url_for("resident.check", form_id=draft.form_id))
+    return redirect(url_for("resident.question", form_id=draft.form_id, page_id=target))
+
+
+@blueprint.get("/applications/<number>")
+def application(number: str):
+    identity = _identity_or_login()
+    submission = _own_submission(identity, number)
+    compiled = version_by_id(db_session(), submission.version_id)
+    flow = Flow(compiled.definition, StoredAnswers(compiled.definition, submission.answers,
+                                                   submission.created_at.date()))
+    correction = next((e for e in reversed(submission.events) if e.kind == "correction_requested"), None)
+    return render_template("my/application.html", submission=submission, definition=compiled.definition,
+                           rows=flow.rows(current_locale()), events=submission.events,
+                           status_label=status.label(submission.status, current_locale()),
+                           correction=correction if submission.status == status.CORRECTION_REQUESTED else None,
+                           can_withdraw=submission.status in status.WITHDRAWABLE,
+                           event_labels=status.EVENT_LABELS)
+
+
+@blueprint.route("/applications/<number>/withdraw", methods=["GET", "POST"])
+def withdraw(number: str):
+    identity = _identity_or_login()
+    submission = _own_submission(identity, number)
+    if submission.status not in status.WITHDRAWABLE:
+        return redirect(url_for("my.application", number=number))
+    if request.method == "POST":
+        if request.form.get("confirm") == "yes":
+            submission.status = status.WITHDRAWN
+            db_session().add(SubmissionEvent(submission_id=submission.id, kind="withdrawn",
+                                             actor="resident", comment=request.form.get("reason") or None))
+            db_session().commit()
+        return redirect(url_for("my.application", number=number))
+    return render_template("my/withdraw.html", submission=submission,
+                           title=version_by_id(db_session(), submission.version_id)
+                           .definition.title.get(current_locale()))
+
+
+@blueprint.post("/applications/<number>/correct")
+def correct(number: str):
+    """Start answering a correction request: a draft holding the submitted answers."""
+    identity = _identity_or_login()
+    submission = _own_submission(identity, number)
+    if submission.status != status.CORRECTION_REQUESTED:
+        return redirect(url_for("my.application", number=number))
+    compiled = version_by_id(db_session(), submission.version_id)
+    flow = Flow(compiled.definition, StoredAnswers(compiled.definition, submission.answers, utcnow().date()))
+    draft = Draft(
+        token=secrets.token_urlsafe(32), form_id=submission.form_id, version_id=submission.version_id,
+        answers=copy.deepcopy(submission.answers), locale=current_locale(),
+        completed_pages=[page.id for page in flow.visible_pages()],
+        expires_at=utcnow() + draft_lifetime(owned=True),
+        resident_issuer=identity.issuer, resident_subject=identity.subject,
+        correction_of=submission.id,
+    )
+    db_session().add(draft)
+    db_session().commit()
+    remember_draft(submission.form_id, draft.token)
+    return redirect(url_for("resident.check", form_id=submission.form_id))

@@ -1,0 +1,31 @@
+"""Demo mode: the relying party signs in through the embedded mock provider."""
+
+from __future__ import annotations
+
+import pytest
+
+from formsvc.db import database
+from formsvc.forms.loading import import_definitions
+from tests.conftest import database_of, empty_all_tables
+from tests.mock_idp.conftest import key_instance_dir, make_app  # noqa: F401  (fixture)
+from tests.resident.conftest import SAMPLE
+
+
+@pytest.fixture
+def app(database_url, key_instance_dir):  # noqa: F811
+    app = make_app(database_url, key_instance_dir)
+    yield app
+    empty_all_tables(app)
+    database_of(app).engine.dispose()
+
+
+@pytest.fixture
+def library(app, tmp_path):
+    """The shipped procedures plus the sample one (optional sign-in needs one that allows it)."""
+    from pathlib import Path
+
+    (tmp_path / "sample.yaml").write_text(SAMPLE, encoding="utf-8")
+    with app.app_context(), database().transaction() as session:
+        report = import_definitions(session, [Path(__file__).resolve().parents[2] / "form_definitions",
+                                              tmp_path / "sample.yaml"])
+        assert not report.errors
