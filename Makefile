@@ -5,17 +5,21 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.formsvc-installed
+# axe-core for the accessibility tests (tests/browser), as package-lock.json pins it.
+NODE_STAMP := node_modules/.formsvc-installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 # `make run` is the local demo: demo accounts and the mock My Number card are on.
 RUN_DEMO ?= 1
 
-.PHONY: run test setup system-packages venv migrate definitions lint lock clean
+.PHONY: run test setup system-packages venv node-packages migrate definitions lint lock clean
 
 run: setup migrate definitions
+	@if [ "$(RUN_DEMO)" = "1" ]; then FORMSVC_DEMO=1 $(BIN)/formsvc demo-accounts; fi
 	FORMSVC_DEMO=$(RUN_DEMO) $(BIN)/formsvc run --host $(HOST) --port $(PORT)
 
-test: setup
+# The whole suite, browser and accessibility tests (tests/browser) included.
+test: setup node-packages
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -32,6 +36,13 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
+
+node-packages: $(NODE_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json | system-packages
+	@command -v npm >/dev/null || { echo "npm is required (Debian: apt-get install nodejs npm)"; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
 
 migrate: venv
 	$(BIN)/formsvc db upgrade
@@ -51,4 +62,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules

@@ -29,6 +29,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from formsvc.authentication.views import blueprint as auth
     from formsvc.resident.my import blueprint as my
     from formsvc.resident.views import blueprint as resident
+    from formsvc.staff.views import blueprint as staff
 
     db.init_app(app)
     csrf.init_app(app)
@@ -38,6 +39,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(resident)
     app.register_blueprint(auth)
     app.register_blueprint(my)
+    app.register_blueprint(staff)
     if app.config["MOCK_IDP_ENABLED"]:
         from formsvc.mock_idp.views import blueprint as mock_idp
 

@@ -73,6 +73,50 @@ def load_definitions(paths: tuple[Path, ...]) -> None:
     )
 
 
+@main.command("create-user")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True,
+              type=click.Choice(["reviewer", "counter", "admin"]), help="Repeat for several roles.")
+@click.option("--name", "display_name", default=None, help="The name shown on screens and records.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Asked for when not given (never put it in shell history).")
+@with_appcontext
+def create_user(username: str, roles: tuple[str, ...], display_name: str | None, password: str) -> None:
+    """Create a staff account, or reset its password and roles."""
+    from formsvc.db import database
+    from formsvc.staff.accounts import AccountError, create_or_update
+
+    try:
+        with database().transaction() as session:
+            create_or_update(session, username, password, list(roles), display_name)
+    except AccountError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    click.echo(f"{username}: {', '.join(sorted(set(roles)))}")
+
+
+@main.command("demo-accounts")
+@with_appcontext
+def demo_accounts() -> None:
+    """Demo mode only: (re)create the demo staff accounts with new passwords and print them."""
+    import secrets
+
+    from formsvc.db import database
+    from formsvc.staff.accounts import create_or_update
+
+    if not current_app.config["FORMSVC_DEMO"]:
+        click.echo("デモモード (FORMSVC_DEMO=1) でないため、デモ用アカウントは作りません", err=True)
+        sys.exit(1)
+    accounts = [("demo-reviewer", ["reviewer"], "審査 花子"), ("demo-counter", ["counter"], "窓口 一郎"),
+                ("demo-admin", ["admin", "reviewer", "counter"], "管理 次郎")]
+    click.echo("Demo staff accounts (sign in at /staff/login):")
+    with database().transaction() as session:
+        for username, roles, name in accounts:
+            password = secrets.token_urlsafe(12)
+            create_or_update(session, username, password, roles, name)
+            click.echo(f"  {username:<14} {password}  ({', '.join(roles)})")
+
+
 @main.group("db")
 def db_group() -> None:
     """Database migrations (Alembic)."""

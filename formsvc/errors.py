@@ -26,6 +26,10 @@ def init_app(app: Flask) -> None:
             return response
         return render_template("errors/csrf.html"), 400
 
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return render_template("errors/403.html"), 403
+
     @app.errorhandler(404)
     def not_found(_error):
         return render_template("errors/404.html"), 404

@@ -11,6 +11,8 @@ from flask import Flask, current_app, request
 from formsvc.authentication.residents import current_login, seconds_left
 from formsvc.japanese.era import format_date_both
 from formsvc.resident.context import current_locale, t
+from formsvc.staff import roles
+from formsvc.staff.auth import current_staff
 
 
 def yen(amount: Decimal | int | None) -> str:
@@ -20,6 +22,14 @@ def yen(amount: Decimal | int | None) -> str:
 
 
 JST = ZoneInfo("Asia/Tokyo")
+
+# The staff menu: (endpoint, label, roles that see it). Areas add themselves here.
+STAFF_MENU: list[tuple[str, tuple[str, str], tuple[str, ...]]] = []
+
+
+def staff_menu() -> list[tuple[str, str, tuple[str, ...]]]:
+    return [(endpoint, t(*label), allowed) for endpoint, label, allowed in STAFF_MENU
+            if endpoint in current_app.view_functions]
 
 
 def local_datetime(moment: datetime) -> str:
@@ -34,11 +44,14 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["yen"] = yen
     app.jinja_env.filters["date_both"] = format_date_both
     app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["role_label"] = lambda role: t(*roles.LABELS.get(role, (role, role)))
 
     @app.context_processor
     def interface():
         login = current_login() if request.endpoint and request.endpoint != "static" else None
         return {
+            "staff_user": current_staff() if request.endpoint and request.endpoint != "static" else None,
+            "staff_menu": staff_menu(),
             "resident_login": login,
             "resident_seconds_left": seconds_left(login) if login else None,
             "t": t,

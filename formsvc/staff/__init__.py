@@ -1,0 +1,1 @@
+"""Staff: accounts and roles (reviewer, counter staff, administrator) and their sign-in."""

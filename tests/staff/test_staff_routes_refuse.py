@@ -1,0 +1,63 @@
+"""Every staff route checks the role: walk the URL map, so a new route cannot forget it."""
+
+from __future__ import annotations
+
+import pytest
+from werkzeug.routing import IntegerConverter
+
+from formsvc.staff import roles
+from tests.identity import sign_in as resident_sign_in
+from tests.staff.support import staff_client
+
+OPEN_TO_ALL = {"staff.login", "staff.logout"}
+
+
+def staff_rules(app):
+    rules = [rule for rule in app.url_map.iter_rules()
+             if (rule.rule.startswith("/staff") or rule.endpoint.startswith(("staff.", "staff_")))
+             and rule.endpoint not in OPEN_TO_ALL]
+    assert rules, "no staff routes found"
+    return rules
+
+
+def url_for_rule(app, rule) -> str:
+    values = {name: 1 if isinstance(rule._converters[name], IntegerConverter) else "ABCD2345"
+              for name in rule.arguments}
+    return app.url_map.bind("localhost").build(rule.endpoint, values, method=methods(rule)[0])
+
+
+def methods(rule):
+    return sorted(rule.methods - {"HEAD", "OPTIONS"})
+
+
+def test_every_staff_view_declares_its_roles(app):
+    for rule in staff_rules(app):
+        view = app.view_functions[rule.endpoint]
+        assert getattr(view, "required_roles", None), f"{rule.endpoint} has no role check"
+
+
+@pytest.mark.parametrize("who", ["anonymous", "resident"])
+def test_staff_routes_refuse_anonymous_users_and_residents(app, who):
+    client = app.test_client()
+    if who == "resident":
+        resident_sign_in(client, app)
+    for rule in staff_rules(app):
+        for method in methods(rule):
+            # Refused before the CSRF check matters: GETs redirect; POSTs never succeed.
+            response = client.open(url_for_rule(app, rule), method=method)
+            assert response.status_code in (302, 400, 401, 403), (rule.rule, method, response.status_code)
+            if response.status_code == 302:
+                assert "/staff/login" in response.location, (rule.rule, method)
+
+
+def test_staff_routes_refuse_staff_without_the_role(app):
+    for rule in staff_rules(app):
+        required = set(app.view_functions[rule.endpoint].required_roles)
+        others = [role for role in roles.ALL if role not in required]
+        if not others:
+            continue  # open to every staff role
+        client = staff_client(app, f"user-{len(required)}-{abs(hash(rule.rule)) % 10_000}", others[0])
+        for method in methods(rule):
+            if method != "GET":
+                continue  # POSTs need a CSRF token; the GET proves the decorator
+            assert client.get(url_for_rule(app, rule)).status_code == 403, rule.rule
