@@ -6,7 +6,12 @@ set -euo pipefail
 packages=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0  # WeasyPrint
   fonts-morisawa-bizud-gothic                                          # BIZ UD Gothic for records
+  chromium                                                             # browser tests (Playwright)
 )
+# npm installs axe-core for the accessibility tests. Any Node.js with npm will do (this
+# machine's may come from elsewhere than Debian): Debian's are only added when none is found.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for package in "${packages[@]}"; do
