@@ -82,7 +82,7 @@ class FieldView:
         """The input the error summary links to (the first one a resident must fix)."""
         if isinstance(self.input, CompositeInputField):
             return self.input.part_id(self.input.error_part or self.input.parts[0])
-        if self.spec.type in ("radio", "checkboxes", "yes_no"):
+        if self.spec.type in ("radio", "checkboxes", "yes_no", "consent"):
             return f"{self.id}-0"
         return self.id
 

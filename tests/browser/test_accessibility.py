@@ -47,13 +47,8 @@ checked_pages: set[tuple[str, str]] = set()
 def assert_error_links_lead_to_fields(page, spec_page) -> None:
     """Each link in the error summary points at a form control (following it focuses that control:
     see test_applications.py), not at nothing."""
-    # Known bug, kept as a strict xfail in tests/resident/test_library_jidoteate.py: a consent
-    # field's error links to #<field id>, but its checkbox's id is <field id>-0.
-    consent_ids = {spec.id for spec in spec_page.fields if spec.type == "consent"}
     for link in page.get_by_role("alert").get_by_role("link").all():
         target = (link.get_attribute("href") or "").removeprefix("#")
-        if target in consent_ids:
-            continue
         found = page.evaluate(
             "id => { const e = document.getElementById(id);"
             " return e ? e.matches('input, select, textarea, button') : null; }", target)
