@@ -34,11 +34,21 @@ class Pattern(StrictModel):
         return value
 
 
+# Full-width ASCII letters and digits typed with a Japanese IME (Ａ-Ｚ, ａ-ｚ, ０-９) read as ASCII,
+# so a pattern such as ^[0-9]{7}$ accepts them. Nothing else changes: ー, ①, ㈱ stay as typed.
+FULL_WIDTH_ALPHANUMERIC = {code: code - 0xFEE0 for code in
+                           [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
+
+
 class StrippedStringField(StringField):
-    """Trims surrounding spaces (including full-width ones) that residents paste in."""
+    """Trims surrounding spaces (including full-width ones) and reads full-width letters and
+    digits as ASCII."""
 
     def process_formdata(self, valuelist):
-        self.data = first_value(valuelist).strip("\u3000 ") if valuelist else None
+        if not valuelist:
+            self.data = None
+            return
+        self.data = first_value(valuelist).strip("\u3000 ").translate(FULL_WIDTH_ALPHANUMERIC)
 
 
 class DigitsInputField(StrippedStringField):

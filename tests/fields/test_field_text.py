@@ -86,3 +86,10 @@ def test_text_in_csv_is_the_answer_itself():
     assert spec.csv_columns() == [("", "提出先")]
     assert spec.csv_values("デモ銀行") == ["デモ銀行"]
     assert spec.to_json("デモ銀行") == "デモ銀行"
+
+
+def test_full_width_letters_and_digits_read_as_ascii_but_japanese_stays_as_typed():
+    from formsvc.fields.text import FULL_WIDTH_ALPHANUMERIC
+
+    assert "００１２３４５ＡＢｃ".translate(FULL_WIDTH_ALPHANUMERIC) == "0012345ABc"
+    assert "コーポ①㈱".translate(FULL_WIDTH_ALPHANUMERIC) == "コーポ①㈱"
