@@ -74,7 +74,17 @@ def form(app):
     return publish(app, FORM)
 
 
+# The mother signs in with her My Number card: her name and address come from the card.
+TANAKA_CARD = {
+    "name": "田中 美穂", "birthdate": "1991-02-14", "gender": "female",
+    "address": {"formatted": "東京都千代田区千代田1-1", "postal_code": "100-0001", "region": "東京都",
+                "locality": "千代田区", "street_address": "千代田1-1"},
+}
+
+
 def resident(client, app, household=(MOTHER, FATHER), **answers) -> Resident:
+    if not client.get_cookie("session"):
+        sign_in(client, app, claims=TANAKA_CARD, subject="tanaka-miho")
     return Resident(client, app, FORM, answers={**TANAKA, **answers},
                     items={"household": list(household)})
 
@@ -94,9 +104,11 @@ def test_working_parents_apply_for_a_nursery_place(client, app, form, db_session
         "お子さんの氏名": "田中\u3000陽菜", "お子さんのフリガナ": "タナカ\u3000ヒナ",
         "お子さんの生年月日": "2024年6月10日(令和6年6月10日)"}
     assert sections["申込者（保護者）"] == {
-        "申込者の氏名": "田中\u3000美穂", "申込者のフリガナ": "タナカ\u3000ミホ", "お子さんとの続柄": "母",
+        "申込者の氏名": "田中\u3000美穂 マイナンバーカードで確認済み", "申込者のフリガナ": "タナカ\u3000ミホ", "お子さんとの続柄": "母",
         "日中の連絡先電話番号": "090-2222-3333", "メールアドレス": "miho.tanaka@example.jp"}
-    assert sections["お住まい"] == {"郵便番号": "〒100-0001", "住所": "東京都千代田区千代田1-1"}
+    # From the card, confirmed unchanged by the resident: still marked as verified.
+    verified = " マイナンバーカードで確認済み"
+    assert sections["お住まい"] == {"郵便番号": "〒100-0001" + verified, "住所": "東京都千代田区千代田1-1" + verified}
     assert sections["家族 1"] == {
         "お子さんとの続柄": "母", "氏名": "田中\u3000美穂", "生年月日": "1991年2月14日(平成3年2月14日)",
         "就労などの状況": "就労（会社員・自営業・パートなど）", "1週間の就労・就学時間": "40時間",
@@ -125,6 +137,8 @@ def test_working_parents_apply_for_a_nursery_place(client, app, form, db_session
     uploads = {u.filename: u for u in db_session.query(Upload).all()}
     assert {u.submission_id for u in uploads.values()} == {submission.id}
     assert submission.answers["identity"]["issuer"] == ISSUER  # signed in with the card
+    assert set(submission.answers["verified"]) == {"applicant_name", "home_postal_code", "home_address"}
+    assert submission.answers["verified"]["applicant_name"] == {"source": "mynumber_card", "acr": "aal3"}
     assert {key: submission.answers[key] for key in ("fields", "items")} == {
         "fields": {
             "preschool": True,
@@ -453,9 +467,9 @@ def test_both_consents_must_be_ticked(client, app, form):
 # --- English -----------------------------------------------------------------------------------
 
 def test_the_first_page_in_english(client, app, form):
-    sign_in(client, app)  # this procedure needs the My Number card
+    person = resident(client, app)
     client.get("/language/en?next=/")
-    page = resident(client, app).at("eligibility_check")
+    page = person.at("eligibility_check")
     assert "Application for a place at a nursery (childcare eligibility)" in page.text
     assert "<h1>Before you start</h1>" in page.text
     assert "Is your child not yet at primary school?" in page.text
