@@ -108,7 +108,8 @@ def test_working_parents_apply_for_a_nursery_place(client, app, form, db_session
         "日中の連絡先電話番号": "090-2222-3333", "メールアドレス": "miho.tanaka@example.jp"}
     # From the card, confirmed unchanged by the resident: still marked as verified.
     verified = " マイナンバーカードで確認済み"
-    assert sections["お住まい"] == {"郵便番号": "〒100-0001" + verified, "住所": "東京都千代田区千代田1-1" + verified}
+    assert sections["お住まい"] == {"郵便番号": "〒100-0001" + verified,
+                                 "住所": "東京都千代田区千代田1-1" + verified}
     assert sections["家族 1"] == {
         "お子さんとの続柄": "母", "氏名": "田中\u3000美穂", "生年月日": "1991年2月14日(平成3年2月14日)",
         "就労などの状況": "就労（会社員・自営業・パートなど）", "1週間の就労・就学時間": "40時間",
