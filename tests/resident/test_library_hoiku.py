@@ -104,7 +104,8 @@ def test_working_parents_apply_for_a_nursery_place(client, app, form, db_session
         "お子さんの氏名": "田中\u3000陽菜", "お子さんのフリガナ": "タナカ\u3000ヒナ",
         "お子さんの生年月日": "2024年6月10日(令和6年6月10日)"}
     assert sections["申込者（保護者）"] == {
-        "申込者の氏名": "田中\u3000美穂 マイナンバーカードで確認済み", "申込者のフリガナ": "タナカ\u3000ミホ", "お子さんとの続柄": "母",
+        "申込者の氏名": "田中\u3000美穂 マイナンバーカードで確認済み",
+        "申込者のフリガナ": "タナカ\u3000ミホ", "お子さんとの続柄": "母",
         "日中の連絡先電話番号": "090-2222-3333", "メールアドレス": "miho.tanaka@example.jp"}
     # From the card, confirmed unchanged by the resident: still marked as verified.
     verified = " マイナンバーカードで確認済み"
