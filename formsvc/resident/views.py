@@ -263,13 +263,10 @@ def question(form_id: str, page_id: str):
 
 @blueprint.route("/forms/<form_id>/pages/<page_id>/items", methods=["GET", "POST"])
 def repeat_summary(form_id: str, page_id: str):
-    application = _application(form_id)
-    if application is None:
-        return _no_application(form_id)
-    page = _repeat_page_or_404(application, page_id)
-    redirect_to = _guard(application, page_id)
-    if redirect_to is not None:
-        return redirect_to
+    opened = _open_repeating_page(form_id, page_id)
+    if not isinstance(opened, tuple):
+        return opened
+    application, page = opened
     items = application.answers.items(page_id)
     error = None
     if request.method == "POST":
@@ -286,10 +283,7 @@ def repeat_summary(form_id: str, page_id: str):
                   f"Add at least {page.repeat.min} {label}")
     elif not items and page.repeat.min > 0:
         return redirect(url_for("resident.repeat_item", form_id=form_id, page_id=page_id, index=0))
-    summary_spec = _summary_spec(page)
-    rows = [{"index": i, "title": summary_spec.display(item.get(summary_spec.id), current_locale())
-             if summary_spec else f"{page.repeat.item_label.get(current_locale())} {i + 1}"}
-            for i, item in enumerate(items)]
+    rows = [{"index": i, "title": _item_title(page, item, i)} for i, item in enumerate(items)]
     return render_template("resident/repeat_summary.html", application=application, page=page,
                            rows=rows, error=error, can_add=len(items) < page.repeat.max,
                            steps=_steps(application, page_id),
@@ -298,13 +292,10 @@ def repeat_summary(form_id: str, page_id: str):
 
 @blueprint.route("/forms/<form_id>/pages/<page_id>/items/<int:index>", methods=["GET", "POST"])
 def repeat_item(form_id: str, page_id: str, index: int):
-    application = _application(form_id)
-    if application is None:
-        return _no_application(form_id)
-    page = _repeat_page_or_404(application, page_id)
-    redirect_to = _guard(application, page_id)
-    if redirect_to is not None:
-        return redirect_to
+    opened = _open_repeating_page(form_id, page_id)
+    if not isinstance(opened, tuple):
+        return opened
+    application, page = opened
     items = application.answers.items(page_id)
     if index > len(items) or index >= page.repeat.max:
         return redirect(url_for("resident.repeat_summary", form_id=form_id, page_id=page_id))
@@ -329,10 +320,7 @@ def repeat_remove(form_id: str, page_id: str, index: int):
             _save(application, answers, [p for p in application.draft.completed_pages if p != page_id])
             db_session().commit()
         return redirect(url_for("resident.repeat_summary", form_id=form_id, page_id=page_id))
-    summary_spec = _summary_spec(page)
-    item = application.answers.items(page_id)[index]
-    title = (summary_spec.display(item.get(summary_spec.id), current_locale()) if summary_spec
-             else f"{page.repeat.item_label.get(current_locale())} {index + 1}")
+    title = _item_title(page, application.answers.items(page_id)[index], index)
     return render_template("resident/repeat_remove.html", application=application, page=page,
                            title=title, index=index,
                            back_url=url_for("resident.repeat_summary", form_id=form_id,
@@ -346,9 +334,23 @@ def _repeat_page_or_404(application: Application, page_id: str) -> Page:
     return page
 
 
-def _summary_spec(page: Page) -> FieldSpec | None:
+def _open_repeating_page(form_id: str, page_id: str):
+    """(application, page) for a repeating page the resident may see now, else the response."""
+    application = _application(form_id)
+    if application is None:
+        return _no_application(form_id)
+    page = _repeat_page_or_404(application, page_id)
+    redirect_to = _guard(application, page_id)
+    return redirect_to if redirect_to is not None else (application, page)
+
+
+def _item_title(page: Page, item: dict, index: int) -> str:
+    """How an item is named in lists: its summary field's answer, else 「子ども 2」."""
     field_id = page.repeat.summary_field
-    return next((spec for spec in page.fields if spec.id == field_id), None) if field_id else None
+    spec = next((spec for spec in page.fields if spec.id == field_id), None) if field_id else None
+    if spec is not None and item.get(spec.id) is not None:
+        return spec.display(item.get(spec.id), current_locale())
+    return f"{page.repeat.item_label.get(current_locale())} {index + 1}"
 
 
 # --- one page's form: show, look up an address, validate, store -----------------------------
