@@ -1,0 +1,12 @@
+"""Printable records of submissions (PDF), for counter staff and the archive.
+
+Public functions: ``render_record``, ``render_batch`` and ``render_archive`` (see ``pdf``).
+"""
+
+from formsvc.records.context import RecordError
+from formsvc.records.fetcher import ForbiddenURL, RecordURLFetcher
+from formsvc.records.fonts import FontMissing
+from formsvc.records.pdf import render_archive, render_batch, render_record
+
+__all__ = ["FontMissing", "ForbiddenURL", "RecordError", "RecordURLFetcher", "render_archive", "render_batch",
+           "render_record"]

@@ -1,0 +1,217 @@
+"""The view model of one printed record: everything the template shows, as plain text.
+
+The record is made against the definition version the resident used (``submission.version_id``),
+so labels, pages and the fee description are the ones they saw, even after newer versions.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import segno
+from sqlalchemy.orm import Session
+
+from formsvc.db import utcnow
+from formsvc.forms.catalog import version_by_id
+from formsvc.japanese.era import era_of, to_wareki
+from formsvc.resident.flow import AnswerRow, Flow, StoredAnswers
+from formsvc.submissions import reception, status
+from formsvc.submissions.models import Submission
+
+JST = ZoneInfo("Asia/Tokyo")
+LOCALE = "ja"  # records are for the counter: always Japanese
+
+CHANNELS = {
+    "online": "オンライン申請",
+    "counter": "窓口（職員による代理入力）",
+    "post": "郵送",
+}
+ACTORS = {"resident": "申請者", "system": "システム"}
+# Who signs residents in (formsvc.authentication): the My Number card, through the authentication app.
+IDENTITY_SOURCE = "マイナンバーカード（デジタル認証アプリ）"
+ASSURANCE = {
+    "aal1": "AAL1（単要素認証）",
+    "aal2": "AAL2（多要素認証）",
+    "aal3": "AAL3（マイナンバーカードの電子証明書による認証）",
+}
+
+
+class RecordError(RuntimeError):
+    """The submission cannot be printed (e.g. its definition version is gone)."""
+
+
+def japan_date(d: date) -> str:
+    """令和8年11月26日（2026年11月26日）; only the western date before 明治."""
+    western = f"{d.year}年{d.month}月{d.day}日"
+    return f"{to_wareki(d)}（{western}）" if era_of(d) is not None else western
+
+
+def japan_datetime(moment: datetime) -> str:
+    """令和8年11月26日（2026年11月26日）14:05 in Japan time."""
+    local = moment.astimezone(JST)
+    return f"{japan_date(local.date())}{local:%H:%M}"
+
+
+def qr_data_uri(text: str) -> str:
+    """A QR code (never Micro QR, which phones may not read) of ``text`` as a data: URI PNG, one pixel
+    per module: the stylesheet prints it at 24mm with image-rendering: pixelated, so edges stay sharp."""
+    buffer = io.BytesIO()
+    segno.make_qr(text, error="m", boost_error=False).save(buffer, kind="png", scale=1, border=4)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    text: str
+    verified: bool = False
+
+
+@dataclass
+class Section:
+    title: str
+    entries: list[Entry] = field(default_factory=list)
+    items: list[Section] = field(default_factory=list)  # a repeating page: one sub-section per item
+    empty: str = "（回答なし）"  # shown when the page has no answer (e.g. no items were added)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """An answer taken from the My Number card: its label and the sign-in's assurance level (AAL3)."""
+
+    label: str
+    assurance: str
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    when: str
+    label: str
+    actor: str
+    comment: str | None
+
+
+@dataclass
+class RecordView:
+    municipality: str
+    title: str
+    form_id: str
+    version_number: int
+    department: str
+    reception_number: str
+    reception_display: str
+    qr_uri: str
+    submitted_at: str
+    channel: str
+    status: str
+    sections: list[Section]
+    computed: list[Entry]
+    fee: str | None
+    fee_description: str | None
+    identity_source: str | None
+    identity_assurance: str | None
+    verifications: list[Verification]
+    history: list[HistoryEvent]
+    declaration: str
+    printed_at: str
+
+    @property
+    def document_title(self) -> str:
+        return f"{self.title} 受付番号 {self.reception_display}"
+
+
+def _sections(flow: Flow, rows: list[AnswerRow]) -> list[Section]:
+    """One section per page asked (in the definition's order); a repeating page has one per item."""
+    by_page: dict[str, Section] = {}
+    for page in flow.visible_pages():
+        if page.kind == "exit" or not page.answer_fields():
+            continue
+        empty = f"{page.repeat.item_label.get(LOCALE)}はありません" if page.repeat else "（回答なし）"
+        by_page[page.id] = Section(page.title.get(LOCALE), empty=empty)
+    for row in rows:
+        section = by_page[row.page.id]
+        entry = Entry(row.spec.label.get(LOCALE), row.text, row.verified)
+        if row.item_index is None:
+            section.entries.append(entry)
+            continue
+        while len(section.items) <= row.item_index:
+            number = len(section.items) + 1
+            section.items.append(Section(f"{row.page.repeat.item_label.get(LOCALE)} {number}"))
+        section.items[row.item_index].entries.append(entry)
+    return list(by_page.values())
+
+
+def _history(submission: Submission) -> list[HistoryEvent]:
+    events = []
+    for event in submission.events:
+        label = status.EVENT_LABELS.get(event.kind, (event.kind, event.kind))[0]
+        events.append(HistoryEvent(japan_datetime(event.created_at), label,
+                                   ACTORS.get(event.actor, event.actor), event.comment))
+    return events
+
+
+def _amount(value) -> str:
+    return f"{int(value):,}"
+
+
+def build_record(session: Session, submission: Submission, municipality: str,
+                 printed_at: datetime | None = None) -> RecordView:
+    """The record of ``submission`` as the definition version it was made on shows it.
+
+    Conditions are evaluated as on the day it was submitted (Japan time), so a page asked then
+    is printed even if "today" would no longer ask it.
+    """
+    compiled = version_by_id(session, submission.version_id)
+    if compiled is None:
+        raise RecordError(f"definition version {submission.version_id} of {submission.reception_number} "
+                          f"is missing")
+    definition = compiled.definition
+    answers = submission.answers or {}
+    submitted = submission.created_at.astimezone(JST)
+    flow = Flow(definition, StoredAnswers(definition, answers, submitted.date()))
+    rows = flow.rows(LOCALE)
+
+    labels = {row.spec.id: row.spec.label.get(LOCALE) for row in rows if row.item_index is None}
+    verifications = [
+        Verification(labels.get(field_id, field_id), (mark.get("acr") or "不明").upper())
+        for field_id, mark in answers.get("verified", {}).items()
+    ]
+    identity = answers.get("identity")
+    fee_spec = definition.fee
+    computed = [Entry(item.label.get(LOCALE), f"{_amount(value)}{item.unit or ''}")
+                for item, value in flow.computed_values()]
+    number = submission.reception_number
+    return RecordView(
+        municipality=municipality,
+        title=definition.title.get(LOCALE),
+        form_id=definition.id,
+        version_number=compiled.version_number,
+        department=definition.department.name.get(LOCALE),
+        reception_number=number,
+        reception_display=reception.display(number),
+        qr_uri=qr_data_uri(number),
+        submitted_at=japan_datetime(submission.created_at),
+        channel=CHANNELS.get(submission.channel, submission.channel),
+        status=status.label(submission.status, LOCALE),
+        sections=_sections(flow, rows),
+        computed=computed,
+        fee=f"{_amount(submission.fee)}円" if submission.fee is not None else None,
+        fee_description=fee_spec.description.get(LOCALE) if fee_spec and fee_spec.description else None,
+        identity_source=IDENTITY_SOURCE if identity else None,
+        identity_assurance=(ASSURANCE.get((identity.get("acr") or "").lower(), identity.get("acr") or "不明")
+                            if identity else None),
+        verifications=verifications,
+        history=_history(submission),
+        declaration=definition.declaration.get(LOCALE),
+        printed_at=japan_datetime(printed_at or utcnow()),
+    )
+
+
+def submission_json(submission: Submission) -> str:
+    """The stored answers, as attached to archive PDFs (readable Japanese, stable key order)."""
+    return json.dumps(submission.answers, ensure_ascii=False, indent=2, sort_keys=True)

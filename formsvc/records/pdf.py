@@ -1,0 +1,143 @@
+"""Printable records (PDF): one A4 record per submission, a batch of them, and an archive copy.
+
+* ``render_record`` – a tagged PDF/UA-1 document, so that screen readers can read it;
+* ``render_batch`` – several records in one PDF, each from a new page with its own "1 / N";
+* ``render_archive`` – PDF/A-3u (tagged too) with the stored answers attached as submission.json.
+
+Nothing is fetched while rendering except our own stylesheet, the BIZ UD Gothic files and data:
+URLs (see ``fetcher``); answers are escaped by the Jinja templates.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from jinja2 import Environment, FileSystemLoader
+from sqlalchemy.orm import Session
+from weasyprint import CSS, HTML, Attachment
+from weasyprint.document import Document
+from weasyprint.text.fonts import FontConfiguration
+
+from formsvc.db import utcnow
+from formsvc.records.context import RecordError, RecordView, build_record, submission_json
+from formsvc.records.fetcher import STATIC_DIR, TEMPLATE_DIR, ForbiddenURL, RecordURLFetcher
+from formsvc.records.finishing import finish
+from formsvc.records.fonts import record_fonts
+from formsvc.submissions import reception
+from formsvc.submissions.models import Submission
+
+RECORD_VARIANT = "pdf/ua-1"
+ARCHIVE_VARIANT = "pdf/a-3u"
+FONT_FAMILY = "BIZUDGothic"
+STYLESHEET = STATIC_DIR / "record.css"
+ARCHIVE_ATTACHMENT = "submission.json"
+
+_templates = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=True,
+                         trim_blocks=True, lstrip_blocks=True)
+
+
+def font_face_css() -> str:
+    """@font-face rules naming the installed BIZ UD Gothic files (FontMissing when absent)."""
+    fonts = record_fonts()
+    rules = [(fonts.regular, "normal")]
+    if fonts.bold is not None:
+        rules.append((fonts.bold, "bold"))
+    return "\n".join(f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{path.as_uri()}"); '
+                     f"font-weight: {weight}; font-style: normal; }}" for path, weight in rules)
+
+
+class _Styles:
+    """The parsed stylesheets and the font configuration that loaded BIZ UD Gothic.
+
+    Parsing them and loading the font into fontconfig is about a third of a single record's time,
+    so they are made once per thread (WeasyPrint objects are not shared between threads) and
+    made again only when the stylesheet file changes.
+    """
+
+    def __init__(self):
+        self.stamp = STYLESHEET.stat().st_mtime_ns
+        fetcher = RecordURLFetcher()
+        self.font_config = FontConfiguration()
+        self.stylesheets = [
+            CSS(string=font_face_css(), font_config=self.font_config, url_fetcher=fetcher),
+            CSS(filename=STYLESHEET, font_config=self.font_config, url_fetcher=fetcher),
+        ]
+        if fetcher.refused:
+            raise ForbiddenURL(f"the record stylesheet tried to fetch {fetcher.refused!r}")
+
+
+_per_thread = threading.local()
+
+
+def _styles() -> _Styles:
+    styles = getattr(_per_thread, "styles", None)
+    if styles is None or styles.stamp != STYLESHEET.stat().st_mtime_ns:
+        styles = _per_thread.styles = _Styles()
+    return styles
+
+
+class _Renderer:
+    """The styles of this thread and a fetcher of this call, shared by the records of one call."""
+
+    def __init__(self, **options):
+        self.fetcher = RecordURLFetcher()
+        styles = _styles()
+        self.font_config = styles.font_config
+        self.stylesheets = styles.stylesheets
+        self.options = options
+
+    def html(self, record: RecordView) -> HTML:
+        source = _templates.get_template("record.html").render(
+            record=record, document_title=record.document_title, author=record.municipality)
+        return HTML(string=source, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=self.fetcher)
+
+    def document(self, record: RecordView) -> Document:
+        return self.html(record).render(font_config=self.font_config, stylesheets=self.stylesheets,
+                                        **self.options)
+
+    def write(self, document: Document, **extra) -> bytes:
+        pdf = document.write_pdf(finisher=finish, **self.options, **extra)
+        if self.fetcher.refused:
+            raise ForbiddenURL(f"rendering tried to fetch {self.fetcher.refused!r}; nothing was fetched")
+        return pdf
+
+
+def render_record(session: Session, submission: Submission, municipality: str) -> bytes:
+    """The submission as one tagged A4 PDF (PDF/UA-1), in BIZ UD Gothic."""
+    renderer = _Renderer(pdf_variant=RECORD_VARIANT)
+    return renderer.write(renderer.document(build_record(session, submission, municipality)))
+
+
+def render_batch(session: Session, submissions: Sequence[Submission], municipality: str) -> bytes:
+    """The submissions as ONE tagged PDF; each record starts on a new page and numbers its own pages."""
+    if not submissions:
+        raise RecordError("no submissions to print")
+    renderer = _Renderer(pdf_variant=RECORD_VARIANT)
+    printed_at = utcnow()
+    documents = [renderer.document(build_record(session, submission, municipality, printed_at))
+                 for submission in submissions]
+    combined = documents[0].copy([page for document in documents for page in document.pages])
+    if len(documents) > 1:
+        combined.metadata.title = f"申請受付記録 {len(documents)}件（{municipality}）"
+    return renderer.write(combined)
+
+
+def render_archive(session: Session, submission: Submission, municipality: str) -> bytes:
+    """The record as PDF/A-3u (tagged), with the stored answers attached as submission.json."""
+    renderer = _Renderer(pdf_variant=ARCHIVE_VARIANT, pdf_tags=True)
+    document = renderer.document(build_record(session, submission, municipality))
+    attachment = Attachment(
+        string=submission_json(submission), name=ARCHIVE_ATTACHMENT, url_fetcher=renderer.fetcher,
+        description=f"申請データ（JSON） 受付番号 {reception.display(submission.reception_number)}",
+        created=_utc(submission.created_at), modified=_utc(submission.updated_at or submission.created_at),
+        # PDF/A-3 needs an AFRelationship: the answers are the source the record was made from.
+        relationship="Source",
+    )
+    return renderer.write(document, attachments=[attachment])
+
+
+def _utc(moment: datetime) -> datetime:
+    # WeasyPrint writes attachment dates with a "Z" suffix: give it UTC.
+    return moment.astimezone(UTC).replace(tzinfo=None)
