@@ -19,6 +19,7 @@ DISCOVERY_PATH = "/.well-known/openid-configuration"
 CACHE_SECONDS = 3600
 TIMEOUT_SECONDS = 10
 KEY_REFRESH_SECONDS = 60
+REQUIRED_METADATA = ("authorization_endpoint", "token_endpoint", "jwks_uri")
 
 
 class ProviderError(Exception):
@@ -59,9 +60,12 @@ class Provider:
             with self.client() as client:
                 response = client.get(url, headers={"Accept": "application/json"})
             response.raise_for_status()
-            return response.json()
+            body = response.json()
         except (httpx.HTTPError, ValueError):
             raise ProviderError("unreachable") from None
+        if not isinstance(body, dict):
+            raise ProviderError("not-an-object")
+        return body
 
     def metadata(self) -> dict:
         with self._lock:
@@ -70,6 +74,8 @@ class Provider:
             metadata = self._get_json(self.settings.issuer.rstrip("/") + DISCOVERY_PATH)
             if metadata.get("issuer") != self.settings.issuer:
                 raise ProviderError("issuer-mismatch")
+            if not all(isinstance(metadata.get(name), str) for name in REQUIRED_METADATA):
+                raise ProviderError("metadata-incomplete")
             with self._lock:
                 self._metadata, self._metadata_at = metadata, time.monotonic()
         return self._metadata
@@ -107,8 +113,12 @@ class Provider:
             except ValueError:
                 error = "token-error"
             raise ProviderError(f"token:{error}")
-        body = response.json()
-        if not isinstance(body.get("id_token"), str) or not isinstance(body.get("access_token"), str):
+        try:
+            body = response.json()
+        except ValueError:
+            raise ProviderError("token:not-json") from None
+        if not isinstance(body, dict) or not all(isinstance(body.get(name), str)
+                                                  for name in ("id_token", "access_token")):
             raise ProviderError("token:incomplete")
         return body
 

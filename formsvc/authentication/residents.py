@@ -76,6 +76,11 @@ def seconds_left(login: ResidentLogin) -> int:
 
 def sign_in(issuer: str, subject: str, claims: dict, acr: str | None, auth_time: int | None) -> ResidentLogin:
     """Start a new session for the resident and take over the drafts of the old one."""
+    previous = current_login()
+    if previous is not None:
+        # Someone else (or the same person again) signs in without signing out: end the old one,
+        # whose token no cookie will hold any more.
+        previous.ended_at = utcnow()
     old_drafts = dict(session.get("drafts", {}))
     language = session.get("lang")
     session.clear()

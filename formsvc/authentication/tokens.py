@@ -82,12 +82,17 @@ def verify_id_token(token: str, find_key: Callable[[str, bool], dict | None], ex
         raise TokenRefused("expired") from None
     except JWTClaimsError as error:
         raise TokenRefused(_claims_reason(str(error))) from None
+    except (TypeError, ValueError):
+        # python-jose's int() of exp / iat / nbf lets these through for a list, an object or null.
+        raise TokenRefused("claims") from None
     except JWTError as error:
         # python-jose reports a missing required claim as a JWTError too.
         missing = "missing required key" in str(error)
         raise TokenRefused("missing-claim" if missing else "signature") from None
     nonce = claims.get("nonce")
-    if not isinstance(nonce, str) or not hmac.compare_digest(nonce, expected.nonce):
+    # Bytes: compare_digest refuses str with non-ASCII characters (a TypeError, not a refusal).
+    if not isinstance(nonce, str) or not hmac.compare_digest(nonce.encode("utf-8"),
+                                                             expected.nonce.encode("utf-8")):
         raise TokenRefused("nonce")
     return claims
 

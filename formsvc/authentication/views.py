@@ -51,7 +51,8 @@ def login():
 def callback():
     pending = session.pop("oidc", None)
     state = request.args.get("state", "")
-    if not pending or not hmac.compare_digest(state, pending["state"]):
+    if not _pending_usable(pending) or not hmac.compare_digest(state.encode("utf-8"),
+                                                                pending["state"].encode("utf-8")):
         return _refused("state", "state-mismatch")
     if request.args.get("error"):
         reason = request.args["error"]
@@ -92,6 +93,12 @@ def keep_alive():
     login.last_seen_at = utcnow()
     db_session().commit()
     return jsonify(signed_in=True, seconds_left=seconds_left(login))
+
+
+def _pending_usable(pending) -> bool:
+    """The sign-in in progress as login() stored it (not a stale or foreign session shape)."""
+    return isinstance(pending, dict) and all(
+        isinstance(pending.get(key), str) and pending[key] for key in ("state", "nonce", "verifier"))
 
 
 def _refused(kind: str, reason: str):

@@ -6,7 +6,7 @@ import copy
 import secrets
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from formsvc.authentication.residents import Identity, current_identity
 from formsvc.db import session as db_session
@@ -46,9 +46,12 @@ def applications():
                                  Submission.resident_subject == identity.subject)
         .order_by(Submission.created_at.desc())).all()
     drafts = db_session().scalars(
-        select(Draft).where(Draft.resident_issuer == identity.issuer,
-                            Draft.resident_subject == identity.subject,
-                            Draft.submitted_at.is_(None), Draft.expires_at > utcnow())
+        select(Draft).outerjoin(Submission, Draft.correction_of == Submission.id)
+        .where(Draft.resident_issuer == identity.issuer,
+               Draft.resident_subject == identity.subject,
+               Draft.submitted_at.is_(None), Draft.expires_at > utcnow(),
+               # A correction is in progress only while the office still waits for it.
+               or_(Draft.correction_of.is_(None), Submission.status == status.CORRECTION_REQUESTED))
         .order_by(Draft.updated_at.desc())).all()
     locale = current_locale()
     rows = [{"submission": s, "title": version_by_id(db_session(), s.version_id).definition.title.get(locale),
@@ -118,6 +121,15 @@ def correct(number: str):
     submission = _own_submission(identity, number)
     if submission.status != status.CORRECTION_REQUESTED:
         return redirect(url_for("my.application", number=number))
+    started = db_session().scalar(select(Draft).where(
+        Draft.correction_of == submission.id, Draft.submitted_at.is_(None), Draft.expires_at > utcnow(),
+        Draft.resident_issuer == identity.issuer, Draft.resident_subject == identity.subject))
+    if started is not None:
+        # Already started (back, then the button again): continue it rather than start a second one.
+        started.token = secrets.token_urlsafe(32)
+        db_session().commit()
+        remember_draft(submission.form_id, started.token)
+        return redirect(url_for("resident.check", form_id=submission.form_id))
     compiled = version_by_id(db_session(), submission.version_id)
     flow = Flow(compiled.definition, StoredAnswers(compiled.definition, submission.answers, utcnow().date()))
     draft = Draft(

@@ -6,9 +6,15 @@ resident edits it, the verified mark goes, so the record never calls a typed ans
 
 from __future__ import annotations
 
+from datetime import date
+
+from flask import current_app
+from werkzeug.datastructures import MultiDict
+
 from formsvc.authentication.residents import Identity
 from formsvc.definitions.schema import FormDefinition
-from formsvc.fields import FieldSpec
+from formsvc.fields import FieldContext, FieldSpec
+from formsvc.resident.forms import build_form
 
 SOURCE = "mynumber_card"
 
@@ -17,6 +23,7 @@ def apply_identity(definition: FormDefinition, answers: dict, identity: Identity
     """Answers with every prefillable, unanswered field filled from ``identity``."""
     fields = dict(answers.get("fields", {}))
     verified = dict(answers.get("verified", {}))
+    ctx = FieldContext(locale="ja", today=current_app.config.get("TODAY") or date.today())
     for page in definition.pages:
         if page.repeat is not None:
             continue  # items (children, members) are not the card holder
@@ -24,12 +31,19 @@ def apply_identity(definition: FormDefinition, answers: dict, identity: Identity
             if spec.prefill is None or spec.id in fields:
                 continue
             value = spec.value_from_identity(identity.claims)
-            if value is None:
+            if value is None or not _accepted(spec, value, ctx):
                 continue
             fields[spec.id] = spec.to_json(value)
             verified[spec.id] = {"source": SOURCE, "acr": identity.acr}
     return {**answers, "fields": fields, "verified": verified,
             "identity": {"issuer": identity.issuer, "acr": identity.acr}}
+
+
+def _accepted(spec: FieldSpec, value, ctx: FieldContext) -> bool:
+    """Whether the question would accept the card's value if the resident typed it. A locked
+    answer is never validated again, so one it would refuse (a name without a space between
+    氏 and 名, an address without a 番地) is asked instead of being filled in."""
+    return build_form([spec], ctx, MultiDict(spec.form_inputs(value))).validate()
 
 
 def is_verified(answers: dict, field_id: str) -> bool:
