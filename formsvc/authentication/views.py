@@ -29,6 +29,10 @@ def _callback_url() -> str:
 @blueprint.get("/login")
 def login():
     """Send the resident to the provider (the My Number card step in demo mode)."""
+    if request.args.get("timed_out"):
+        # Say why before sending them to the card step again.
+        return render_template("auth/timed_out.html",
+                               login_url=url_for("auth.login", next=request.args.get("next")))
     try:
         endpoint = provider().metadata()["authorization_endpoint"]
     except ProviderError as error:
@@ -72,6 +76,9 @@ def callback():
         return _refused("provider", error.reason)
     except TokenRefused as refused:
         return _refused("token", refused.reason)
+    if claims.get("acr") not in provider().settings.acr_values.split():
+        # Only the card's 利用者証明用 certificate (aal3) is accepted as "verified".
+        return _refused("token", "acr")
     kept = {name: claims[name] for name in KEPT_CLAIMS if name in claims}
     sign_in(claims["iss"], claims["sub"], kept, claims.get("acr"), claims.get("auth_time"))
     current_app.logger.info("resident signed in (acr=%s)", claims.get("acr"))

@@ -113,6 +113,14 @@ def test_a_made_up_code_is_refused(client, app, db_session):
     assert_refused(client.get(with_params(callback, code="made-up-code")), client, app, db_session)
 
 
+def test_a_token_below_the_requested_assurance_level_is_refused(client, app, db_session):
+    """The mock asserts aal3; a relying party that requires more refuses it."""
+    callback = card_step(client)
+    with app.test_request_context():
+        provider_module.provider().settings.acr_values = "aal4"
+    assert_refused(client.get(callback), client, app, db_session)
+
+
 # --- PKCE ----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("verifier", ["A" * 64, "", None], ids=["wrong", "empty", "missing"])

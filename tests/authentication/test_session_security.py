@@ -47,6 +47,9 @@ def test_a_timed_out_application_continues_after_signing_in_again(client, app, d
     assert location.path == "/auth/login"
     query = parse_qs(location.query)
     assert query["next"] == [page] and query["timed_out"] == ["1"]
+    notice = client.get(response.location)
+    assert notice.status_code == 200 and "ログインの有効期限が切れました" in notice.text
+    assert "入力した内容は保存されています" in notice.text
 
     done = sign_in_with_card(client, next_path=query["next"][0])
     assert urlsplit(done.location).path == page
