@@ -23,7 +23,7 @@ blueprint = Blueprint("my", __name__, url_prefix="/my")
 def _identity_or_login() -> Identity:
     identity = current_identity()
     if identity is None:
-        abort(redirect(url_for("auth.login", next=request.path)))
+        abort(redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))
     return identity
 
 

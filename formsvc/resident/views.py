@@ -186,7 +186,7 @@ def _no_application(form_id: str):
         abort(404)
     if g.get("login_timed_out"):
         # Their answers are kept with their sign-in: sign in again to carry on.
-        return redirect(url_for("auth.login", next=request.path, timed_out=1))
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?"), timed_out=1))
     return render_template("resident/expired.html", compiled=compiled,
                            definition=compiled.definition), 200
 
@@ -251,7 +251,7 @@ def question(form_id: str, page_id: str):
     if redirect_to is not None:
         return redirect_to
     if page.repeat is not None:
-        return redirect(url_for("resident.repeat_summary", form_id=form_id, page_id=page_id))
+        return redirect(_summary_url(form_id, page_id))
     if page.kind == "exit":
         return render_template("resident/exit.html", application=application, page=page,
                                back_url=_back_url(application, page_id))
@@ -271,8 +271,7 @@ def repeat_summary(form_id: str, page_id: str):
     error = None
     if request.method == "POST":
         if request.form.get("action") == "add":
-            return redirect(url_for("resident.repeat_item", form_id=form_id, page_id=page_id,
-                                    index=len(items)))
+            return redirect(_item_url(form_id, page_id, len(items)))
         if len(items) >= page.repeat.min:
             completed = _with_completed(application.draft.completed_pages, page_id)
             _save(application, application.draft.answers, completed)
@@ -282,10 +281,11 @@ def repeat_summary(form_id: str, page_id: str):
         error = t(f"{label}を{page.repeat.min}件以上追加してください",
                   f"Add at least {page.repeat.min} {label}")
     elif not items and page.repeat.min > 0:
-        return redirect(url_for("resident.repeat_item", form_id=form_id, page_id=page_id, index=0))
+        return redirect(_item_url(form_id, page_id, 0))
     rows = [{"index": i, "title": _item_title(page, item, i)} for i, item in enumerate(items)]
     return render_template("resident/repeat_summary.html", application=application, page=page,
                            rows=rows, error=error, can_add=len(items) < page.repeat.max,
+                           return_params=_return_params(),
                            steps=_steps(application, page_id),
                            back_url=_back_url(application, page_id))
 
@@ -298,7 +298,7 @@ def repeat_item(form_id: str, page_id: str, index: int):
     application, page = opened
     items = application.answers.items(page_id)
     if index > len(items) or index >= page.repeat.max:
-        return redirect(url_for("resident.repeat_summary", form_id=form_id, page_id=page_id))
+        return redirect(_summary_url(form_id, page_id))
     values = items[index] if index < len(items) else {}
     return _page_form(application, page, values, item_index=index)
 
@@ -312,19 +312,18 @@ def repeat_remove(form_id: str, page_id: str, index: int):
     page = _repeat_page_or_404(application, page_id)
     items = application.answers.raw_items(page_id)
     if index >= len(items):
-        return redirect(url_for("resident.repeat_summary", form_id=form_id, page_id=page_id))
+        return redirect(_summary_url(form_id, page_id))
     if request.method == "POST":
         if request.form.get("confirm") == "yes":
             answers = _copy_answers(application.draft.answers)
             del answers["items"][page_id][index]
             _save(application, answers, [p for p in application.draft.completed_pages if p != page_id])
             db_session().commit()
-        return redirect(url_for("resident.repeat_summary", form_id=form_id, page_id=page_id))
+        return redirect(_summary_url(form_id, page_id))
     title = _item_title(page, application.answers.items(page_id)[index], index)
     return render_template("resident/repeat_remove.html", application=application, page=page,
-                           title=title, index=index,
-                           back_url=url_for("resident.repeat_summary", form_id=form_id,
-                                            page_id=page_id))
+                           title=title, index=index, return_params=_return_params(),
+                           back_url=_summary_url(form_id, page_id))
 
 
 def _repeat_page_or_404(application: Application, page_id: str) -> Page:
@@ -332,6 +331,21 @@ def _repeat_page_or_404(application: Application, page_id: str) -> Page:
     if page is None or page.repeat is None:
         abort(404)
     return page
+
+
+def _return_params() -> dict[str, str]:
+    """Keep "return to the check page" across the pages of a repeating question."""
+    target = safe_return_target()
+    return {"return": target} if target else {}
+
+
+def _summary_url(form_id: str, page_id: str) -> str:
+    return url_for("resident.repeat_summary", form_id=form_id, page_id=page_id, **_return_params())
+
+
+def _item_url(form_id: str, page_id: str, index: int) -> str:
+    return url_for("resident.repeat_item", form_id=form_id, page_id=page_id, index=index,
+                   **_return_params())
 
 
 def _open_repeating_page(form_id: str, page_id: str):
@@ -396,8 +410,7 @@ def _page_form(application: Application, page: Page, values: dict[str, Any],
                 _save(application, new_answers, completed)
                 db_session().commit()
                 if item_index is not None:
-                    return redirect(url_for("resident.repeat_summary", form_id=application.form_id,
-                                            page_id=page.id))
+                    return redirect(_summary_url(application.form_id, page.id))
                 return redirect(_next_url(application, page.id))
     else:
         form = build_form(specs, ctx, None, values)
@@ -409,7 +422,7 @@ def _page_form(application: Application, page: Page, values: dict[str, Any],
         "resident/page.html", application=application, page=page, fields=views, field_context=ctx,
         error_summary=summary, notice=notice, item_index=item_index,
         steps=_steps(application, page.id),
-        back_url=(url_for("resident.repeat_summary", form_id=application.form_id, page_id=page.id)
+        back_url=(_summary_url(application.form_id, page.id)
                   if item_index is not None else _back_url(application, page.id)),
         return_to=safe_return_target(),
     )
@@ -527,8 +540,7 @@ def _remove_file(application: Application, page: Page, item_index: int | None, a
         save_answers(application.draft, answers, application.draft.completed_pages)
         db_session().commit()
     if item_index is not None:
-        return redirect(url_for("resident.repeat_item", form_id=application.form_id,
-                                page_id=page.id, index=item_index))
+        return redirect(_item_url(application.form_id, page.id, item_index))
     return redirect(_page_url(application.form_id, page.id))
 
 
@@ -621,8 +633,8 @@ def _sections(application: Application) -> list[dict]:
             title = row.page.title.get(locale)
             if row.item_index is not None:
                 title = f"{row.page.repeat.item_label.get(locale)} {row.item_index + 1}"
-                url = url_for("resident.repeat_item", form_id=application.form_id,
-                              page_id=row.page.id, index=row.item_index)
+                url = url_for("resident.repeat_item", form_id=application.form_id, page_id=row.page.id,
+                              index=row.item_index, **{"return": "check"})
             else:
                 url = _page_url(application.form_id, row.page.id, **{"return": "check"})
             sections.append({"key": key, "title": title, "rows": [], "change_url": url})

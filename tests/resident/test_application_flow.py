@@ -284,3 +284,18 @@ def test_a_rule_broken_by_a_change_from_the_check_page_blocks_submitting(
     assert 'href="/forms/sample-permit/pages/request?return=check#pickup_last"' in check.text
     client.post("/forms/sample-permit/check", data={"csrf_token": csrf_token(check.text)})
     assert db_session.scalars(select(Submission)).all() == []
+
+
+def test_changing_an_item_from_the_check_page_returns_to_the_check_page(client, app, sample_form):
+    person = applicant(client, app)
+    person.items = {"items": [{"item_kind": "a"}]}
+    check = person.apply()
+    change = "/forms/sample-permit/pages/items/items/0?return=check"
+    assert f'href="{change}#item_kind"' in check.text
+    saved = person.post(change, {"item_kind": "b", "return": "check"})
+    assert saved.location.endswith("/forms/sample-permit/pages/items/items?return=check")
+    summary = client.get("/forms/sample-permit/pages/items/items?return=check")
+    assert 'href="/forms/sample-permit/pages/items/items/0/remove?return=check"' in summary.text
+    done = person.post("/forms/sample-permit/pages/items/items?return=check", {"action": "continue"})
+    assert done.location.endswith("/forms/sample-permit/check")
+    assert "証明書B" in client.get("/forms/sample-permit/check").text
