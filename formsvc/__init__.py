@@ -29,6 +29,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from formsvc.authentication.views import blueprint as auth
     from formsvc.resident.my import blueprint as my
     from formsvc.resident.views import blueprint as resident
+    from formsvc.review.api import blueprint as review_api
+    from formsvc.review.views import blueprint as review
     from formsvc.staff.views import blueprint as staff
 
     db.init_app(app)
@@ -40,6 +42,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(auth)
     app.register_blueprint(my)
     app.register_blueprint(staff)
+    app.register_blueprint(review)
+    app.register_blueprint(review_api)
     if app.config["MOCK_IDP_ENABLED"]:
         from formsvc.mock_idp.views import blueprint as mock_idp
 

@@ -117,6 +117,12 @@ def demo_accounts() -> None:
             click.echo(f"  {username:<14} {password}  ({', '.join(roles)})")
 
 
+from formsvc.review.commands import COMMANDS as REVIEW_COMMANDS  # noqa: E402
+
+for _command in REVIEW_COMMANDS:
+    main.add_command(_command)
+
+
 @main.group("db")
 def db_group() -> None:
     """Database migrations (Alembic)."""

@@ -80,6 +80,15 @@ def settings_from_environment() -> dict:
         "OIDC_CLIENT_SECRET": os.environ.get("FORMSVC_OIDC_CLIENT_SECRET"),
         # A page left open for a long time still submits; an expired token gets a clear page.
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        # Messages to residents (formsvc.review.mail): smtp, file (instance/outbox/*.eml) or console.
+        # Unset: smtp when FORMSVC_SMTP_HOST is set, else file. `formsvc send-outbox` delivers them.
+        "MAIL_BACKEND": os.environ.get("FORMSVC_MAIL_BACKEND") or None,
+        "MAIL_FROM": os.environ.get("FORMSVC_MAIL_FROM", "no-reply@localhost"),
+        "SMTP_HOST": os.environ.get("FORMSVC_SMTP_HOST") or None,
+        "SMTP_PORT": int(os.environ.get("FORMSVC_SMTP_PORT", 587)),
+        "SMTP_USER": os.environ.get("FORMSVC_SMTP_USER") or None,
+        "SMTP_PASSWORD": os.environ.get("FORMSVC_SMTP_PASSWORD") or None,
+        "SMTP_STARTTLS": env_flag("FORMSVC_SMTP_STARTTLS", default=True),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env_flag("FORMSVC_SECURE_COOKIES"),

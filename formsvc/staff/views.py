@@ -50,4 +50,8 @@ def logout():
 @blueprint.get("/")
 @require_role(*roles.ALL)
 def home():
-    return render_template("staff/home.html", user=current_staff())
+    user = current_staff()
+    queue = current_app.view_functions.get("review.queue")
+    if queue is not None and user.has_role(roles.REVIEWER):
+        return queue()  # reviewers start at their work: the review queue
+    return render_template("staff/home.html", user=user)

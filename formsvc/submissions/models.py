@@ -73,7 +73,11 @@ class Submission(Base):
     __tablename__ = "submissions"
     __table_args__ = (
         UniqueConstraint("draft_id"),  # one draft can only ever become one submission
+        # The staff queue pages with a keyset on (created_at, id) within one status at a time
+        # (formsvc.review.queries): each filter it offers has an index that yields rows in that order.
         Index("ix_submissions_status_created", "status", "created_at", "id"),
+        Index("ix_submissions_form_status_created", "form_id", "status", "created_at", "id"),
+        Index("ix_submissions_assignee_status_created", "assignee_id", "status", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -91,10 +95,22 @@ class Submission(Base):
     locale: Mapped[str] = mapped_column(String(8), default="ja")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The reviewer who claimed it (審査担当); kept through a correction so it comes back to them.
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True
+    )
+    # Optimistic locking: every change (ORM flush or the review workflow's guarded UPDATEs)
+    # increments it, and a change made against an older value is refused.
+    lock_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The applicant's name and フリガナ, normalised for the staff search (formsvc.review.intake).
+    applicant_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    applicant_kana: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
     events: Mapped[list[SubmissionEvent]] = relationship(
         back_populates="submission", order_by="SubmissionEvent.id"
     )
+
+    __mapper_args__ = {"version_id_col": lock_version}  # noqa: RUF012
 
 
 class SubmissionEvent(Base):

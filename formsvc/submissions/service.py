@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from formsvc.db import utcnow
+from formsvc.review import intake
 from formsvc.submissions.models import Draft, Submission, SubmissionEvent, Upload
 from formsvc.submissions.reception import new_reception_number
 from formsvc.submissions.status import CORRECTION_REQUESTED, RECEIVED
@@ -43,6 +44,7 @@ def submit(session: Session, draft: Draft, answers: dict, fee: Decimal | None,
         resident_issuer=draft.resident_issuer,
         resident_subject=draft.resident_subject,
     )
+    intake.describe_applicant(session, submission)
     try:
         with session.begin_nested():
             session.add(submission)
@@ -57,6 +59,7 @@ def submit(session: Session, draft: Draft, answers: dict, fee: Decimal | None,
         upload.submission_id = submission.id
     session.add(SubmissionEvent(submission_id=submission.id, kind="submitted", actor=actor,
                                 data={"channel": channel}))
+    intake.confirm_receipt(session, submission)
     return submission
 
 
@@ -82,10 +85,12 @@ def resubmit(session: Session, submission: Submission, draft: Draft, answers: di
     submission.fee = int(fee) if fee is not None else None
     submission.version_id = draft.version_id
     submission.status = RECEIVED
+    intake.describe_applicant(session, submission)
     for upload in _uploads_in(session, draft, answers):
         upload.submission_id = submission.id
     session.add(SubmissionEvent(submission_id=submission.id, kind="resubmitted", actor=actor,
                                 data={"previous": previous}))
+    intake.confirm_receipt(session, submission, resubmitted=True)
     return submission
 
 

@@ -1,0 +1,176 @@
+"""What the staff detail page shows: answers by page, attachments, history and corrections.
+
+Everything is read against the definition version the resident used (``version_id``), so the
+labels are the ones they saw even after a newer version has been published.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from formsvc.definitions.schema import FormDefinition
+from formsvc.forms.catalog import version_by_id
+from formsvc.resident.flow import AnswerRow, Flow, StoredAnswers
+from formsvc.resident.prefill import SOURCE as CARD_SOURCE
+from formsvc.submissions.models import Submission, SubmissionEvent, Upload
+
+LOCALE = "ja"
+
+# What staff see in the history, per event kind (residents see formsvc.submissions.status.EVENT_LABELS).
+STAFF_EVENT_LABELS = {
+    "submitted": "申請を受付",
+    "claimed": "担当（審査開始）",
+    "released": "担当を解除（受付に戻す）",
+    "reassigned": "担当者を変更",
+    "correction_requested": "差し戻し（修正依頼）",
+    "resubmitted": "修正後の再申請を受付",
+    "approved": "承認",
+    "rejected": "却下",
+    "completed": "完了（交付済）",
+    "withdrawn": "申請者が取下げ",
+}
+VERIFICATION_SOURCES = {CARD_SOURCE: "マイナンバーカードで確認済み"}
+
+
+@dataclass
+class Section:
+    title: str
+    rows: list[AnswerRow] = field(default_factory=list)
+
+
+def answer_rows(definition: FormDefinition, answers: dict, submitted: datetime) -> list[AnswerRow]:
+    return Flow(definition, StoredAnswers(definition, answers, submitted.date())).rows(LOCALE)
+
+
+def sections(rows: list[AnswerRow]) -> list[Section]:
+    """Rows grouped by page (and by item of a repeating page), in the definition's order."""
+    grouped: list[Section] = []
+    key = None
+    for row in rows:
+        row_key = (row.page.id, row.item_index)
+        if row_key != key:
+            title = row.page.title.get(LOCALE)
+            if row.item_index is not None:
+                title = f"{title}：{row.page.repeat.item_label.get(LOCALE)} {row.item_index + 1}"
+            grouped.append(Section(title))
+            key = row_key
+        grouped[-1].rows.append(row)
+    return grouped
+
+
+@dataclass(frozen=True)
+class Attachment:
+    token: str
+    filename: str
+    content_type: str
+    size: int
+    field_label: str
+    current: bool  # part of the answers as they are now (not only of an earlier version)
+
+
+def attachments(session: Session, submission: Submission, definition: FormDefinition) -> list[Attachment]:
+    current = _upload_tokens(submission.answers)
+    uploads = session.scalars(select(Upload).where(Upload.submission_id == submission.id).order_by(Upload.id))
+    result = []
+    for upload in uploads:
+        spec = definition.field_by_id(upload.field_id)
+        result.append(Attachment(upload.token, upload.filename, upload.content_type, upload.size,
+                                 spec.label.get(LOCALE) if spec else upload.field_id, upload.token in current))
+    return result
+
+
+def _upload_tokens(answers: dict) -> set[str]:
+    values = list((answers or {}).get("fields", {}).values())
+    for items in (answers or {}).get("items", {}).values():
+        for item in items:
+            values.extend(item.values())
+    return {entry["upload"] for value in values if isinstance(value, list)
+            for entry in value if isinstance(entry, dict) and "upload" in entry}
+
+
+@dataclass(frozen=True)
+class ComparedRow:
+    label: str
+    before: str
+    after: str
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+@dataclass
+class Comparison:
+    """One correction: the answers before it beside the answers it brought."""
+
+    resubmitted: SubmissionEvent
+    before_version: int | None
+    after_version: int | None
+    rows: list[ComparedRow]
+
+    @property
+    def changed_count(self) -> int:
+        return sum(row.changed for row in self.rows)
+
+
+def _row_key(row: AnswerRow) -> tuple:
+    return row.page.id, row.item_index, row.spec.id
+
+
+def _row_label(row: AnswerRow) -> str:
+    label = row.spec.label.get(LOCALE)
+    if row.item_index is not None:
+        label = f"{label}（{row.page.repeat.item_label.get(LOCALE)} {row.item_index + 1}）"
+    return label
+
+
+def compare(before: list[AnswerRow], after: list[AnswerRow]) -> list[ComparedRow]:
+    """Rows of both versions in the newer one's order; answers only in the older one at the end."""
+    earlier = {_row_key(row): row for row in before}
+    compared = []
+    seen = set()
+    for row in after:
+        key = _row_key(row)
+        seen.add(key)
+        old = earlier.get(key)
+        compared.append(ComparedRow(_row_label(row), old.text if old else "", row.text))
+    compared.extend(ComparedRow(_row_label(row), row.text, "") for row in before if _row_key(row) not in seen)
+    return compared
+
+
+def comparisons(session: Session, submission: Submission) -> list[Comparison]:
+    """Each correction's before and after, newest first (from the "resubmitted" events)."""
+    events = [event for event in submission.events if event.kind == "resubmitted"
+              and isinstance(event.data.get("previous"), dict)]
+    result = []
+    for index, event in enumerate(events):
+        previous = event.data["previous"]
+        if index + 1 < len(events):
+            following = events[index + 1].data["previous"]
+            after_answers, after_version_id = following.get("answers") or {}, following.get("version_id")
+        else:
+            after_answers, after_version_id = submission.answers, submission.version_id
+        before_version_id = previous.get("version_id") or submission.version_id
+        before_compiled = version_by_id(session, before_version_id)
+        after_compiled = version_by_id(session, after_version_id or submission.version_id)
+        if before_compiled is None or after_compiled is None:
+            continue
+        rows = compare(answer_rows(before_compiled.definition, previous.get("answers") or {}, submission.created_at),
+                       answer_rows(after_compiled.definition, after_answers, submission.created_at))
+        result.append(Comparison(event, before_compiled.version_number, after_compiled.version_number, rows))
+    return list(reversed(result))
+
+
+def actor_label(event: SubmissionEvent, names: dict[str, str] | None = None) -> str:
+    if event.actor == "resident":
+        return "申請者"
+    if event.actor == "system":
+        return "システム"
+    if event.actor.startswith("staff:"):
+        name = (event.data or {}).get("staff_name") or event.actor.removeprefix("staff:")
+        return f"職員 {name}"
+    return event.actor

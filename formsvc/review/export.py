@@ -1,0 +1,123 @@
+"""CSV of one procedure's submissions, following the machine-readability rules (機械判読).
+
+One definition version per file, so that every column means one thing: the base columns, then
+one or more columns per question (``csv_columns()`` of its field type: one datum per cell),
+repeating pages as numbered column groups up to their maximum. UTF-8, a header row, CRLF
+between records, no line breaks or tabs inside cells, platform-dependent characters
+(①, Ⅲ, ㈱, ㌔…) written as their plain equivalents; ``bom`` prepends a BOM for Excel.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from formsvc.definitions.schema import FormDefinition
+from formsvc.submissions.models import Submission
+
+JST = ZoneInfo("Asia/Tokyo")
+BASE_HEADERS = ("受付番号", "申請日時", "状況", "経路", "手数料")
+STATUS_TEXT = {"received": "受付", "in_review": "審査中", "correction_requested": "差し戻し", "approved": "承認",
+               "rejected": "却下", "completed": "完了（交付済）", "withdrawn": "取下げ"}
+CHANNEL_TEXT = {"online": "オンライン", "counter": "窓口"}
+
+_BREAKS = re.compile(r"[\r\n\t\v\f\x85\u2028\u2029]+")
+# Characters that differ between platforms (機種依存文字): circled and parenthesised numbers and
+# letters, Roman numerals, squared and enclosed CJK, units. NFKC gives their plain spelling.
+_PLATFORM_DEPENDENT = re.compile(r"[\u2150-\u218f\u2460-\u24ff\u2776-\u2793\u3200-\u33ff\U0001f100-\U0001f1ff]")
+
+
+def clean(text) -> str:
+    """One cell: text on one line, without platform-dependent characters."""
+    text = "" if text is None else str(text)
+    text = _PLATFORM_DEPENDENT.sub(lambda match: unicodedata.normalize("NFKC", match.group()), text)
+    return _BREAKS.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    page_id: str
+    field_id: str
+    part: int              # index into the field's csv_values
+    item_index: int | None  # for repeating pages
+
+
+def columns(definition: FormDefinition) -> list[Column]:
+    result: list[Column] = []
+    for page in definition.pages:
+        if page.kind == "exit":
+            continue
+        specs = page.answer_fields()
+        for item_index in range(page.repeat.max) if page.repeat is not None else (None,):
+            for spec in specs:
+                for part, (_suffix, header) in enumerate(spec.csv_columns()):
+                    if item_index is not None:
+                        header = f"{page.repeat.item_label.ja}{item_index + 1}_{header}"
+                    result.append(Column(header, page.id, spec.id, part, item_index))
+    return _unique_headers(result, definition)
+
+
+def _unique_headers(result: list[Column], definition: FormDefinition) -> list[Column]:
+    """Headers are unique in the file: a repeated label gets its page's title, then its id."""
+    taken = set(BASE_HEADERS)
+    counts: dict[str, int] = {}
+    for column in result:
+        counts[column.header] = counts.get(column.header, 0) + 1
+    unique = []
+    for column in result:
+        header = column.header
+        if counts[header] > 1 or header in BASE_HEADERS:
+            header = f"{header}（{definition.page_by_id(column.page_id).title.ja}）"
+        if header in taken:
+            header = f"{header}［{column.field_id}］"
+        taken.add(header)
+        unique.append(Column(header, column.page_id, column.field_id, column.part, column.item_index))
+    return unique
+
+
+def _values(definition: FormDefinition, answers: dict, cols: list[Column]) -> list[str]:
+    fields = (answers or {}).get("fields", {})
+    items = (answers or {}).get("items", {})
+    cache: dict[tuple, list[str]] = {}
+    cells = []
+    for column in cols:
+        key = (column.field_id, column.item_index)
+        if key not in cache:
+            if column.item_index is None:
+                raw = fields.get(column.field_id)
+            else:
+                page_items = items.get(column.page_id, [])
+                raw = page_items[column.item_index].get(column.field_id) \
+                    if column.item_index < len(page_items) else None
+            spec = definition.field_by_id(column.field_id)
+            # A question the resident was not asked has empty cells (not "0" or "いいえ").
+            cache[key] = [] if raw is None else [clean(v) for v in spec.csv_values(spec.from_json(raw))]
+        values = cache[key]
+        cells.append(values[column.part] if column.part < len(values) else "")
+    return cells
+
+
+def base_values(submission: Submission) -> list[str]:
+    return [submission.reception_number,
+            submission.created_at.astimezone(JST).isoformat(timespec="seconds"),
+            STATUS_TEXT.get(submission.status, submission.status),
+            CHANNEL_TEXT.get(submission.channel, submission.channel),
+            "" if submission.fee is None else str(submission.fee)]
+
+
+def write_csv(definition: FormDefinition, submissions: Iterable[Submission], bom: bool = False) -> bytes:
+    cols = columns(definition)
+    buffer = io.StringIO(newline="")
+    if bom:
+        buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([*BASE_HEADERS, *(clean(column.header) for column in cols)])
+    for submission in submissions:
+        writer.writerow([*base_values(submission), *_values(definition, submission.answers, cols)])
+    return buffer.getvalue().encode("utf-8")

@@ -1,0 +1,106 @@
+"""Messages to residents about their application, written to the outbox with the change itself.
+
+The recipient is the answer to the definition's first e-mail question; a procedure without one
+(or a resident who left it blank) gets the message recorded as undeliverable, so staff can see
+that the resident was not told and must be contacted another way.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context
+from sqlalchemy.orm import Session
+
+from formsvc.definitions.schema import FormDefinition
+from formsvc.fields.email import EmailField
+from formsvc.forms.catalog import version_by_id
+from formsvc.japanese.era import format_date_both
+from formsvc.review.models import OutboxMessage
+from formsvc.submissions.models import Submission
+from formsvc.submissions.reception import display
+
+JST = ZoneInfo("Asia/Tokyo")
+
+# What each kind of message says: (subject, opening). Kinds are the moves that concern residents.
+MESSAGES = {
+    "received": ("申請を受け付けました", "次の申請を受け付けました。審査の結果は、あらためてお知らせします。"),
+    "resubmitted": ("修正した申請を受け付けました", "修正していただいた申請を受け付けました。引き続き審査します。"),
+    "correction_requested": ("申請内容の修正をお願いします",
+                             "お送りいただいた申請について、修正をお願いしたい点があります。"
+                             "内容をご確認のうえ、申請を修正して再度お送りください。"),
+    "approved": ("申請を承認しました", "次の申請を承認しました。"),
+    "rejected": ("申請の審査結果をお知らせします",
+                 "審査の結果、次の申請を却下しました。正式な通知書は別にお送りします。"),
+    "completed": ("手続きが完了しました", "次の申請の手続きが完了しました（交付済み）。"),
+}
+COMMENT_HEADINGS = {
+    "correction_requested": "修正をお願いしたい点",
+    "approved": "担当からの連絡事項",
+    "rejected": "理由",
+    "completed": "担当からの連絡事項",
+}
+UNDELIVERABLE = "undeliverable"
+
+
+def recipient_of(definition: FormDefinition, answers: dict) -> str | None:
+    """The answer to the first e-mail question, if any."""
+    fields = (answers or {}).get("fields", {})
+    for spec in definition.all_fields():
+        if isinstance(spec, EmailField):
+            value = fields.get(spec.id)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+    return None
+
+
+def local_datetime(moment: datetime) -> str:
+    local = moment.astimezone(JST)
+    return f"{format_date_both(local.date())} {local:%H:%M}"
+
+
+def _municipality() -> str:
+    return current_app.config["MUNICIPALITY_NAME"] if has_app_context() else ""
+
+
+def compose(kind: str, submission: Submission, definition: FormDefinition,
+            comment: str | None = None, municipality: str | None = None) -> tuple[str, str]:
+    """(subject, body) of the message, in Japanese."""
+    municipality = municipality if municipality is not None else _municipality()
+    subject, opening = MESSAGES[kind]
+    number = display(submission.reception_number)
+    lines = []
+    if submission.applicant_name:
+        lines += [f"{submission.applicant_name.replace(' ', '　')} 様", ""]
+    lines += [f"{municipality}です。{opening}", "",
+              f"手続き：{definition.title.ja}",
+              f"受付番号：{number}",
+              f"申請日時：{local_datetime(submission.created_at)}"]
+    if comment and kind in COMMENT_HEADINGS:
+        lines += ["", f"【{COMMENT_HEADINGS[kind]}】", comment.strip()]
+    if kind == "approved":
+        lines += ["", "【今後の流れ】", definition.next_steps.ja]
+    if kind == "correction_requested":
+        lines += ["", "マイナンバーカードでログインして申請した方は、「申請履歴」から修正できます。",
+                  "それ以外の方は、受付番号をお伝えのうえ担当課へお問い合わせください。"]
+    lines += ["", "お問い合わせの際は、受付番号をお伝えください。"]
+    department = definition.department
+    contact = department.name.ja
+    if department.contact and department.contact.phone:
+        contact += f"（電話 {department.contact.phone}）"
+    lines += [f"{municipality} {contact}", "", "このメールは送信専用のアドレスから送っています。返信はできません。"]
+    return f"【{municipality}】{subject}（受付番号 {number}）", "\n".join(lines) + "\n"
+
+
+def notify(session: Session, submission: Submission, kind: str, comment: str | None = None,
+           definition: FormDefinition | None = None) -> OutboxMessage:
+    """Write the message about ``kind`` to the outbox (in the caller's transaction)."""
+    if definition is None:
+        definition = version_by_id(session, submission.version_id).definition
+    subject, body = compose(kind, submission, definition, comment)
+    recipient = recipient_of(definition, submission.answers)
+    message = OutboxMessage(submission_id=submission.id, kind=kind, recipient=recipient, subject=subject,
+                            body=body, state="pending" if recipient else UNDELIVERABLE, attempts=0)
+    session.add(message)
+    return message

@@ -1,0 +1,109 @@
+"""The OpenAPI 3.1 description of the read-only API (served at /api/v1/openapi.json)."""
+
+from __future__ import annotations
+
+from formsvc.submissions import status
+
+
+def _error(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def document() -> dict:
+    summary_properties = {
+        "reception_number": {"type": "string", "description": "受付番号（8文字）", "examples": ["ABCD2345"]},
+        "form_id": {"type": "string", "description": "手続きID"},
+        "status": {"type": "string", "enum": list(status.LABELS), "description": "状況"},
+        "status_label": {"type": "string", "description": "状況（日本語）"},
+        "channel": {"type": "string", "enum": ["online", "counter"], "description": "経路"},
+        "fee": {"type": ["integer", "null"], "description": "手数料（円）"},
+        "submitted_at": {"type": "string", "format": "date-time", "description": "申請日時（日本時間）"},
+        "updated_at": {"type": "string", "format": "date-time"},
+        "url": {"type": "string", "description": "この申請の詳細のパス"},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "formsvc 申請データ API",
+            "version": "1.0.0",
+            "description": "オンライン申請の受付データを他のシステムが読み取るための API（読み取り専用）。"
+                           "すべての読み取りはアクセス記録に残ります。",
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearerToken": []}],
+        "paths": {
+            "/api/v1/submissions": {
+                "get": {
+                    "operationId": "listSubmissions",
+                    "summary": "申請の一覧（古い順、カーソルによるページ送り）",
+                    "parameters": [
+                        {"name": "form_id", "in": "query", "schema": {"type": "string"}, "description": "手続きID"},
+                        {"name": "status", "in": "query", "schema": {"type": "string"},
+                         "description": "状況（カンマ区切りで複数）: " + ", ".join(status.LABELS)},
+                        {"name": "limit", "in": "query",
+                         "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 100}},
+                        {"name": "cursor", "in": "query", "schema": {"type": "string"},
+                         "description": "前の応答の next_cursor"},
+                    ],
+                    "responses": {
+                        "200": {"description": "申請の一覧",
+                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}},
+                        "400": _error("パラメーターが正しくない"),
+                        "401": _error("APIトークンがない、または正しくない"),
+                    },
+                },
+            },
+            "/api/v1/submissions/{number}": {
+                "get": {
+                    "operationId": "getSubmission",
+                    "summary": "申請の内容（回答、添付ファイルの情報、経過）",
+                    "parameters": [{"name": "number", "in": "path", "required": True, "schema": {"type": "string"},
+                                    "description": "受付番号（ハイフン・小文字も可）"}],
+                    "responses": {
+                        "200": {"description": "申請の内容", "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/Submission"}}}},
+                        "401": _error("APIトークンがない、または正しくない"),
+                        "404": _error("その受付番号の申請はない"),
+                    },
+                },
+            },
+        },
+        "components": {
+            "securitySchemes": {
+                "bearerToken": {"type": "http", "scheme": "bearer",
+                                "description": "`formsvc create-api-token NAME` で発行したトークン"},
+            },
+            "schemas": {
+                "Error": {"type": "object", "required": ["error", "message"],
+                          "properties": {"error": {"type": "string"}, "message": {"type": "string"}}},
+                "SubmissionSummary": {"type": "object", "properties": summary_properties,
+                                      "required": list(summary_properties)},
+                "Page": {"type": "object", "required": ["items", "next_cursor"], "properties": {
+                    "items": {"type": "array", "items": {"$ref": "#/components/schemas/SubmissionSummary"}},
+                    "next_cursor": {"type": ["string", "null"], "description": "次のページのカーソル（最後は null）"},
+                }},
+                "Answer": {"type": "object", "properties": {
+                    "page": {"type": "string"}, "item": {"type": ["integer", "null"]},
+                    "field": {"type": "string"}, "type": {"type": "string"}, "label": {"type": "string"},
+                    "value": {"description": "保存された形の回答（項目の種類による）"},
+                    "text": {"type": "string", "description": "表示用の回答"},
+                    "verified": {"type": "boolean", "description": "マイナンバーカードで確認済み"},
+                }},
+                "Submission": {"allOf": [
+                    {"$ref": "#/components/schemas/SubmissionSummary"},
+                    {"type": "object", "properties": {
+                        "form": {"type": "object", "properties": {
+                            "id": {"type": "string"}, "version": {"type": "integer"}, "title": {"type": "string"}}},
+                        "answers": {"type": "array", "items": {"$ref": "#/components/schemas/Answer"}},
+                        "attachments": {"type": "array", "items": {"type": "object", "properties": {
+                            "field_label": {"type": "string"}, "filename": {"type": "string"},
+                            "content_type": {"type": "string"}, "size": {"type": "integer"},
+                            "current": {"type": "boolean"}}}},
+                        "events": {"type": "array", "items": {"type": "object", "properties": {
+                            "kind": {"type": "string"}, "at": {"type": "string", "format": "date-time"}}}},
+                    }},
+                ]},
+            },
+        },
+    }

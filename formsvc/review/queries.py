@@ -1,0 +1,327 @@
+"""The staff queue: filters, counts per status and keyset (seek) pages.
+
+Pages never use OFFSET. A page continues from the (created_at, id) of the last row shown, and
+the query is split into one branch per status, each an index range scan
+(``status, created_at, id``; ``form_id, status, created_at, id``; ``assignee_id, status,
+created_at, id``) reading at most one page of rows, merged by a small outer sort. Page 1,000 so
+costs what page 1 costs, whatever mix of statuses is asked for.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, func, or_, select, tuple_, union_all
+from sqlalchemy.orm import Session, load_only
+
+from formsvc.forms.catalog import compile_version
+from formsvc.forms.models import Form, FormVersion
+from formsvc.review.names import kana_search_key, search_key
+from formsvc.staff.models import StaffUser
+from formsvc.submissions import reception, status
+from formsvc.submissions.models import Submission
+
+JST = ZoneInfo("Asia/Tokyo")
+PAGE_SIZE = 50
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+ALL_STATUSES = tuple(status.LABELS)
+# What still needs someone's attention (the default view).
+OPEN = (status.RECEIVED, status.IN_REVIEW, status.CORRECTION_REQUESTED)
+STATUS_CHOICES = {
+    "open": ("対応中（受付・審査中・差し戻し）", "Open"),
+    "all": ("すべて", "All"),
+    **{key: (label[0].split("（")[0], label[1]) for key, label in status.LABELS.items()},
+}
+ASSIGNEE_CHOICES = {"any": ("すべて", "Anyone"), "me": ("自分", "Me"), "unassigned": ("未割当", "Unassigned")}
+CHANNEL_CHOICES = {"": ("すべて", "All"), "online": ("オンライン", "Online"), "counter": ("窓口", "Counter")}
+
+LIST_COLUMNS = (Submission.id, Submission.reception_number, Submission.form_id, Submission.version_id,
+                Submission.status, Submission.channel, Submission.fee, Submission.created_at,
+                Submission.updated_at, Submission.assignee_id, Submission.lock_version,
+                Submission.applicant_name, Submission.applicant_kana)
+
+
+# --- cursors --------------------------------------------------------------------------------
+
+def encode_cursor(created_at: datetime, row_id: int) -> str:
+    micros = (created_at - EPOCH) // timedelta(microseconds=1)
+    return base64.urlsafe_b64encode(f"{micros}.{row_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(text: str | None) -> tuple[datetime, int] | None:
+    """The position a cursor names; None for a missing or damaged one (the first page)."""
+    if not text or len(text) > 64:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+        micros, row_id = raw.split(".")
+        return EPOCH + timedelta(microseconds=int(micros)), int(row_id)
+    except (ValueError, binascii.Error, UnicodeDecodeError, OverflowError):
+        return None
+
+
+# --- filters --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class QueueFilter:
+    form_id: str | None = None
+    status: str = "open"                 # "open", "all" or one status
+    assignee: str = "any"                # "any", "me", "unassigned"
+    channel: str | None = None           # "online", "counter"
+    submitted_from: date | None = None   # Japan dates, inclusive
+    submitted_to: date | None = None
+    number: str | None = None            # normalised reception number, whole or its start
+    name: str | None = None              # 氏名 or フリガナ, any part
+    newest_first: bool = False
+    errors: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+
+    def statuses(self) -> tuple[str, ...]:
+        if self.status == "open":
+            return OPEN
+        if self.status == "all":
+            return ALL_STATUSES
+        return (self.status,)
+
+    def conditions(self, staff_id: int | None) -> list:
+        """Every condition except the status (so counts per status can share them)."""
+        where: list = []
+        if self.form_id:
+            where.append(Submission.form_id == self.form_id)
+        if self.assignee == "me" and staff_id is not None:
+            where.append(Submission.assignee_id == staff_id)
+        elif self.assignee == "unassigned":
+            where.append(Submission.assignee_id.is_(None))
+        if self.channel:
+            where.append(Submission.channel == self.channel)
+        if self.submitted_from:
+            where.append(Submission.created_at >= _start_of_japan_day(self.submitted_from))
+        if self.submitted_to:
+            where.append(Submission.created_at < _start_of_japan_day(self.submitted_to + timedelta(days=1)))
+        if self.number:
+            if len(self.number) == reception.BODY_LENGTH + 1:
+                where.append(Submission.reception_number == self.number)
+            else:
+                where.append(Submission.reception_number.like(f"{_escape_like(self.number)}%", escape="\\"))
+        if self.name:
+            name_key, kana_key = search_key(self.name), kana_search_key(self.name)
+            where.append(or_(
+                func.lower(func.replace(Submission.applicant_name, " ", "")).like(
+                    f"%{_escape_like(name_key)}%", escape="\\"),
+                func.lower(func.replace(Submission.applicant_kana, " ", "")).like(
+                    f"%{_escape_like(kana_key)}%", escape="\\"),
+            ))
+        return where
+
+    def args(self, **changes) -> dict[str, str]:
+        """The query string that asks for this filter (``changes`` applied), defaults left out."""
+        current = replace(self, **changes) if changes else self
+        values = {
+            "form": current.form_id or "",
+            "status": "" if current.status == "open" else current.status,
+            "assignee": "" if current.assignee == "any" else current.assignee,
+            "channel": current.channel or "",
+            "from": current.submitted_from.isoformat() if current.submitted_from else "",
+            "to": current.submitted_to.isoformat() if current.submitted_to else "",
+            "number": current.number or "",
+            "name": current.name or "",
+            "sort": "newest" if current.newest_first else "",
+        }
+        return {key: value for key, value in values.items() if value}
+
+
+def _start_of_japan_day(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=JST).astimezone(UTC)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _parse_date(text: str) -> date | None:
+    text = text.strip()
+    try:
+        return date.fromisoformat(text.replace("/", "-"))
+    except ValueError:
+        return None
+
+
+def parse_filter(args: Mapping[str, str], form_ids: set[str] | None = None) -> QueueFilter:
+    """A QueueFilter from the query string; anything unreadable is left out and explained."""
+    errors: list[tuple[str, str]] = []
+    form_id = (args.get("form") or "").strip() or None
+    if form_id is not None and form_ids is not None and form_id not in form_ids:
+        errors.append(("選んだ手続きが見つかりません", "form"))
+        form_id = None
+    status_value = args.get("status") or "open"
+    if status_value not in STATUS_CHOICES:
+        status_value = "open"
+    assignee = args.get("assignee") or "any"
+    if assignee not in ASSIGNEE_CHOICES:
+        assignee = "any"
+    channel = args.get("channel") or None
+    if channel not in CHANNEL_CHOICES:
+        channel = None
+    dates: dict[str, date | None] = {}
+    for key, label in (("from", "申請日（から）"), ("to", "申請日（まで）")):
+        text = (args.get(key) or "").strip()
+        dates[key] = _parse_date(text) if text else None
+        if text and dates[key] is None:
+            errors.append((f"{label}は 2026-04-01 のように年-月-日で入力してください", f"filter-{key}"))
+    if dates["from"] and dates["to"] and dates["from"] > dates["to"]:
+        errors.append(("申請日（まで）は申請日（から）と同じか後の日付にしてください", "filter-to"))
+        dates["to"] = None
+    number = None
+    number_text = (args.get("number") or "").strip()
+    if number_text:
+        number = reception.normalise(number_text)
+        whole = len(number) == reception.BODY_LENGTH + 1
+        if not number or any(c not in reception.ALPHABET for c in number) \
+                or len(number) > reception.BODY_LENGTH + 1 or (whole and not reception.is_well_formed(number)):
+            errors.append(("受付番号が正しくありません。ABCD-2345 のような8文字の受付番号（または最初の数文字）"
+                           "を入力してください", "filter-number"))
+            number = None
+    name = (args.get("name") or "").strip()[:100] or None
+    if name is not None and not search_key(name):
+        name = None
+    return QueueFilter(form_id=form_id, status=status_value, assignee=assignee, channel=channel,
+                       submitted_from=dates["from"], submitted_to=dates["to"], number=number, name=name,
+                       newest_first=args.get("sort") == "newest", errors=tuple(errors))
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+@dataclass
+class Page:
+    rows: list[Submission]
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+def _branch(status_value: str, where: list, position: tuple[datetime, int] | None,
+            ascending: bool, limit: int) -> Select:
+    key = tuple_(Submission.created_at, Submission.id)
+    query = select(Submission.id, Submission.created_at).where(Submission.status == status_value, *where)
+    if position is not None:
+        query = query.where(key > position if ascending else key < position)
+    order = (Submission.created_at, Submission.id) if ascending else \
+        (Submission.created_at.desc(), Submission.id.desc())
+    return query.order_by(*order).limit(limit)
+
+
+def seek(session: Session, statuses: tuple[str, ...], where: list, position: tuple[datetime, int] | None,
+         ascending: bool, limit: int) -> list[tuple[int, datetime]]:
+    """Up to ``limit`` (id, created_at) after ``position`` in the given direction."""
+    branches = [_branch(value, where, position, ascending, limit) for value in statuses]
+    if len(branches) == 1:
+        return [tuple(row) for row in session.execute(branches[0])]
+    # Each branch is wrapped in its own SELECT: SQLite allows no LIMIT on a bare compound member.
+    merged = union_all(*(select(branch.subquery()) for branch in branches)).subquery("merged")
+    order = (merged.c.created_at, merged.c.id) if ascending else (merged.c.created_at.desc(), merged.c.id.desc())
+    return [tuple(row) for row in session.execute(select(merged.c.id, merged.c.created_at)
+                                                  .order_by(*order).limit(limit))]
+
+
+def queue_page(session: Session, queue: QueueFilter, staff_id: int | None, after: str | None = None,
+               before: str | None = None, size: int = PAGE_SIZE) -> Page:
+    """One page of the queue. ``after``/``before`` are cursors from an earlier page's links.
+
+    Two queries whatever the page: the keyset seek and the rows' columns. A page reached with a
+    cursor offers 「前へ」 without asking whether rows precede it (the cursor came from one); going
+    back past the start simply gives the first page.
+    """
+    where = queue.conditions(staff_id)
+    statuses = queue.statuses()
+    forward = decode_cursor(after)
+    backward = None if forward else decode_cursor(before)
+    display_ascending = not queue.newest_first
+    if backward is not None:
+        keys = seek(session, statuses, where, backward, not display_ascending, size + 1)
+        if len(keys) > size:
+            keys, more_before, more_after = list(reversed(keys[:size])), True, True
+        else:  # back at the start: the first page, full
+            forward = None
+            backward = None
+    if backward is None:
+        keys = seek(session, statuses, where, forward, display_ascending, size + 1)
+        more_after = len(keys) > size
+        keys = keys[:size]
+        more_before = forward is not None
+    rows = load_rows(session, [row_id for row_id, _ in keys])
+    next_cursor = encode_cursor(keys[-1][1], keys[-1][0]) if keys and more_after else None
+    previous_cursor = encode_cursor(keys[0][1], keys[0][0]) if keys and more_before else None
+    return Page(rows, next_cursor, previous_cursor)
+
+
+def load_rows(session: Session, ids: list[int]) -> list[Submission]:
+    """The queue's columns of these submissions (never the answers), in the order given."""
+    if not ids:
+        return []
+    found = {row.id: row for row in session.scalars(
+        select(Submission).options(load_only(*LIST_COLUMNS[1:])).where(Submission.id.in_(ids)))}
+    return [found[row_id] for row_id in ids if row_id in found]
+
+
+def all_matching_ids(session: Session, queue: QueueFilter, staff_id: int | None,
+                     extra: list | None = None) -> list[int]:
+    """Every submission the filter matches, oldest first (for exports)."""
+    query = (select(Submission.id).where(Submission.status.in_(queue.statuses()), *queue.conditions(staff_id),
+                                         *(extra or []))
+             .order_by(Submission.created_at, Submission.id))
+    return list(session.scalars(query))
+
+
+COUNT_CAP = 10_000
+
+
+def counts_by_status(session: Session, queue: QueueFilter, staff_id: int | None,
+                     cap: int = COUNT_CAP) -> dict[str, int]:
+    """How many submissions of each status match the other filters (the tabs' numbers).
+
+    Counted up to ``cap`` + 1 per status (one index range each, in one statement), so the page
+    costs the same with 10,000 or 10,000,000 closed applications; above the cap the number
+    reads 「1万件以上」 (see ``is_capped``).
+    """
+    where = queue.conditions(staff_id)
+    columns = [select(func.count()).select_from(
+        select(Submission.id).where(Submission.status == value, *where).limit(cap + 1).subquery())
+        .scalar_subquery().label(value) for value in ALL_STATUSES]
+    row = session.execute(select(*columns)).one()
+    return dict(zip(ALL_STATUSES, row, strict=True))
+
+
+def is_capped(count: int, cap: int = COUNT_CAP) -> bool:
+    return count > cap
+
+
+# --- names shown with the rows --------------------------------------------------------------
+
+def procedure_titles(session: Session) -> dict[str, str]:
+    """Each procedure's title (from its published version, else its newest), by form id."""
+    versions = session.execute(select(FormVersion, Form.published_version).join(Form)
+                               .order_by(FormVersion.form_id, FormVersion.number)).all()
+    chosen: dict[str, FormVersion] = {}
+    for version, published_number in versions:  # oldest first: stop at the published one
+        current = chosen.get(version.form_id)
+        if current is None or current.number != published_number:
+            chosen[version.form_id] = version
+    return {form_id: compile_version(version).definition.title.ja
+            for form_id, version in sorted(chosen.items())}
+
+
+def staff_names(session: Session, ids) -> dict[int, str]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return dict(session.execute(select(StaffUser.id, StaffUser.display_name).where(StaffUser.id.in_(ids))).all())
+
+
+def reviewers(session: Session) -> list[StaffUser]:
+    return [user for user in session.scalars(select(StaffUser).where(StaffUser.active).order_by(StaffUser.username))
+            if user.has_role("reviewer")]
+

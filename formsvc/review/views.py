@@ -1,0 +1,312 @@
+"""Staff pages of the review area: the queue, a submission's detail, its moves, files and exports.
+
+Every view declares its roles with ``require_role`` (tests/staff walks the URL map to prove it);
+a move's own roles come from the table in ``workflow``. Pages showing personal data write an
+access-log row and are never cached.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from sqlalchemy import func, select
+
+from formsvc.db import session as db_session
+from formsvc.forms.catalog import version_by_id
+from formsvc.forms.models import FormVersion
+from formsvc.review import detail as details
+from formsvc.review import export, queries, workflow
+from formsvc.review.audit import record_access
+from formsvc.staff import roles
+from formsvc.staff.auth import current_staff, require_role
+from formsvc.staff.models import StaffUser
+from formsvc.submissions import reception
+from formsvc.submissions.models import Submission, Upload
+from formsvc.templating import STAFF_MENU
+
+blueprint = Blueprint("review", __name__, url_prefix="/staff")
+
+R, C, A = roles.REVIEWER, roles.COUNTER, roles.ADMIN
+QUEUE_ROLES = (R, C, A)
+PDF_ROLES = (R, C)
+EXPORT_ROLES = (R, A)
+MAX_BATCH = 200
+JST = ZoneInfo("Asia/Tokyo")
+
+if not any(endpoint == "review.queue" for endpoint, _, _ in STAFF_MENU):
+    STAFF_MENU.append(("review.queue", ("申請一覧", "Applications"), QUEUE_ROLES))
+
+NOTICES = {
+    "nothing_to_claim": "担当できる申請（受付で未割当のもの）はありません",
+    "nothing_selected": "印刷する申請を選んでください（一覧のチェックボックス）",
+    "too_many": f"一度に印刷できるのは{MAX_BATCH}件までです",
+    "csv_needs_form": "CSVを出力するには、まず手続きを1つ選んでください",
+}
+
+
+@blueprint.after_request
+def never_cache(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _submission_or_404(number: str) -> Submission:
+    found = db_session().scalar(select(Submission).where(Submission.reception_number == reception.normalise(number)))
+    if found is None:
+        abort(404)
+    return found
+
+
+# --- the queue ------------------------------------------------------------------------------
+
+@blueprint.get("/queue")
+@require_role(*QUEUE_ROLES)
+def queue():
+    user = current_staff()
+    session = db_session()
+    titles = queries.procedure_titles(session)
+    queue_filter = queries.parse_filter(request.args, set(titles))
+    page = queries.queue_page(session, queue_filter, user.id, after=request.args.get("after"),
+                              before=request.args.get("before"), size=queries.PAGE_SIZE)
+    counts = queries.counts_by_status(session, queue_filter, user.id)
+    assignees = queries.staff_names(session, (row.assignee_id for row in page.rows))
+    if page.rows:
+        record_access(session, "queue", [row.id for row in page.rows], staff=user)
+    csv_versions = _csv_versions(queue_filter, user) if queue_filter.form_id and user.has_role(*EXPORT_ROLES) else []
+    session.commit()
+    notice = NOTICES.get(request.args.get("notice", ""))
+    return render_template(
+        "review/queue.html", page=page, queue=queue_filter, counts=counts, titles=titles, assignees=assignees,
+        tabs=[(key, _count_text(counts, queries.QueueFilter(status=key).statuses())) for key in TABS],
+        matching=_count_text(counts, queue_filter.statuses()), notice=notice,
+        status_choices=queries.STATUS_CHOICES, assignee_choices=queries.ASSIGNEE_CHOICES,
+        channel_choices=queries.CHANNEL_CHOICES, status_labels=export.STATUS_TEXT,
+        channel_labels=export.CHANNEL_TEXT, csv_versions=csv_versions,
+        can_claim=user.has_role(R), can_print=user.has_role(*PDF_ROLES),
+        can_export=user.has_role(*EXPORT_ROLES), display_number=reception.display, short_datetime=short_datetime,
+    ), 400 if queue_filter.errors else 200
+
+
+TABS = ("open", "received", "in_review", "correction_requested", "approved", "rejected", "completed", "withdrawn",
+        "all")
+
+
+def _count_text(counts: dict[str, int], statuses: tuple[str, ...]) -> str:
+    if any(queries.is_capped(counts[value]) for value in statuses):
+        return f"{queries.COUNT_CAP:,}以上"
+    return f"{sum(counts[value] for value in statuses):,}"
+
+
+def short_datetime(moment: datetime) -> str:
+    """Japan time, compact for a table row: 2026-04-01 09:05."""
+    return f"{moment.astimezone(JST):%Y-%m-%d %H:%M}"
+
+
+def _csv_versions(queue_filter: queries.QueueFilter, user: StaffUser) -> list[tuple[int, int]]:
+    """(version number, matching submissions) of the chosen procedure, newest version first."""
+    rows = db_session().execute(
+        select(FormVersion.number, func.count(Submission.id))
+        .join(FormVersion, FormVersion.id == Submission.version_id)
+        .where(Submission.status.in_(queue_filter.statuses()), *queue_filter.conditions(user.id))
+        .group_by(FormVersion.number).order_by(FormVersion.number.desc())).all()
+    return [(number, count) for number, count in rows]
+
+
+@blueprint.post("/queue/claim-next")
+@require_role(R)
+def claim_next():
+    user = current_staff()
+    form_id = request.form.get("form") or None
+    claimed = workflow.claim_next(db_session(), user, form_id)
+    if claimed is None:
+        db_session().rollback()
+        return redirect(url_for("review.queue", notice="nothing_to_claim", **({"form": form_id} if form_id else {})))
+    number = claimed.reception_number
+    db_session().commit()
+    flash(f"受付番号 {reception.display(number)} を担当しました", "review")
+    return redirect(url_for("review.submission", number=number))
+
+
+# --- one submission -------------------------------------------------------------------------
+
+def _detail_page(submission: Submission, errors: list[tuple[str, str]] | None = None,
+                 typed: dict[str, str] | None = None, code: int = 200):
+    session = db_session()
+    user = current_staff()
+    compiled = version_by_id(session, submission.version_id)
+    definition = compiled.definition
+    rows = details.answer_rows(definition, submission.answers, submission.created_at)
+    names = queries.staff_names(session, [submission.assignee_id])
+    record_access(session, "detail", [submission.id], staff=user)
+    page = render_template(
+        "review/detail.html", submission=submission, definition=definition, compiled=compiled,
+        sections=details.sections(rows), attachments=details.attachments(session, submission, definition),
+        comparisons=details.comparisons(session, submission), events=submission.events,
+        event_labels=details.STAFF_EVENT_LABELS, actor_label=details.actor_label,
+        status_label=export.STATUS_TEXT.get(submission.status, submission.status),
+        channel_label=export.CHANNEL_TEXT.get(submission.channel, submission.channel),
+        assignee_name=names.get(submission.assignee_id), moves=workflow.available_moves(submission, user),
+        reviewers=queries.reviewers(session) if user.has_role(A) else [],
+        can_print=user.has_role(*PDF_ROLES), errors=errors or [], typed=typed or {},
+        display_number=reception.display(submission.reception_number),
+        identity=(submission.answers or {}).get("identity"),
+    )
+    session.commit()
+    return page, code
+
+
+@blueprint.get("/submissions/<number>")
+@require_role(*QUEUE_ROLES)
+def submission(number: str):
+    return _detail_page(_submission_or_404(number))
+
+
+@blueprint.post("/submissions/<number>/moves/<move>")
+@require_role(*QUEUE_ROLES)
+def move(number: str, move: str):
+    found = _submission_or_404(number)
+    user = current_staff()
+    comment = request.form.get("comment", "")
+    try:
+        lock_version = int(request.form.get("lock_version", ""))
+    except ValueError:
+        abort(400)
+    assignee = None
+    if move == "reassign" and request.form.get("assignee", "").isdigit():
+        assignee = db_session().get(StaffUser, int(request.form["assignee"]))
+    try:
+        made = workflow.perform(db_session(), found, move, user, lock_version=lock_version, comment=comment,
+                                assignee=assignee)
+    except workflow.NotPermitted:
+        db_session().rollback()
+        abort(403)
+    except workflow.MoveRefused as refused:
+        db_session().rollback()
+        current_app.logger.info("move %s refused on submission %s: %s", move, found.id, type(refused).__name__)
+        fresh = _submission_or_404(number)
+        return _detail_page(fresh, errors=[(refused.message, f"move-{move}")], typed={move: comment},
+                            code=refused.status_code)
+    db_session().commit()
+    flash(f"{details.STAFF_EVENT_LABELS.get(made.event, made.event)}：受付番号 {reception.display(number)}", "review")
+    return redirect(url_for("review.submission", number=number))
+
+
+@blueprint.get("/submissions/<number>/attachments/<token>")
+@require_role(*QUEUE_ROLES)
+def attachment(number: str, token: str):
+    found = _submission_or_404(number)
+    upload = db_session().scalar(select(Upload).where(Upload.token == token, Upload.submission_id == found.id))
+    if upload is None:
+        abort(404)
+    record_access(db_session(), "attachment", [found.id], staff=current_staff(), detail=f"upload:{upload.id}")
+    db_session().commit()
+    response = send_file(io.BytesIO(upload.content), mimetype=upload.content_type, as_attachment=True,
+                         download_name=upload.filename, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- records (PDF) --------------------------------------------------------------------------
+
+def _pdf(content: bytes, filename: str, inline: bool = True):
+    response = send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=not inline,
+                         download_name=filename, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@blueprint.get("/submissions/<number>/record.pdf")
+@require_role(*PDF_ROLES)
+def record_pdf(number: str):
+    from formsvc.records import render_record  # the records package is optional at import time
+
+    found = _submission_or_404(number)
+    content = render_record(db_session(), found, current_app.config["MUNICIPALITY_NAME"])
+    record_access(db_session(), "pdf", [found.id], staff=current_staff())
+    db_session().commit()
+    return _pdf(content, f"record-{found.reception_number}.pdf")
+
+
+@blueprint.get("/submissions/<number>/archive.pdf")
+@require_role(*PDF_ROLES)
+def archive_pdf(number: str):
+    from formsvc.records import render_archive
+
+    found = _submission_or_404(number)
+    content = render_archive(db_session(), found, current_app.config["MUNICIPALITY_NAME"])
+    record_access(db_session(), "pdf_archive", [found.id], staff=current_staff())
+    db_session().commit()
+    return _pdf(content, f"archive-{found.reception_number}.pdf", inline=False)
+
+
+@blueprint.post("/queue/print")
+@require_role(*PDF_ROLES)
+def print_selected():
+    from formsvc.records import render_batch
+
+    numbers = list(dict.fromkeys(reception.normalise(n) for n in request.form.getlist("number") if n.strip()))
+    back = request.form.get("back") or ""
+    target = back if back.startswith("/staff/queue") else url_for("review.queue")
+    if not numbers:
+        return redirect(_with_notice(target, "nothing_selected"))
+    if len(numbers) > MAX_BATCH:
+        return redirect(_with_notice(target, "too_many"))
+    found = {s.reception_number: s for s in db_session().scalars(
+        select(Submission).where(Submission.reception_number.in_(numbers)))}
+    chosen = [found[number] for number in numbers if number in found]
+    if not chosen:
+        abort(404)
+    content = render_batch(db_session(), chosen, current_app.config["MUNICIPALITY_NAME"])
+    record_access(db_session(), "pdf_batch", [s.id for s in chosen], staff=current_staff())
+    db_session().commit()
+    return _pdf(content, f"records-{datetime.now(JST):%Y%m%d-%H%M}.pdf")
+
+
+def _with_notice(target: str, notice: str) -> str:
+    return f"{target}{'&' if '?' in target else '?'}notice={notice}"
+
+
+# --- CSV export -----------------------------------------------------------------------------
+
+@blueprint.get("/queue/export.csv")
+@require_role(*EXPORT_ROLES)
+def export_csv():
+    session = db_session()
+    user = current_staff()
+    titles = queries.procedure_titles(session)
+    queue_filter = queries.parse_filter(request.args, set(titles))
+    if not queue_filter.form_id:
+        return redirect(url_for("review.queue", notice="csv_needs_form", **queue_filter.args()))
+    if queue_filter.errors:
+        return redirect(url_for("review.queue", **request.args))
+    versions = session.execute(select(FormVersion).where(FormVersion.form_id == queue_filter.form_id)
+                               .order_by(FormVersion.number)).scalars().all()
+    wanted = request.args.get("version", "")
+    version = next((v for v in versions if str(v.number) == wanted), None) if wanted else (
+        versions[-1] if versions else None)
+    if version is None:
+        abort(404)
+    compiled = version_by_id(session, version.id)
+    ids = queries.all_matching_ids(session, queue_filter, user.id, [Submission.version_id == version.id])
+    rows = _in_order(session, ids)
+    record_access(session, "csv", ids, staff=user, detail=f"{queue_filter.form_id} v{version.number}")
+    session.commit()
+    content = export.write_csv(compiled.definition, rows, bom=request.args.get("bom") == "1")
+    filename = f"{queue_filter.form_id}_v{version.number}_{datetime.now(JST):%Y%m%d-%H%M}.csv"
+    response = send_file(io.BytesIO(content), mimetype="text/csv", as_attachment=True, download_name=filename,
+                         max_age=0)
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    return response
+
+
+def _in_order(session, ids: list[int], chunk: int = 500) -> list[Submission]:
+    rows: list[Submission] = []
+    for start in range(0, len(ids), chunk):
+        part = ids[start:start + chunk]
+        found = {s.id: s for s in session.scalars(select(Submission).where(Submission.id.in_(part)))}
+        rows.extend(found[i] for i in part if i in found)
+    return rows
+
