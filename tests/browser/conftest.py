@@ -113,6 +113,8 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         "DATABASE_URL": url,
         "SECRET_KEY": "browser-test-secret-key",
         "INSTANCE_DIR": str(folder),
+        # Demo mode mounts the mock My Number card, so sign-in is tested in the browser too.
+        "FORMSVC_DEMO": True,
     })
     definitions, definition_errors = _load_definitions(app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
