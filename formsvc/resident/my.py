@@ -7,6 +7,7 @@ import secrets
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from formsvc.authentication.residents import Identity, current_identity
 from formsvc.db import session as db_session
@@ -107,7 +108,11 @@ def withdraw(number: str):
             submission.status = status.WITHDRAWN
             db_session().add(SubmissionEvent(submission_id=submission.id, kind="withdrawn",
                                              actor="resident", comment=request.form.get("reason") or None))
-            db_session().commit()
+            try:
+                db_session().commit()
+            except StaleDataError:
+                # Staff changed it at the same moment (optimistic locking): show what it is now.
+                db_session().rollback()
         return redirect(url_for("my.application", number=number))
     return render_template("my/withdraw.html", submission=submission,
                            title=version_by_id(db_session(), submission.version_id)
