@@ -56,5 +56,41 @@ class FormVersion(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Where it came from: "file" (formsvc load-definitions) or "admin" (published in the browser).
+    origin: Mapped[str] = mapped_column(String(16), default="file", server_default="file")
+    # A rollback republishes an old version's document as a new version: which one.
+    rolled_back_from: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The administrator's note on what changed (変更内容).
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     form: Mapped[Form] = relationship(back_populates="versions")
+
+
+class FormWorkingCopy(Base):
+    """The administrator's unpublished edit of a procedure (at most one per procedure)."""
+
+    __tablename__ = "form_working_copies"
+
+    form_id: Mapped[str] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"), primary_key=True)
+    # The YAML as the administrator last saved it (always valid: invalid saves are refused).
+    source: Mapped[str] = mapped_column(Text)
+    checksum: Mapped[str] = mapped_column(String(64))
+    # The published version number it started from (None for a new procedure).
+    based_on: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+
+class FormEvent(Base):
+    """The audit trail of a procedure: created, edited, published, rolled back, archived…"""
+
+    __tablename__ = "form_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    form_id: Mapped[str] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(100))
+    version_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    detail: Mapped[dict] = mapped_column(JSONDocument, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

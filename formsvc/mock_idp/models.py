@@ -21,6 +21,8 @@ class MockIdpCardState(Base):
 
     card_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     failed_pin_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # The 券面事項入力補助 PIN read at the counter is a separate PIN with its own count.
+    failed_assist_pin_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 

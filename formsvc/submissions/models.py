@@ -23,7 +23,20 @@ class Draft(Base):
     token: Mapped[str] = mapped_column(String(64), unique=True)
     form_id: Mapped[str] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"), index=True)
     # The version the resident started on; they finish on it even if a new one is published.
-    version_id: Mapped[int] = mapped_column(ForeignKey("form_versions.id"), index=True)
+    # None only for an administrator's preview of an unpublished working copy.
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("form_versions.id"), nullable=True,
+                                                   index=True)
+    # Who is filling it in: online (the resident), counter (staff for a resident at the
+    # counter, 書かない窓口) or preview (an administrator; never becomes a submission).
+    channel: Mapped[str] = mapped_column(String(16), default="online", server_default="online")
+    # The staff member who owns a counter or preview draft.
+    staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    # The counter visit (one resident, several procedures) a counter draft belongs to.
+    visit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("counter_visits.id", ondelete="CASCADE"), nullable=True, index=True
+    )
     answers: Mapped[dict] = mapped_column(JSONDocument, default=dict)
     completed_pages: Mapped[list] = mapped_column(JSONDocument, default=list)
     locale: Mapped[str] = mapped_column(String(8), default="ja")
@@ -89,6 +102,16 @@ class Submission(Base):
     answers: Mapped[dict] = mapped_column(JSONDocument)
     fee: Mapped[int | None] = mapped_column(Integer, nullable=True)
     channel: Mapped[str] = mapped_column(String(16), default="online")
+    # Counter applications: the staff member who entered it (the resident stays the applicant),
+    # how the resident was identified (card / documents / none) and when they signed the printout.
+    entered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True
+    )
+    identification: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    visit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("counter_visits.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     resident_issuer: Mapped[str | None] = mapped_column(String(255), nullable=True)
     resident_subject: Mapped[str | None] = mapped_column(String(255), nullable=True, index=True)
     status: Mapped[str] = mapped_column(String(32), default="received")
