@@ -10,17 +10,14 @@ from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-# Views that can show the resident's typed answers again after a refused (CSRF) POST.
-REDISPLAY_ON_CSRF_FAILURE = {"resident.question", "resident.repeat_item", "resident.check"}
-
-
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(error: CSRFError):
         app.logger.info("CSRF check failed on %s: %s", request.path, error.description)
-        if request.endpoint in REDISPLAY_ON_CSRF_FAILURE:
+        view = app.view_functions.get(request.endpoint)
+        # Application pages show what was typed again (formsvc.resident.application).
+        if getattr(view, "redisplays_on_csrf_failure", False):
             g.csrf_failed = True
-            view = app.view_functions[request.endpoint]
             response = app.make_response(view(**(request.view_args or {})))
             response.status_code = 400
             return response

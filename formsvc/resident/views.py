@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import hashlib
-import secrets
-from dataclasses import dataclass
-from datetime import date
-from typing import Any
-
 from flask import (
     Blueprint,
     abort,
@@ -21,16 +14,15 @@ from flask import (
     session,
     url_for,
 )
-from werkzeug.datastructures import CombinedMultiDict, FileStorage, MultiDict
 
 from formsvc.authentication.residents import current_identity
 from formsvc.db import session as db_session
 from formsvc.db import utcnow
-from formsvc.definitions.schema import LIFE_EVENT_LABELS, Page
-from formsvc.fields import FieldContext, FieldSpec
-from formsvc.fields.file import MEDIA_TYPES, sniff
+from formsvc.definitions.schema import LIFE_EVENT_LABELS
 from formsvc.forms.catalog import CompiledForm, all_published, published, version_by_id
 from formsvc.japanese.postal import lookup as postal_lookup
+from formsvc.resident import channels
+from formsvc.resident.application import page_url, register_pages, resume_target
 from formsvc.resident.context import (
     current_locale,
     draft_token,
@@ -38,21 +30,11 @@ from formsvc.resident.context import (
     remember_draft,
     remember_submission,
     safe_local_path,
-    safe_return_target,
     submitted_here,
-    t,
 )
-from formsvc.resident.flow import CHECK, Flow, StoredAnswers
-from formsvc.resident.forms import build_form, field_views
-from formsvc.resident.prefill import apply_identity, is_locked
-from formsvc.submissions.drafts import (
-    draft_lifetime,
-    find_draft,
-    new_draft,
-    save_answers,
-    submission_of,
-)
-from formsvc.submissions.models import Draft, Submission, Upload
+from formsvc.resident.prefill import apply_identity
+from formsvc.submissions.drafts import draft_lifetime, find_draft, new_draft, submission_of
+from formsvc.submissions.models import Draft, Submission
 from formsvc.submissions.reception import display as display_reception
 from formsvc.submissions.service import AlreadySubmitted, NotCorrectable, resubmit, submit
 
@@ -108,7 +90,8 @@ def begin(form_id: str):
         return redirect(url_for("auth.login", next=url_for("resident.start", form_id=form_id)))
     with_existing = _owned(find_draft(db_session(), draft_token(form_id), form_id))
     if request.form.get("resume") and with_existing is not None:
-        return redirect(_page_url(form_id, _resume_target(compiled_of(with_existing), with_existing)))
+        compiled = version_by_id(db_session(), with_existing.version_id)
+        return redirect(page_url(form_id, resume_target(compiled, with_existing)))
     draft = new_draft(db_session(), compiled, current_locale())
     if identity is not None:
         draft.resident_issuer, draft.resident_subject = identity.issuer, identity.subject
@@ -116,43 +99,7 @@ def begin(form_id: str):
         draft.expires_at = utcnow() + draft_lifetime(owned=True)
     db_session().commit()
     remember_draft(form_id, draft.token)
-    return redirect(_page_url(form_id, compiled.definition.pages[0].id))
-
-
-def _published_or_404(form_id: str) -> CompiledForm:
-    compiled = published(db_session(), form_id)
-    if compiled is None:
-        abort(404)
-    return compiled
-
-
-# --- the application in progress -------------------------------------------------------------
-
-@dataclass
-class Application:
-    compiled: CompiledForm
-    draft: Draft
-    answers: StoredAnswers
-    flow: Flow
-
-    @property
-    def definition(self):
-        return self.compiled.definition
-
-    @property
-    def form_id(self) -> str:
-        return self.compiled.id
-
-
-def compiled_of(draft: Draft) -> CompiledForm:
-    compiled = version_by_id(db_session(), draft.version_id)
-    if compiled is None:
-        abort(404)
-    return compiled
-
-
-def today() -> date:
-    return current_app.config.get("TODAY") or date.today()
+    return redirect(page_url(form_id, compiled.definition.pages[0].id))
 
 
 def _owned(draft: Draft | None) -> Draft | None:
@@ -164,440 +111,45 @@ def _owned(draft: Draft | None) -> Draft | None:
                                                            draft.resident_subject) else None
 
 
-def _application(form_id: str) -> Application | None:
-    draft = _owned(find_draft(db_session(), draft_token(form_id), form_id))
-    if draft is None:
-        return None
-    compiled = compiled_of(draft)  # the version they started on, even if a newer one exists
-    identity = current_identity()
-    if identity is not None and draft.resident_subject is None:
-        # Signed in after starting (an optional sign-in): the draft becomes theirs.
-        draft.resident_issuer, draft.resident_subject = identity.issuer, identity.subject
-    if identity is not None and "identity" not in draft.answers:
-        draft.answers = apply_identity(compiled.definition, draft.answers, identity)
-        db_session().commit()
-    answers = StoredAnswers(compiled.definition, draft.answers, today())
-    return Application(compiled, draft, answers, Flow(compiled.definition, answers))
-
-
-def _no_application(form_id: str):
+def _published_or_404(form_id: str) -> CompiledForm:
     compiled = published(db_session(), form_id)
     if compiled is None:
         abort(404)
-    if g.get("login_timed_out"):
-        # Their answers are kept with their sign-in: sign in again to carry on.
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?"), timed_out=1))
-    return render_template("resident/expired.html", compiled=compiled,
-                           definition=compiled.definition), 200
+    return compiled
 
 
-def _page_url(form_id: str, page_id: str, **params) -> str:
-    if page_id == CHECK:
-        return url_for("resident.check", form_id=form_id, **params)
-    return url_for("resident.question", form_id=form_id, page_id=page_id, **params)
+# --- the application pages, online ------------------------------------------------------------
 
+class OnlineChannel(channels.Channel):
+    """A resident applying online; the draft is found through a token in their session."""
 
-def _resume_target(compiled: CompiledForm, draft: Draft) -> str:
-    answers = StoredAnswers(compiled.definition, draft.answers, today())
-    return Flow(compiled.definition, answers).first_unfinished_page_id(draft.completed_pages)
+    def find_draft(self, form_id: str) -> Draft | None:
+        draft = _owned(find_draft(db_session(), draft_token(form_id), form_id))
+        return draft if draft is None or draft.channel == "online" else None
 
-
-def _guard(application: Application, page_id: str):
-    """Redirect when a page is not asked, or when earlier pages are still unanswered."""
-    flow = application.flow
-    if submission_of(db_session(), application.draft) is not None:
-        return redirect(url_for("resident.check", form_id=application.form_id))
-    visible = [page.id for page in flow.visible_pages()]
-    target = flow.first_unfinished_page_id(application.draft.completed_pages)
-    if page_id not in visible and page_id != CHECK:
-        return redirect(_page_url(application.form_id, target))
-    position = visible.index(page_id) if page_id in visible else len(visible)
-    target_position = visible.index(target) if target in visible else len(visible)
-    if position > target_position:
-        return redirect(_page_url(application.form_id, target))
-    return None
-
-
-def _steps(application: Application, current: str) -> list[dict]:
-    locale = current_locale()
-    pages = [p for p in application.flow.visible_pages() if p.kind != "exit"]
-    steps = []
-    completed = application.draft.completed_pages
-    for page in pages:
-        state = "current" if page.id == current else ("done" if page.id in completed else "todo")
-        steps.append({"title": page.title.get(locale), "state": state,
-                      "url": _page_url(application.form_id, page.id) if page.id in completed else None})
-    steps.append({"title": t("確認", "Check"), "state": "current" if current == CHECK else "todo",
-                  "url": None})
-    return steps
-
-
-def _back_url(application: Application, page_id: str) -> str:
-    previous = application.flow.previous_page_id(page_id)
-    if previous is None:
-        return url_for("resident.start", form_id=application.form_id)
-    return _page_url(application.form_id, previous)
-
-
-@blueprint.route("/forms/<form_id>/pages/<page_id>", methods=["GET", "POST"])
-def question(form_id: str, page_id: str):
-    application = _application(form_id)
-    if application is None:
-        return _no_application(form_id)
-    page = application.definition.page_by_id(page_id)
-    if page is None:
-        abort(404)
-    redirect_to = _guard(application, page_id)
-    if redirect_to is not None:
-        return redirect_to
-    if page.repeat is not None:
-        return redirect(_summary_url(form_id, page_id))
-    if page.kind == "exit":
-        return render_template("resident/exit.html", application=application, page=page,
-                               back_url=_back_url(application, page_id))
-    values = {spec.id: application.answers.value(spec.id) for spec in page.fields}
-    return _page_form(application, page, values, item_index=None)
-
-
-# --- repeating pages ------------------------------------------------------------------------
-
-@blueprint.route("/forms/<form_id>/pages/<page_id>/items", methods=["GET", "POST"])
-def repeat_summary(form_id: str, page_id: str):
-    opened = _open_repeating_page(form_id, page_id)
-    if not isinstance(opened, tuple):
-        return opened
-    application, page = opened
-    items = application.answers.items(page_id)
-    error = None
-    if request.method == "POST":
-        if request.form.get("action") == "add":
-            return redirect(_item_url(form_id, page_id, len(items)))
-        if len(items) >= page.repeat.min:
-            completed = _with_completed(application.draft.completed_pages, page_id)
-            _save(application, application.draft.answers, completed)
+    def prepare(self, draft: Draft, compiled: CompiledForm) -> None:
+        identity = current_identity()
+        if identity is not None and draft.resident_subject is None:
+            # Signed in after starting (an optional sign-in): the draft becomes theirs.
+            draft.resident_issuer, draft.resident_subject = identity.issuer, identity.subject
+        if identity is not None and "identity" not in draft.answers:
+            draft.answers = apply_identity(compiled.definition, draft.answers, identity)
             db_session().commit()
-            return redirect(_next_url(application, page_id))
-        label = page.repeat.item_label.get(current_locale())
-        error = t(f"{label}を{page.repeat.min}件以上追加してください",
-                  f"Add at least {page.repeat.min} {label}")
-    elif not items and page.repeat.min > 0:
-        return redirect(_item_url(form_id, page_id, 0))
-    rows = [{"index": i, "title": _item_title(page, item, i)} for i, item in enumerate(items)]
-    return render_template("resident/repeat_summary.html", application=application, page=page,
-                           rows=rows, error=error, can_add=len(items) < page.repeat.max,
-                           return_params=_return_params(),
-                           steps=_steps(application, page_id),
-                           back_url=_back_url(application, page_id))
 
+    def no_application(self, form_id: str):
+        compiled = _published_or_404(form_id)
+        if g.get("login_timed_out"):
+            # Their answers are kept with their sign-in: sign in again to carry on.
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?"), timed_out=1))
+        return render_template("resident/expired.html", compiled=compiled,
+                               definition=compiled.definition), 200
 
-@blueprint.route("/forms/<form_id>/pages/<page_id>/items/<int:index>", methods=["GET", "POST"])
-def repeat_item(form_id: str, page_id: str, index: int):
-    opened = _open_repeating_page(form_id, page_id)
-    if not isinstance(opened, tuple):
-        return opened
-    application, page = opened
-    items = application.answers.items(page_id)
-    if index > len(items) or index >= page.repeat.max:
-        return redirect(_summary_url(form_id, page_id))
-    values = items[index] if index < len(items) else {}
-    return _page_form(application, page, values, item_index=index)
+    def start_url(self, form_id: str) -> str:
+        return url_for("resident.start", form_id=form_id)
 
-
-@blueprint.route("/forms/<form_id>/pages/<page_id>/items/<int:index>/remove",
-                 methods=["GET", "POST"])
-def repeat_remove(form_id: str, page_id: str, index: int):
-    application = _application(form_id)
-    if application is None:
-        return _no_application(form_id)
-    page = _repeat_page_or_404(application, page_id)
-    items = application.answers.raw_items(page_id)
-    if index >= len(items):
-        return redirect(_summary_url(form_id, page_id))
-    if request.method == "POST":
-        if request.form.get("confirm") == "yes":
-            answers = _copy_answers(application.draft.answers)
-            del answers["items"][page_id][index]
-            _save(application, answers, [p for p in application.draft.completed_pages if p != page_id])
-            db_session().commit()
-        return redirect(_summary_url(form_id, page_id))
-    title = _item_title(page, application.answers.items(page_id)[index], index)
-    return render_template("resident/repeat_remove.html", application=application, page=page,
-                           title=title, index=index, return_params=_return_params(),
-                           back_url=_summary_url(form_id, page_id))
-
-
-def _repeat_page_or_404(application: Application, page_id: str) -> Page:
-    page = application.definition.page_by_id(page_id)
-    if page is None or page.repeat is None:
-        abort(404)
-    return page
-
-
-def _return_params() -> dict[str, str]:
-    """Keep "return to the check page" across the pages of a repeating question."""
-    target = safe_return_target()
-    return {"return": target} if target else {}
-
-
-def _summary_url(form_id: str, page_id: str) -> str:
-    return url_for("resident.repeat_summary", form_id=form_id, page_id=page_id, **_return_params())
-
-
-def _item_url(form_id: str, page_id: str, index: int) -> str:
-    return url_for("resident.repeat_item", form_id=form_id, page_id=page_id, index=index,
-                   **_return_params())
-
-
-def _open_repeating_page(form_id: str, page_id: str):
-    """(application, page) for a repeating page the resident may see now, else the response."""
-    application = _application(form_id)
-    if application is None:
-        return _no_application(form_id)
-    page = _repeat_page_or_404(application, page_id)
-    redirect_to = _guard(application, page_id)
-    return redirect_to if redirect_to is not None else (application, page)
-
-
-def _item_title(page: Page, item: dict, index: int) -> str:
-    """How an item is named in lists: its summary field's answer, else 「子ども 2」."""
-    field_id = page.repeat.summary_field
-    spec = next((spec for spec in page.fields if spec.id == field_id), None) if field_id else None
-    if spec is not None and item.get(spec.id) is not None:
-        return spec.display(item.get(spec.id), current_locale())
-    return f"{page.repeat.item_label.get(current_locale())} {index + 1}"
-
-
-# --- one page's form: show, look up an address, validate, store -----------------------------
-
-def _page_form(application: Application, page: Page, values: dict[str, Any],
-               item_index: int | None):
-    locale = current_locale()
-    ctx = FieldContext(locale=locale, today=today())
-    visible = application.flow.visible_fields(page)
-    answers = application.draft.answers
-    # Answers verified by the My Number card are shown, not asked (unless editable).
-    locked = [spec for spec in visible if item_index is None and is_locked(spec, answers)]
-    specs = [spec for spec in visible if spec not in locked]
-    _prefill_address_from_postal_code(application, specs, values)
-    notice = None
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        action = request.form.get("action", "continue")
-        formdata = CombinedMultiDict([request.files, request.form])
-        if action.startswith("remove-file:"):
-            return _remove_file(application, page, item_index, action)
-        if g.get("csrf_failed"):
-            notice = t("安全のため、送信を受け付けられませんでした。入力した内容は下に残っています。"
-                       "確認して、もう一度送信してください。",
-                       "For your security the page could not be sent. What you typed is shown "
-                       "below: check it and send it again.")
-            form = build_form(specs, ctx, formdata, values)
-        elif action.startswith("lookup:"):
-            formdata, notice = _lookup_address(page, specs, action.removeprefix("lookup:"), ctx)
-            form = build_form(specs, ctx, formdata, values)
-        else:
-            form = build_form(specs, ctx, formdata, values)
-            valid = form.validate()
-            new_answers = _answers_with(application, page, form, specs, item_index)
-            flow = Flow(application.definition,
-                        StoredAnswers(application.definition, new_answers, ctx.today))
-            errors = flow.rule_errors(page, locale) if valid else {}
-            if valid and not errors:
-                _store_uploads(application, form, specs, new_answers, page, item_index)
-                completed = application.draft.completed_pages
-                if item_index is None:
-                    completed = _with_completed(completed, page.id)
-                _save(application, new_answers, completed)
-                db_session().commit()
-                if item_index is not None:
-                    return redirect(_summary_url(application.form_id, page.id))
-                return redirect(_next_url(application, page.id))
-    else:
-        form = build_form(specs, ctx, None, values)
-    views = field_views(form, visible, ctx, errors, locked=locked,
-                        verified=set(answers.get("verified", {})) if item_index is None else set(),
-                        values=values)
-    summary = [(view.error, view.error_target) for view in views if view.error]
-    return render_template(
-        "resident/page.html", application=application, page=page, fields=views, field_context=ctx,
-        error_summary=summary, notice=notice, item_index=item_index,
-        steps=_steps(application, page.id),
-        back_url=(_summary_url(application.form_id, page.id)
-                  if item_index is not None else _back_url(application, page.id)),
-        return_to=safe_return_target(),
-    )
-
-
-def _save(application: Application, answers: dict, completed: list[str]) -> None:
-    """Store answers as they stand now: what is no longer asked is dropped, and a page that
-    was skipped counts as unanswered again if a later change brings it back."""
-    flow = Flow(application.definition, StoredAnswers(application.definition, answers, today()))
-    visible = {page.id for page in flow.visible_pages()}
-    save_answers(application.draft, flow.pruned(), [p for p in completed if p in visible])
-
-
-def _with_completed(completed: list[str], page_id: str) -> list[str]:
-    return completed if page_id in completed else [*completed, page_id]
-
-
-def _next_url(application: Application, page_id: str) -> str:
-    """Where to go after a page is stored (decided on the answers just saved)."""
-    draft = application.draft
-    flow = Flow(application.definition, StoredAnswers(application.definition, draft.answers, today()))
-    if safe_return_target() == CHECK:
-        return _page_url(application.form_id, flow.first_unfinished_page_id(draft.completed_pages))
-    return _page_url(application.form_id, flow.next_page_id(page_id))
-
-
-def _copy_answers(answers: dict) -> dict:
-    copied = copy.deepcopy(answers)
-    copied.setdefault("fields", {})
-    copied.setdefault("items", {})
-    return copied
-
-
-def _answers_with(application: Application, page: Page, form, specs: list[FieldSpec],
-                  item_index: int | None) -> dict:
-    """The draft's answers with this page's (not yet stored) answers in place."""
-    answers = _copy_answers(application.draft.answers)
-    page_values = {}
-    for spec in specs:
-        if not spec.has_answer:
-            continue
-        value = form[spec.id].data
-        if spec.type == "file":
-            value = [v for v in value or [] if isinstance(v, dict)] + \
-                    [_pending_upload(v) for v in value or [] if isinstance(v, FileStorage)]
-            value = value or None
-        page_values[spec.id] = spec.to_json(value) if value is not None else None
-    page_values = {key: value for key, value in page_values.items() if value is not None}
-    if item_index is None:
-        verified = answers.setdefault("verified", {})
-        for spec in specs:
-            previous = answers["fields"].pop(spec.id, None)
-            if spec.id in verified and page_values.get(spec.id) != previous:
-                del verified[spec.id]  # edited: no longer what the card said
-        answers["fields"].update(page_values)
-    else:
-        items = answers["items"].setdefault(page.id, [])
-        if item_index < len(items):
-            items[item_index] = page_values
-        else:
-            items.append(page_values)
-    return answers
-
-
-def _pending_upload(upload: FileStorage) -> dict:
-    return {"pending": id(upload), "filename": upload.filename}
-
-
-def _store_uploads(application: Application, form, specs, answers: dict, page: Page,
-                   item_index: int | None) -> None:
-    """Save new files as Upload rows and put their tokens in the answers."""
-    target = answers["fields"] if item_index is None else answers["items"][page.id][item_index]
-    for spec in specs:
-        if spec.type != "file" or spec.id not in target:
-            continue
-        new_files = {id(v): v for v in form[spec.id].data or [] if isinstance(v, FileStorage)}
-        stored = []
-        for entry in target[spec.id]:
-            if "pending" not in entry:
-                stored.append(entry)
-                continue
-            upload = new_files[entry["pending"]]
-            upload.stream.seek(0)
-            content = upload.stream.read()
-            kind = sniff(content[:16])
-            row = Upload(token=secrets.token_urlsafe(24), draft_id=application.draft.id,
-                         field_id=spec.id, filename=_safe_filename(upload.filename),
-                         content_type=MEDIA_TYPES[kind], size=len(content),
-                         sha256=hashlib.sha256(content).hexdigest(), content=content)
-            db_session().add(row)
-            stored.append({"upload": row.token, "filename": row.filename,
-                           "content_type": row.content_type, "size": row.size})
-        target[spec.id] = stored
-
-
-def _safe_filename(name: str) -> str:
-    # Keep Japanese names readable; drop any path a browser may send.
-    return name.replace("\\", "/").rsplit("/", 1)[-1][:200] or "file"
-
-
-def _remove_file(application: Application, page: Page, item_index: int | None, action: str):
-    """The 削除 button next to an attached file: take it out of the answers."""
-    parts = action.split(":", 2)
-    field_id, token = (parts[1], parts[2]) if len(parts) == 3 else ("", "")
-    answers = _copy_answers(application.draft.answers)
-    items = answers["items"].get(page.id, [])
-    in_items = item_index is not None and item_index < len(items)
-    target = items[item_index] if in_items else answers["fields"] if item_index is None else {}
-    if field_id in target:
-        remaining = [entry for entry in target[field_id] if entry.get("upload") != token]
-        if remaining:
-            target[field_id] = remaining
-        else:
-            del target[field_id]
-        save_answers(application.draft, answers, application.draft.completed_pages)
-        db_session().commit()
-    if item_index is not None:
-        return redirect(_item_url(application.form_id, page.id, item_index))
-    return redirect(_page_url(application.form_id, page.id))
-
-
-def _lookup_address(page: Page, specs: list[FieldSpec], postal_id: str, ctx: FieldContext):
-    """Fill the address inputs from the postal code (the no-JavaScript 住所を検索 button)."""
-    postal = next((s for s in specs if s.id == postal_id and s.type == "postal_code"), None)
-    formdata = MultiDict(request.form)
-    if postal is None or not postal.fills:
-        return CombinedMultiDict([request.files, formdata]), None
-    found = postal_lookup(request.form.get(postal_id, ""))
-    if found is None:
-        return CombinedMultiDict([request.files, formdata]), ctx.t(
-            "郵便番号から住所が見つかりませんでした。番号を確かめるか、住所を直接入力してください。",
-            "No address was found for this postcode. Check it or type the address.")
-    for part, value in (("prefecture", found.prefecture), ("city", found.city),
-                        ("town", found.town)):
-        formdata[f"{postal.fills}-{part}"] = value
-    return CombinedMultiDict([request.files, formdata]), ctx.t(
-        f"住所を入力しました（{found.prefecture}{found.city}{found.town}）。続けて番地を入力してください。",
-        f"The address was filled in ({found.prefecture}{found.city}{found.town}). "
-        "Now enter the block and house number.")
-
-
-def _prefill_address_from_postal_code(application: Application, specs, values) -> None:
-    """An address asked after its postal code starts with what the code tells us."""
-    for spec in specs:
-        if spec.type != "address" or values.get(spec.id):
-            continue
-        postal = next((s for s in application.definition.all_fields()
-                       if s.type == "postal_code" and s.fills == spec.id), None)
-        code = application.answers.value(postal.id) if postal else None
-        found = postal_lookup(code) if code else None
-        if found is not None:
-            values[spec.id] = {"prefecture": found.prefecture, "city": found.city,
-                               "town": found.town, "block": "", "building": ""}
-
-
-# --- check your answers, submit, confirmation -----------------------------------------------
-
-@blueprint.route("/forms/<form_id>/check", methods=["GET", "POST"])
-def check(form_id: str):
-    application = _application(form_id)
-    if application is None:
-        return _no_application(form_id)
-    existing = submission_of(db_session(), application.draft)
-    if existing is not None:
-        return _already_submitted(application, existing)
-    redirect_to = _guard(application, CHECK)
-    if redirect_to is not None:
-        return redirect_to
-    if application.flow.exit_page() is not None:
-        return redirect(_page_url(form_id, application.flow.exit_page().id))
-    flow = application.flow
-    broken = [(message, _page_url(form_id, page.id, **{"return": "check"}) + f"#{field_id}")
-              for page, field_id, message in flow.failing_rules(current_locale())]
-    if request.method == "POST" and not g.get("csrf_failed") and not broken:
-        draft = application.draft
+    def finish(self, application):
+        """Store the submission, exactly once (a second POST finds the first one)."""
+        draft, flow, form_id = application.draft, application.flow, application.form_id
         try:
             if draft.correction_of is not None:
                 corrected = db_session().get(Submission, draft.correction_of)
@@ -605,52 +157,22 @@ def check(form_id: str):
             else:
                 submission = submit(db_session(), draft, flow.pruned(), flow.fee())
             db_session().commit()
+            current_app.logger.info("submission stored form=%s id=%s", form_id, submission.id)
         except AlreadySubmitted as already:
             db_session().rollback()
             submission = already.submission
         except NotCorrectable:
             db_session().rollback()
             forget_draft(form_id)
-            return redirect(url_for("my.application", number=draft_correction_number(draft)))
+            corrected = db_session().get(Submission, draft.correction_of)
+            return redirect(url_for("my.application", number=corrected.reception_number))
         remember_submission(submission.reception_number)
         forget_draft(form_id)
-        current_app.logger.info("submission stored form=%s id=%s", form_id, submission.id)
-        return redirect(url_for("resident.done", form_id=form_id,
-                                number=submission.reception_number))
-    return render_template("resident/check.html", application=application,
-                           sections=_sections(application), fee=flow.fee(),
-                           computed=flow.computed_values(), steps=_steps(application, CHECK),
-                           back_url=_back_url(application, CHECK),
-                           csrf_failed=g.get("csrf_failed", False), broken_rules=broken)
+        return redirect(url_for("resident.done", form_id=form_id, number=submission.reception_number))
 
 
-def _sections(application: Application) -> list[dict]:
-    locale = current_locale()
-    sections: list[dict] = []
-    for row in application.flow.rows(locale):
-        key = (row.page.id, row.item_index)
-        if not sections or sections[-1]["key"] != key:
-            title = row.page.title.get(locale)
-            if row.item_index is not None:
-                title = f"{row.page.repeat.item_label.get(locale)} {row.item_index + 1}"
-                url = url_for("resident.repeat_item", form_id=application.form_id, page_id=row.page.id,
-                              index=row.item_index, **{"return": "check"})
-            else:
-                url = _page_url(application.form_id, row.page.id, **{"return": "check"})
-            sections.append({"key": key, "title": title, "rows": [], "change_url": url})
-        sections[-1]["rows"].append(row)
-    return sections
-
-
-def draft_correction_number(draft: Draft) -> str:
-    return db_session().get(Submission, draft.correction_of).reception_number
-
-
-def _already_submitted(application: Application, submission: Submission):
-    remember_submission(submission.reception_number)
-    forget_draft(application.form_id)
-    return redirect(url_for("resident.done", form_id=application.form_id,
-                            number=submission.reception_number))
+channels.register(blueprint.name, OnlineChannel())
+register_pages(blueprint)
 
 
 @blueprint.get("/forms/<form_id>/done/<number>")

@@ -1,0 +1,76 @@
+"""Who fills in an application, and what differs for them.
+
+The question, repeating and check pages (formsvc.resident.application) are the same for a
+resident online, for counter staff entering an application for a resident (書かない窓口) and
+for an administrator previewing a definition: generated from one definition, validated by one
+code path. A channel supplies what differs: where the draft is found, which definition
+version it is on, the page layout, and what "submit" does on the check page.
+
+Each channel has its own blueprint; the pages are registered on every one of them and build
+their links with relative endpoints (".question"), so they stay inside their channel.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, request
+
+from formsvc.db import session as db_session
+from formsvc.forms.catalog import CompiledForm, version_by_id
+from formsvc.submissions.models import Draft
+
+
+class Channel:
+    """The resident online (行かない窓口): the default behaviour."""
+
+    name = "online"
+    # The template every application page extends.
+    layout = "base.html"
+    # Whether every page can be opened from the step list at any time (staff entering
+    # answers from a paper or a conversation jump around), or only pages already answered.
+    free_navigation = False
+
+    def find_draft(self, form_id: str) -> Draft | None:
+        raise NotImplementedError
+
+    def compiled_of(self, draft: Draft) -> CompiledForm | None:
+        """The definition the draft is answered on: the version it started on, even if a newer
+        one has been published since."""
+        return version_by_id(db_session(), draft.version_id)
+
+    def prepare(self, draft: Draft, compiled: CompiledForm) -> None:
+        """Bring the draft up to date before a page uses it (e.g. a sign-in since the last page)."""
+
+    def no_application(self, form_id: str):
+        """The response when there is no draft to continue."""
+        raise NotImplementedError
+
+    def start_url(self, form_id: str) -> str:
+        """Where 戻る on the first page goes."""
+        raise NotImplementedError
+
+    def finish(self, application):
+        """The check page was sent and everything is answered: what happens now."""
+        raise NotImplementedError
+
+    def submit_label(self) -> tuple[str, str]:
+        return ("同意して申請する", "Agree and submit")
+
+
+_channels: dict[str, Channel] = {}
+
+
+def register(blueprint_name: str, channel: Channel) -> None:
+    _channels[blueprint_name] = channel
+
+
+def current_channel() -> Channel:
+    channel = _channels.get(request.blueprint or "")
+    if channel is None:
+        abort(404)
+    return channel
+
+
+def today() -> date:
+    return current_app.config.get("TODAY") or date.today()
