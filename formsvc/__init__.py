@@ -26,7 +26,10 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.config["MOCK_IDP_ENABLED"] = bool(app.config["FORMSVC_DEMO"])
 
     from formsvc import db, errors, health, templating
+    from formsvc.admin.preview_pages import blueprint as preview
     from formsvc.authentication.views import blueprint as auth
+    from formsvc.counter.application_pages import blueprint as counter_form
+    from formsvc.counter.views import blueprint as counter
     from formsvc.resident.my import blueprint as my
     from formsvc.resident.views import blueprint as resident
     from formsvc.review.api import blueprint as review_api
@@ -44,6 +47,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(staff)
     app.register_blueprint(review)
     app.register_blueprint(review_api)
+    app.register_blueprint(counter)
+    app.register_blueprint(counter_form)
+    app.register_blueprint(preview)
     if app.config["MOCK_IDP_ENABLED"]:
         from formsvc.mock_idp.views import blueprint as mock_idp
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
@@ -33,17 +34,29 @@ class Applicant:
     answers: dict[str, Any] = field(default_factory=dict)
     items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     visited: list[str] = field(default_factory=list)
+    # The channel's URL prefix: "" online, "/admin/preview", "/counter/visits/<id>".
+    prefix: str = ""
+    # Applying on something other than the published version (a preview of a working copy).
+    on_definition: Any = None
+    # How the application starts when not from its start page (the counter starts it from a
+    # visit): returns the path of the first page.
+    begin: Callable[[], str] | None = None
 
     def definition(self):
+        if self.on_definition is not None:
+            return self.on_definition
         with self.app.app_context():
             return published(db_session(), self.form_id).definition
 
     def start(self) -> str:
-        if self.definition().authentication == "required" and not self.client.get_cookie("session"):
+        if self.begin is not None:
+            return self.begin()
+        if self.definition().authentication == "required" and not self.prefix \
+                and not self.client.get_cookie("session"):
             sign_in(self.client, self.app)  # the card step itself is tested in tests/authentication
-        page = self.client.get(f"/forms/{self.form_id}/")
+        page = self.client.get(f"{self.prefix}/forms/{self.form_id}/")
         assert page.status_code == 200, page.status_code
-        response = self.client.post(f"/forms/{self.form_id}/start",
+        response = self.client.post(f"{self.prefix}/forms/{self.form_id}/start",
                                     data={"csrf_token": csrf_token(page.text)})
         assert response.status_code == 302, response.status_code
         return urlparse(response.location).path
@@ -93,7 +106,7 @@ class Applicant:
 
     def _repeat(self, path: str, page) -> str:
         items = self.items.get(page.id) or [{}] * max(page.repeat.min, 1)
-        base = f"/forms/{self.form_id}/pages/{page.id}"
+        base = f"{self.prefix}/forms/{self.form_id}/pages/{page.id}"
         for index, values in enumerate(items):
             response = self.post(f"{base}/items/{index}", self.inputs_for(page, values))
             assert response.status_code == 302, _errors(response.text)
@@ -101,12 +114,16 @@ class Applicant:
         assert response.status_code == 302, _errors(response.text)
         return urlparse(response.location).path
 
-    def submit(self) -> str:
-        """Apply, submit from the check page and return the reception number."""
+    def send(self):
+        """Apply and press the check page's button; returns the response."""
         check = self.apply()
         assert check.status_code == 200 and "申請内容の確認" in check.text, check.text[:2000]
-        response = self.client.post(f"/forms/{self.form_id}/check",
-                                    data={"csrf_token": csrf_token(check.text)})
+        return self.client.post(f"{self.prefix}/forms/{self.form_id}/check",
+                                data={"csrf_token": csrf_token(check.text)})
+
+    def submit(self) -> str:
+        """Apply, submit from the check page and return the reception number."""
+        response = self.send()
         assert response.status_code == 302, response.status_code
         return urlparse(response.location).path.rsplit("/", 1)[-1]
 

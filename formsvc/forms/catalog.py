@@ -22,7 +22,7 @@ from formsvc.forms.models import Form, FormVersion
 
 @dataclass(frozen=True)
 class CompiledForm:
-    version_id: int
+    version_id: int | None  # None: an unpublished working copy (an administrator's preview)
     version_number: int
     definition: FormDefinition
 

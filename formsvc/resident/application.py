@@ -133,7 +133,7 @@ def _steps(application: Application, current: str) -> list[dict]:
                       "url": _page_url(application.form_id, page.id)
                       if reachable or page.id in completed else None})
     steps.append({"title": t("確認", "Check"), "state": "current" if current == CHECK else "todo",
-                  "url": None})
+                  "url": _page_url(application.form_id, CHECK) if reachable else None})
     return steps
 
 

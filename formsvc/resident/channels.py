@@ -30,6 +30,8 @@ class Channel:
     # Whether every page can be opened from the step list at any time (staff entering
     # answers from a paper or a conversation jump around), or only pages already answered.
     free_navigation = False
+    # Whether the layout lists the pages at the side (instead of the steps above the page).
+    steps_in_aside = False
 
     def find_draft(self, form_id: str) -> Draft | None:
         raise NotImplementedError

@@ -4,7 +4,13 @@
 
   // Move focus to the error summary so screen reader and keyboard users start there.
   var summary = document.querySelector("[data-error-summary]");
-  if (summary) { summary.focus(); }
+  if (summary) {
+    summary.focus();
+  } else if (document.body.hasAttribute("data-focus-first-field")) {
+    // Staff pages are keyboard-first: start typing in the page's first answer at once.
+    var first = document.querySelector("main form input:not([type=hidden]):not([disabled]), main form select, main form textarea");
+    if (first) { first.focus(); }
+  }
 
   // Stop a second click on "submit" from sending twice while the first is in flight
   // (the server also refuses duplicates; this just avoids a confusing second page load).

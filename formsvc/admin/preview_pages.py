@@ -1,0 +1,146 @@
+"""Preview: an administrator goes through a procedure exactly as residents will see it.
+
+The same pages as online (formsvc.resident.application) in the resident layout with a preview
+banner, on the procedure's working copy (the unpublished edit) or, without one, its published
+version. Nothing here ever becomes a submission: the check page ends the preview instead.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from formsvc.db import session as db_session
+from formsvc.db import utcnow
+from formsvc.definitions.loader import load_text
+from formsvc.forms.catalog import CompiledForm, published, version_by_id
+from formsvc.forms.models import Form, FormWorkingCopy
+from formsvc.resident import channels
+from formsvc.resident.application import page_url, register_pages
+from formsvc.resident.context import current_locale
+from formsvc.staff.auth import current_staff, require_role
+from formsvc.submissions.drafts import new_draft
+from formsvc.submissions.models import Draft
+
+blueprint = Blueprint("preview", __name__, url_prefix="/admin/preview")
+SESSION_KEY = "preview_drafts"
+
+_compiled_copies: dict[tuple[str, str], CompiledForm] = {}
+_lock = threading.Lock()
+
+
+def compiled_working_copy(db: Session, form_id: str) -> CompiledForm | None:
+    """The procedure's working copy, compiled (cached by content: a save changes the checksum)."""
+    copy = db.get(FormWorkingCopy, form_id)
+    if copy is None:
+        return None
+    key = (form_id, copy.checksum)
+    if key not in _compiled_copies:
+        # Working copies are validated when saved; load_text checks again all the same.
+        loaded = load_text(copy.source, f"{form_id}.yaml")
+        with _lock:
+            _compiled_copies[key] = CompiledForm(None, 0, loaded.definition)
+    return _compiled_copies[key]
+
+
+def previewed(db: Session, form_id: str) -> CompiledForm | None:
+    """What a preview shows: the working copy if there is one, else the published version,
+    else (an archived procedure) its newest version."""
+    compiled = compiled_working_copy(db, form_id) or published(db, form_id)
+    if compiled is None:
+        form = db.get(Form, form_id)
+        compiled = version_by_id(db, form.latest.id) if form is not None and form.latest else None
+    return compiled
+
+
+def _preview_token(form_id: str) -> str | None:
+    return session.get(SESSION_KEY, {}).get(form_id)
+
+
+class PreviewChannel(channels.Channel):
+    name = "preview"
+    layout = "preview/layout.html"
+
+    def find_draft(self, form_id: str) -> Draft | None:
+        token = _preview_token(form_id)
+        staff = current_staff()
+        if not token or staff is None:
+            return None
+        return db_session().scalar(select(Draft).where(
+            Draft.token == token, Draft.form_id == form_id, Draft.channel == "preview",
+            Draft.staff_id == staff.id, Draft.expires_at > utcnow()))
+
+    def compiled_of(self, draft: Draft) -> CompiledForm | None:
+        if draft.version_id is not None:
+            return version_by_id(db_session(), draft.version_id)
+        # A preview of the working copy follows its edits; once published, the published one.
+        return previewed(db_session(), draft.form_id)
+
+    def no_application(self, form_id: str):
+        return redirect(url_for("preview.start", form_id=form_id))
+
+    def start_url(self, form_id: str) -> str:
+        return url_for("preview.start", form_id=form_id)
+
+    def finish(self, application):
+        """The end of a preview: say that nothing was sent, and throw the answers away."""
+        draft = application.draft
+        title = application.definition.title.get(current_locale())
+        db_session().delete(draft)
+        db_session().commit()
+        return render_template("preview/finished.html", layout=self.layout, form_id=draft.form_id,
+                               title=title, edit_url=edit_url(draft.form_id))
+
+    def submit_label(self) -> tuple[str, str]:
+        return ("同意して申請する（プレビュー：送信されません）", "Agree and submit (preview: nothing is sent)")
+
+
+def edit_url(form_id: str) -> str:
+    """The administrator's page for the procedure, to go back to from the preview."""
+    if "admin.procedure" in current_app.view_functions:
+        return url_for("admin.procedure", form_id=form_id)
+    return "/admin/"
+
+
+@blueprint.context_processor
+def _preview_facts():
+    form_id = (request.view_args or {}).get("form_id")
+    return {"preview_edit_url": edit_url(form_id) if form_id else "/admin/"}
+
+
+@blueprint.get("/forms/<form_id>/")
+@require_role("admin")
+def start(form_id: str):
+    compiled = previewed(db_session(), form_id)
+    if compiled is None:
+        abort(404)
+    definition = compiled.definition
+    fee = definition.fee
+    return render_template("resident/start.html", layout=PreviewChannel.layout, compiled=compiled,
+                           definition=definition, draft=None, identity=None, preview=True,
+                           login_url=None,
+                           fee_text=fee.description.get(current_locale()) if fee and fee.description else None)
+
+
+@blueprint.post("/forms/<form_id>/start")
+@require_role("admin")
+def begin(form_id: str):
+    compiled = previewed(db_session(), form_id)
+    if compiled is None:
+        abort(404)
+    draft = new_draft(db_session(), compiled, current_locale())
+    draft.channel, draft.staff_id = "preview", current_staff().id
+    draft.token = secrets.token_urlsafe(32)
+    db_session().commit()
+    tokens = dict(session.get(SESSION_KEY, {}))
+    tokens[form_id] = draft.token
+    session[SESSION_KEY] = tokens
+    return redirect(page_url(form_id, compiled.definition.pages[0].id))
+
+
+channels.register(blueprint.name, PreviewChannel())
+register_pages(blueprint, decorate=require_role("admin"))
