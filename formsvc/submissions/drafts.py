@@ -6,13 +6,13 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from formsvc.db import utcnow
 from formsvc.forms.catalog import CompiledForm
 from formsvc.resident.flow import empty_answers
-from formsvc.submissions.models import Draft, Submission
+from formsvc.submissions.models import Draft, Submission, Upload
 
 
 def draft_lifetime(owned: bool = False) -> timedelta:
@@ -60,3 +60,15 @@ def submission_of(session: Session, draft: Draft) -> Submission | None:
     if draft.correction_of is not None:
         return session.get(Submission, draft.correction_of) if draft.submitted_at else None
     return session.scalar(select(Submission).where(Submission.draft_id == draft.id))
+
+
+def purge_expired(session: Session) -> int:
+    """Delete expired drafts and the files attached to them that no submission kept.
+
+    Unfinished applications are personal data kept only as long as the resident may come back
+    to them (DRAFT_LIFETIME_HOURS, SAVED_DRAFT_DAYS); a submitted draft's files belong to the
+    submission and stay. Returns how many drafts were deleted.
+    """
+    expired = select(Draft.id).where(Draft.expires_at <= utcnow())
+    session.execute(delete(Upload).where(Upload.draft_id.in_(expired), Upload.submission_id.is_(None)))
+    return session.execute(delete(Draft).where(Draft.expires_at <= utcnow())).rowcount
