@@ -86,6 +86,9 @@ class PreviewChannel(channels.Channel):
     def start_url(self, form_id: str) -> str:
         return url_for("preview.start", form_id=form_id)
 
+    def leave_label(self) -> tuple[str, str]:
+        return ("プレビューを最初からやり直す", "Start the preview again")
+
     def finish(self, application):
         """The end of a preview: say that nothing was sent, and throw the answers away."""
         draft = application.draft

@@ -68,6 +68,9 @@ class CounterChannel(channels.Channel):
     def start_url(self, form_id: str) -> str:
         return url_for("counter.visit", visit_id=g.counter_visit_id)
 
+    def leave_label(self) -> tuple[str, str]:
+        return ("来庁対応の画面に戻る", "Back to the visit")
+
     def finish(self, application):
         # Nothing is sent yet: the resident checks the printout and signs it first.
         return redirect(url_for("counter.signature", visit_id=g.counter_visit_id,

@@ -158,7 +158,8 @@ def question(form_id: str, page_id: str):
         return redirect(_summary_url(form_id, page_id))
     if page.kind == "exit":
         return _render("resident/exit.html", application=application, page=page,
-                               back_url=_back_url(application, page_id))
+                       leave_url=current_channel().leave_url(form_id),
+                       back_url=_back_url(application, page_id))
     values = {spec.id: application.answers.value(spec.id) for spec in page.fields}
     return _page_form(application, page, values, item_index=None)
 
@@ -187,10 +188,10 @@ def repeat_summary(form_id: str, page_id: str):
         return redirect(_item_url(form_id, page_id, 0))
     rows = [{"index": i, "title": _item_title(page, item, i)} for i, item in enumerate(items)]
     return _render("resident/repeat_summary.html", application=application, page=page,
-                           rows=rows, error=error, can_add=len(items) < page.repeat.max,
-                           return_params=_return_params(),
-                           steps=_steps(application, page_id),
-                           back_url=_back_url(application, page_id))
+                   rows=rows, error=error, can_add=len(items) < page.repeat.max,
+                   return_params=_return_params(),
+                   steps=_steps(application, page_id),
+                   back_url=_back_url(application, page_id))
 
 
 def repeat_item(form_id: str, page_id: str, index: int):
@@ -222,8 +223,8 @@ def repeat_remove(form_id: str, page_id: str, index: int):
         return redirect(_summary_url(form_id, page_id))
     title = _item_title(page, application.answers.items(page_id)[index], index)
     return _render("resident/repeat_remove.html", application=application, page=page,
-                           title=title, index=index, return_params=_return_params(),
-                           back_url=_summary_url(form_id, page_id))
+                   title=title, index=index, return_params=_return_params(),
+                   back_url=_summary_url(form_id, page_id))
 
 
 def _repeat_page_or_404(application: Application, page_id: str) -> Page:

@@ -52,6 +52,13 @@ class Channel:
         """Where 戻る on the first page goes."""
         raise NotImplementedError
 
+    def leave_url(self, form_id: str) -> str:
+        """Where to go from a page that ends the application (an exit page)."""
+        return self.start_url(form_id)
+
+    def leave_label(self) -> tuple[str, str]:
+        return ("申請をやめて戻る", "Stop and go back")
+
     def finish(self, application):
         """The check page was sent and everything is answered: what happens now."""
         raise NotImplementedError

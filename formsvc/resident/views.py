@@ -147,6 +147,12 @@ class OnlineChannel(channels.Channel):
     def start_url(self, form_id: str) -> str:
         return url_for("resident.start", form_id=form_id)
 
+    def leave_url(self, form_id: str) -> str:
+        return url_for("resident.portal")
+
+    def leave_label(self) -> tuple[str, str]:
+        return ("手続きの一覧に戻る", "Back to all procedures")
+
     def finish(self, application):
         """Store the submission, exactly once (a second POST finds the first one)."""
         draft, flow, form_id = application.draft, application.flow, application.form_id

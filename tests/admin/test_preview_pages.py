@@ -80,3 +80,12 @@ def test_preview_is_for_administrators_only(app):
     assert reviewer.get(f"/admin/preview/forms/{FORM}/").status_code == 403
     anonymous = app.test_client().get(f"/admin/preview/forms/{FORM}/")
     assert anonymous.status_code == 302 and "/staff/login" in anonymous.location
+
+
+def test_an_exit_page_in_the_preview_leads_back_into_the_preview(app):
+    publish(app, FORM)
+    admin = staff_client(app, "preview-admin", "admin")
+    exit_page = Applicant(admin, app, FORM, prefix="/admin/preview",
+                          answers={"registered_elsewhere": True}).apply()
+    assert "登録事項の変更届をしてください" in exit_page.text
+    assert f'<a href="/admin/preview/forms/{FORM}/">プレビューを最初からやり直す</a>' in exit_page.text
