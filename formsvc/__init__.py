@@ -27,6 +27,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from formsvc import db, errors, health, templating
     from formsvc.admin.preview_pages import blueprint as preview
+    from formsvc.admin.views import blueprint as admin
     from formsvc.authentication.views import blueprint as auth
     from formsvc.counter.application_pages import blueprint as counter_form
     from formsvc.counter.views import blueprint as counter
@@ -50,6 +51,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(counter)
     app.register_blueprint(counter_form)
     app.register_blueprint(preview)
+    app.register_blueprint(admin)
     if app.config["MOCK_IDP_ENABLED"]:
         from formsvc.mock_idp.views import blueprint as mock_idp
 

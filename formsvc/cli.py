@@ -53,24 +53,54 @@ def export_schema(output: Path | None) -> None:
 
 @main.command("load-definitions")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True,
+              help="Publish the files even where a newer version was published in the browser.")
 @with_appcontext
-def load_definitions(paths: tuple[Path, ...]) -> None:
+def load_definitions(paths: tuple[Path, ...], force: bool) -> None:
     """Import definitions from files as published versions (unchanged files are skipped)."""
     from formsvc.db import database
     from formsvc.forms.loading import import_definitions
 
     targets = list(paths) or [Path(current_app.config["DEFINITIONS_DIR"])]
     with database().transaction() as session:
-        report = import_definitions(session, targets)
+        report = import_definitions(session, targets, force=force)
     for error in report.errors:
         click.echo(str(error), err=True)
     if report.errors:
         click.echo("定義にエラーがあるため、何も読み込んでいません", err=True)
         sys.exit(1)
+    for conflict in report.conflicts:
+        click.echo(str(conflict), err=True)
+    if report.conflicts:
+        click.echo("管理画面で公開された版と食い違うため、何も読み込んでいません "
+                   "(nothing was imported because of the conflicts above)", err=True)
+        sys.exit(1)
+    for warning in report.warnings:
+        click.echo(f"警告 (warning): {warning}", err=True)
     click.echo(
         f"新規 {len(report.created)} 件、更新 {len(report.updated)} 件、"
         f"変更なし {len(report.unchanged)} 件"
     )
+
+
+@main.command("export-definitions")
+@click.argument("directory", required=False, type=click.Path(path_type=Path, file_okay=False))
+@with_appcontext
+def export_definitions(directory: Path | None) -> None:
+    """Write the database's published versions back to YAML files (default: form_definitions/)."""
+    from formsvc.db import database
+    from formsvc.forms.loading import export_definitions as export
+
+    target = directory or Path(current_app.config["DEFINITIONS_DIR"])
+    with database().transaction() as session:
+        written = export(session, target)
+        lines = [f"{path}: {version.form_id} 第{version.number}版"
+                 f"（{'管理画面' if version.origin == 'admin' else 'ファイル'}から公開）"
+                 for version, path in written]
+    for line in lines:
+        click.echo(line)
+    click.echo(f"{len(lines)} 件の定義を書き出しました。差分を確認してからコミットしてください "
+               f"(wrote {len(lines)} definitions; review the diff before committing)")
 
 
 @main.command("create-user")
@@ -118,8 +148,9 @@ def demo_accounts() -> None:
 
 
 from formsvc.review.commands import COMMANDS as REVIEW_COMMANDS  # noqa: E402
+from formsvc.submissions.commands import COMMANDS as SUBMISSION_COMMANDS  # noqa: E402
 
-for _command in REVIEW_COMMANDS:
+for _command in [*REVIEW_COMMANDS, *SUBMISSION_COMMANDS]:
     main.add_command(_command)
 
 

@@ -3,12 +3,19 @@
 The files are the source at deployment: a changed file becomes a new version, an unchanged
 one is left alone (compared by the checksum of the validated document), so that running
 the import again is quick and changes nothing.
+
+Administrators also publish versions in the browser (formsvc.admin). A file never silently
+replaces such a version: while the newest version of a procedure was published in the browser
+and not yet written back with ``formsvc export-definitions``, a file with other content is a
+conflict, and nothing at all is imported (``force=True`` publishes the files anyway).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +23,36 @@ from sqlalchemy.orm import Session
 from formsvc.db import utcnow
 from formsvc.definitions.errors import DefinitionError
 from formsvc.definitions.loader import LoadedDefinition, load_all
-from formsvc.forms.models import Form, FormVersion
+from formsvc.forms.models import Form, FormEvent, FormVersion, FormWorkingCopy
+
+JST = ZoneInfo("Asia/Tokyo")
+UTC = ZoneInfo("UTC")
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A file that differs from a version an administrator published in the browser."""
+
+    form_id: str
+    file: str
+    version: int
+    published_by: str | None
+    published_at: datetime | None
+
+    def __str__(self) -> str:
+        moment = self.published_at
+        when_ja = f"{moment.astimezone(JST):%Y-%m-%d %H:%M}（日本時間）" if moment else "（日時不明）"
+        when_en = f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if moment else "(unknown time)"
+        who = self.published_by or "?"
+        return (
+            f"{self.file}: {self.form_id}: 第{self.version}版は管理画面で {who} が {when_ja}に公開したもので、"
+            "このファイルの内容と異なります。`formsvc export-definitions` でデータベースの版をファイルに"
+            "書き出し、変更をまとめてから読み込んでください。ファイルの内容をそのまま公開するには --force を"
+            "付けてください。\n"
+            f"{self.file}: {self.form_id}: version {self.version} was published in the browser by {who} on {when_en} "
+            "and differs from this file. Run `formsvc export-definitions`, merge the changes into the file and "
+            "load it again, or use --force to publish the file anyway."
+        )
 
 
 @dataclass
@@ -25,22 +61,69 @@ class ImportReport:
     updated: list[str]
     unchanged: list[str]
     errors: list[DefinitionError]
+    conflicts: list[Conflict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
-def import_definitions(session: Session, paths: list[Path | str], actor: str = "cli") -> ImportReport:
-    """Validate every file first; write nothing unless all are valid."""
+def import_definitions(session: Session, paths: list[Path | str], actor: str = "cli",
+                       force: bool = False) -> ImportReport:
+    """Validate every file and look for conflicts first; write nothing unless all is well."""
     loaded, errors = load_all(paths)
     report = ImportReport([], [], [], errors)
     if errors:
         return report
+    if not force:
+        report.conflicts = [conflict for item in loaded
+                            if (conflict := browser_conflict(session, item)) is not None]
+        if report.conflicts:
+            return report
+    from formsvc.admin.audit import record_event
+
     for item in loaded:
+        form_id = item.definition.id
         outcome = publish_loaded(session, item, actor)
-        getattr(report, outcome).append(item.definition.id)
+        getattr(report, outcome).append(form_id)
+        form = session.get(Form, form_id)
+        if outcome != "unchanged":
+            record_event(session, form_id, "imported", actor, form.published_version,
+                         file=Path(item.filename).name, forced=force or None)
+        if form.state == "archived" and outcome != "unchanged":
+            report.warnings.append(
+                f"{form_id}: アーカイブ中のため、読み込んだ第{form.latest.number}版は公開していません "
+                f"(archived: version {form.latest.number} was stored but is not published)")
+        copy = session.get(FormWorkingCopy, form_id)
+        if copy is not None:
+            base = f"、第{copy.based_on}版をもとに編集" if copy.based_on else ""
+            report.warnings.append(
+                f"{form_id}: 管理画面に未公開の下書き（{copy.updated_by or '?'} が保存{base}）があります。"
+                "読み込んだ内容は下書きに反映されていません "
+                f"(an unpublished working copy by {copy.updated_by or '?'} exists and does not include this file)")
     return report
 
 
-def publish_loaded(session: Session, item: LoadedDefinition, actor: str) -> str:
-    """Store ``item`` as the published version of its form; returns what happened."""
+def browser_conflict(session: Session, item: LoadedDefinition) -> Conflict | None:
+    """A conflict when the newest version was published in the browser, not yet exported,
+    and the file says something else."""
+    form = session.get(Form, item.definition.id)
+    latest = form.latest if form is not None else None
+    if latest is None or latest.origin != "admin" or latest.checksum == item.checksum:
+        return None
+    exported = session.scalar(select(FormEvent.id).where(
+        FormEvent.form_id == form.id, FormEvent.kind == "exported",
+        FormEvent.version_number == latest.number).limit(1))
+    if exported is not None:
+        return None  # the files have had this version: they are the source again
+    return Conflict(form.id, item.filename, latest.number, latest.created_by, latest.published_at)
+
+
+def publish_loaded(session: Session, item: LoadedDefinition, actor: str, *, origin: str = "file",
+                   note: str | None = None, rolled_back_from: int | None = None,
+                   source_file: str | None = None) -> str:
+    """Store ``item`` as the published version of its form; returns what happened.
+
+    The one path that creates versions: files (``origin="file"``) and the administrator's
+    publish and rollback (``origin="admin"``). An archived procedure stays archived.
+    """
     form_id = item.definition.id
     form = session.get(Form, form_id)
     created = form is None
@@ -55,14 +138,18 @@ def publish_loaded(session: Session, item: LoadedDefinition, actor: str) -> str:
         number=(latest.number + 1) if latest else 1,
         document=item.document,
         source=item.source,
-        source_file=Path(item.filename).name,
+        source_file=source_file or Path(item.filename).name,
         checksum=item.checksum,
         created_by=actor,
         published_at=now,
+        origin=origin,
+        rolled_back_from=rolled_back_from,
+        note=note or None,
     )
     form.versions.append(version)
     form.published_version = version.number
-    form.state = "published"
+    if form.state != "archived":
+        form.state = "published"
     form.updated_by = actor
     form.updated_at = now
     session.flush()
@@ -77,3 +164,29 @@ def published_versions(session: Session) -> list[FormVersion]:
         .order_by(Form.id)
     )
     return list(session.scalars(query))
+
+
+def export_file_name(version: FormVersion, taken: set[str]) -> str:
+    """The file a version is written back to: its own file name, or <id>.yaml."""
+    name = Path(version.source_file or "").name
+    if not name.endswith((".yaml", ".yml")) or name.startswith(".") or name in taken:
+        name = f"{version.form_id}.yaml"
+    return name
+
+
+def export_definitions(session: Session, directory: Path, actor: str = "cli") -> list[tuple[FormVersion, Path]]:
+    """Write every published version's source (the YAML as stored) into ``directory``."""
+    from formsvc.admin.audit import record_event
+
+    directory.mkdir(parents=True, exist_ok=True)
+    written: list[tuple[FormVersion, Path]] = []
+    taken: set[str] = set()
+    for version in published_versions(session):
+        name = export_file_name(version, taken)
+        taken.add(name)
+        target = directory / name
+        source = version.source if version.source.endswith("\n") else version.source + "\n"
+        target.write_text(source, encoding="utf-8")
+        record_event(session, version.form_id, "exported", actor, version.number, file=name)
+        written.append((version, target))
+    return written

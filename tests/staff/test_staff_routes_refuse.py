@@ -10,11 +10,14 @@ from tests.identity import sign_in as resident_sign_in
 from tests.staff.support import staff_client
 
 OPEN_TO_ALL = {"staff.login", "staff.logout"}
+# Staff areas outside /staff: counter mode (/counter/..., role "counter") and the
+# administrators' pages (/admin/..., role "admin", the preview included).
+STAFF_PREFIXES = ("/staff", "/counter", "/admin")
 
 
 def staff_rules(app):
     rules = [rule for rule in app.url_map.iter_rules()
-             if (rule.rule.startswith("/staff") or rule.endpoint.startswith(("staff.", "staff_")))
+             if (rule.rule.startswith(STAFF_PREFIXES) or rule.endpoint.startswith(("staff.", "staff_")))
              and rule.endpoint not in OPEN_TO_ALL]
     assert rules, "no staff routes found"
     return rules
@@ -61,3 +64,10 @@ def test_staff_routes_refuse_staff_without_the_role(app):
             if method != "GET":
                 continue  # POSTs need a CSRF token; the GET proves the decorator
             assert client.get(url_for_rule(app, rule)).status_code == 403, rule.rule
+
+
+def test_every_admin_route_requires_the_admin_role_and_nothing_else(app):
+    admin_rules = [rule for rule in staff_rules(app) if rule.rule.startswith("/admin")]
+    assert len(admin_rules) > 10, "the administrators' pages are not registered"
+    for rule in admin_rules:
+        assert app.view_functions[rule.endpoint].required_roles == (roles.ADMIN,), rule.rule

@@ -1,0 +1,219 @@
+"""Parts of a definition in words an administrator reads: field types, conditions, expressions, values."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from formsvc.definitions.common import LocalizedText
+from formsvc.definitions.conditions import Condition, DateOffset, FieldRef
+from formsvc.definitions.expressions import Expression
+from formsvc.definitions.schema import FormDefinition
+from formsvc.fields import REGISTRY
+from formsvc.fields.choices import ChoiceSpec
+
+# type: (Japanese, English), in the order the "add a question" menu offers them.
+FIELD_TYPES: dict[str, tuple[str, str]] = {
+    "text": ("1行のテキスト", "Text (one line)"),
+    "textarea": ("複数行のテキスト", "Text (several lines)"),
+    "number": ("数値", "Number"),
+    "radio": ("1つ選ぶ（ラジオボタン）", "One choice (radio buttons)"),
+    "select": ("1つ選ぶ（プルダウン）", "One choice (drop-down)"),
+    "checkboxes": ("複数選ぶ（チェックボックス）", "Several choices (checkboxes)"),
+    "yes_no": ("はい／いいえ", "Yes or no"),
+    "date": ("日付", "Date"),
+    "name": ("氏名", "Name"),
+    "kana": ("フリガナ", "Name in kana"),
+    "email": ("メールアドレス", "Email address"),
+    "phone": ("電話番号", "Phone number"),
+    "postal_code": ("郵便番号", "Postal code"),
+    "address": ("住所", "Address"),
+    "my_number": ("個人番号（マイナンバー）", "My Number"),
+    "corporate_number": ("法人番号", "Corporate number"),
+    "file": ("ファイルの添付", "File upload"),
+    "consent": ("同意（チェックボックス）", "Consent"),
+    "guidance": ("説明文（回答なし）", "Guidance text (no answer)"),
+}
+
+
+def field_types() -> list[tuple[str, tuple[str, str]]]:
+    """Every registered field type with its name; types without a name come last as they are."""
+    known = [(name, words) for name, words in FIELD_TYPES.items() if name in REGISTRY]
+    others = [(name, (name, name)) for name in sorted(REGISTRY) if name not in FIELD_TYPES]
+    return known + others
+
+
+def type_name(type_: str) -> str:
+    return FIELD_TYPES.get(type_, (type_, type_))[0]
+
+
+def text(value: LocalizedText | str | None) -> str:
+    if value is None:
+        return ""
+    return value.ja if isinstance(value, LocalizedText) else str(value)
+
+
+def number(value: Any) -> str:
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    if isinstance(value, int | float | Decimal):
+        amount = Decimal(str(value))
+        if amount == amount.to_integral_value():
+            return f"{int(amount):,}"
+        return f"{amount.normalize():f}"
+    return str(value)
+
+
+def yen(value: Any) -> str:
+    return f"{number(value)}円"
+
+
+def date_bound(value: Any) -> str:
+    if isinstance(value, DateOffset):
+        return offset_words(value.days_from_today)
+    if isinstance(value, dict) and "days_from_today" in value:
+        return offset_words(int(value["days_from_today"]))
+    if isinstance(value, date):
+        return f"{value:%Y-%m-%d}"
+    return str(value)
+
+
+def offset_words(days: int) -> str:
+    if days == 0:
+        return "今日"
+    return f"今日から{days}日後" if days > 0 else f"今日の{-days}日前"
+
+
+def value_words(value: Any) -> str:
+    """An option's value as the history and the diff show it."""
+    if value is None:
+        return "なし"
+    if isinstance(value, LocalizedText):
+        return value.ja
+    if isinstance(value, dict):
+        if set(value) <= {"ja", "en"} and "ja" in value:
+            return str(value["ja"])
+        if "days_from_today" in value:
+            return date_bound(value)
+        return "、".join(f"{key}: {value_words(item)}" for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return "、".join(value_words(item) for item in value)
+    if isinstance(value, bool | int | float | Decimal):
+        return number(value)
+    if isinstance(value, DateOffset | date):
+        return date_bound(value)
+    return str(value)
+
+
+# --- conditions -------------------------------------------------------------------------------
+
+OPERATOR_WORDS = {
+    "equals": "が次と等しい",
+    "not_equals": "が次と等しくない",
+    "one_of": "が次のどれか（「、」で区切る）",
+    "contains": "で次を選んでいる",
+    "answered": "に回答がある／ない",
+    "gt": "が次より大きい",
+    "gte": "が次以上",
+    "lt": "が次より小さい",
+    "lte": "が次以下",
+}
+
+
+def condition(cond: Condition | None, definition: FormDefinition) -> str:
+    if cond is None:
+        return "なし（いつも表示）"
+    return _condition(cond, definition, top=True)
+
+
+def _condition(cond: Condition, definition: FormDefinition, top: bool = False) -> str:
+    if cond.all is not None or cond.any is not None:
+        joiner = " かつ " if cond.all is not None else " または "
+        words = joiner.join(_condition(child, definition) for child in cond.children())
+        return words if top else f"（{words}）"
+    if cond.not_ is not None:
+        return f"次に当てはまらない：{_condition(cond.not_, definition)}"
+    if cond.count:
+        page = definition.page_by_id(cond.count)
+        subject = f"「{text(page.title) if page else cond.count}」の件数"
+    else:
+        spec = definition.field_by_id(cond.field)
+        subject = f"「{text(spec.label) if spec is not None and spec.label else cond.field}」"
+    spec = definition.field_by_id(cond.field) if cond.field else None
+    if cond.answered is not None:
+        return f"{subject}に回答あり" if cond.answered else f"{subject}が未回答"
+    if cond.equals is not None:
+        return f"{subject}が{_operand(cond.equals, spec, definition)}"
+    if cond.not_equals is not None:
+        return f"{subject}が{_operand(cond.not_equals, spec, definition)}以外"
+    if cond.one_of is not None:
+        return f"{subject}が{''.join(_operand(v, spec, definition) for v in cond.one_of)}のどれか"
+    if cond.contains is not None:
+        return f"{subject}で{_operand(cond.contains, spec, definition)}を選択"
+    for name, words in (("gt", "より大きい"), ("gte", "以上"), ("lt", "より小さい"), ("lte", "以下")):
+        operand = getattr(cond, name)
+        if operand is not None:
+            return f"{subject}が{_operand(operand, spec, definition)}{words}"
+    return subject
+
+
+def _operand(value: Any, spec, definition: FormDefinition) -> str:
+    if isinstance(value, FieldRef):
+        other = definition.field_by_id(value.field)
+        return f"「{text(other.label) if other is not None and other.label else value.field}」の回答"
+    if isinstance(value, DateOffset):
+        return offset_words(value.days_from_today)
+    if isinstance(value, bool):
+        if spec is not None and spec.type == "yes_no":
+            label = getattr(spec, "yes_label" if value else "no_label", None)
+            return f"「{text(label) if label else ('はい' if value else 'いいえ')}」"
+        return "「はい」" if value else "「いいえ」"
+    if isinstance(spec, ChoiceSpec):
+        try:
+            return f"「{spec.choice_label(str(value))}」"
+        except LookupError:
+            pass
+    if isinstance(value, date):
+        return f"{value:%Y-%m-%d}"
+    if isinstance(value, int | float):
+        return number(value)
+    return f"「{value}」"
+
+
+# --- expressions ------------------------------------------------------------------------------
+
+def expression(expr: Expression, definition: FormDefinition, money: bool = False) -> str:
+    """An expression in words: 「通数」 × 300円 + …"""
+    return _expression(expr, definition, money, nested=False)
+
+
+def _expression(expr: Expression, definition: FormDefinition, money: bool, nested: bool = True) -> str:
+    op = expr.operator()
+    if op == "literal":
+        return yen(expr.literal) if money else number(expr.literal)
+    if op == "field":
+        spec = definition.field_by_id(expr.field)
+        return f"「{text(spec.label) if spec is not None and spec.label else expr.field}」"
+    if op == "amount":
+        spec = definition.field_by_id(expr.amount)
+        return f"「{text(spec.label) if spec is not None and spec.label else expr.amount}」の選択肢の金額"
+    if op == "count":
+        page = definition.page_by_id(expr.count)
+        return f"「{text(page.title) if page else expr.count}」の件数"
+    if op == "computed":
+        found = next((c for c in definition.computed if c.id == expr.computed), None)
+        return f"「{text(found.label) if found else expr.computed}」"
+    if op == "sum":
+        page = definition.page_by_id(expr.sum.page)
+        inner = _expression(expr.sum.of, definition, money, nested=False)
+        return f"「{text(page.title) if page else expr.sum.page}」の各件の {inner} の合計"
+    if op == "if_":
+        return (f"（{condition(expr.if_.when, definition)} のとき {_expression(expr.if_.then, definition, money)}、"
+                f"それ以外は {_expression(expr.if_.else_, definition, money)}）")
+    parts = [_expression(child, definition, money) for child in getattr(expr, op)]
+    if op in ("min", "max"):
+        return f"{'最小' if op == 'min' else '最大'}（{'、'.join(parts)}）"
+    symbol = {"add": " + ", "subtract": " − ", "multiply": " × "}[op]
+    words = symbol.join(parts)
+    return f"（{words}）" if nested and len(parts) > 1 and op != "multiply" else words

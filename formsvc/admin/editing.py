@@ -1,0 +1,383 @@
+"""The structured editor's changes, as pure functions from YAML source to YAML source.
+
+Each function reads the definition's YAML, applies one change (add, move or remove a page or a
+question; change labels, hints, choices, options, conditions, the fee) through
+formsvc.admin.yaml_edit, and returns the new YAML: comments and the layout of everything else
+are kept. Nothing here validates the result; the caller saves it through the same check as the
+YAML view (formsvc.admin.working_copies.check_source), which refuses an invalid definition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from formsvc.admin import yaml_edit
+from formsvc.admin.yaml_edit import EditError
+from formsvc.definitions.schema import FormDefinition
+from formsvc.fields import REGISTRY
+from formsvc.fields.choices import ChoiceSpec
+
+__all__ = ["EditError"]
+
+# Canonical key order: a new key goes after the keys that come before it here.
+TOP_KEYS = ("$schema", "id", "title", "description", "eligibility", "department", "life_events",
+            "authentication", "time_needed_minutes", "fee", "computed", "documents", "declaration",
+            "next_steps", "retention", "choice_lists", "pages", "rules")
+PAGE_KEYS = ("id", "title", "description", "kind", "show_if", "repeat", "fields")
+FIELD_KEYS = ("type", "id", "label", "hint", "required", "content", "statement", "min_length", "max_length",
+              "pattern", "autocomplete", "rows", "min", "max", "min_message", "max_message", "integer", "unit",
+              "min_selected", "max_selected", "yes_label", "no_label", "fills", "accept", "max_size_mb",
+              "max_files", "choices", "choice_list", "show_if", "prefill", "prefill_editable")
+FEE_KEYS = ("amount", "description", "payment")
+
+
+def _after(order: tuple[str, ...], key: str) -> tuple[str, ...]:
+    """The keys a new ``key`` may follow, nearest first."""
+    if key not in order:
+        return tuple(reversed(order))
+    return tuple(reversed(order[:order.index(key)]))
+
+
+# --- Text values ------------------------------------------------------------------------------
+
+def text_value(ja: str, en: str = "") -> str | dict | None:
+    """A Text as people write it: a plain string, or {ja, en} when there is English."""
+    ja, en = (ja or "").strip(), (en or "").strip()
+    if not ja:
+        return None
+    return {"ja": ja, "en": en} if en else ja
+
+
+def text_parts(value: Any) -> tuple[str, str]:
+    """(Japanese, English) of a Text written either way."""
+    if isinstance(value, dict):
+        return str(value.get("ja") or ""), str(value.get("en") or "")
+    return ("" if value is None else str(value)), ""
+
+
+# --- finding things ---------------------------------------------------------------------------
+
+def page_index(data: dict, page_id: str) -> int:
+    for index, page in enumerate(data.get("pages") or []):
+        if isinstance(page, dict) and page.get("id") == page_id:
+            return index
+    raise EditError(f"ページ「{page_id}」はありません")
+
+
+def field_index(data: dict, page_id: str, field_id: str) -> tuple[int, int]:
+    p = page_index(data, page_id)
+    for index, spec in enumerate(data["pages"][p].get("fields") or []):
+        if isinstance(spec, dict) and spec.get("id") == field_id:
+            return p, index
+    raise EditError(f"項目「{field_id}」はページ「{page_id}」にありません")
+
+
+def _update(source: str, path: tuple, current: dict, changes: dict[str, Any], order: tuple[str, ...]) -> str:
+    """Set (or, for None, remove) each changed key of the mapping at ``path``."""
+    for key, value in changes.items():
+        if current.get(key) == value and (value is not None or key not in current):
+            continue
+        if value is None:
+            if key in current:
+                source = yaml_edit.delete_key(source, (*path, key))
+        else:
+            source = yaml_edit.set_value(source, (*path, key), value, after=_after(order, key))
+        current = _at(yaml_edit.load(source), path)
+    return source
+
+
+def _at(data: Any, path: tuple) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+# --- the procedure ----------------------------------------------------------------------------
+
+def update_procedure(source: str, changes: dict[str, Any]) -> str:
+    """Top-level keys (title, description, department, fee …); None removes an optional key."""
+    return _update(source, (), yaml_edit.load(source), changes, TOP_KEYS)
+
+
+def update_fee(source: str, amount: Any | None, description: str | dict | None) -> str:
+    """Set the fee's amount expression and description; amount None makes the procedure free."""
+    data = yaml_edit.load(source)
+    if amount is None:
+        return yaml_edit.delete_key(source, ("fee",)) if "fee" in data else source
+    if not isinstance(data.get("fee"), dict):
+        fee = {"amount": amount}
+        if description is not None:
+            fee["description"] = description
+        return yaml_edit.set_value(source, ("fee",), fee, after=_after(TOP_KEYS, "fee"))
+    return _update(source, ("fee",), data["fee"], {"amount": amount, "description": description}, FEE_KEYS)
+
+
+def rename(source: str, form_id: str, title: Any) -> str:
+    """The same definition under another id and title (creating a procedure by copying one)."""
+    source = yaml_edit.set_value(source, ("id",), form_id, after=_after(TOP_KEYS, "id"))
+    return yaml_edit.set_value(source, ("title",), title, after=_after(TOP_KEYS, "title"))
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+def add_page(source: str, page_id: str, title: Any, kind: str = "question") -> str:
+    page: dict[str, Any] = {"id": page_id, "title": title}
+    if kind == "exit":
+        page["kind"] = "exit"
+    page["fields"] = []
+    data = yaml_edit.load(source)
+    return yaml_edit.insert_item(source, ("pages",), len(data.get("pages") or []), page)
+
+
+def move_page(source: str, page_id: str, step: int) -> str:
+    data = yaml_edit.load(source)
+    index = page_index(data, page_id)
+    target = index + step
+    if not 0 <= target < len(data["pages"]):
+        raise EditError("これ以上移動できません")
+    return yaml_edit.move_item(source, ("pages",), index, target)
+
+
+def remove_page(source: str, page_id: str) -> str:
+    return yaml_edit.delete_item(source, ("pages",), page_index(yaml_edit.load(source), page_id))
+
+
+def update_page(source: str, page_id: str, changes: dict[str, Any]) -> str:
+    data = yaml_edit.load(source)
+    index = page_index(data, page_id)
+    return _update(source, ("pages", index), data["pages"][index], changes, PAGE_KEYS)
+
+
+# --- questions (fields) -----------------------------------------------------------------------
+
+def new_field(type_: str, field_id: str, label: Any, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A question as the "add a question" form makes it, in the canonical key order."""
+    spec: dict[str, Any] = {"type": type_, "id": field_id}
+    if label is not None:
+        spec["label"] = label
+    spec.update({key: value for key, value in (extra or {}).items() if value is not None})
+    return spec
+
+
+def add_field(source: str, page_id: str, spec: dict[str, Any]) -> str:
+    data = yaml_edit.load(source)
+    index = page_index(data, page_id)
+    fields = data["pages"][index].get("fields") or []
+    if "fields" not in data["pages"][index]:
+        return yaml_edit.set_value(source, ("pages", index, "fields"), [spec], after=_after(PAGE_KEYS, "fields"))
+    return yaml_edit.insert_item(source, ("pages", index, "fields"), len(fields), spec)
+
+
+def move_field(source: str, page_id: str, field_id: str, step: int) -> str:
+    data = yaml_edit.load(source)
+    p, f = field_index(data, page_id, field_id)
+    target = f + step
+    if not 0 <= target < len(data["pages"][p]["fields"]):
+        raise EditError("これ以上移動できません")
+    return yaml_edit.move_item(source, ("pages", p, "fields"), f, target)
+
+
+def remove_field(source: str, page_id: str, field_id: str) -> str:
+    p, f = field_index(yaml_edit.load(source), page_id, field_id)
+    return yaml_edit.delete_item(source, ("pages", p, "fields"), f)
+
+
+def update_field(source: str, page_id: str, field_id: str, changes: dict[str, Any]) -> str:
+    data = yaml_edit.load(source)
+    p, f = field_index(data, page_id, field_id)
+    return _update(source, ("pages", p, "fields", f), data["pages"][p]["fields"][f], changes, FIELD_KEYS)
+
+
+# --- choices as one line each: `value: ラベル` ----------------------------------------------------
+
+@dataclass(frozen=True)
+class ChoiceLine:
+    value: str
+    label: str
+
+
+def choices_text(raw_choices: list | None) -> str:
+    """The choices as the editor's textarea shows them, one `value: ラベル` per line."""
+    lines = []
+    for item in raw_choices or []:
+        if isinstance(item, dict):
+            value = str(item.get("value", ""))
+            label = text_parts(item.get("label"))[0]
+        else:
+            value = label = str(item)
+        lines.append(label if value == label else f"{value}: {label}")
+    return "\n".join(lines)
+
+
+def parse_choice_lines(text: str) -> list[ChoiceLine]:
+    """`value: ラベル` per line (a line without a colon is both); blank lines are ignored."""
+    result = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        normalised = line.replace("：", ":", 1) if ":" not in line else line
+        if ":" in normalised:
+            value, label = (part.strip() for part in normalised.split(":", 1))
+        else:
+            value = label = line
+        result.append(ChoiceLine(value or label, label or value))
+    return result
+
+
+def merged_choices(lines: list[ChoiceLine], raw_choices: list | None) -> list:
+    """The new choices, keeping each existing choice's hint, amount and English label (by value).
+
+    The English label is kept only while the Japanese label is unchanged, so a resident never sees
+    a translation of words that are no longer there.
+    """
+    existing: dict[str, dict] = {}
+    for item in raw_choices or []:
+        if isinstance(item, dict):
+            existing[str(item.get("value"))] = item
+    result: list = []
+    for line in lines:
+        old = existing.get(line.value)
+        item: dict[str, Any] = {"value": line.value}
+        if old is not None:
+            ja, en = text_parts(old.get("label"))
+            item["label"] = text_value(line.label, en if ja == line.label else "")
+            for key in ("hint", "amount"):
+                if key in old:
+                    item[key] = old[key]
+        else:
+            item["label"] = line.label
+        if set(item) == {"value", "label"} and item["label"] == line.value:
+            result.append(line.value)  # written as people write short lists: [本人, 代理人]
+        else:
+            result.append(item)
+    return result
+
+
+# --- conditions (a small form: question, operator, value) ---------------------------------------
+
+SIMPLE_OPERATORS = ("equals", "not_equals", "one_of", "contains", "answered", "gt", "gte", "lt", "lte")
+
+
+@dataclass(frozen=True)
+class SimpleCondition:
+    field: str
+    operator: str
+    value: str
+
+
+def simple_condition(raw: Any) -> SimpleCondition | None:
+    """The condition as the small form shows it, or None when it is more than one comparison."""
+    if not isinstance(raw, dict) or set(raw) - {"field", *SIMPLE_OPERATORS} or "field" not in raw:
+        return None
+    operators = [key for key in raw if key in SIMPLE_OPERATORS]
+    if len(operators) != 1:
+        return None
+    operator = operators[0]
+    value = raw[operator]
+    if isinstance(value, dict):
+        if "days_from_today" in value and len(value) == 1:
+            return SimpleCondition(str(raw["field"]), operator, date_bound_text(value))
+        return None
+    text = "、".join(_value_text(v) for v in value) if isinstance(value, list) else _value_text(value)
+    return SimpleCondition(str(raw["field"]), operator, text)
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return f"{value:%Y-%m-%d}"
+    return str(value)
+
+
+class ConditionInvalid(ValueError):
+    """The small condition form cannot be turned into a condition (message for the administrator)."""
+
+
+def build_condition(definition: FormDefinition, field_id: str, operator: str, text: str) -> dict:
+    """The condition for ``field`` ``operator`` ``text``, with the value read by the question's type.
+
+    Choice questions accept a choice's value or its label; yes/no questions はい/いいえ (or true/false);
+    numbers and dates are read as such; dates also as today+7 / today-1 (days from today).
+    """
+    spec = definition.field_by_id(field_id)
+    if spec is None:
+        raise ConditionInvalid("条件に使う項目を選んでください")
+    if operator not in SIMPLE_OPERATORS:
+        raise ConditionInvalid("比べ方を選んでください")
+    text = (text or "").strip()
+    if operator == "answered":
+        return {"field": field_id, "answered": text.lower() not in ("false", "いいえ", "なし", "未回答")}
+    if not text:
+        raise ConditionInvalid("比べる値を入力してください")
+    if operator == "one_of":
+        parts = [part.strip() for part in text.replace(",", "、").split("、") if part.strip()]
+        return {"field": field_id, "one_of": [_read_value(spec, part) for part in parts]}
+    return {"field": field_id, operator: _read_value(spec, text)}
+
+
+def _read_value(spec, text: str) -> Any:
+    if spec.type == "yes_no":
+        lowered = text.lower()
+        yes = {"はい", "true", "yes"} | ({spec.yes_label.ja} if getattr(spec, "yes_label", None) else set())
+        no = {"いいえ", "false", "no"} | ({spec.no_label.ja} if getattr(spec, "no_label", None) else set())
+        if lowered in yes or text in yes:
+            return True
+        if lowered in no or text in no:
+            return False
+        raise ConditionInvalid("はい／いいえの項目とは「はい」か「いいえ」で比べてください")
+    if isinstance(spec, ChoiceSpec):
+        for choice in spec.all_choices():
+            if text in (choice.value, choice.label.ja, choice.label.en):
+                return choice.value
+        return text  # the check reports a value that is not among the choices, with the list
+    if spec.type == "number":
+        try:
+            number = float(text.replace(",", ""))
+        except ValueError:
+            raise ConditionInvalid("数値の項目とは数で比べてください（例: 3）") from None
+        return int(number) if number.is_integer() else number
+    if spec.type == "date":
+        bound = date_bound_value(text)
+        if bound is None:
+            raise ConditionInvalid("日付は 2025-04-01 の形か、today+7（今日から7日後）のように書いてください")
+        return bound
+    return text
+
+
+def date_bound_value(text: str) -> date | dict | None:
+    """``2025-04-01`` as a date; ``today``, ``today+7``, ``today-1`` as days from today; else None."""
+    text = (text or "").strip()
+    if text.startswith(("today", "今日")):
+        offset = text.removeprefix("today").removeprefix("今日").replace(" ", "") or "0"
+        try:
+            return {"days_from_today": int(offset)}
+        except ValueError:
+            return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def date_bound_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict) and "days_from_today" in value:
+        days = int(value["days_from_today"])
+        return "today" if days == 0 else f"today{days:+d}"
+    if isinstance(value, date):
+        return f"{value:%Y-%m-%d}"
+    return str(value)
+
+
+def option_fields(type_: str) -> list[str]:
+    """The type's own keys (besides the ones every question has), in the canonical order."""
+    model = REGISTRY[type_]
+    own = [name for name in model.model_fields if name not in
+           {"type", "id", "label", "hint", "required", "show_if", "prefill", "prefill_editable",
+            "choices", "choice_list"}]
+    return sorted(own, key=lambda key: FIELD_KEYS.index(key) if key in FIELD_KEYS else len(FIELD_KEYS))

@@ -1,0 +1,241 @@
+"""The structured editor: pages and questions added, moved, changed and removed without writing YAML."""
+
+from __future__ import annotations
+
+from formsvc.admin.yaml_edit import load
+from tests.admin.support import (
+    FORM,
+    admin_client,
+    errors_on,
+    events,
+    form_values,
+    notices,
+    publish_sample,
+    submit,
+    summary_of,
+    text_of,
+    working_source,
+)
+
+EDIT = f"/admin/forms/{FORM}/edit"
+
+
+def page_url(page_id: str) -> str:
+    return f"/admin/forms/{FORM}/pages/{page_id}"
+
+
+def field_url(page_id: str, field_id: str) -> str:
+    return f"{page_url(page_id)}/fields/{field_id}"
+
+
+def pages_of(app) -> list[str]:
+    return [page["id"] for page in load(working_source(app))["pages"]]
+
+
+def test_pages_are_added_moved_and_removed_and_comments_stay(app):
+    publish_sample(app)
+    admin = admin_client(app)
+    overview = admin.get(EDIT)
+    assert overview.status_code == 200
+    assert [label for label in ("申請者", "代理人", "請求の内容") if label in text_of(overview.text)] == \
+        ["申請者", "代理人", "請求の内容"]
+
+    added = submit(admin, EDIT, f"/admin/forms/{FORM}/pages",
+                   {"page_id": "contact", "page_title_ja": "連絡先", "page_title_en": "Contact", "kind": "question"})
+    assert added.status_code == 302 and added.location.endswith(page_url("contact"))
+    shown = notices(admin.get(added.location).text)
+    assert "ページ「連絡先」を追加。下書きに保存しました（まだ公開していません）" in shown
+    assert pages_of(app) == ["applicant", "agent", "request", "contact"]
+
+    moved = submit(admin, EDIT, f"/admin/forms/{FORM}/pages/contact/up")
+    assert moved.status_code == 302
+    assert pages_of(app) == ["applicant", "agent", "contact", "request"]
+    submit(admin, EDIT, f"/admin/forms/{FORM}/pages/contact/down")
+    assert pages_of(app) == ["applicant", "agent", "request", "contact"]
+
+    source = working_source(app)
+    assert "# 代理人のときだけ" in source  # the comment travelled with its page
+    assert "# yaml-language-server: $schema=./schema.json" in source
+
+
+def test_moving_a_page_before_the_answer_its_condition_uses_is_refused_with_the_location(app):
+    publish_sample(app)
+    admin = admin_client(app)
+    refused = submit(admin, EDIT, f"/admin/forms/{FORM}/pages/agent/up")
+    assert refused.status_code == 400
+    summary = summary_of(refused.text)
+    assert len(summary) == 1
+    assert summary[0].startswith("17行22列: pages[0].show_if.field: ページ 'agent' の表示条件が後のページ")
+    assert 'class="admin-source__error"' in refused.text  # the would-be YAML, its line marked
+    assert working_source(app) is None  # nothing was stored
+
+
+def test_a_page_is_deleted_with_its_questions(app):
+    publish_sample(app)
+    admin = admin_client(app)
+    done = submit(admin, EDIT, f"/admin/forms/{FORM}/pages/agent/delete")
+    assert done.status_code == 302
+    assert pages_of(app) == ["applicant", "request"]
+    assert "agent_name" not in working_source(app)
+    assert "# 代理人のときだけ" not in working_source(app)
+    assert "ページ「代理人」を削除" in notices(admin.get(done.location).text)[0]
+
+
+def test_questions_are_added_with_their_type_and_choices_moved_and_removed(app):
+    publish_sample(app)
+    admin = admin_client(app)
+    added = submit(admin, page_url("request"), f"{page_url('request')}/fields",
+                   {"field_type": "radio", "field_id": "receive", "label_ja": "受け取り方法",
+                    "choices": "counter: 窓口\npost: 郵送"})
+    assert added.status_code == 302 and added.location.endswith(field_url("request", "receive"))
+    spec = load(working_source(app))["pages"][2]["fields"][1]
+    assert spec == {"type": "radio", "id": "receive", "label": "受け取り方法",
+                    "choices": [{"value": "counter", "label": "窓口"}, {"value": "post", "label": "郵送"}]}
+
+    submit(admin, page_url("request"), f"{field_url('request', 'receive')}/up")
+    assert [f["id"] for f in load(working_source(app))["pages"][2]["fields"]] == ["receive", "copies"]
+    # The fee multiplies the number of copies: that question cannot go while the fee uses it.
+    refused = submit(admin, page_url("request"), f"{field_url('request', 'copies')}/delete")
+    assert refused.status_code == 400
+    assert any("fee.amount" in item and "'copies'" in item for item in summary_of(refused.text)), \
+        summary_of(refused.text)
+    submit(admin, page_url("request"), f"{field_url('request', 'receive')}/delete")
+    assert [f["id"] for f in load(working_source(app))["pages"][2]["fields"]] == ["copies"]
+    kinds = [kind for kind, _, _ in events(app)]
+    assert kinds == ["edited", "edited", "edited"]
+
+
+def test_adding_a_question_checks_what_its_type_needs(app):
+    publish_sample(app)
+    admin = admin_client(app)
+    refused = submit(admin, page_url("request"), f"{page_url('request')}/fields",
+                     {"field_type": "checkboxes", "field_id": "Bad Id", "label_ja": "", "choices": ""})
+    assert refused.status_code == 400
+    assert summary_of(refused.text) == [
+        "IDは英小文字で始め、英小文字・数字・アンダースコア（_）だけにしてください（例: child_name）",
+        "質問（ラベル）を入力してください",
+        "選択肢を1行に1つ入力してください（例: self: 本人）",
+    ]
+    assert errors_on(refused.text) == [f"＊{message}" for message in summary_of(refused.text)]
+    assert 'aria-describedby="field_id-hint field_id-error"' in refused.text
+    assert form_values(refused.text, f"{page_url('request')}/fields")["field_id"] == "Bad Id"  # kept
+    assert working_source(app) is None
+
+
+def test_a_duplicate_question_id_is_refused_by_the_definition_check(app):
+    publish_sample(app)
+    admin = admin_client(app)
+    refused = submit(admin, page_url("request"), f"{page_url('request')}/fields",
+                     {"field_type": "text", "field_id": "name", "label_ja": "もう一つの氏名"})
+    assert refused.status_code == 400
+    assert any("ID 'name' が重複しています" in item for item in summary_of(refused.text))
+    assert form_values(refused.text, f"{page_url('request')}/fields")["label_ja"] == "もう一つの氏名"
+    assert working_source(app) is None
+
+
+def test_a_question_is_edited_label_hint_required_choices_and_condition(app):
+    publish_sample(app)
+    admin = admin_client(app)
+    page = admin.get(field_url("applicant", "via"))
+    assert page.status_code == 200
+    values = form_values(page.text, field_url("applicant", "via"))
+    assert values["label_ja"] == "申請する方" and values["choices"] == "self: 本人\nagent: 代理人"
+    assert values["required_answer"] == ["y"] and values["condition_mode"] == "none"
+
+    done = submit(admin, field_url("applicant", "via"), field_url("applicant", "via"),
+                  {"label_ja": "申請するのはどなたですか", "label_en": "Who is applying?",
+                   "hint_ja": "1つ選んでください",
+                   "choices": "self: 本人\nagent: 代理人（委任状が必要）\nhousehold: 同じ世帯の方"},
+                  drop=("required_answer",))
+    assert done.status_code == 302
+    spec = load(working_source(app))["pages"][0]["fields"][1]
+    assert spec == {"type": "radio", "id": "via", "label": {"ja": "申請するのはどなたですか", "en": "Who is applying?"},
+                    "hint": "1つ選んでください", "required": False,
+                    "choices": [{"value": "self", "label": "本人"},
+                                {"value": "agent", "label": "代理人（委任状が必要）"},
+                                {"value": "household", "label": "同じ世帯の方"}]}
+    assert "# 代理人のときだけ" in working_source(app)
+
+
+def test_a_number_questions_options_and_a_condition_on_an_earlier_answer(app):
+    publish_sample(app)
+    admin = admin_client(app)
+    url = field_url("request", "copies")
+    values = form_values(admin.get(url).text, url)
+    assert (values["option_min"], values["option_max"], values["option_unit"]) == ("1", "5", "通")
+    assert values["option_integer"] == ["y"]
+    done = submit(admin, url, url, {"option_max": "10", "condition_mode": "simple", "condition_field": "via",
+                                    "condition_operator": "equals", "condition_value": "本人"})
+    assert done.status_code == 302
+    spec = load(working_source(app))["pages"][2]["fields"][0]
+    assert spec["max"] == 10 and spec["show_if"] == {"field": "via", "equals": "self"}
+    again = form_values(admin.get(url).text, url)
+    assert (again["condition_mode"], again["condition_field"], again["condition_value"]) == ("simple", "via", "self")
+    assert "今の条件：「申請する方」が「本人」" in text_of(admin.get(url).text)
+
+
+def test_an_option_that_is_not_a_number_is_refused_at_its_input(app):
+    publish_sample(app)
+    admin = admin_client(app)
+    url = field_url("request", "copies")
+    refused = submit(admin, url, url, {"option_max": "たくさん"})
+    assert refused.status_code == 400
+    assert summary_of(refused.text) == ["最大値は数で入力してください"]
+    assert '<p class="error-message" id="option_max-error">' in refused.text
+    assert form_values(refused.text, url)["option_max"] == "たくさん"
+
+
+def test_a_condition_the_checker_refuses_is_shown_with_its_location(app):
+    publish_sample(app)
+    admin = admin_client(app)
+    url = field_url("request", "copies")
+    refused = submit(admin, url, url, {"condition_mode": "simple", "condition_field": "via",
+                                       "condition_operator": "equals", "condition_value": "第三者"})
+    assert refused.status_code == 400
+    summary = summary_of(refused.text)
+    assert len(summary) == 1 and "'第三者' は項目 'via' の選択肢にありません" in summary[0]
+    assert "行" in summary[0] and "列" in summary[0]
+    assert form_values(refused.text, url)["condition_value"] == "第三者"
+
+
+def test_page_title_and_condition_are_edited(app):
+    publish_sample(app)
+    admin = admin_client(app)
+    done = submit(admin, page_url("agent"), page_url("agent"),
+                  {"title_ja": "代理人の方", "condition_mode": "simple", "condition_field": "via",
+                   "condition_operator": "not_equals", "condition_value": "self"})
+    assert done.status_code == 302
+    page = load(working_source(app))["pages"][1]
+    assert page["title"] == "代理人の方" and page["show_if"] == {"field": "via", "not_equals": "self"}
+    cleared = submit(admin, page_url("agent"), page_url("agent"), {"condition_mode": "none"})
+    assert cleared.status_code == 302
+    assert "show_if" not in load(working_source(app))["pages"][1]
+
+
+def test_procedure_title_and_fee_are_edited(app):
+    publish_sample(app)
+    admin = admin_client(app)
+    values = form_values(admin.get(EDIT).text, f"/admin/forms/{FORM}/settings")
+    assert (values["fee_kind"], values["fee_field"], values["fee_amount"]) == ("per_item", "copies", "300")
+    done = submit(admin, EDIT, f"/admin/forms/{FORM}/settings",
+                  {"fee_amount": "400", "fee_description": "1通400円", "title_en": "Sample certificate"})
+    assert done.status_code == 302
+    data = load(working_source(app))
+    assert data["fee"] == {"amount": {"multiply": [{"field": "copies"}, 400]}, "description": "1通400円"}
+    assert data["title"] == {"ja": "見本の証明書交付申請", "en": "Sample certificate"}
+    overview = text_of(admin.get(f"/admin/forms/{FORM}").text)
+    assert "手数料の計算を「「通数」 × 300円」から「「通数」 × 400円」に変更" in overview
+    assert "手数料の説明を「1通300円」から「1通400円」に変更" in overview
+
+    free = submit(admin, EDIT, f"/admin/forms/{FORM}/settings", {"fee_kind": "none"})
+    assert free.status_code == 302 and "fee" not in load(working_source(app))
+    fixed = submit(admin, EDIT, f"/admin/forms/{FORM}/settings", {"fee_kind": "fixed", "fee_amount": "1,000"})
+    assert fixed.status_code == 302 and load(working_source(app))["fee"] == {"amount": 1000}
+
+
+def test_a_fee_without_an_amount_is_refused(app):
+    publish_sample(app)
+    admin = admin_client(app)
+    refused = submit(admin, EDIT, f"/admin/forms/{FORM}/settings", {"fee_kind": "fixed", "fee_amount": ""})
+    assert refused.status_code == 400
+    assert summary_of(refused.text) == ["金額は0以上の整数（円）で入力してください（例: 300）"]
