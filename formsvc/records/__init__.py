@@ -1,12 +1,13 @@
 """Printable records of submissions (PDF), for counter staff and the archive.
 
-Public functions: ``render_record``, ``render_batch`` and ``render_archive`` (see ``pdf``).
+Public functions: ``render_record``, ``render_batch``, ``render_archive`` and, for counter
+applications before they are submitted, ``render_signature_forms`` (see ``pdf``).
 """
 
 from formsvc.records.context import RecordError
 from formsvc.records.fetcher import ForbiddenURL, RecordURLFetcher
 from formsvc.records.fonts import FontMissing
-from formsvc.records.pdf import render_archive, render_batch, render_record
+from formsvc.records.pdf import render_archive, render_batch, render_record, render_signature_forms
 
 __all__ = ["FontMissing", "ForbiddenURL", "RecordError", "RecordURLFetcher", "render_archive", "render_batch",
-           "render_record"]
+           "render_record", "render_signature_forms"]

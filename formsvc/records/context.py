@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import segno
 from sqlalchemy.orm import Session
 
+from formsvc.counter.identification import counter_facts
 from formsvc.db import utcnow
 from formsvc.forms.catalog import version_by_id
 from formsvc.japanese.era import era_of, to_wareki
@@ -34,6 +35,9 @@ CHANNELS = {
 ACTORS = {"resident": "申請者", "system": "システム"}
 # Who signs residents in (formsvc.authentication): the My Number card, through the authentication app.
 IDENTITY_SOURCE = "マイナンバーカード（デジタル認証アプリ）"
+# Answers read from the card at the counter (formsvc.counter.carryover.SOURCE).
+COUNTER_CARD_SOURCE = "counter_card"
+COUNTER_CARD_READ = "窓口でカードの券面事項入力補助から読取"
 ASSURANCE = {
     "aal1": "AAL1（単要素認証）",
     "aal2": "AAL2（多要素認証）",
@@ -119,10 +123,19 @@ class RecordView:
     history: list[HistoryEvent]
     declaration: str
     printed_at: str
+    # Counter applications: who entered it, how the resident was identified, when they signed.
+    entered_by: str | None = None
+    identification: str | None = None
+    signed_at: str | None = None
 
     @property
     def document_title(self) -> str:
         return f"{self.title} 受付番号 {self.reception_display}"
+
+
+def answer_sections(flow: Flow, rows: list[AnswerRow]) -> list[Section]:
+    """The answers as printed: one section per page asked, a repeating page with one per item."""
+    return _sections(flow, rows)
 
 
 def _sections(flow: Flow, rows: list[AnswerRow]) -> list[Section]:
@@ -150,9 +163,17 @@ def _history(submission: Submission) -> list[HistoryEvent]:
     events = []
     for event in submission.events:
         label = status.EVENT_LABELS.get(event.kind, (event.kind, event.kind))[0]
-        events.append(HistoryEvent(japan_datetime(event.created_at), label,
-                                   ACTORS.get(event.actor, event.actor), event.comment))
+        data = event.data or {}
+        if event.kind == "submitted" and data.get("channel") == "counter":
+            label = f"{label}（窓口。申請者 {data.get('resident_name') or '不明'}）"
+        events.append(HistoryEvent(japan_datetime(event.created_at), label, _actor(event), event.comment))
     return events
+
+
+def _actor(event) -> str:
+    if event.actor.startswith("staff:"):
+        return f"職員 {(event.data or {}).get('staff_name') or event.actor.removeprefix('staff:')}"
+    return ACTORS.get(event.actor, event.actor)
 
 
 def _amount(value) -> str:
@@ -178,9 +199,11 @@ def build_record(session: Session, submission: Submission, municipality: str,
 
     labels = {row.spec.id: row.spec.label.get(LOCALE) for row in rows if row.item_index is None}
     verifications = [
-        Verification(labels.get(field_id, field_id), (mark.get("acr") or "不明").upper())
+        Verification(labels.get(field_id, field_id), COUNTER_CARD_READ if mark.get("source") == COUNTER_CARD_SOURCE
+                     else (mark.get("acr") or "不明").upper())
         for field_id, mark in answers.get("verified", {}).items()
     ]
+    counter = counter_facts(session, [submission]).get(submission.id)
     identity = answers.get("identity")
     fee_spec = definition.fee
     computed = [Entry(item.label.get(LOCALE), f"{_amount(value)}{item.unit or ''}")
@@ -209,6 +232,9 @@ def build_record(session: Session, submission: Submission, municipality: str,
         history=_history(submission),
         declaration=definition.declaration.get(LOCALE),
         printed_at=japan_datetime(printed_at or utcnow()),
+        entered_by=(counter.entered_by or "（不明）") if counter else None,
+        identification=counter.identification_text if counter else None,
+        signed_at=japan_datetime(counter.signed_at) if counter and counter.signed_at else None,
     )
 
 

@@ -88,14 +88,14 @@ class _Renderer:
         self.stylesheets = styles.stylesheets
         self.options = options
 
-    def html(self, record: RecordView) -> HTML:
-        source = _templates.get_template("record.html").render(
+    def html(self, record: RecordView, template: str = "record.html") -> HTML:
+        source = _templates.get_template(template).render(
             record=record, document_title=record.document_title, author=record.municipality)
         return HTML(string=source, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=self.fetcher)
 
-    def document(self, record: RecordView) -> Document:
-        return self.html(record).render(font_config=self.font_config, stylesheets=self.stylesheets,
-                                        **self.options)
+    def document(self, record: RecordView, template: str = "record.html") -> Document:
+        return self.html(record, template).render(font_config=self.font_config, stylesheets=self.stylesheets,
+                                                  **self.options)
 
     def write(self, document: Document, **extra) -> bytes:
         pdf = document.write_pdf(finisher=finish, **self.options, **extra)
@@ -121,6 +121,20 @@ def render_batch(session: Session, submissions: Sequence[Submission], municipali
     combined = documents[0].copy([page for document in documents for page in document.pages])
     if len(documents) > 1:
         combined.metadata.title = f"申請受付記録 {len(documents)}件（{municipality}）"
+    return renderer.write(combined)
+
+
+def render_signature_forms(forms: Sequence, title: str) -> bytes:
+    """Counter applications for the resident to check and sign (申請内容確認書, ``signature.html``)
+    as ONE tagged PDF; each starts on a new page and numbers its own pages. ``forms`` are views
+    with ``document_title`` and ``municipality`` (formsvc.counter.signature.SignatureForm)."""
+    if not forms:
+        raise RecordError("no applications to print")
+    renderer = _Renderer(pdf_variant=RECORD_VARIANT)
+    documents = [renderer.document(form, "signature.html") for form in forms]
+    combined = documents[0].copy([page for document in documents for page in document.pages])
+    if len(documents) > 1:
+        combined.metadata.title = title
     return renderer.write(combined)
 
 

@@ -13,6 +13,7 @@ from flask import Blueprint, g, jsonify, request, url_for
 from sqlalchemy import select
 
 from formsvc import csrf
+from formsvc.counter.identification import CounterFacts, counter_facts
 from formsvc.db import session as db_session
 from formsvc.db import utcnow
 from formsvc.forms.catalog import version_by_id
@@ -64,13 +65,17 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(JST).isoformat(timespec="seconds")
 
 
-def _summary(submission: Submission) -> dict:
+def _summary(submission: Submission, counter: CounterFacts | None = None) -> dict:
     return {
         "reception_number": submission.reception_number,
         "form_id": submission.form_id,
         "status": submission.status,
         "status_label": status.label(submission.status),
         "channel": submission.channel,
+        # Counter applications: how the resident was identified, who entered it, when they signed.
+        "identification": counter.identification if counter else None,
+        "entered_by": counter.entered_by if counter else None,
+        "signed_at": _iso(counter.signed_at) if counter and counter.signed_at else None,
         "fee": submission.fee,
         "submitted_at": _iso(submission.created_at),
         "updated_at": _iso(submission.updated_at),
@@ -103,7 +108,8 @@ def submissions():
     db_session().commit()
     more = len(keys) > limit
     next_cursor = queries.encode_cursor(keys[limit - 1][1], keys[limit - 1][0]) if more else None
-    return jsonify({"items": [_summary(row) for row in rows], "next_cursor": next_cursor})
+    counter = counter_facts(db_session(), rows)
+    return jsonify({"items": [_summary(row, counter.get(row.id)) for row in rows], "next_cursor": next_cursor})
 
 
 @blueprint.get("/submissions/<number>")
@@ -119,7 +125,7 @@ def submission(number: str):
         "text": row.text, "verified": row.verified,
     } for row in answer_rows(definition, found.answers, found.created_at)]
     body = {
-        **_summary(found),
+        **_summary(found, counter_facts(db_session(), [found]).get(found.id)),
         "form": {"id": found.form_id, "version": compiled.version_number, "title": definition.title.ja},
         "answers": answers,
         "attachments": [{"field_label": item.field_label, "filename": item.filename,

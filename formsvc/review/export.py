@@ -17,11 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from formsvc.counter.identification import CounterFacts
 from formsvc.definitions.schema import FormDefinition
 from formsvc.submissions.models import Submission
 
 JST = ZoneInfo("Asia/Tokyo")
-BASE_HEADERS = ("受付番号", "申請日時", "状況", "経路", "手数料")
+BASE_HEADERS = ("受付番号", "申請日時", "状況", "経路", "手数料", "入力した職員", "本人確認")
 STATUS_TEXT = {"received": "受付", "in_review": "審査中", "correction_requested": "差し戻し", "approved": "承認",
                "rejected": "却下", "completed": "完了（交付済）", "withdrawn": "取下げ"}
 CHANNEL_TEXT = {"online": "オンライン", "counter": "窓口"}
@@ -103,15 +104,19 @@ def _values(definition: FormDefinition, answers: dict, cols: list[Column]) -> li
     return cells
 
 
-def base_values(submission: Submission) -> list[str]:
+def base_values(submission: Submission, counter: CounterFacts | None = None) -> list[str]:
+    """The base columns; 入力した職員 and 本人確認 are filled for counter applications only."""
     return [submission.reception_number,
             submission.created_at.astimezone(JST).isoformat(timespec="seconds"),
             STATUS_TEXT.get(submission.status, submission.status),
             CHANNEL_TEXT.get(submission.channel, submission.channel),
-            "" if submission.fee is None else str(submission.fee)]
+            "" if submission.fee is None else str(submission.fee),
+            clean(counter.entered_by) if counter else "",
+            clean(counter.identification_text) if counter else ""]
 
 
-def write_csv(definition: FormDefinition, submissions: Iterable[Submission], bom: bool = False) -> bytes:
+def write_csv(definition: FormDefinition, submissions: Iterable[Submission], bom: bool = False,
+              counter: dict[int, CounterFacts] | None = None) -> bytes:
     cols = columns(definition)
     buffer = io.StringIO(newline="")
     if bom:
@@ -119,5 +124,6 @@ def write_csv(definition: FormDefinition, submissions: Iterable[Submission], bom
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([*BASE_HEADERS, *(clean(column.header) for column in cols)])
     for submission in submissions:
-        writer.writerow([*base_values(submission), *_values(definition, submission.answers, cols)])
+        writer.writerow([*base_values(submission, (counter or {}).get(submission.id)),
+                         *_values(definition, submission.answers, cols)])
     return buffer.getvalue().encode("utf-8")

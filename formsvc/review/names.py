@@ -31,21 +31,28 @@ def _name_text(value, katakana: bool) -> str | None:
     return " ".join(parts)[:200] or None
 
 
+def name_text(value, katakana: bool = False) -> str | None:
+    """A stored 氏名 (or フリガナ) answer as the search keeps it: "氏 名"."""
+    return _name_text(value, katakana)
+
+
 def applicant_names(definition: FormDefinition, answers: dict) -> tuple[str | None, str | None]:
-    """The first name field's and the first kana field's answers (pages asked once, not repeats)."""
+    """The applicant's name and フリガナ (pages asked once, not repeats).
+
+    The name question filled from the My Number card (``prefill: name``) is the applicant's when
+    there is one — a nursery application asks the child's name first — with the フリガナ on its
+    page; otherwise the first name and the first kana answered.
+    """
     fields = (answers or {}).get("fields", {})
-    name = kana = None
-    for page in definition.pages:
-        if page.repeat is not None:
-            continue
-        for spec in page.fields:
-            if spec.id not in fields:
-                continue
-            if isinstance(spec, KanaField):
-                if kana is None:
-                    kana = _name_text(fields[spec.id], katakana=True)
-            elif isinstance(spec, NameField) and name is None:
-                name = _name_text(fields[spec.id], katakana=False)
+    asked = [(page, spec) for page in definition.pages if page.repeat is None for spec in page.fields
+             if isinstance(spec, NameField) and _name_text(fields.get(spec.id), katakana=False)]
+    names = [(page, spec) for page, spec in asked if isinstance(spec, NameField) and not isinstance(spec, KanaField)]
+    kanas = [(page, spec) for page, spec in asked if isinstance(spec, KanaField)]
+    chosen = next(((page, spec) for page, spec in names if spec.prefill == "name"), names[0] if names else None)
+    if chosen is not None:
+        kanas = [item for item in kanas if item[0].id == chosen[0].id] or kanas
+    name = _name_text(fields[chosen[1].id], katakana=False) if chosen else None
+    kana = _name_text(fields[kanas[0][1].id], katakana=True) if kanas else None
     return name, kana
 
 

@@ -17,6 +17,12 @@ def document() -> dict:
         "status": {"type": "string", "enum": list(status.LABELS), "description": "状況"},
         "status_label": {"type": "string", "description": "状況（日本語）"},
         "channel": {"type": "string", "enum": ["online", "counter"], "description": "経路"},
+        "identification": {"type": ["string", "null"], "enum": ["card", "documents", "none", None],
+                           "description": "窓口での本人確認（card: マイナンバーカード読取、documents: 本人確認書類、"
+                                          "none: 確認なし）。オンライン申請は null"},
+        "entered_by": {"type": ["string", "null"], "description": "窓口で入力した職員の表示名（申請者ではない）"},
+        "signed_at": {"type": ["string", "null"], "format": "date-time",
+                      "description": "窓口で申請者が確認書に署名した日時（日本時間）"},
         "fee": {"type": ["integer", "null"], "description": "手数料（円）"},
         "submitted_at": {"type": "string", "format": "date-time", "description": "申請日時（日本時間）"},
         "updated_at": {"type": "string", "format": "date-time"},

@@ -44,7 +44,9 @@ CHANNEL_CHOICES = {"": ("すべて", "All"), "online": ("オンライン", "Onli
 LIST_COLUMNS = (Submission.id, Submission.reception_number, Submission.form_id, Submission.version_id,
                 Submission.status, Submission.channel, Submission.fee, Submission.created_at,
                 Submission.updated_at, Submission.assignee_id, Submission.lock_version,
-                Submission.applicant_name, Submission.applicant_kana)
+                Submission.applicant_name, Submission.applicant_kana,
+                # Counter applications: who entered them and how the resident was identified.
+                Submission.entered_by_id, Submission.identification, Submission.visit_id, Submission.signed_at)
 
 
 # --- cursors --------------------------------------------------------------------------------

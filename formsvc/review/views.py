@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import func, select
 
+from formsvc.counter.identification import counter_facts
 from formsvc.db import session as db_session
 from formsvc.forms.catalog import version_by_id
 from formsvc.forms.models import FormVersion
@@ -73,6 +74,7 @@ def queue():
                               before=request.args.get("before"), size=queries.PAGE_SIZE)
     counts = queries.counts_by_status(session, queue_filter, user.id)
     assignees = queries.staff_names(session, (row.assignee_id for row in page.rows))
+    counter = counter_facts(session, page.rows)
     if page.rows:
         record_access(session, "queue", [row.id for row in page.rows], staff=user)
     csv_versions = _csv_versions(queue_filter, user) if queue_filter.form_id and user.has_role(*EXPORT_ROLES) else []
@@ -84,7 +86,7 @@ def queue():
         matching=_count_text(counts, queue_filter.statuses()), notice=notice,
         status_choices=queries.STATUS_CHOICES, assignee_choices=queries.ASSIGNEE_CHOICES,
         channel_choices=queries.CHANNEL_CHOICES, status_labels=export.STATUS_TEXT,
-        channel_labels=export.CHANNEL_TEXT, csv_versions=csv_versions,
+        channel_labels=export.CHANNEL_TEXT, counter=counter, csv_versions=csv_versions,
         can_claim=user.has_role(R), can_print=user.has_role(*PDF_ROLES),
         can_export=user.has_role(*EXPORT_ROLES), display_number=reception.display, short_datetime=short_datetime,
     ), 400 if queue_filter.errors else 200
@@ -153,6 +155,7 @@ def _detail_page(submission: Submission, errors: list[tuple[str, str]] | None = 
         can_print=user.has_role(*PDF_ROLES), errors=errors or [], typed=typed or {},
         display_number=reception.display(submission.reception_number),
         identity=(submission.answers or {}).get("identity"),
+        counter=counter_facts(session, [submission]).get(submission.id),
     )
     session.commit()
     return page, code
@@ -294,7 +297,8 @@ def export_csv():
     rows = _in_order(session, ids)
     record_access(session, "csv", ids, staff=user, detail=f"{queue_filter.form_id} v{version.number}")
     session.commit()
-    content = export.write_csv(compiled.definition, rows, bom=request.args.get("bom") == "1")
+    content = export.write_csv(compiled.definition, rows, bom=request.args.get("bom") == "1",
+                               counter=counter_facts(session, rows))
     filename = f"{queue_filter.form_id}_v{version.number}_{datetime.now(JST):%Y%m%d-%H%M}.csv"
     response = send_file(io.BytesIO(content), mimetype="text/csv", as_attachment=True, download_name=filename,
                          max_age=0)

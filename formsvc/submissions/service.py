@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select, update
@@ -22,11 +23,15 @@ class AlreadySubmitted(Exception):
 
 
 def submit(session: Session, draft: Draft, answers: dict, fee: Decimal | None,
-           channel: str = "online", actor: str = "resident") -> Submission:
+           channel: str = "online", actor: str = "resident", *, entered_by_id: int | None = None,
+           identification: str | None = None, visit_id: int | None = None, signed_at: datetime | None = None,
+           event_data: dict | None = None) -> Submission:
     """Store the submission, claim its uploads and write the audit event, all or nothing.
 
     The unique draft_id makes a double click, a re-POST or "back then submit" produce one
     submission: the loser of a race gets AlreadySubmitted with the winner's submission.
+    A counter application (formsvc.counter) also records who entered it, how the resident was
+    identified, the visit and when they signed; ``event_data`` is added to the audit event.
     """
     existing = session.scalar(select(Submission).where(Submission.draft_id == draft.id))
     if existing is not None:
@@ -39,12 +44,21 @@ def submit(session: Session, draft: Draft, answers: dict, fee: Decimal | None,
         answers=answers,
         fee=int(fee) if fee is not None else None,
         channel=channel,
+        entered_by_id=entered_by_id,
+        identification=identification,
+        visit_id=visit_id,
+        signed_at=signed_at,
         status=RECEIVED,
         locale=draft.locale,
         resident_issuer=draft.resident_issuer,
         resident_subject=draft.resident_subject,
     )
     intake.describe_applicant(session, submission)
+    # Use the draft up first: this write opens the transaction, so that the savepoint below is
+    # nested in it. (With SQLite's Python driver a SAVEPOINT outside a transaction starts one of
+    # its own, and releasing it would commit the submission alone, whatever happens next.)
+    draft.submitted_at = utcnow()
+    session.flush()
     try:
         with session.begin_nested():
             session.add(submission)
@@ -54,11 +68,10 @@ def submit(session: Session, draft: Draft, answers: dict, fee: Decimal | None,
         if winner is None:
             raise
         raise AlreadySubmitted(winner) from None
-    draft.submitted_at = utcnow()
     for upload in _uploads_in(session, draft, answers):
         upload.submission_id = submission.id
     session.add(SubmissionEvent(submission_id=submission.id, kind="submitted", actor=actor,
-                                data={"channel": channel}))
+                                data={"channel": channel, **(event_data or {})}))
     intake.confirm_receipt(session, submission)
     return submission
 

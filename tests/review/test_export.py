@@ -47,13 +47,14 @@ def test_csv_round_trip_gives_back_the_answers(app, review_form, db_session):
     definition = published(db_session, review_form).definition
     submissions = {s.reception_number: s for s in db_session.scalars(select(Submission))}
     headers = list(rows[0])
-    assert headers[:5] == ["受付番号", "申請日時", "状況", "経路", "手数料"]
-    assert headers[5:] == [column.header for column in export.columns(definition)]
+    assert headers[:7] == ["受付番号", "申請日時", "状況", "経路", "手数料", "入力した職員", "本人確認"]
+    assert headers[7:] == [column.header for column in export.columns(definition)]
     assert len(headers) == len(set(headers))  # every header names one column
     for row in rows:
         submission = submissions[row["受付番号"]]
         fields = submission.answers["fields"]
         assert row["状況"] == "受付" and row["経路"] == "オンライン" and row["手数料"] == str(submission.fee)
+        assert row["入力した職員"] == row["本人確認"] == ""  # filled for counter applications only
         assert row["申請日時"].endswith("+09:00")
         assert row["氏名（氏）"] == fields["name"]["family"] and row["氏名（名）"] == fields["name"]["given"]
         assert row["フリガナ（セイ）"] == fields["kana"]["family"]

@@ -1,0 +1,134 @@
+"""Carrying the resident's details from one procedure of a visit to the next (書かない窓口).
+
+Which question of a definition a shared detail (``formsvc.counter.resident.MEANINGS``) fills:
+
+* a question marked ``prefill:`` (the card's 基本4情報) gets its detail, as for a resident signed
+  in with the card — and, when the detail was read from the card and not changed since, the
+  answer is marked verified (source ``counter_card``);
+* otherwise a question of the detail's type on a page asked once (not a repeating page) gets
+  it, but only when that is unambiguous: the only question of the type; else the one whose id
+  is the detail's own name (``phone``, ``email``…); else the only one on the applicant's page
+  (the page of the name question chosen above); else the only one sharing the applicant name
+  question's id prefix (``claimant_name`` → ``claimant_kana``). Dates and radio buttons are
+  never matched by type alone: a 犬の登録's 生年月日 is the dog's, its 性別 the dog's too.
+
+After a procedure, ``collected`` takes the details back from its answers (a phone number typed
+in the first procedure is offered to the next one).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from formsvc.counter.resident import FIELDS, accepted, verified_meanings, with_typed
+from formsvc.definitions.conditions import is_answered
+from formsvc.definitions.schema import FormDefinition, Page
+from formsvc.fields import FieldContext, FieldSpec
+from formsvc.fields.radio import GENDER_NAMES
+
+SOURCE = "counter_card"  # answers["verified"][field]["source"] for card-read answers at the counter
+
+# The field type of each detail, and the prefill source that names it in a definition.
+TYPES = {"name": "name", "name_kana": "kana", "birthdate": "date", "gender": "radio",
+         "postal_code": "postal_code", "address": "address", "phone": "phone", "email": "email"}
+PREFILL = {"name": "name", "birthdate": "birthdate", "gender": "gender", "postal_code": "postal_code",
+           "address": "address"}
+# Details also carried to questions without prefill: (detail, ids that name it outright).
+BY_TYPE = {"name": ("name",), "name_kana": ("kana", "name_kana", "furigana"),
+           "postal_code": ("postal_code", "zip"), "address": ("address",), "phone": ("phone", "tel"),
+           "email": ("email", "mail")}
+# The order details are decided in: the applicant's name first, the others follow its page.
+ORDER = ("name", "name_kana", "birthdate", "gender", "postal_code", "address", "phone", "email")
+
+
+def targets(definition: FormDefinition) -> dict[str, list[FieldSpec]]:
+    """The questions each detail fills, by detail (a detail without one is left out)."""
+    asked = [(page, spec) for page in definition.pages if page.repeat is None and page.kind != "exit"
+             for spec in page.fields if spec.has_answer]
+    found: dict[str, list[FieldSpec]] = {}
+    anchor: tuple[Page, FieldSpec] | None = None
+    for meaning in ORDER:
+        source = PREFILL.get(meaning)
+        marked = [(page, spec) for page, spec in asked if source and spec.prefill == source]
+        if not marked and meaning in BY_TYPE:
+            chosen = _unambiguous(meaning, [(page, spec) for page, spec in asked
+                                            if spec.type == TYPES[meaning] and spec.prefill is None], anchor)
+            marked = [chosen] if chosen else []
+        if marked:
+            found[meaning] = [spec for _, spec in marked]
+            if meaning == "name":
+                anchor = marked[0]
+    return found
+
+
+def _unambiguous(meaning: str, candidates: list[tuple[Page, FieldSpec]],
+                 anchor: tuple[Page, FieldSpec] | None) -> tuple[Page, FieldSpec] | None:
+    if len(candidates) == 1:
+        return candidates[0]
+    preferences = [lambda page, spec: spec.id in BY_TYPE[meaning]]
+    if anchor is not None:
+        anchor_page, anchor_spec = anchor
+        prefix = anchor_spec.id.split("_", 1)[0] + "_" if "_" in anchor_spec.id else None
+        preferences.append(lambda page, spec: page.id == anchor_page.id)
+        if prefix:
+            preferences.append(lambda page, spec: spec.id.startswith(prefix))
+    for prefer in preferences:
+        preferred = [(page, spec) for page, spec in candidates if prefer(page, spec)]
+        if len(preferred) == 1:
+            return preferred[0]
+    return None
+
+
+def _value_for(spec: FieldSpec, meaning: str, shared: dict):
+    raw = shared.get(meaning)
+    if not is_answered(raw):
+        return None
+    if meaning == "gender":
+        return spec.value_from_identity({"gender": raw})
+    return spec.from_json(raw)
+
+
+def prefilled(definition: FormDefinition, shared: dict, today: date) -> dict:
+    """A new draft's answers: every question a shared detail fills, where the question accepts it."""
+    ctx = FieldContext(locale="ja", today=today)
+    from_card = verified_meanings(shared)
+    fields: dict = {}
+    verified: dict = {}
+    for meaning, specs in targets(definition).items():
+        for spec in specs:
+            value = _value_for(spec, meaning, shared)
+            if value is None or not accepted(spec, value, ctx):
+                continue
+            fields[spec.id] = spec.to_json(value)
+            if spec.prefill is not None and meaning in from_card:
+                verified[spec.id] = {"source": SOURCE}
+    answers: dict = {"fields": fields, "items": {}}
+    if verified:
+        answers["verified"] = verified
+    return answers
+
+
+def _gender_of(spec: FieldSpec, raw) -> str | None:
+    label = spec.choice_label(raw) if hasattr(spec, "choice_label") else raw
+    for gender, names in GENDER_NAMES.items():
+        if raw in names or label in names:
+            return gender
+    return None
+
+
+def collected(definition: FormDefinition, answers: dict, shared: dict, today: date) -> dict:
+    """``shared`` updated with the details a finished procedure's answers hold."""
+    fields = (answers or {}).get("fields", {})
+    ctx = FieldContext(locale="ja", today=today)
+    typed: dict = {}
+    for meaning, specs in targets(definition).items():
+        for spec in specs:
+            raw = fields.get(spec.id)
+            if not is_answered(raw):
+                continue
+            value = _gender_of(spec, raw) if meaning == "gender" else raw
+            canonical = FIELDS[meaning]
+            if value is not None and accepted(canonical, canonical.from_json(value), ctx):
+                typed[meaning] = value
+                break
+    return with_typed(shared, typed)

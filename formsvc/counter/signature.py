@@ -1,0 +1,86 @@
+"""The printout a resident checks and signs at the counter (申請内容確認書（署名用）).
+
+Printed before the application is submitted, from the draft's answers as they would be
+submitted (``formsvc.submissions.completion``), with the same sections as the printed record
+(``formsvc.records``), a signature box for the resident and a confirmation box for staff.
+Rendered by ``formsvc.records.render_signature_forms`` (A4, BIZ UD Gothic, tagged PDF/UA-1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from formsvc.counter.identification import describe
+from formsvc.counter.models import CounterVisit
+from formsvc.counter.service import fee_text, resident_name
+from formsvc.forms.catalog import CompiledForm
+from formsvc.records.context import Entry, Section, answer_sections, japan_date
+from formsvc.resident.flow import Flow, StoredAnswers
+from formsvc.staff.models import StaffUser
+from formsvc.submissions.completion import Completion
+from formsvc.submissions.models import Draft
+
+LOCALE = "ja"
+KIND = "申請内容確認書（署名用）"
+DECLARATION = "上記の内容に相違ありません。"
+
+
+@dataclass
+class SignatureForm:
+    municipality: str
+    title: str
+    form_id: str
+    version_number: int
+    department: str
+    applicant_name: str | None
+    sections: list[Section]
+    computed: list[Entry]
+    fee: str
+    fee_description: str | None
+    declaration: str | None  # the procedure's own declaration (usually it begins with DECLARATION)
+    verified_labels: list[str]
+    staff_name: str
+    identification: str
+    prepared_on: str
+
+    kind: str = KIND
+
+    @property
+    def statement(self) -> str | None:
+        """「上記の内容に相違ありません。」 unless the procedure's declaration says it already."""
+        return None if self.declaration and DECLARATION in self.declaration else DECLARATION
+
+    @property
+    def document_title(self) -> str:
+        return f"{KIND} {self.title}"
+
+
+def signature_form(session: Session, visit: CounterVisit, draft: Draft, compiled: CompiledForm, ready: Completion,
+                   staff: StaffUser, municipality: str, today: date) -> SignatureForm:
+    definition = compiled.definition
+    flow = Flow(definition, StoredAnswers(definition, ready.answers, today))
+    rows = flow.rows(LOCALE)
+    entered_by = session.get(StaffUser, draft.staff_id) if draft.staff_id else None
+    declaration = definition.declaration.get(LOCALE) if definition.declaration else None
+    fee_spec = definition.fee
+    return SignatureForm(
+        municipality=municipality,
+        title=definition.title.get(LOCALE),
+        form_id=definition.id,
+        version_number=compiled.version_number,
+        department=definition.department.name.get(LOCALE),
+        applicant_name=resident_name(compiled, ready.answers, visit),
+        sections=answer_sections(flow, rows),
+        computed=[Entry(item.label.get(LOCALE), f"{int(value):,}{item.unit or ''}")
+                  for item, value in flow.computed_values()],
+        fee=fee_text(ready.fee),
+        fee_description=fee_spec.description.get(LOCALE) if fee_spec and fee_spec.description else None,
+        declaration=declaration,
+        verified_labels=[row.spec.label.get(LOCALE) for row in rows if row.verified],
+        staff_name=(entered_by or staff).display_name,
+        identification=describe(visit.identification, visit.identity_documents),
+        prepared_on=japan_date(today),
+    )
