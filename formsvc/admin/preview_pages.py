@@ -57,6 +57,13 @@ def previewed(db: Session, form_id: str) -> CompiledForm | None:
     return compiled
 
 
+def _previewed_or_404(form_id: str) -> CompiledForm:
+    compiled = previewed(db_session(), form_id)
+    if compiled is None:
+        abort(404)
+    return compiled
+
+
 def _preview_token(form_id: str) -> str | None:
     return session.get(SESSION_KEY, {}).get(form_id)
 
@@ -118,9 +125,7 @@ def _preview_facts():
 @blueprint.get("/forms/<form_id>/")
 @require_role("admin")
 def start(form_id: str):
-    compiled = previewed(db_session(), form_id)
-    if compiled is None:
-        abort(404)
+    compiled = _previewed_or_404(form_id)
     definition = compiled.definition
     fee = definition.fee
     return render_template("resident/start.html", layout=PreviewChannel.layout, compiled=compiled,
@@ -132,9 +137,7 @@ def start(form_id: str):
 @blueprint.post("/forms/<form_id>/start")
 @require_role("admin")
 def begin(form_id: str):
-    compiled = previewed(db_session(), form_id)
-    if compiled is None:
-        abort(404)
+    compiled = _previewed_or_404(form_id)
     draft = new_draft(db_session(), compiled, current_locale())
     draft.channel, draft.staff_id = "preview", current_staff().id
     draft.token = secrets.token_urlsafe(32)
