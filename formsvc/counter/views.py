@@ -22,7 +22,6 @@ from __future__ import annotations
 import io
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
 
 from flask import (
     Blueprint,
@@ -60,6 +59,7 @@ from formsvc.fields import FieldContext, FieldSpec
 from formsvc.forms.catalog import published, version_by_id
 from formsvc.japanese.postal import lookup as postal_lookup
 from formsvc.mock_idp.cards import TEST_CARDS, age_on, card_by_id
+from formsvc.resident.channels import today
 from formsvc.resident.flow import CHECK, Flow, StoredAnswers
 from formsvc.resident.forms import build_form, field_views
 from formsvc.review import detail as details
@@ -84,10 +84,6 @@ if not any(endpoint == "counter.home" for endpoint, _, _ in STAFF_MENU):
 def never_cache(response):
     response.headers["Cache-Control"] = "no-store"  # the resident's details
     return response
-
-
-def today() -> date:
-    return current_app.config.get("TODAY") or date.today()
 
 
 def card_reader_available() -> bool:

@@ -6,14 +6,12 @@ resident edits it, the verified mark goes, so the record never calls a typed ans
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import current_app
 from werkzeug.datastructures import MultiDict
 
 from formsvc.authentication.residents import Identity
 from formsvc.definitions.schema import FormDefinition
 from formsvc.fields import FieldContext, FieldSpec
+from formsvc.resident.channels import today
 from formsvc.resident.forms import build_form
 
 SOURCE = "mynumber_card"
@@ -23,7 +21,7 @@ def apply_identity(definition: FormDefinition, answers: dict, identity: Identity
     """Answers with every prefillable, unanswered field filled from ``identity``."""
     fields = dict(answers.get("fields", {}))
     verified = dict(answers.get("verified", {}))
-    ctx = FieldContext(locale="ja", today=current_app.config.get("TODAY") or date.today())
+    ctx = FieldContext(locale="ja", today=today())
     for page in definition.pages:
         if page.repeat is not None:
             continue  # items (children, members) are not the card holder
