@@ -37,8 +37,3 @@ def history(session: Session, form_id: str) -> list[FormEvent]:
     """The procedure's events, newest first."""
     return list(session.scalars(select(FormEvent).where(FormEvent.form_id == form_id)
                                 .order_by(FormEvent.created_at.desc(), FormEvent.id.desc())))
-
-
-def last_event(session: Session, form_id: str, kind: str) -> FormEvent | None:
-    return session.scalar(select(FormEvent).where(FormEvent.form_id == form_id, FormEvent.kind == kind)
-                          .order_by(FormEvent.created_at.desc(), FormEvent.id.desc()).limit(1))

@@ -61,10 +61,6 @@ class PublishForm(Form):
     note = TextAreaField("変更内容（任意。版の一覧と履歴に表示されます）", validators=[Optional(), Length(max=2000)])
 
 
-class RevisionForm(Form):
-    revision = HiddenField()
-
-
 def _text(ja_field, en_field) -> Any:
     return editing.text_value(ja_field.data or "", en_field.data or "")
 
