@@ -27,6 +27,12 @@ JST = ZoneInfo("Asia/Tokyo")
 STAFF_MENU: list[tuple[str, tuple[str, str], tuple[str, ...]]] = []
 
 
+def add_to_staff_menu(endpoint: str, label: tuple[str, str], roles: tuple[str, ...], first: bool = False) -> None:
+    """Add an area's entry once (modules are imported again by every create_app)."""
+    if not any(existing == endpoint for existing, _, _ in STAFF_MENU):
+        STAFF_MENU.insert(0 if first else len(STAFF_MENU), (endpoint, label, roles))
+
+
 def staff_menu() -> list[tuple[str, str, tuple[str, ...]]]:
     return [(endpoint, t(*label), allowed) for endpoint, label, allowed in STAFF_MENU
             if endpoint in current_app.view_functions]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 import threading
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,7 +29,9 @@ from formsvc.submissions.models import Draft
 blueprint = Blueprint("preview", __name__, url_prefix="/admin/preview")
 SESSION_KEY = "preview_drafts"
 
-_compiled_copies: dict[tuple[str, str], CompiledForm] = {}
+# Per procedure, its working copy's checksum and compiled definition: only the latest is kept
+# (every save makes a new checksum; older ones would only pile up in a long-running worker).
+_compiled_copies: dict[str, tuple[str, CompiledForm]] = {}
 _lock = threading.Lock()
 
 
@@ -38,13 +40,14 @@ def compiled_working_copy(db: Session, form_id: str) -> CompiledForm | None:
     copy = db.get(FormWorkingCopy, form_id)
     if copy is None:
         return None
-    key = (form_id, copy.checksum)
-    if key not in _compiled_copies:
-        # Working copies are validated when saved; load_text checks again all the same.
-        loaded = load_text(copy.source, f"{form_id}.yaml")
-        with _lock:
-            _compiled_copies[key] = CompiledForm(None, 0, loaded.definition)
-    return _compiled_copies[key]
+    cached = _compiled_copies.get(form_id)
+    if cached is not None and cached[0] == copy.checksum:
+        return cached[1]
+    # Working copies are validated when saved; load_text checks again all the same.
+    compiled = CompiledForm(None, 0, load_text(copy.source, f"{form_id}.yaml").definition)
+    with _lock:
+        _compiled_copies[form_id] = (copy.checksum, compiled)
+    return compiled
 
 
 def previewed(db: Session, form_id: str) -> CompiledForm | None:
@@ -111,9 +114,7 @@ class PreviewChannel(channels.Channel):
 
 def edit_url(form_id: str) -> str:
     """The administrator's page for the procedure, to go back to from the preview."""
-    if "admin.procedure" in current_app.view_functions:
-        return url_for("admin.procedure", form_id=form_id)
-    return "/admin/"
+    return url_for("admin.procedure", form_id=form_id)
 
 
 @blueprint.context_processor

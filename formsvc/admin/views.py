@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from wtforms import Form as WTForm
 from wtforms.validators import ValidationError
 
@@ -27,7 +27,7 @@ from formsvc.definitions.schema import FormDefinition
 from formsvc.forms.models import Form
 from formsvc.staff import roles
 from formsvc.staff.auth import current_staff, require_role
-from formsvc.templating import STAFF_MENU
+from formsvc.templating import add_to_staff_menu
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -36,8 +36,7 @@ STATES = {"draft": ("下書き（未公開）", "Draft"), "published": ("公開�
           "archived": ("アーカイブ（受付停止）", "Archived")}
 ORIGINS = {"file": ("ファイル", "File"), "admin": ("管理画面", "Browser")}
 
-if not any(endpoint == "admin.index" for endpoint, _, _ in STAFF_MENU):
-    STAFF_MENU.append(("admin.index", ("手続きの管理", "Procedures"), (ADMIN,)))
+add_to_staff_menu("admin.index", ("手続きの管理", "Procedures"), (ADMIN,))
 
 
 @blueprint.after_request
@@ -61,13 +60,6 @@ def _form_or_404(form_id: str) -> Form:
     if form is None:
         abort(404)
     return form
-
-
-def _preview_url(form_id: str) -> str | None:
-    """The lead's preview pages, when they are installed."""
-    if "preview.start" in current_app.view_functions:
-        return url_for("preview.start", form_id=form_id)
-    return None
 
 
 # --- located errors: line:column and message, the offending lines highlighted ------------------
@@ -179,7 +171,7 @@ def _procedure_page(form: Form, publish_form=None, errors=None, located=None, co
     return render_template(
         "admin/procedure.html", form=form, title=_title(form, copy), copy=copy, current=current,
         versions=versions, changes=changes, history=audit.history(session, form.id),
-        publish_form=publish_form or admin_forms.PublishForm(), preview_url=_preview_url(form.id),
+        publish_form=publish_form or admin_forms.PublishForm(),
         revision=revision(copy.source) if copy else "", errors=errors or [], located=located or [],
         never_published=not form.versions,
     ), code
@@ -344,7 +336,7 @@ def diff(form_id: str):
         comparison = {"old": old_name, "new": new_name, "sentences": sentences,
                       "lines": source_diff(old_source, new_source, old_name, new_name)}
     return render_template("admin/diff.html", form=form, choices=choices, start=start, to=to,
-                           comparison=comparison, preview_url=_preview_url(form_id))
+                           comparison=comparison)
 
 
 # --- the YAML view --------------------------------------------------------------------------------
@@ -389,7 +381,7 @@ def yaml_source(form_id: str):
     return render_template(
         "admin/yaml.html", form=form, yaml_form=yaml_form, errors=problems, located=located,
         sections=listing(yaml_form.source.data or "", located, context=3) if located else [],
-        stored=current_source if stale else None, preview_url=_preview_url(form_id),
+        stored=current_source if stale else None,
         has_copy=working_copies.working_copy(session, form_id) is not None,
     ), 400 if problems else 200
 
@@ -458,7 +450,7 @@ def _edit_page(form: Form, procedure_form=None, add_page_form=None, refusal: Ref
             [add_page_form] if add_page_form else [])),
         located=refusal.located if refusal else [],
         sections=listing(refusal.text, refusal.located, context=2) if refusal and refusal.located else [],
-        preview_url=_preview_url(form.id), has_copy=working_copies.working_copy(db_session(), form.id) is not None,
+        has_copy=working_copies.working_copy(db_session(), form.id) is not None,
         fee_words=describe.expression(definition.fee.amount, definition, money=True) if definition.fee else None,
     ), code
 
@@ -580,7 +572,6 @@ def _page_page(form: Form, page_id: str, page_form=None, add_field_form=None, re
         errors=refusal.summary if refusal else admin_forms.error_summary(*forms_with_errors),
         located=refusal.located if refusal else [],
         sections=listing(refusal.text, refusal.located, context=2) if refusal and refusal.located else [],
-        preview_url=_preview_url(form.id),
     ), code
 
 
@@ -680,7 +671,6 @@ def _field_page(form: Form, page_id: str, field_id: str, field_form=None, refusa
         errors=refusal.summary if refusal else admin_forms.error_summary(field_form),
         located=refusal.located if refusal else [],
         sections=listing(refusal.text, refusal.located, context=2) if refusal and refusal.located else [],
-        preview_url=_preview_url(form.id),
     ), code
 
 

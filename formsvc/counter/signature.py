@@ -17,7 +17,7 @@ from formsvc.counter.identification import describe
 from formsvc.counter.models import CounterVisit
 from formsvc.counter.service import fee_text, resident_name
 from formsvc.forms.catalog import CompiledForm
-from formsvc.records.context import Entry, Section, answer_sections, japan_date
+from formsvc.records.context import Entry, Section, answer_sections, computed_entries, japan_date
 from formsvc.resident.flow import Flow, StoredAnswers
 from formsvc.staff.models import StaffUser
 from formsvc.submissions.completion import Completion
@@ -74,8 +74,7 @@ def signature_form(session: Session, visit: CounterVisit, draft: Draft, compiled
         department=definition.department.name.get(LOCALE),
         applicant_name=resident_name(compiled, ready.answers, visit),
         sections=answer_sections(flow, rows),
-        computed=[Entry(item.label.get(LOCALE), f"{int(value):,}{item.unit or ''}")
-                  for item, value in flow.computed_values()],
+        computed=computed_entries(flow),
         fee=fee_text(ready.fee),
         fee_description=fee_spec.description.get(LOCALE) if fee_spec and fee_spec.description else None,
         declaration=declaration,

@@ -70,14 +70,13 @@ from formsvc.submissions import reception
 from formsvc.submissions.completion import completion
 from formsvc.submissions.models import Draft, Submission, Upload
 from formsvc.submissions.service import AlreadySubmitted
-from formsvc.templating import STAFF_MENU
+from formsvc.templating import add_to_staff_menu
 
 blueprint = Blueprint("counter", __name__, url_prefix="/counter")
 COUNTER = roles.COUNTER
 FLASH = "counter"
 
-if not any(endpoint == "counter.home" for endpoint, _, _ in STAFF_MENU):
-    STAFF_MENU.insert(0, ("counter.home", ("窓口受付", "Counter"), (COUNTER,)))
+add_to_staff_menu("counter.home", ("窓口受付", "Counter"), (COUNTER,), first=True)
 
 
 @blueprint.after_request

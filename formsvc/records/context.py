@@ -180,6 +180,12 @@ def _amount(value) -> str:
     return f"{int(value):,}"
 
 
+def computed_entries(flow: Flow) -> list[Entry]:
+    """The definition's computed values (件数, 合計…) as printed, e.g. 「合計点数　3点」."""
+    return [Entry(item.label.get(LOCALE), f"{_amount(value)}{item.unit or ''}")
+            for item, value in flow.computed_values()]
+
+
 def build_record(session: Session, submission: Submission, municipality: str,
                  printed_at: datetime | None = None) -> RecordView:
     """The record of ``submission`` as the definition version it was made on shows it.
@@ -206,8 +212,6 @@ def build_record(session: Session, submission: Submission, municipality: str,
     counter = counter_facts(session, [submission]).get(submission.id)
     identity = answers.get("identity")
     fee_spec = definition.fee
-    computed = [Entry(item.label.get(LOCALE), f"{_amount(value)}{item.unit or ''}")
-                for item, value in flow.computed_values()]
     number = submission.reception_number
     return RecordView(
         municipality=municipality,
@@ -222,7 +226,7 @@ def build_record(session: Session, submission: Submission, municipality: str,
         channel=CHANNELS.get(submission.channel, submission.channel),
         status=status.label(submission.status, LOCALE),
         sections=_sections(flow, rows),
-        computed=computed,
+        computed=computed_entries(flow),
         fee=f"{_amount(submission.fee)}円" if submission.fee is not None else None,
         fee_description=fee_spec.description.get(LOCALE) if fee_spec and fee_spec.description else None,
         identity_source=IDENTITY_SOURCE if identity else None,

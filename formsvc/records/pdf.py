@@ -114,13 +114,19 @@ def render_batch(session: Session, submissions: Sequence[Submission], municipali
     """The submissions as ONE tagged PDF; each record starts on a new page and numbers its own pages."""
     if not submissions:
         raise RecordError("no submissions to print")
-    renderer = _Renderer(pdf_variant=RECORD_VARIANT)
     printed_at = utcnow()
-    documents = [renderer.document(build_record(session, submission, municipality, printed_at))
-                 for submission in submissions]
+    records = [build_record(session, submission, municipality, printed_at) for submission in submissions]
+    return _one_pdf(records, "record.html", f"申請受付記録 {len(records)}件（{municipality}）")
+
+
+def _one_pdf(views: Sequence, template: str, title: str) -> bytes:
+    """Several printouts as ONE tagged PDF, each starting on a new page (``title`` names it
+    when there is more than one)."""
+    renderer = _Renderer(pdf_variant=RECORD_VARIANT)
+    documents = [renderer.document(view, template) for view in views]
     combined = documents[0].copy([page for document in documents for page in document.pages])
     if len(documents) > 1:
-        combined.metadata.title = f"申請受付記録 {len(documents)}件（{municipality}）"
+        combined.metadata.title = title
     return renderer.write(combined)
 
 
@@ -130,12 +136,7 @@ def render_signature_forms(forms: Sequence, title: str) -> bytes:
     with ``document_title`` and ``municipality`` (formsvc.counter.signature.SignatureForm)."""
     if not forms:
         raise RecordError("no applications to print")
-    renderer = _Renderer(pdf_variant=RECORD_VARIANT)
-    documents = [renderer.document(form, "signature.html") for form in forms]
-    combined = documents[0].copy([page for document in documents for page in document.pages])
-    if len(documents) > 1:
-        combined.metadata.title = title
-    return renderer.write(combined)
+    return _one_pdf(forms, "signature.html", title)
 
 
 def render_archive(session: Session, submission: Submission, municipality: str) -> bytes:

@@ -26,7 +26,7 @@ from formsvc.staff.auth import current_staff, require_role
 from formsvc.staff.models import StaffUser
 from formsvc.submissions import reception
 from formsvc.submissions.models import Submission, Upload
-from formsvc.templating import STAFF_MENU
+from formsvc.templating import add_to_staff_menu
 
 blueprint = Blueprint("review", __name__, url_prefix="/staff")
 
@@ -37,8 +37,7 @@ EXPORT_ROLES = (R, A)
 MAX_BATCH = 200
 JST = ZoneInfo("Asia/Tokyo")
 
-if not any(endpoint == "review.queue" for endpoint, _, _ in STAFF_MENU):
-    STAFF_MENU.append(("review.queue", ("申請一覧", "Applications"), QUEUE_ROLES))
+add_to_staff_menu("review.queue", ("申請一覧", "Applications"), QUEUE_ROLES)
 
 NOTICES = {
     "nothing_to_claim": "担当できる申請（受付で未割当のもの）はありません",
