@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import httpx
@@ -20,6 +21,11 @@ CACHE_SECONDS = 3600
 TIMEOUT_SECONDS = 10
 KEY_REFRESH_SECONDS = 60
 REQUIRED_METADATA = ("authorization_endpoint", "token_endpoint", "jwks_uri")
+# Providers (discovery document and keys) kept per process. One issuer is configured; in demo
+# mode the mock's issuer follows the request's Host header, which a client chooses freely, so
+# the least recently used ones go (the demo is reached by a handful of names at most).
+MAX_CACHED_PROVIDERS = 8
+_providers_lock = threading.Lock()
 
 
 class ProviderError(Exception):
@@ -124,12 +130,18 @@ class Provider:
 
 
 def provider() -> Provider:
-    """The configured provider, built once per issuer so that discovery and keys are cached."""
+    """The configured provider, built once per issuer so that discovery and keys are cached
+    (for the MAX_CACHED_PROVIDERS most recently used issuers)."""
     settings = settings_for(current_app)
-    providers = current_app.extensions.setdefault("formsvc.oidc", {})
-    existing = providers.get(settings.issuer)
-    if existing is None:
-        existing = providers[settings.issuer] = Provider(settings, current_app._get_current_object())
+    with _providers_lock:
+        providers: OrderedDict[str, Provider] = current_app.extensions.setdefault("formsvc.oidc", OrderedDict())
+        existing = providers.get(settings.issuer)
+        if existing is None:
+            existing = providers[settings.issuer] = Provider(settings, current_app._get_current_object())
+            while len(providers) > MAX_CACHED_PROVIDERS:
+                providers.popitem(last=False)
+        else:
+            providers.move_to_end(settings.issuer)
     return existing
 
 

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 
+from formsvc.authentication.claims import MalformedClaim, basic_four
 from formsvc.authentication.provider import ProviderError, provider
 from formsvc.authentication.residents import current_login, seconds_left, sign_in, sign_out
 from formsvc.authentication.tokens import Expected, TokenRefused, b64url, verify_id_token
@@ -18,8 +19,8 @@ from formsvc.resident.context import safe_local_path
 
 blueprint = Blueprint("auth", __name__, url_prefix="/auth")
 
-# The 基本4情報 we keep from the ID token; anything else the provider sends is dropped.
-KEPT_CLAIMS = ("name", "address", "birthdate", "gender")
+# RFC 9207: the provider names itself in every authorization response (see _response_issuer_problem).
+ISS_PARAMETER_SUPPORTED = "authorization_response_iss_parameter_supported"
 
 
 def _callback_url() -> str:
@@ -32,7 +33,7 @@ def login():
     if request.args.get("timed_out"):
         # Say why before sending them to the card step again.
         return render_template("auth/timed_out.html",
-                               login_url=url_for("auth.login", next=request.args.get("next")))
+                               login_url=url_for("auth.login", next=safe_local_path(request.args.get("next"))))
     try:
         endpoint = provider().metadata()["authorization_endpoint"]
     except ProviderError as error:
@@ -58,6 +59,13 @@ def callback():
     if not _pending_usable(pending) or not hmac.compare_digest(state.encode("utf-8"),
                                                                 pending["state"].encode("utf-8")):
         return _refused("state", "state-mismatch")
+    try:
+        oidc = provider()
+        issuer_problem = _response_issuer_problem(oidc)
+    except ProviderError as error:
+        return _refused("provider", error.reason)
+    if issuer_problem:
+        return _refused("token", issuer_problem)
     if request.args.get("error"):
         reason = request.args["error"]
         if reason == "access_denied":
@@ -67,20 +75,25 @@ def callback():
     if not code:
         return _refused("provider", "no-code")
     try:
-        tokens = provider().exchange_code(code, _callback_url(), pending["verifier"])
-        settings = provider().settings
-        claims = verify_id_token(tokens["id_token"], provider().key, Expected(
+        tokens = oidc.exchange_code(code, _callback_url(), pending["verifier"])
+        settings = oidc.settings
+        claims = verify_id_token(tokens["id_token"], oidc.key, Expected(
             issuer=settings.issuer, audience=settings.client_id, nonce=pending["nonce"],
             access_token=tokens["access_token"]))
+        # The 基本4情報 we keep; anything else the provider sends is dropped.
+        kept = basic_four(claims)
     except ProviderError as error:
         return _refused("provider", error.reason)
     except TokenRefused as refused:
         return _refused("token", refused.reason)
-    if claims.get("acr") not in provider().settings.acr_values.split():
+    except MalformedClaim as malformed:
+        return _refused("token", f"claim:{malformed.claim}")
+    if claims.get("acr") not in settings.acr_values.split():
         # Only the card's 利用者証明用 certificate (aal3) is accepted as "verified".
         return _refused("token", "acr")
-    kept = {name: claims[name] for name in KEPT_CLAIMS if name in claims}
-    sign_in(claims["iss"], claims["sub"], kept, claims.get("acr"), claims.get("auth_time"))
+    auth_time = claims.get("auth_time")  # checked by verify_id_token: a number up to now
+    sign_in(claims["iss"], claims["sub"], kept, claims.get("acr"),
+            int(auth_time) if auth_time is not None else None)
     current_app.logger.info("resident signed in (acr=%s)", claims.get("acr"))
     return redirect(pending.get("next") or url_for("my.applications"))
 
@@ -100,6 +113,18 @@ def keep_alive():
     login.last_seen_at = utcnow()
     db_session().commit()
     return jsonify(signed_in=True, seconds_left=seconds_left(login))
+
+
+def _response_issuer_problem(oidc) -> str | None:
+    """RFC 9207: an authorization response from another issuer is a mix-up attack (the code or
+    error came from a provider other than the one we sent the resident to). A provider that
+    advertises the iss parameter must send it; a wrong one is refused even when not advertised."""
+    sent = request.args.getlist("iss")
+    if not sent:
+        return "iss-missing" if oidc.metadata().get(ISS_PARAMETER_SUPPORTED) is True else None
+    if len(sent) > 1 or sent[0] != oidc.settings.issuer:
+        return "iss-mismatch"
+    return None
 
 
 def _pending_usable(pending) -> bool:

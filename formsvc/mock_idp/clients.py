@@ -4,8 +4,9 @@
 clients explicitly; their redirect URIs must match exactly. When it is not set, one client is
 registered: "formsvc-demo" (this app's own sign-in), whose secret is OIDC_CLIENT_SECRET
 (environment: FORMSVC_OIDC_CLIENT_SECRET) when set, else `demo_client_secret(SECRET_KEY)`, and
-whose redirect URI is /auth/callback on the host of the request (any host: the demo runs on
-localhost, 127.0.0.1 and behind proxies alike).
+whose redirect URI is /auth/callback on the request's own root URL (any host: the demo runs on
+localhost, 127.0.0.1 and behind proxies alike). Every redirect URI is compared as an exact
+string: no https:// for http://, no other port, case, trailing slash or empty query.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import hashlib
 import hmac
 import os
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from flask import current_app, request
 
@@ -56,15 +56,9 @@ def default_client_secret() -> str:
 
 
 def same_host_callback(uri: str) -> bool:
-    """True for http(s)://<the request's host><script root>/auth/callback, nothing else."""
-    try:
-        parts = urlsplit(uri)
-    except ValueError:
-        return False
-    root = urlsplit(request.url_root)
-    return (parts.scheme in ("http", "https") and parts.netloc == root.netloc
-            and parts.path == root.path + DEMO_CALLBACK_PATH
-            and not parts.query and not parts.fragment and "\\" not in uri)
+    """True for <the request's scheme, host and script root>/auth/callback exactly, nothing else
+    (urlsplit would forgive HTTP:// for http://, an empty query or fragment)."""
+    return uri == request.url_root + DEMO_CALLBACK_PATH
 
 
 def registered_clients() -> dict[str, Client]:

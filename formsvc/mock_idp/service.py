@@ -36,6 +36,8 @@ SUPPORTED_SCOPES = ("openid", *IDENTITY_SCOPES)
 MAX_STATE_OR_NONCE_LENGTH = 512
 S256_CHALLENGE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 CODE_VERIFIER = re.compile(r"^[A-Za-z0-9._~-]{43,128}$")
+# RFC 6749 A.5: state is VSCHAR; the nonce is held to the same (it goes into the ID token).
+VISIBLE_ASCII = re.compile(r"[\x20-\x7e]+")
 
 
 # --- settings ---------------------------------------------------------------------------------
@@ -165,6 +167,10 @@ def parse_authorization_request(args: MultiDict) -> AuthorizationRequest:
         raise refuse("invalid_request", "nonce is required")
     if len(state) > MAX_STATE_OR_NONCE_LENGTH or len(nonce) > MAX_STATE_OR_NONCE_LENGTH:
         raise refuse("invalid_request", "state or nonce is too long")
+    if not VISIBLE_ASCII.fullmatch(state) or not VISIBLE_ASCII.fullmatch(nonce):
+        # Never echoed back: a NUL or a line break does not go into a Location header.
+        state = None
+        raise refuse("invalid_request", "state and nonce must be visible ASCII characters")
     code_challenge = args.get("code_challenge")
     if not code_challenge:
         raise refuse("invalid_request", "code_challenge is required (PKCE)")
@@ -294,34 +300,58 @@ def pkce_matches(code_verifier: str, code_challenge: str) -> bool:
     return hmac.compare_digest(computed, code_challenge)
 
 
+def _use_up(session, code: str, now: datetime) -> tuple[MockIdpAuthorizationCode | None, bool]:
+    """Mark a presented code used: (its row or None, whether this presentation was the first).
+
+    A code presented again also revokes the access token issued for it (RFC 6749 4.1.2).
+    """
+    row = session.scalar(select(MockIdpAuthorizationCode)
+                         .where(MockIdpAuthorizationCode.code_hash == sha256_hex(code)))
+    if row is None:
+        return None, False
+    first = session.execute(
+        update(MockIdpAuthorizationCode)
+        .where(MockIdpAuthorizationCode.id == row.id, MockIdpAuthorizationCode.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    if not first:
+        session.execute(
+            update(MockIdpAccessToken)
+            .where(MockIdpAccessToken.code_id == row.id, MockIdpAccessToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return row, first
+
+
+def use_up_codes(codes: list[str]) -> None:
+    """Burn the codes of a token request refused before it got to them (a repeated or missing
+    parameter, another grant type): a presented code can never be presented again."""
+    now = utcnow()
+    with database().transaction() as session:
+        for code in codes:
+            _use_up(session, code, now)
+
+
 def exchange_code(client: Client, code: str, redirect_uri: str, code_verifier: str) -> dict:
     """Redeem an authorization code: the token response, or TokenError.
 
-    Any presentation by its client uses the code up, whether or not the rest is right; a code
-    presented a second time also revokes the access token issued for it (RFC 6749 section 4.1.2).
+    Any presentation by an authenticated client uses the code up, whether or not the rest is
+    right (another client's, another redirect URI, a wrong code_verifier): nothing about it can
+    be guessed one try at a time, and a leaked code is dead once shown.
     """
     now = utcnow()
     error: TokenError | None = None
     with database().transaction() as session:
-        row = session.scalar(select(MockIdpAuthorizationCode)
-                             .where(MockIdpAuthorizationCode.code_hash == sha256_hex(code)))
-        if row is None or row.client_id != client.client_id:
+        row, first = _use_up(session, code, now)
+        if row is None:
             raise TokenError("invalid_grant", "the authorization code is invalid")
-        consumed = session.execute(
-            update(MockIdpAuthorizationCode)
-            .where(MockIdpAuthorizationCode.id == row.id, MockIdpAuthorizationCode.used_at.is_(None))
-            .values(used_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
         card = card_by_id(row.card_id)
-        if not consumed:
-            session.execute(
-                update(MockIdpAccessToken)
-                .where(MockIdpAccessToken.code_id == row.id, MockIdpAccessToken.revoked_at.is_(None))
-                .values(revoked_at=now)
-                .execution_options(synchronize_session=False)
-            )
+        if not first:
             error = TokenError("invalid_grant", "the authorization code has already been used")
+        elif row.client_id != client.client_id:
+            error = TokenError("invalid_grant", "the authorization code is invalid")
         elif row.expires_at <= now:
             error = TokenError("invalid_grant", "the authorization code has expired")
         elif redirect_uri != row.redirect_uri:

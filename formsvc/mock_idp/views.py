@@ -50,6 +50,7 @@ from formsvc.mock_idp.service import (
     issuer,
     parse_authorization_request,
     reset_test_cards,
+    use_up_codes,
     userinfo_claims,
 )
 from formsvc.resident.context import t
@@ -331,25 +332,36 @@ def _authenticate_client() -> Client:
 def token():
     basic_used = request.headers.get("Authorization", "").lower().startswith("basic ")
     try:
-        repeated = sorted(key for key in request.form if len(request.form.getlist(key)) > 1)
-        if repeated:
-            raise TokenError("invalid_request", f"parameter included more than once: {repeated[0]}")
-        grant_type = request.form.get("grant_type")
-        if not grant_type:
-            raise TokenError("invalid_request", "grant_type is required")
+        # First: an unauthenticated caller cannot burn anyone's code.
         client = _authenticate_client()
-        if grant_type != "authorization_code":
-            raise TokenError("unsupported_grant_type", "only authorization_code is supported")
-        code = request.form.get("code")
-        redirect_uri = request.form.get("redirect_uri")
-        code_verifier = request.form.get("code_verifier")
-        for name, value in (("code", code), ("redirect_uri", redirect_uri), ("code_verifier", code_verifier)):
-            if not value:
-                raise TokenError("invalid_request", f"{name} is required")
+        try:
+            code, redirect_uri, code_verifier = _token_request_parameters()
+        except TokenError:
+            # Whatever else is wrong, a code presented by a client is used up (exchange_code
+            # does the same for a wrong redirect URI or code_verifier).
+            use_up_codes([presented for presented in request.form.getlist("code") if presented])
+            raise
         body = exchange_code(client, code, redirect_uri, code_verifier)
     except TokenError as problem:
         return _token_error(problem, basic_used)
     return _no_store(jsonify(body))
+
+
+def _token_request_parameters() -> tuple[str, str, str]:
+    """code, redirect_uri and code_verifier of an authorization_code grant, or TokenError."""
+    repeated = sorted(key for key in request.form if len(request.form.getlist(key)) > 1)
+    if repeated:
+        raise TokenError("invalid_request", f"parameter included more than once: {repeated[0]}")
+    grant_type = request.form.get("grant_type")
+    if not grant_type:
+        raise TokenError("invalid_request", "grant_type is required")
+    if grant_type != "authorization_code":
+        raise TokenError("unsupported_grant_type", "only authorization_code is supported")
+    values = {name: request.form.get(name) for name in ("code", "redirect_uri", "code_verifier")}
+    for name, value in values.items():
+        if not value:
+            raise TokenError("invalid_request", f"{name} is required")
+    return values["code"], values["redirect_uri"], values["code_verifier"]
 
 
 def _bearer_token() -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
+from formsvc.authentication.claims import usable_basic_four
 from formsvc.authentication.residents import Identity
 from formsvc.definitions.schema import FormDefinition
 from formsvc.fields import FieldContext, FieldSpec
@@ -22,13 +23,16 @@ def apply_identity(definition: FormDefinition, answers: dict, identity: Identity
     fields = dict(answers.get("fields", {}))
     verified = dict(answers.get("verified", {}))
     ctx = FieldContext(locale="ja", today=today())
+    # A malformed claim (stored before the sign-in checked them, or otherwise) counts as absent:
+    # the question is asked instead of breaking the form.
+    claims = usable_basic_four(identity.claims)
     for page in definition.pages:
         if page.repeat is not None:
             continue  # items (children, members) are not the card holder
         for spec in page.fields:
             if spec.prefill is None or spec.id in fields:
                 continue
-            value = spec.value_from_identity(identity.claims)
+            value = spec.value_from_identity(claims)
             if value is None or not _accepted(spec, value, ctx):
                 continue
             fields[spec.id] = spec.to_json(value)

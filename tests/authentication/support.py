@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from sqlalchemy import select
 
 from formsvc.authentication.models import ResidentLogin
@@ -162,6 +162,17 @@ class RsaKey:
 
     def sign(self, claims: dict, kid: str) -> str:
         return sign(claims, self.private_pem, kid)
+
+    def sign_with_header(self, header: dict, claims: dict) -> str:
+        return sign_with_header(self.private_pem, header, claims)
+
+
+def sign_with_header(private_pem: str, header: dict, claims: dict) -> str:
+    """RS256 under any header (``crit`` and the like), made with `cryptography` alone."""
+    key = serialization.load_pem_private_key(private_pem.encode("ascii"), password=None)
+    signing_input = f"{b64url_json(header)}.{b64url_json(claims)}"
+    signature = key.sign(signing_input.encode("ascii"), padding.PKCS1v15(), hashes.SHA256())
+    return f"{signing_input}.{b64url(signature)}"
 
 
 def unsigned_token(claims: dict, alg: str = "none", kid: str | None = "key-1") -> str:

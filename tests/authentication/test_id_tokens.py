@@ -182,3 +182,102 @@ def test_a_token_with_nonsense_claim_types_is_refused(provider_key, keys, change
 def test_claims_changed_after_signing_are_refused(provider_key, keys, changes):
     token = with_payload(provider_key.sign(claims(), KID), claims(**changes))
     assert refused(token, keys) == "signature"
+
+
+# --- the header's crit -------------------------------------------------------------------------
+
+def header(**extra) -> dict:
+    return {"alg": "RS256", "typ": "JWT", "kid": KID, **extra}
+
+
+def test_a_token_under_a_hand_made_header_is_accepted(provider_key, keys):
+    """The signer the crit tests use makes tokens we accept when nothing is wrong with them."""
+    assert verify_id_token(provider_key.sign_with_header(header(), claims()), keys, EXPECTED)["sub"]
+
+
+@pytest.mark.parametrize("crit", [["urn:example:must-understand"], ["exp"], ["b64"], [], "b64", None],
+                         ids=["unknown", "registered-name", "b64", "empty", "not-a-list", "null"])
+def test_a_token_with_a_critical_header_extension_is_refused(provider_key, keys, crit):
+    """RFC 7515 4.1.11: extensions listed in crit must be understood; we understand none."""
+    token = provider_key.sign_with_header(header(crit=crit, **{"urn:example:must-understand": True}), claims())
+    assert refused(token, keys) == "crit"
+
+
+# --- audiences and the authorized party --------------------------------------------------------
+
+@pytest.mark.parametrize(("changes", "reason"), [
+    ({"aud": [CLIENT, "another-relying-party"]}, "audience"),
+    ({"aud": ["another-relying-party", CLIENT], "azp": CLIENT}, "audience"),
+    ({"aud": [CLIENT, "another-relying-party"], "azp": "another-relying-party"}, "audience"),
+    ({"aud": [CLIENT, ["nested"]]}, "claims"),
+    ({"aud": []}, "audience"),
+    ({"azp": "another-relying-party"}, "azp"),
+    ({"aud": [CLIENT], "azp": "another-relying-party"}, "azp"),
+    ({"azp": 42}, "azp"),
+    ({"azp": [CLIENT]}, "azp"),
+    ({"azp": ""}, "azp"),
+    ({"aud": [CLIENT, CLIENT]}, "azp"),
+], ids=["extra-audience", "extra-audience-with-azp", "extra-audience-its-azp", "nested-audience",
+        "no-audience", "azp", "azp-with-aud-list", "azp-number", "azp-list", "azp-empty", "several-without-azp"])
+def test_a_token_for_other_audiences_or_another_authorized_party_is_refused(provider_key, keys, changes, reason):
+    assert refused(provider_key.sign(claims(**changes), KID), keys) == reason
+
+
+@pytest.mark.parametrize("changes", [{"aud": [CLIENT]}, {"azp": CLIENT}, {"aud": [CLIENT], "azp": CLIENT},
+                                     {"aud": [CLIENT, CLIENT], "azp": CLIENT}],
+                         ids=["aud-list", "azp", "aud-list-azp", "several-with-azp"])
+def test_a_token_for_us_alone_is_accepted(provider_key, keys, changes):
+    assert verify_id_token(provider_key.sign(claims(**changes), KID), keys, EXPECTED)["sub"]
+
+
+# --- times ---------------------------------------------------------------------------------------
+
+def test_a_token_issued_in_the_future_is_refused_beyond_the_leeway(provider_key, keys):
+    now = int(time.time())
+    assert refused(provider_key.sign(claims(iat=now + LEEWAY_SECONDS + 60), KID), keys) == "iat"
+    assert refused(provider_key.sign(claims(iat=now + 86400, exp=now + 86400 + 300), KID), keys) == "iat"
+
+
+def test_a_token_issued_a_little_in_the_future_is_accepted_within_the_leeway(provider_key, keys):
+    now = int(time.time())
+    assert verify_id_token(provider_key.sign(claims(iat=now + LEEWAY_SECONDS - 10), KID), keys, EXPECTED)["sub"]
+
+
+@pytest.mark.parametrize("changes", [
+    {"exp": "4102444800"}, {"exp": " 4102444800 "}, {"exp": True}, {"exp": float("inf")}, {"exp": float("nan")},
+    {"iat": "1700000000"}, {"iat": False}, {"iat": float("inf")}, {"iat": float("-inf")},
+    {"nbf": "0"}, {"nbf": True}, {"nbf": float("-inf")}, {"nbf": None},
+    {"auth_time": "yesterday"}, {"auth_time": True}, {"auth_time": 2**40}, {"auth_time": -1},
+    {"auth_time": float("nan")}, {"auth_time": int(time.time()) + 86400},
+], ids=["exp-digits", "exp-padded", "exp-true", "exp-infinity", "exp-nan", "iat-digits", "iat-false",
+        "iat-infinity", "iat-minus-infinity", "nbf-digits", "nbf-true", "nbf-minus-infinity", "nbf-null",
+        "auth-time-text", "auth-time-true", "auth-time-huge", "auth-time-negative", "auth-time-nan",
+        "auth-time-future"])
+def test_a_token_whose_times_are_not_numbers_is_refused(provider_key, keys, changes):
+    """NumericDate is a JSON number: "4102444800", true and Infinity are not (python-jose's int()
+    takes them, and int(Infinity) raises OverflowError, which would be a 500). python-jose reads
+    exp = true as 1970: expired."""
+    assert refused(provider_key.sign(claims(**changes), KID), keys) in {"claims", "expired"}
+
+
+def test_fractional_times_are_numbers_too(provider_key, keys):
+    now = time.time()
+    token = provider_key.sign(claims(exp=now + 300.5, iat=now - 0.25, nbf=now - 1.5, auth_time=int(now) - 60), KID)
+    assert verify_id_token(token, keys, EXPECTED)["sub"]
+
+
+# --- the subject ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sub", ["", "x" * 256, "abc\x00def", "abc\ndef", "abc\tdef", "abc\x7f", "abc\x85",
+                                 "abc\u202edef", " ", "サブジェクト"],
+                         ids=["empty", "overlong", "nul", "newline", "tab", "delete", "c1-control",
+                              "bidi-override", "space", "not-ascii"])
+def test_a_token_with_an_unusable_subject_is_refused(provider_key, keys, sub):
+    """OIDC Core 2: sub is at most 255 ASCII characters; we store it in a 255-character column."""
+    assert refused(provider_key.sign(claims(sub=sub), KID), keys) == "sub"
+
+
+@pytest.mark.parametrize("sub", ["x" * 255, "AItOawmwtWwcT0k51BayewNvutrJUqsvl6qs7A4", "248289761001",
+                                 "urn:example:user/1"])
+def test_a_subject_of_up_to_255_visible_ascii_characters_is_accepted(provider_key, keys, sub):
+    assert verify_id_token(provider_key.sign(claims(sub=sub), KID), keys, EXPECTED)["sub"] == sub

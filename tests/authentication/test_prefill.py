@@ -10,9 +10,11 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
+from formsvc.authentication.residents import Identity
 from formsvc.definitions.loader import load_text
 from formsvc.japanese.era import format_date_both
 from formsvc.mock_idp.cards import card_by_id
+from formsvc.resident.prefill import apply_identity
 from formsvc.submissions.models import Draft, Submission
 from tests.applicant import csrf_token
 from tests.authentication.support import VERIFIED, definition_yaml, logins, sign_in_with_card
@@ -186,3 +188,51 @@ def test_a_card_value_the_question_would_not_accept_is_asked_instead(client, app
     answers = the_draft(db_session).answers
     assert "name" not in answers["verified"] and "home" not in answers["verified"]
     assert {"birth", "gender"} <= set(answers["verified"])
+
+
+MALFORMED_CLAIMS = {
+    "name-list": ("name", {"name": ["山田 太郎"]}),
+    "name-number": ("name", {"name": 42}),
+    "name-object": ("name", {"name": {"family": "山田", "given": "太郎"}}),
+    "name-control": ("name", {"name": "山田\x1b 太郎"}),  # PostgreSQL cannot even store a NUL
+    "name-overlong": ("name", {"name": "山田 " + "太" * 5000}),
+    "address-text": ("home", {"address": "東京都港区芝公園4-2-8"}),
+    "address-region-list": ("home", {"address": {"region": ["東京都"], "locality": "港区",
+                                                 "street_address": "芝公園4-2-8"}}),
+    "address-street-number": ("home", {"address": {"region": "東京都", "locality": "港区",
+                                                   "street_address": 428}}),
+    "birthdate-number": ("birth", {"birthdate": 19850401}),
+    "birthdate-bad-date": ("birth", {"birthdate": "1985-02-30"}),
+    "birthdate-list": ("birth", {"birthdate": ["1985-04-01"]}),
+    "gender-list": ("gender", {"gender": ["male"]}),
+    "gender-object": ("gender", {"gender": {"value": "male"}}),
+}
+
+
+@pytest.mark.parametrize(("field", "claims"), list(MALFORMED_CLAIMS.values()), ids=list(MALFORMED_CLAIMS))
+def test_a_malformed_claim_is_asked_instead_of_breaking_the_form(client, app, db_session, card_form,
+                                                                field, claims):
+    """A sign-in stored before the callback checked the 基本4情報 (or by any other way) may hold
+    malformed claims: prefill treats such a claim as absent and fills the others."""
+    from tests import identity
+
+    identity.sign_in(client, app, claims={**identity.CARD_HOLDER, **claims})
+    page = client.get(f"/forms/{FORM}/")
+    response = client.post(f"/forms/{FORM}/start", data={"csrf_token": csrf_token(page.text)})
+    assert response.status_code == 302 and urlsplit(response.location).path == PAGE
+    question = client.get(PAGE)
+    assert question.status_code == 200
+    asked = {"name": 'name="name-family"', "home": 'name="home-prefecture"', "birth": 'name="birth-year"',
+             "gender": 'name="gender"'}
+    assert asked[field] in question.text
+    verified = the_draft(db_session).answers["verified"]
+    assert field not in verified
+    assert {"name", "home", "birth", "gender"} - {field} <= set(verified)
+
+
+@pytest.mark.parametrize("claims", [["山田 太郎"], "山田 太郎", 42, None], ids=["list", "text", "number", "null"])
+def test_claims_that_are_not_an_object_fill_nothing(app, claims):
+    """The callback only ever stores an object; prefill does not count on it."""
+    with app.app_context():
+        answers = apply_identity(SPECS, {}, Identity("https://idp.example.test", "resident-1", claims, "aal3"))
+    assert answers["fields"] == {} and answers["verified"] == {}

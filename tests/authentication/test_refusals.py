@@ -267,3 +267,66 @@ def test_discovery_without_endpoints_gives_a_clear_page(client, app, monkeypatch
             200, json={"issuer": "http://localhost/mock-idp"}))))
     response = client.get("/auth/login")
     assert response.status_code == 400 and REFUSED in response.text
+
+
+# --- the iss parameter of the authorization response (RFC 9207) ---------------------------------
+
+ADVERTISED = "authorization_response_iss_parameter_supported"
+
+
+def provider_not_advertising_iss(monkeypatch) -> None:
+    """The provider's discovery document without authorization_response_iss_parameter_supported."""
+    metadata = provider_module.Provider.metadata
+    monkeypatch.setattr(provider_module.Provider, "metadata", lambda self: {
+        key: value for key, value in metadata(self).items() if key != ADVERTISED})
+
+
+def test_the_mock_advertises_and_sends_iss(client, app):
+    discovery = client.get("/mock-idp/.well-known/openid-configuration").get_json()
+    assert discovery[ADVERTISED] is True
+    assert parse_qs(urlsplit(card_step(client)).query)["iss"] == ["http://localhost/mock-idp"]
+
+
+@pytest.mark.parametrize("iss", [None, "", "https://evil.example/mock-idp", "http://localhost/mock-idp/",
+                                 "http://localhost"],
+                         ids=["missing", "empty", "another-provider", "trailing-slash", "prefix"])
+def test_a_callback_with_a_missing_or_wrong_iss_is_refused_when_the_provider_advertises_it(
+        client, app, db_session, iss):
+    """A mix-up attack: the code came from another provider, or the response lost its issuer."""
+    callback = card_step(client)
+    response = client.get(with_params(callback, iss=iss))
+    assert_refused(response, client, app, db_session)
+    assert "本人確認の結果を確かめられなかった" in response.text
+
+
+def test_a_cancellation_from_another_issuer_is_refused(client, app, db_session):
+    callback = card_step(client, action="cancel")
+    response = client.get(with_params(callback, iss="https://evil.example/mock-idp"))
+    assert_refused(response, client, app, db_session)
+
+
+def test_without_the_advertisement_a_missing_iss_is_accepted(client, app, db_session, monkeypatch):
+    provider_not_advertising_iss(monkeypatch)
+    callback = card_step(client)
+    assert client.get(with_params(callback, iss=None)).status_code == 302
+    assert len(logins(db_session)) == 1
+
+
+def test_without_the_advertisement_a_wrong_iss_is_still_refused(client, app, db_session, monkeypatch):
+    provider_not_advertising_iss(monkeypatch)
+    callback = card_step(client)
+    assert_refused(client.get(with_params(callback, iss="https://evil.example/mock-idp")), client, app, db_session)
+
+
+# --- the provider cache ---------------------------------------------------------------------------
+
+def test_forged_host_headers_do_not_grow_the_provider_cache(client, app, db_session):
+    """In demo mode the mock's issuer follows the request's host: a cache keyed by it alone would
+    keep one provider (discovery document and keys) per host anyone cares to send."""
+    for number in range(3 * provider_module.MAX_CACHED_PROVIDERS):
+        response = client.get("/auth/login", base_url=f"http://forged-{number}.example")
+        assert response.status_code == 302
+        assert urlsplit(response.location).netloc == f"forged-{number}.example"
+    assert len(app.extensions["formsvc.oidc"]) <= provider_module.MAX_CACHED_PROVIDERS
+    # The usual host still signs in.
+    assert sign_in_with_card(app.test_client()).status_code == 302

@@ -30,6 +30,8 @@ def test_discovery_describes_the_provider(client):
     assert {"sub", "name", "address", "birthdate", "gender", "nonce", "acr"} <= set(config["claims_supported"])
     assert config["acr_values_supported"] == ["aal3"]
     assert config["subject_types_supported"] == ["pairwise"]
+    # RFC 9207: every authorization response names the issuer (relying parties then require it).
+    assert config["authorization_response_iss_parameter_supported"] is True
 
 
 def test_discovery_follows_the_request_host_or_the_configured_issuer(database_url, key_instance_dir):

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from sqlalchemy import select, update
+from werkzeug.datastructures import MultiDict
 
 from formsvc.config import settings_from_environment
 from formsvc.db import utcnow
@@ -54,6 +55,7 @@ def test_bad_requests_are_returned_to_the_verified_redirect_uri(client, changes,
     assert params["error"] == error
     assert params["error_description"].isascii()
     assert params["state"] == login.state
+    assert params["iss"] == "http://localhost/mock-idp"  # RFC 9207, on errors too
     assert "code" not in params
 
 
@@ -113,6 +115,7 @@ def test_cancel_returns_access_denied_with_the_state(client):
     params = redirect_params(response)
     assert params["error"] == "access_denied"
     assert params["state"] == login.state
+    assert params["iss"] == "http://localhost/mock-idp"
     assert "code" not in params
 
 
@@ -320,7 +323,9 @@ def test_a_code_is_bound_to_the_client_it_was_issued_to(two_client_app):
     library = Login(client_id="library", redirect_uri=portal.redirect_uri, verifier=portal.verifier)
     response = token_request(client, library, code, secret=TWO_CLIENTS["library"]["secret"])
     assert response.status_code == 400 and response.get_json()["error"] == "invalid_grant"
-    assert token_request(client, portal, code, secret=TWO_CLIENTS["city-portal"]["secret"]).status_code == 200
+    # The code has leaked to another relying party: it is used up, for its own client too.
+    again = token_request(client, portal, code, secret=TWO_CLIENTS["city-portal"]["secret"])
+    assert again.status_code == 400 and again.get_json()["error"] == "invalid_grant"
 
 
 def test_two_client_authentication_methods_at_once_are_refused(client, app):
@@ -339,3 +344,103 @@ def test_the_token_endpoint_needs_no_csrf_token_but_the_flow_still_works_twice(c
     first, _ = full_login(client, app)
     second, _ = full_login(client, app)
     assert first["access_token"] != second["access_token"]
+
+
+# --- any presentation of a code uses it up -----------------------------------------------------
+
+@pytest.mark.parametrize("mistake", [
+    {"redirect_uri": "http://localhost/auth/callback2"},
+    {"redirect_uri": "https://localhost/auth/callback"},
+    {"redirect_uri": ""},
+    {"verifier": ""},
+    {"verifier": "x" * 43},
+    {"grant_type": "refresh_token"},
+], ids=["other-redirect-uri", "https-redirect-uri", "no-redirect-uri", "no-verifier", "wrong-verifier",
+        "wrong-grant-type"])
+def test_a_refused_token_request_uses_the_code_up(client, app, mistake):
+    """Whatever was wrong, the code cannot be presented again (no guessing the verifier or the
+    redirect URI one try at a time). Only an unauthenticated caller cannot burn a code."""
+    login = Login()
+    code = code_for(client, login)
+    secret = demo_secret(app)
+    first = token_request(client, login, code, secret=secret, **mistake)
+    assert first.status_code == 400, first.get_json()
+    assert_used_up(token_request(client, login, code, secret=secret))
+
+
+def assert_used_up(response) -> None:
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "invalid_grant",
+                                   "error_description": "the authorization code has already been used"}
+
+
+def test_a_token_request_with_a_repeated_parameter_uses_the_code_up(client, app):
+    login = Login()
+    code = code_for(client, login)
+    secret = demo_secret(app)
+    form = MultiDict([("grant_type", "authorization_code"), ("code", code), ("redirect_uri", CALLBACK),
+                      ("code_verifier", login.verifier), ("code_verifier", Login().verifier),
+                      ("client_id", "formsvc-demo"), ("client_secret", secret)])
+    response = client.post("/mock-idp/token", data=form)
+    assert response.status_code == 400 and response.get_json()["error"] == "invalid_request"
+    assert_used_up(token_request(client, login, code, secret=secret))
+
+
+def test_a_replayed_code_revokes_even_after_a_refused_first_presentation(client, app):
+    login = Login()
+    code = code_for(client, login)
+    ok = token_request(client, login, code, secret=demo_secret(app))
+    token_request(client, login, code, secret=demo_secret(app), redirect_uri="http://localhost/x")
+    headers = {"Authorization": f"Bearer {ok.get_json()['access_token']}"}
+    assert client.get("/mock-idp/userinfo", headers=headers).status_code == 401
+
+
+# --- redirect URIs match exactly --------------------------------------------------------------
+
+DEMO_NEAR_MISSES = [
+    "https://localhost/auth/callback", "HTTP://localhost/auth/callback", "Http://localhost/auth/callback",
+    "http://localhost:80/auth/callback", "http://localhost:5000/auth/callback", "http://LOCALHOST/auth/callback",
+    "http://localhost./auth/callback", "http://localhost/auth/callback/", "http://localhost/Auth/Callback",
+    "http://localhost/auth/callback?", "http://localhost/auth/callback#", "http://localhost//auth/callback",
+    "http://localhost/auth/%63allback", "http://user@localhost/auth/callback", " http://localhost/auth/callback",
+]
+
+
+@pytest.mark.parametrize("near_miss", DEMO_NEAR_MISSES)
+def test_the_demo_client_needs_its_callback_exactly(client, near_miss):
+    assert client.get(Login().url()).status_code == 200
+    response = client.get(Login(redirect_uri=near_miss).url())
+    assert response.status_code == 400 and "Location" not in response.headers
+    assert "戻り先（redirect_uri）がこの利用者システムに登録されていません。" in response.get_data(as_text=True)
+
+
+def test_a_registered_http_redirect_uri_matches_exactly(database_url, key_instance_dir):
+    registered = "http://127.0.0.1:8000/oidc/callback"
+    app = make_app(database_url, key_instance_dir, MOCK_IDP_CLIENTS={
+        "kiosk": {"secret": "kiosk-secret", "redirect_uris": [registered]}})
+    client = app.test_client()
+    assert client.get(Login(client_id="kiosk", redirect_uri=registered).url()).status_code == 200
+    for near_miss in ("https://127.0.0.1:8000/oidc/callback", "http://127.0.0.1:8000/oidc/callback/",
+                      "http://127.0.0.1/oidc/callback", "http://127.0.0.1:8000/OIDC/callback",
+                      "HTTP://127.0.0.1:8000/oidc/callback"):
+        response = client.get(Login(client_id="kiosk", redirect_uri=near_miss).url())
+        assert response.status_code == 400 and "Location" not in response.headers, near_miss
+    database_of(app).engine.dispose()
+
+
+@pytest.mark.parametrize("changes", [{"nonce": "ノンス"}, {"state": "line\nbreak"}, {"state": "tab\there"}],
+                         ids=["nonce-not-ascii", "state-newline", "state-tab"])
+def test_a_state_or_nonce_outside_visible_ascii_is_refused(client, changes):
+    """RFC 6749 A.5: state is VSCHAR (%x20-7E); the nonce is held to the same."""
+    params = redirect_params(client.get(Login().url(**changes)))
+    assert params["error"] == "invalid_request"
+    assert "code" not in params and "state" not in params  # a malformed state is not echoed
+
+
+@pytest.mark.parametrize("changes", [{"nonce": "n\x00nce"}, {"state": "st\x00te"}], ids=["nonce-nul", "state-nul"])
+def test_a_nul_in_state_or_nonce_is_refused_before_the_provider(client, changes):
+    """A NUL cannot be stored on PostgreSQL: the request guard refuses it before any view runs,
+    and nothing is redirected back to the client."""
+    response = client.get(Login().url(**changes))
+    assert response.status_code == 400 and "Location" not in response.headers
+    assert "制御文字" in response.text
