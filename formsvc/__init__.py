@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from formsvc.config import settings_from_environment
 
@@ -21,11 +22,14 @@ def create_app(overrides: dict | None = None) -> Flask:
         static_folder="../static",
     )
     app.config.from_mapping(settings)
+    if app.config["PROXY_COUNT"]:
+        # Behind that many proxies: the client's address and scheme as the nearest one saw them.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
     if app.config["MOCK_IDP_ENABLED"] is None:
         # The mock My Number card is part of demo mode, and never of a production configuration.
         app.config["MOCK_IDP_ENABLED"] = bool(app.config["FORMSVC_DEMO"])
 
-    from formsvc import db, errors, health, templating
+    from formsvc import db, errors, health, request_guard, templating
     from formsvc.admin.preview_pages import blueprint as preview
     from formsvc.admin.views import blueprint as admin
     from formsvc.authentication.views import blueprint as auth
@@ -38,6 +42,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from formsvc.staff.views import blueprint as staff
 
     db.init_app(app)
+    request_guard.init_app(app)  # before CSRF and every view: control characters
     csrf.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

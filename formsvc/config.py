@@ -48,6 +48,41 @@ def load_or_create_secret_key(instance: Path) -> str:
     return key
 
 
+def load_or_create_encryption_keys(instance: Path) -> list[str]:
+    """Return the keys that encrypt 個人番号 at rest (formsvc.crypto), newest first.
+
+    FORMSVC_ENCRYPTION_KEY is a comma-separated list of Fernet keys: the first encrypts, all of
+    them decrypt (key rotation). Unset, one key is generated once into instance/encryption_key
+    (mode 0600), as SECRET_KEY is. A key that is not a Fernet key stops the start; the message
+    says which one without showing it.
+    """
+    from cryptography.fernet import Fernet
+
+    listed = os.environ.get("FORMSVC_ENCRYPTION_KEY", "")
+    if not listed.strip():
+        key_file = instance / "encryption_key"
+        if not key_file.exists():
+            instance.mkdir(parents=True, exist_ok=True)
+            try:
+                fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass  # another worker starting at the same moment wrote it first
+            else:
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(Fernet.generate_key().decode("ascii"))
+        listed = key_file.read_text()
+    keys = [key.strip() for key in listed.split(",") if key.strip()]
+    if not keys:
+        raise ValueError("FORMSVC_ENCRYPTION_KEY lists no key")
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key.encode("ascii"))
+        except (ValueError, UnicodeEncodeError):
+            raise ValueError(f"FORMSVC_ENCRYPTION_KEY: key {position} is not a Fernet key (32 bytes in URL-safe "
+                             f"base64, e.g. from cryptography.fernet.Fernet.generate_key())") from None
+    return keys
+
+
 def default_database_url(instance: Path) -> str:
     return f"sqlite:///{instance / 'formsvc.sqlite3'}"
 
@@ -57,6 +92,8 @@ def settings_from_environment() -> dict:
     return {
         "INSTANCE_DIR": str(instance),
         "SECRET_KEY": load_or_create_secret_key(instance),
+        # Fernet keys for 個人番号 at rest (formsvc.crypto): the first encrypts, all decrypt.
+        "ENCRYPTION_KEYS": load_or_create_encryption_keys(instance),
         "DATABASE_URL": os.environ.get("DATABASE_URL") or default_database_url(instance),
         "FORMSVC_DEMO": env_flag("FORMSVC_DEMO"),
         # The mock My Number card provider (/mock-idp): never in production; on in demo mode.
@@ -74,6 +111,11 @@ def settings_from_environment() -> dict:
         "SAVED_DRAFT_DAYS": int(os.environ.get("FORMSVC_SAVED_DRAFT_DAYS", 30)),
         # A resident's sign-in ends after this long without activity (a warning comes first).
         "RESIDENT_IDLE_MINUTES": int(os.environ.get("FORMSVC_RESIDENT_IDLE_MINUTES", 30)),
+        # A staff sign-in ends after this long without activity (the same warning first).
+        "STAFF_IDLE_MINUTES": int(os.environ.get("FORMSVC_STAFF_IDLE_MINUTES", 30)),
+        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto. 0: trust no
+        # such header (the client could make up its address and escape sign-in throttling).
+        "PROXY_COUNT": int(os.environ.get("FORMSVC_PROXY_COUNT", 0)),
         # Relying party: any OpenID Connect provider; the embedded mock when unset in demo mode.
         "OIDC_ISSUER": os.environ.get("FORMSVC_OIDC_ISSUER"),
         "OIDC_CLIENT_ID": os.environ.get("FORMSVC_OIDC_CLIENT_ID"),

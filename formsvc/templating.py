@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request, session
+from sqlalchemy.exc import SQLAlchemyError
 
 from formsvc.authentication.residents import current_login, seconds_left
 from formsvc.japanese.era import format_date_both
@@ -22,6 +25,7 @@ def yen(amount: Decimal | int | None) -> str:
 
 
 JST = ZoneInfo("Asia/Tokyo")
+T = TypeVar("T")
 
 # The staff menu: (endpoint, label, roles that see it). Areas add themselves here.
 STAFF_MENU: list[tuple[str, tuple[str, str], tuple[str, ...]]] = []
@@ -44,6 +48,37 @@ def local_datetime(moment: datetime) -> str:
     return f"{format_date_both(local.date())} {local:%H:%M}"
 
 
+def signed_in(lookup: Callable[[], T | None]) -> T | None:
+    """Who is signed in (``lookup``: current_staff or current_login), for a page's header.
+
+    On an error page (formsvc.errors) a database that cannot say means nobody: the page that
+    explains a failure must not fail in turn.
+    """
+    if not request.endpoint or request.endpoint == "static":
+        return None
+    if not g.get("error_page"):
+        return lookup()
+    try:
+        return lookup()
+    except SQLAlchemyError:
+        current_app.logger.warning("the error page shows nobody signed in: the database failed")
+        return None
+
+
+# Areas whose every response may show personal data (answers, submissions, who is signed in).
+PRIVATE_AREAS = ("/forms/", "/my/", "/auth/", "/staff/", "/counter/", "/admin/", "/api/", "/mock-idp/")
+
+
+def may_show_personal_data() -> bool:
+    """The one place that decides Cache-Control: no-store. Static files may be cached; any
+    other page of a signed-in resident or staff member may not (its header shows who it is)."""
+    if request.endpoint == "static":
+        return False
+    if f"{request.path.rstrip('/')}/".startswith(PRIVATE_AREAS):
+        return True
+    return "login" in session or "staff_id" in session
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -54,9 +89,9 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def interface():
-        login = current_login() if request.endpoint and request.endpoint != "static" else None
+        login = signed_in(current_login)
         return {
-            "staff_user": current_staff() if request.endpoint and request.endpoint != "static" else None,
+            "staff_user": signed_in(current_staff),
             "staff_menu": staff_menu(),
             "resident_login": login,
             "resident_seconds_left": seconds_left(login) if login else None,
@@ -76,7 +111,7 @@ def init_app(app: Flask) -> None:
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "form-action 'self'; frame-ancestors 'none'",
         )
-        if request.path.startswith("/forms/"):
-            # Answers are personal data: never keep them in shared caches.
-            response.headers.setdefault("Cache-Control", "no-store")
+        if may_show_personal_data():
+            # Never kept by the browser (back button, a shared PC) or a proxy.
+            response.headers["Cache-Control"] = "no-store"
         return response

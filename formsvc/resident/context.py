@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from urllib.parse import unquote, urlsplit
+
 from flask import request, session
 
 LOCALES = ("ja", "en")
+# C0 controls and DEL: browsers drop or mangle them in URLs; in a header they are an error.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def current_locale() -> str:
@@ -45,8 +51,26 @@ def submitted_here(reception_number: str) -> bool:
 
 
 def safe_local_path(target: str | None) -> str | None:
-    """``target`` if it is a path on this site, else None (no open redirects)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """``target`` if it is a path on this site, else None (no open redirects).
+
+    Browsers are lenient (WHATWG URL parsing): they drop tabs and line breaks anywhere, read a
+    backslash as a slash and strip surrounding control characters, so ``/<TAB>/evil.example``
+    means ``//evil.example``, another host. Rather than imitate every rule, anything a browser
+    could read differently is refused outright (controls, backslashes), and the path must not
+    start with two slashes even after one more round of percent-decoding or fullwidth folding
+    (``/%2F``, ``/／``), which a proxy or a later hop might apply.
+    """
+    if not isinstance(target, str) or not target.startswith("/"):
+        return None
+    if _CONTROL_CHARACTERS.search(target) or "\\" in target:
+        return None
+    decoded = unquote(target)
+    for variant in (decoded, unicodedata.normalize("NFKC", decoded)):
+        normalised = _CONTROL_CHARACTERS.sub("", variant).replace("\\", "/")
+        if not normalised.startswith("/") or normalised.startswith("//"):
+            return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
         return None
     return target
 

@@ -1,24 +1,21 @@
-"""Creating accounts, checking passwords (argon2) and throttling failed sign-ins."""
+"""Creating accounts and checking passwords (argon2). Failed sign-ins: formsvc.staff.throttling."""
 
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from formsvc.db import utcnow
+from formsvc.staff import passwords
 from formsvc.staff import roles as role_names
-from formsvc.staff.models import StaffLoginFailure, StaffUser
+from formsvc.staff.models import StaffUser
 
 HASHER = PasswordHasher()
-# Five failures within 15 minutes, per account name or per client address, stop further tries.
-MAX_FAILURES = 5
-WINDOW = timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 12
+MAX_USERNAME_LENGTH = StaffUser.__table__.c.username.type.length
 # Verified against when the account does not exist, so timing does not reveal which names exist.
 _DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
 
@@ -32,8 +29,11 @@ def create_or_update(session: Session, username: str, password: str, roles: list
     unknown = [role for role in roles if role not in role_names.ALL]
     if unknown or not roles:
         raise AccountError(f"役割は {', '.join(role_names.ALL)} から選んでください: {', '.join(unknown)}")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください")
+    if not username or len(username) > MAX_USERNAME_LENGTH:
+        raise AccountError(f"ユーザー名は{MAX_USERNAME_LENGTH}文字以内で入力してください")
+    problem = passwords.problem(password, username)
+    if problem:
+        raise AccountError(problem)
     user = session.scalar(select(StaffUser).where(StaffUser.username == username))
     if user is None:
         user = StaffUser(username=username, display_name=display_name or username)
@@ -42,34 +42,28 @@ def create_or_update(session: Session, username: str, password: str, roles: list
     user.roles = sorted(set(roles))
     user.display_name = display_name or user.display_name
     user.active = True
-    user.session_nonce = secrets.token_urlsafe(16)
+    user.session_nonce = new_session_nonce()
     session.flush()
     return user
 
 
-def throttled(session: Session, keys: list[str]) -> bool:
-    """True when any of ``keys`` (account name, client address) had too many recent failures."""
-    since = utcnow() - WINDOW
-    counts = session.execute(
-        select(StaffLoginFailure.key, func.count()).where(
-            StaffLoginFailure.key.in_(keys), StaffLoginFailure.created_at > since)
-        .group_by(StaffLoginFailure.key)).all()
-    return any(count >= MAX_FAILURES for _, count in counts)
+def new_session_nonce() -> str:
+    """A fresh value ends every session of the account (sessions carry the one they began with)."""
+    return secrets.token_urlsafe(16)
 
 
-def authenticate(session: Session, username: str, password: str, client_address: str) -> StaffUser | None:
-    """The account if the password is right; records failures. Call ``throttled`` first."""
-    user = session.scalar(select(StaffUser).where(StaffUser.username == username, StaffUser.active))
+def authenticate(session: Session, username: str, password: str) -> StaffUser | None:
+    """The account if the password is right. Ask formsvc.staff.throttling first."""
+    user = None
+    if len(username) <= MAX_USERNAME_LENGTH:
+        user = session.scalar(select(StaffUser).where(StaffUser.username == username, StaffUser.active))
     try:
         HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
-        session.add_all([StaffLoginFailure(key=f"user:{username}"),
-                         StaffLoginFailure(key=f"ip:{client_address}")])
         return None
     if user is None:
         return None
     if HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = HASHER.hash(password)
     user.last_login_at = utcnow()
-    session.execute(delete(StaffLoginFailure).where(StaffLoginFailure.key == f"user:{username}"))
     return user

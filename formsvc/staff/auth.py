@@ -1,14 +1,34 @@
-"""Who is signed in as staff, and the role check every staff route makes."""
+"""Who is signed in as staff, the idle timeout, and the role check every staff route makes.
+
+The session cookie carries the account id, the account's session nonce at sign-in and when the
+person was last active. Signing out gives the account a new nonce, which ends every session of
+it (a copied cookie included); FORMSVC_STAFF_IDLE_MINUTES without activity end one session.
+"""
 
 from __future__ import annotations
 
 import functools
 import hmac
+from datetime import timedelta
+from urllib.parse import urlsplit
 
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
 
 from formsvc.db import session as db_session
+from formsvc.db import utcnow
 from formsvc.staff.models import StaffUser
+
+# Note activity at most this often, so that not every response has to carry a new cookie value.
+TOUCH_EVERY = timedelta(seconds=60)
+_KEYS = ("staff_id", "staff_nonce", "staff_seen", "staff_timed_out")
+
+
+def idle_timeout() -> timedelta:
+    return timedelta(minutes=current_app.config["STAFF_IDLE_MINUTES"])
+
+
+def _now() -> int:
+    return int(utcnow().timestamp())
 
 
 def current_staff() -> StaffUser | None:
@@ -17,11 +37,37 @@ def current_staff() -> StaffUser | None:
     user = None
     staff_id, nonce = session.get("staff_id"), session.get("staff_nonce")
     if staff_id is not None and nonce:
+        seen = session.get("staff_seen")
+        if not isinstance(seen, int) or _now() - seen > idle_timeout().total_seconds():
+            end_staff_session()
+            # Remembered for the next staff page, should this request not be one (the keep-alive
+            # button, a resident page): that page's sign-in link says why.
+            session["staff_timed_out"] = True
+            return None
         candidate = db_session().get(StaffUser, staff_id)
         if candidate is not None and candidate.active and hmac.compare_digest(candidate.session_nonce, nonce):
             user = candidate
+            if _now() - seen >= TOUCH_EVERY.total_seconds():
+                session["staff_seen"] = _now()
+        else:
+            end_staff_session()  # signed out elsewhere, new password or account closed: forget it
     g.staff_user = user
     return user
+
+
+def staff_seconds_left() -> int:
+    """Seconds until the signed-in staff member's session times out without activity."""
+    seen = session.get("staff_seen")
+    if current_staff() is None or not isinstance(seen, int):
+        return 0
+    return max(0, int(seen + idle_timeout().total_seconds() - _now()))
+
+
+def keep_staff_session_alive() -> bool:
+    if current_staff() is None:
+        return False
+    session["staff_seen"] = _now()
+    return True
 
 
 def begin_staff_session(user: StaffUser) -> None:
@@ -31,14 +77,34 @@ def begin_staff_session(user: StaffUser) -> None:
     if language:
         session["lang"] = language
     session["staff_id"], session["staff_nonce"] = user.id, user.session_nonce
+    session["staff_seen"] = _now()
     session.permanent = True
     g.staff_user = user
 
 
 def end_staff_session() -> None:
-    session.pop("staff_id", None)
-    session.pop("staff_nonce", None)
+    for key in _KEYS:
+        session.pop(key, None)
     g.staff_user = None
+
+
+def login_url(next_path: str | None = None) -> str:
+    """The sign-in page, saying why when the session timed out, and where to return to."""
+    arguments = {"next": next_path} if next_path else {}
+    if session.pop("staff_timed_out", False):
+        arguments["timed_out"] = 1
+    return url_for("staff.login", **arguments)
+
+
+def _return_path() -> str | None:
+    """Where to continue after signing in: this page, or for a form sent after the session
+    ended (it cannot be repeated by a link) the page it was sent from."""
+    if request.method in ("GET", "HEAD"):
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host:
+        return None
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
 
 
 def require_role(*roles: str):
@@ -51,7 +117,7 @@ def require_role(*roles: str):
         def wrapped(*args, **kwargs):
             user = current_staff()
             if user is None:
-                return redirect(url_for("staff.login", next=request.full_path))
+                return redirect(login_url(_return_path()))
             if not user.has_role(*roles):
                 abort(403)
             return view(*args, **kwargs)

@@ -29,7 +29,11 @@ class StaffUser(Base):
 
 
 class StaffLoginFailure(Base):
-    """One failed sign-in, counted per account name and per client address."""
+    """One failed (or not yet decided) sign-in, counted per account name and per client address.
+
+    ``key`` is a SHA-256 hex digest of "user:<name>" or "ip:<address>" (formsvc.staff.throttling):
+    a fixed length whatever was typed as the name.
+    """
 
     __tablename__ = "staff_login_failures"
     __table_args__ = (Index("ix_staff_login_failures_key_at", "key", "created_at"),)

@@ -1,16 +1,29 @@
-"""Staff sign-in and sign-out."""
+"""Staff sign-in and sign-out, and keeping a staff session alive."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
 from formsvc.db import session as db_session
 from formsvc.resident.context import safe_local_path, t
-from formsvc.staff import roles
-from formsvc.staff.accounts import authenticate, throttled
-from formsvc.staff.auth import begin_staff_session, current_staff, end_staff_session, require_role
+from formsvc.staff import roles, throttling
+from formsvc.staff.accounts import authenticate, new_session_nonce
+from formsvc.staff.auth import (
+    begin_staff_session,
+    current_staff,
+    end_staff_session,
+    keep_staff_session_alive,
+    require_role,
+    staff_seconds_left,
+)
 
 blueprint = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+@blueprint.app_context_processor
+def staff_session_timeout():
+    # For the time-out warning of the staff layouts (templates/staff/_session.html).
+    return {"staff_seconds_left": staff_seconds_left}
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -20,31 +33,50 @@ def login():
     if request.method == "POST":
         username = request.form.get("username", "").strip()
         password = request.form.get("password", "")
-        address = request.remote_addr or "unknown"
         if not username:
             errors.append((t("ユーザー名を入力してください", "Enter your user name"), "username"))
         if not password:
             errors.append((t("パスワードを入力してください", "Enter your password"), "password"))
         if not errors:
-            if throttled(db_session(), [f"user:{username}", f"ip:{address}"]):
+            # The client's address as the nearest trusted proxy saw it (FORMSVC_PROXY_COUNT).
+            attempt = throttling.start(username, request.remote_addr or "unknown")
+            if attempt.refused:
+                attempt.turned_away()
                 errors.append((t("ログインの失敗が続いたため、しばらくログインできません。15分ほど待ってからもう一度お試しください",
                                  "Too many failed attempts. Wait 15 minutes and try again"), "username"))
             else:
-                user = authenticate(db_session(), username, password, address)
+                user = authenticate(db_session(), username, password)
                 db_session().commit()
                 if user is not None:
+                    attempt.succeeded()
                     begin_staff_session(user)
                     current_app.logger.info("staff signed in: id=%s", user.id)
                     return redirect(safe_local_path(request.args.get("next")) or url_for("staff.home"))
                 errors.append((t("ユーザー名またはパスワードが正しくありません",
                                  "The user name or password is not right"), "username"))
-    return render_template("staff/login.html", errors=errors, username=username), 200 if not errors else 400
+    timed_out = bool(request.args.get("timed_out")) and not errors
+    return render_template("staff/login.html", errors=errors, username=username, timed_out=timed_out,
+                           idle_minutes=current_app.config["STAFF_IDLE_MINUTES"]), 200 if not errors else 400
 
 
 @blueprint.post("/logout")
 def logout():
+    user = current_staff()
+    if user is not None:
+        # A new nonce ends every session of this account, including any copy of this cookie.
+        user.session_nonce = new_session_nonce()
+        db_session().commit()
+        current_app.logger.info("staff signed out: id=%s", user.id)
     end_staff_session()
-    return redirect(url_for("staff.login"))
+    return render_template("staff/logged_out.html")
+
+
+@blueprint.post("/keep-alive")
+def keep_alive():
+    """Extend the session (the 延長する button of the time-out warning)."""
+    if not keep_staff_session_alive():
+        return jsonify(signed_in=False), 401
+    return jsonify(signed_in=True, seconds_left=staff_seconds_left())
 
 
 @blueprint.get("/")

@@ -63,13 +63,6 @@ def test_sign_in_is_throttled_after_five_failures(app, client):
     assert refused.status_code == 400 and "15分ほど待って" in refused.text
 
 
-def test_failures_for_unknown_names_are_throttled_per_address(app, client):
-    for index in range(5):
-        sign_in(client, f"nobody{index}", "whatever password")
-    make_staff(app, "shinsa", "reviewer")
-    assert "15分ほど待って" in sign_in(client, "shinsa", PASSWORD).text
-
-
 def test_demo_accounts_exist_only_in_demo_mode(app, database_url, tmp_path):
     refused = app.test_cli_runner().invoke(main, ["demo-accounts"])
     assert refused.exit_code == 1 and "デモモード" in refused.output

@@ -9,7 +9,7 @@ from formsvc.staff import roles
 from tests.identity import sign_in as resident_sign_in
 from tests.staff.support import staff_client
 
-OPEN_TO_ALL = {"staff.login", "staff.logout"}
+OPEN_TO_ALL = {"staff.login", "staff.logout", "staff.keep_alive"}  # keep-alive: 401 unless signed in
 # Staff areas outside /staff: counter mode (/counter/..., role "counter") and the
 # administrators' pages (/admin/..., role "admin", the preview included).
 STAFF_PREFIXES = ("/staff", "/counter", "/admin")
