@@ -1,16 +1,26 @@
-"""個人番号 (My Number): 12 digits with a check digit; shown masked, never in full.
+"""個人番号 (My Number): 12 digits with a check digit; stored encrypted, shown masked.
 
 番号法 limits collection to procedures whose law allows it, so a definition should only
-use this field where that is so; the value is masked on every page and record.
+use this field where that is so. Who may see what (formsvc.submissions.protection):
+
+* stored: encrypted (``to_json``, formsvc.crypto) in drafts and submissions alike;
+* every page, record, CSV, API answer and archive copy: masked to its last four digits
+  (``********9018``), which is what the resident is told; nobody sees all 12 digits on screen;
+* the audit trail keeps only the masked form of a corrected answer.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
+from formsvc import crypto
 from formsvc.fields.base import FieldSpec, register
 from formsvc.fields.text import DigitsInputField
 from formsvc.japanese.numbers import is_valid_my_number, mask_my_number
+
+# What mask_my_number makes: a copy kept masked (the audit trail) shows as it was masked.
+_MASKED = re.compile(r"\*{8}[0-9]{4}|\*{12}")
 
 
 class MaskedDigitsInputField(DigitsInputField):
@@ -35,8 +45,18 @@ class MyNumberField(FieldSpec):
                           "This My Number is not valid. Check the number")]
         return []
 
+    def to_json(self, value):
+        # Encrypted for drafts and submissions alike: a database dump or backup holds no number.
+        return crypto.encrypt(value) if value else value
+
+    def from_json(self, data):
+        # Plain digits stored before encryption, and masked copies, are read as they are.
+        return crypto.decrypt(data) if isinstance(data, str) else data
+
     def display(self, value, locale="ja"):
-        return mask_my_number(value) if value else ""
+        if not value:
+            return ""
+        return value if _MASKED.fullmatch(value) else mask_my_number(value)
 
     def example_answer(self):
         return "123456789018"

@@ -23,6 +23,7 @@ from formsvc.japanese.era import era_of, to_wareki
 from formsvc.resident.flow import AnswerRow, Flow, StoredAnswers
 from formsvc.submissions import reception, status
 from formsvc.submissions.models import Submission
+from formsvc.submissions.protection import masked_for_version
 
 JST = ZoneInfo("Asia/Tokyo")
 LOCALE = "ja"  # records are for the counter: always Japanese
@@ -242,6 +243,10 @@ def build_record(session: Session, submission: Submission, municipality: str,
     )
 
 
-def submission_json(submission: Submission) -> str:
-    """The stored answers, as attached to archive PDFs (readable Japanese, stable key order)."""
-    return json.dumps(submission.answers, ensure_ascii=False, indent=2, sort_keys=True)
+def submission_json(session: Session, submission: Submission) -> str:
+    """The stored answers, as attached to archive PDFs (readable Japanese, stable key order).
+
+    An archive copy outlives the service and its keys: a 個人番号 is in it masked, as the printed
+    record shows it, never encrypted or in full (formsvc.submissions.protection)."""
+    answers = masked_for_version(session, submission.version_id, submission.answers)
+    return json.dumps(answers, ensure_ascii=False, indent=2, sort_keys=True)

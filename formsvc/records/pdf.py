@@ -2,7 +2,8 @@
 
 * ``render_record`` – a tagged PDF/UA-1 document, so that screen readers can read it;
 * ``render_batch`` – several records in one PDF, each from a new page with its own "1 / N";
-* ``render_archive`` – PDF/A-3u (tagged too) with the stored answers attached as submission.json.
+* ``render_archive`` – PDF/A-3u (tagged too) with the stored answers attached as submission.json
+  (a 個人番号 masked, as on the record).
 
 Nothing is fetched while rendering except our own stylesheet, the BIZ UD Gothic files and data:
 URLs (see ``fetcher``); answers are escaped by the Jinja templates.
@@ -144,7 +145,7 @@ def render_archive(session: Session, submission: Submission, municipality: str) 
     renderer = _Renderer(pdf_variant=ARCHIVE_VARIANT, pdf_tags=True)
     document = renderer.document(build_record(session, submission, municipality))
     attachment = Attachment(
-        string=submission_json(submission), name=ARCHIVE_ATTACHMENT, url_fetcher=renderer.fetcher,
+        string=submission_json(session, submission), name=ARCHIVE_ATTACHMENT, url_fetcher=renderer.fetcher,
         description=f"申請データ（JSON） 受付番号 {reception.display(submission.reception_number)}",
         created=_utc(submission.created_at), modified=_utc(submission.updated_at or submission.created_at),
         # PDF/A-3 needs an AFRelationship: the answers are the source the record was made from.

@@ -24,6 +24,7 @@ from formsvc.review.openapi import document
 from formsvc.review.tokens import token_for
 from formsvc.submissions import status
 from formsvc.submissions.models import Submission
+from formsvc.submissions.protection import shared_value
 from formsvc.submissions.reception import normalise
 
 blueprint = Blueprint("review_api", __name__, url_prefix="/api/v1")
@@ -121,7 +122,8 @@ def submission(number: str):
     definition = compiled.definition
     answers = [{
         "page": row.page.id, "item": row.item_index, "field": row.spec.id, "type": row.spec.type,
-        "label": row.spec.label.ja, "value": row.spec.to_json(row.value) if row.value is not None else None,
+        # Another system gets a 個人番号 masked, as staff see it (formsvc.submissions.protection).
+        "label": row.spec.label.ja, "value": shared_value(row.spec, row.value),
         "text": row.text, "verified": row.verified,
     } for row in answer_rows(definition, found.answers, found.created_at)]
     body = {

@@ -5,6 +5,10 @@ one or more columns per question (``csv_columns()`` of its field type: one datum
 repeating pages as numbered column groups up to their maximum. UTF-8, a header row, CRLF
 between records, no line breaks or tabs inside cells, platform-dependent characters
 (①, Ⅲ, ㈱, ㌔…) written as their plain equivalents; ``bom`` prepends a BOM for Excel.
+
+Every cell, headers included, is written formula-safe (OWASP "CSV Injection"): answers and labels
+are typed by residents and administrators, and a spreadsheet would run a cell such as
+``=HYPERLINK(...)`` as a formula on the reviewer's computer.
 """
 
 from __future__ import annotations
@@ -31,6 +35,23 @@ _BREAKS = re.compile(r"[\r\n\t\v\f\x85\u2028\u2029]+")
 # Characters that differ between platforms (機種依存文字): circled and parenthesised numbers and
 # letters, Roman numerals, squared and enclosed CJK, units. NFKC gives their plain spelling.
 _PLATFORM_DEPENDENT = re.compile(r"[\u2150-\u218f\u2460-\u24ff\u2776-\u2793\u3200-\u33ff\U0001f100-\U0001f1ff]")
+
+
+# OWASP's formula triggers (= + - @ tab CR) and, as a precaution, their full-width forms, which
+# Japanese Excel turns into a formula when they are typed into a cell (＝１＋１).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# A plain number (e.g. a negative amount) is not a formula and must stay readable as a number.
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def formula_safe(text: str) -> str:
+    """The cell with a single quote in front when a spreadsheet would read it as a formula.
+
+    The quote makes Excel and LibreOffice show the cell as text; plain numbers are left alone.
+    """
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def clean(text) -> str:
@@ -122,8 +143,9 @@ def write_csv(definition: FormDefinition, submissions: Iterable[Submission], bom
     if bom:
         buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([*BASE_HEADERS, *(clean(column.header) for column in cols)])
+    writer.writerow([formula_safe(cell) for cell in (*BASE_HEADERS, *(clean(column.header) for column in cols))])
     for submission in submissions:
-        writer.writerow([*base_values(submission, (counter or {}).get(submission.id)),
-                         *_values(definition, submission.answers, cols)])
+        cells = [*base_values(submission, (counter or {}).get(submission.id)),
+                 *_values(definition, submission.answers, cols)]
+        writer.writerow([formula_safe(cell) for cell in cells])
     return buffer.getvalue().encode("utf-8")

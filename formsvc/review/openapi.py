@@ -92,7 +92,8 @@ def document() -> dict:
                 "Answer": {"type": "object", "properties": {
                     "page": {"type": "string"}, "item": {"type": ["integer", "null"]},
                     "field": {"type": "string"}, "type": {"type": "string"}, "label": {"type": "string"},
-                    "value": {"description": "保存された形の回答（項目の種類による）"},
+                    "value": {"description": "回答の値（形は項目の種類による）。個人番号（type: my_number）は"
+                                             "下4桁以外を伏せた文字列（例: ********9018）で、12桁は返さない"},
                     "text": {"type": "string", "description": "表示用の回答"},
                     "verified": {"type": "boolean", "description": "マイナンバーカードで確認済み"},
                 }},

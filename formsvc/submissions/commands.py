@@ -1,4 +1,8 @@
-"""`formsvc purge-drafts`: run it from cron or a systemd timer (e.g. hourly)."""
+"""`formsvc purge-drafts`: run it from cron or a systemd timer (e.g. hourly).
+
+`formsvc protect-answers`: run it once after upgrading to encrypted 個人番号, and after putting a
+new key in front of FORMSVC_ENCRYPTION_KEY (before removing the old one).
+"""
 
 from __future__ import annotations
 
@@ -18,4 +22,17 @@ def purge_drafts() -> None:
     click.echo(f"期限切れの下書きを {deleted} 件削除しました")
 
 
-COMMANDS = [purge_drafts]
+@click.command("protect-answers")
+@with_appcontext
+def protect_answers() -> None:
+    """Encrypt every stored 個人番号 with the first key and mask those in the audit trail."""
+    from formsvc.db import database
+    from formsvc.submissions.protection import protect_stored_answers
+
+    with database().transaction() as session:
+        counts = protect_stored_answers(session)
+    click.echo(f"個人番号を最初の鍵で暗号化し直しました（申請 {counts['submissions']} 件、"
+               f"下書き {counts['drafts']} 件）。履歴にあった {counts['events']} 件を伏せ字にしました")
+
+
+COMMANDS = [purge_drafts, protect_answers]

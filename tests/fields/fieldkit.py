@@ -4,10 +4,14 @@ field, bind it to request-like form data, validate, and look at what a resident 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
 import wtforms
+from cryptography.fernet import Fernet
+from flask import Flask
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from formsvc.fields import REGISTRY, FieldContext, FieldSpec
@@ -68,3 +72,12 @@ def untouched(spec: FieldSpec) -> list[tuple[str, object]]:
     if spec.type == "file":
         return [(spec.id, FileStorage(io.BytesIO(b""), filename="", content_type="application/octet-stream"))]
     return [(spec.id, "")]
+
+
+@contextmanager
+def storage_keys() -> Iterator[None]:
+    """An app context with encryption keys: my_number answers are stored encrypted (formsvc.crypto)."""
+    app = Flask(__name__)
+    app.config["ENCRYPTION_KEYS"] = [Fernet.generate_key().decode()]
+    with app.app_context():
+        yield

@@ -11,7 +11,7 @@ from wtforms.fields.core import UnboundField
 from formsvc.definitions.conditions import is_answered
 from formsvc.fields import REGISTRY, FieldContext
 from formsvc.fields import date as date_module
-from tests.fields.fieldkit import EXPECTED_TYPES, make, submit, untouched
+from tests.fields.fieldkit import EXPECTED_TYPES, make, storage_keys, submit, untouched
 
 # The smallest definition of each type, as an administrator would write it in YAML.
 MINIMAL: dict[str, dict] = {
@@ -81,8 +81,9 @@ def test_the_example_answer_passes_the_types_own_validation(name, keys):
 def test_the_example_answer_survives_storage_as_json(name, keys):
     spec = make(name, **keys)
     example = spec.example_answer()
-    stored = json.loads(json.dumps(spec.to_json(example), ensure_ascii=False))
-    assert spec.from_json(stored) == example
+    with storage_keys():
+        stored = json.loads(json.dumps(spec.to_json(example), ensure_ascii=False))
+        assert spec.from_json(stored) == example
 
 
 @pytest.mark.parametrize(("name", "keys"), ANSWERING)

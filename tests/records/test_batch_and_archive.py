@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlalchemy import select
 
 from formsvc.records import RecordError, render_archive, render_batch, render_record
+from formsvc.submissions.models import Submission
 from tests.records.support import (
     MUNICIPALITY,
     SAMPLE_ANSWERS,
@@ -20,6 +22,7 @@ from tests.records.support import (
     page_texts,
     pdf_reader,
 )
+from tests.submissions.support import MEMBER_NUMBER, apply_with_my_numbers, digits_anywhere, publish_my_number_form
 
 
 def display(number: str) -> str:
@@ -88,3 +91,21 @@ def test_the_archive_is_pdf_a_3_with_the_answers_attached(records_form, apply, d
     assert display(submission.reception_number) in full_text(pdf)
     assert "/StructTreeRoot" in catalog and catalog["/MarkInfo"]["/Marked"].value is True
     assert catalog["/Lang"] == "ja"
+
+
+def test_the_archive_attaches_the_answers_with_my_numbers_masked(app, db_session):
+    publish_my_number_form(app)
+    _, number = apply_with_my_numbers(app)
+    submission = db_session.scalar(select(Submission).where(Submission.reception_number == number))
+    with app.app_context():  # the number is decrypted with the application's keys to be masked
+        archive = render_archive(db_session, submission, MUNICIPALITY)
+        record = render_record(db_session, submission, MUNICIPALITY)
+    [content] = pdf_reader(archive).attachments["submission.json"]
+    attached = content.decode("utf-8")
+    assert digits_anywhere(attached) == [] and "gAAAAA" not in attached
+    answers = json.loads(attached)
+    assert answers["fields"]["claimant_my_number"] == "********9018"
+    assert answers["items"]["members"][0]["member_my_number"] == f"********{MEMBER_NUMBER[-4:]}"
+    assert answers["fields"]["children"] == 1
+    # The printed record shows the same masked number.
+    assert "********9018" in full_text(record) and digits_anywhere(full_text(record)) == []

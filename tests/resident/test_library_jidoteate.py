@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from formsvc.crypto import decrypt
 from formsvc.submissions.models import Upload
 from tests.resident.library_support import (
     GIF,
@@ -130,6 +131,11 @@ def test_a_mother_applies_for_her_newborn(client, app, form, db_session):
     assert submission.fee is None
     upload = db_session.query(Upload).one()
     assert upload.submission_id == submission.id
+    # The My Number is stored encrypted (formsvc.crypto); the application's keys read it back.
+    stored_my_number = submission.answers["fields"]["claimant_my_number_value"]
+    assert "123456789018" not in stored_my_number
+    with app.app_context():
+        assert decrypt(stored_my_number) == "123456789018"
     assert submission.answers == {
         "fields": {
             "insurance_type": "employee",
@@ -143,7 +149,7 @@ def test_a_mother_applies_for_her_newborn(client, app, form, db_session):
             "claimant_address": {"prefecture": "東京都", "city": "新宿区", "town": "西新宿",
                                  "block": "2-8-1", "building": "デモレジデンス502"},
             "claimant_phone": "08098765432",
-            "claimant_my_number_value": "123456789018",
+            "claimant_my_number_value": stored_my_number,
             "has_spouse": True,
             "spouse_name": {"family": "鈴木", "given": "健太"},
             "spouse_kana": {"family": "スズキ", "given": "ケンタ"},

