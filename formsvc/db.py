@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 
 from flask import Flask, current_app, g
 from sqlalchemy import JSON, DateTime, MetaData, create_engine, event, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -123,3 +124,21 @@ def session() -> Session:
     if "db_session" not in g:
         g.db_session = database().session_factory()
     return g.db_session
+
+
+def roll_back_session() -> None:
+    """Undo the request's uncommitted work, so that the session can be used again.
+
+    After a failed flush every query raises PendingRollbackError until this is done (the error
+    page asks who is signed in). A session whose connection is gone is dropped instead: the
+    next ``session()`` starts a fresh one.
+    """
+    current = g.get("db_session")
+    if current is None:
+        return
+    try:
+        current.rollback()
+    except SQLAlchemyError:
+        g.pop("db_session", None)
+        with suppress(SQLAlchemyError):
+            current.invalidate()

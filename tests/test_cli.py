@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from sqlalchemy import select
+
 from formsvc.cli import main
+from formsvc.db import database
 from formsvc.definitions.json_schema import definition_json_schema
+from formsvc.forms.models import Form
 
 DEFINITIONS = Path(__file__).resolve().parent.parent / "form_definitions"
 
@@ -68,3 +72,25 @@ def test_export_schema_writes_the_json_schema(app, tmp_path):
     assert schema["$schema"].endswith("2020-12/schema")
     assert set(schema["$defs"]["Page"]["properties"]["fields"]["items"]["discriminator"]
                ["mapping"]) >= {"text", "date", "my_number", "file", "guidance"}
+
+
+def test_validate_and_load_definitions_refuse_aliases_that_never_end(app, tmp_path):
+    good = tmp_path / "good.yaml"
+    good.write_text(VALID, encoding="utf-8")
+    recursive = tmp_path / "recursive.yaml"
+    recursive.write_text(VALID.replace("id: sample-form", "id: other-form") + "life_events: &a [*a]\n",
+                         encoding="utf-8")
+    laughs = tmp_path / "laughs.yaml"
+    laughs.write_text(VALID.replace("id: sample-form", "id: third-form") + "choice_lists:\n  l0: &l0 [lol, lol]\n"
+                      + "".join(f"  l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]\n" for n in range(1, 30)),
+                      encoding="utf-8")
+    result = app.test_cli_runner().invoke(main, ["validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{recursive}:13:18: YAMLとして読めません: エイリアス *a が、参照先のアンカー &a の中で使われています" \
+        in result.output
+    assert f"{laughs}:19:" in result.output and "を展開すると、定義の要素が100,000個を超えます" in result.output
+    loaded = app.test_cli_runner().invoke(main, ["load-definitions", str(tmp_path)])
+    assert loaded.exit_code == 1
+    assert "定義にエラーがあるため、何も読み込んでいません" in loaded.output
+    with app.app_context(), database().transaction() as session:
+        assert session.scalars(select(Form)).all() == []  # not even the good file

@@ -65,7 +65,9 @@ def parse(text: str) -> tuple[Any, SourceMap, list[DuplicateKey]]:
     (the later value wins in the data) so that every one of them can be reported.
     """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_BoundedLoader)
+    except _TooComplex as error:
+        raise YamlSyntaxError(f"YAMLとして読めません: {error.message}", _position(error.mark)) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = f"{error.problem or ''} {error.context or ''}".strip()
@@ -81,6 +83,64 @@ def parse(text: str) -> tuple[Any, SourceMap, list[DuplicateKey]]:
     constructor = yaml.SafeLoader("")
     data = _build(node, (), source, duplicates, constructor)
     return data, source, duplicates
+
+
+# --- aliases and nesting, bounded ---------------------------------------------------------------
+# An alias (*name) repeats the node its anchor (&name) marks. Repeated inside each other they
+# multiply: ten lines can stand for a billion values ("billion laughs"), and an alias inside
+# its own anchor (&a [*a]) stands for an endless one. Both are refused while the text is read,
+# at the alias, before anything is built from it.
+
+# Nodes a definition may stand for once its aliases are expanded (the largest shipped one has
+# about 1,500), and how deeply collections may nest (they have about ten levels).
+MAX_NODES = 100_000
+MAX_DEPTH = 100
+
+
+class _TooComplex(Exception):
+    def __init__(self, message: str, mark):
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe composer, counting every node as often as aliases repeat it."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._expanded = 0  # nodes so far, each alias counted as the nodes it repeats
+        self._depth = 0
+        self._sizes: dict[int, int] = {}  # id(anchored node) -> its expanded size, once complete
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            target = self.anchors.get(event.anchor)
+            if target is not None and id(target) not in self._sizes:
+                raise _TooComplex(f"エイリアス *{event.anchor} が、参照先のアンカー &{event.anchor} の中で"
+                                  "使われています。自分自身を含む内容は書けません", event.start_mark)
+            node = super().compose_node(parent, index)
+            self._count(self._sizes[id(node)], event)
+            return node
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _TooComplex(f"入れ子が深すぎます（{MAX_DEPTH}段まで）", event.start_mark)
+        before = self._expanded
+        self._count(1, event)
+        node = super().compose_node(parent, index)
+        self._depth -= 1
+        if event.anchor is not None:
+            self._sizes[id(node)] = self._expanded - before
+        return node
+
+    def _count(self, nodes: int, event) -> None:
+        self._expanded += nodes
+        if self._expanded > MAX_NODES:
+            where = f"エイリアス *{event.anchor} を展開すると、" if isinstance(event, yaml.AliasEvent) else ""
+            raise _TooComplex(f"{where}定義の要素が{MAX_NODES:,}個を超えます。"
+                              "アンカー（&）とエイリアス（*）を重ねて使わず、内容をそのまま書いてください",
+                              event.start_mark)
 
 
 _COLLECTION_TAGS = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import IO, Literal
+from urllib.parse import quote
 
 from pydantic import Field
 from wtforms import MultipleFileField
@@ -26,6 +28,62 @@ def sniff(head: bytes) -> str | None:
         if head.startswith(signatures):
             return kind
     return None
+
+
+# --- attachment names -------------------------------------------------------------------------
+# A name is what the resident's computer called the file: untrusted text shown to staff, written
+# into a Content-Disposition header and offered as the name of a file saved to disk.
+
+DEFAULT_FILENAME = "file"
+# Most file systems allow 255 bytes per name; leave room for a browser's " (1)".
+MAX_FILENAME_BYTES = 240
+MAX_EXTENSION_LENGTH = 10
+# Control (CR, LF, NUL …) and format characters (right-to-left override U+202E, zero-width
+# joiners, BOM …): they break headers or make a name read as something else (「gpj.exe」 shown
+# as 「exe.jpg」). Lone surrogates and line/paragraph separators are just as unprintable.
+_UNPRINTABLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def clean_filename(name: str | None) -> str:
+    """A file name safe to store, show and send: the last path part, without control or
+    format characters, at most MAX_FILENAME_BYTES of UTF-8 (the extension kept), never empty."""
+    text = unicodedata.normalize("NFC", name or "")
+    text = "".join(c for c in text if unicodedata.category(c) not in _UNPRINTABLE)
+    # Browsers may send a whole path (C:\fakepath\…); only the name is the file's.
+    text = text.replace("\\", "/").rsplit("/", 1)[-1]
+    text = text.strip().strip(".").strip()  # no hidden (.name) file, no trailing dot (Windows)
+    if not text:
+        return DEFAULT_FILENAME
+    stem, dot, extension = text.rpartition(".")
+    if not dot or not stem or len(extension) > MAX_EXTENSION_LENGTH:
+        stem, extension = text, ""
+    suffix = f".{extension}" if extension else ""
+    budget = MAX_FILENAME_BYTES - len(suffix.encode())
+    stem = stem.encode()[:budget].decode(errors="ignore").rstrip(" .")
+    return f"{stem or DEFAULT_FILENAME}{suffix}"
+
+
+def content_disposition(name: str | None, inline: bool = False) -> str:
+    """The Content-Disposition header for a download named ``name`` (cleaned first).
+
+    ``filename*`` carries the real name (RFC 5987/6266: UTF-8, percent-encoded); ``filename``
+    is a plain-ASCII stand-in for clients that do not read ``filename*``.
+    """
+    name = clean_filename(name)
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    fallback = _ascii_part(stem) or DEFAULT_FILENAME
+    if _ascii_part(extension):
+        fallback += f".{_ascii_part(extension)}"
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def _ascii_part(text: str) -> str:
+    """The letters and digits that have an ASCII form (é → e); anything else becomes _."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in plain).strip("_")
 
 
 def stream_size(stream: IO[bytes]) -> int:
@@ -84,6 +142,7 @@ class FileField(FieldSpec):
         return []
 
     def check_upload(self, filename: str, stream: IO[bytes], ctx: FieldContext) -> list[str]:
+        filename = clean_filename(filename)  # as it will be stored (and safe to show)
         size = stream_size(stream)
         if size == 0:
             return [ctx.t(f"{filename}は空のファイルです", f"{filename} is empty")]
@@ -105,7 +164,8 @@ class FileField(FieldSpec):
         return {}  # files are sent as multipart parts, not as text inputs
 
     def display(self, value, locale="ja"):
-        return "、".join(item["filename"] for item in value or [])
+        # Cleaned again: names stored before cleaning on upload existed may hold controls.
+        return "、".join(clean_filename(item["filename"]) for item in value or [])
 
     def example_answer(self):
         return [{"filename": "example.pdf", "content_type": "application/pdf", "size": 1024}]

@@ -14,13 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
 from werkzeug.datastructures import CombinedMultiDict, FileStorage, MultiDict
 
 from formsvc.db import session as db_session
 from formsvc.definitions.schema import Page
 from formsvc.fields import FieldContext, FieldSpec
-from formsvc.fields.file import MEDIA_TYPES, sniff
+from formsvc.fields.file import MEDIA_TYPES, clean_filename, sniff
 from formsvc.forms.catalog import CompiledForm
 from formsvc.japanese.postal import lookup as postal_lookup
 from formsvc.resident.channels import current_channel, today
@@ -209,6 +209,8 @@ def repeat_item(form_id: str, page_id: str, index: int):
 def repeat_remove(form_id: str, page_id: str, index: int):
     application = _application(form_id)
     if application is None:
+        # A response object, never the (body, status) tuple a channel may return: the callers
+        # tell the two outcomes apart by the tuple.
         return current_channel().no_application(form_id)
     page = _repeat_page_or_404(application, page_id)
     items = application.answers.raw_items(page_id)
@@ -253,7 +255,9 @@ def _open_repeating_page(form_id: str, page_id: str):
     """(application, page) for a repeating page the resident may see now, else the response."""
     application = _application(form_id)
     if application is None:
-        return current_channel().no_application(form_id)
+        # A response object, never the (body, status) tuple a channel may return: the callers
+        # tell the two outcomes apart by the tuple.
+        return make_response(current_channel().no_application(form_id))
     page = _repeat_page_or_404(application, page_id)
     redirect_to = _guard(application, page_id)
     return redirect_to if redirect_to is not None else (application, page)
@@ -285,14 +289,16 @@ def _page_form(application: Application, page: Page, values: dict[str, Any],
     if request.method == "POST":
         action = request.form.get("action", "continue")
         formdata = CombinedMultiDict([request.files, request.form])
-        if action.startswith("remove-file:"):
-            return _remove_file(application, page, item_index, action)
         if g.get("csrf_failed"):
+            # A refused POST (formsvc.errors) only shows what was typed again: whatever its
+            # button asked for (continue, remove a file, look up an address) is not done.
             notice = t("安全のため、送信を受け付けられませんでした。入力した内容は下に残っています。"
                        "確認して、もう一度送信してください。",
                        "For your security the page could not be sent. What you typed is shown "
                        "below: check it and send it again.")
             form = build_form(specs, ctx, formdata, values)
+        elif action.startswith("remove-file:"):
+            return _remove_file(application, page, item_index, action)
         elif action.startswith("lookup:"):
             formdata, notice = _lookup_address(page, specs, action.removeprefix("lookup:"), ctx)
             form = build_form(specs, ctx, formdata, values)
@@ -389,7 +395,7 @@ def _answers_with(application: Application, page: Page, form, specs: list[FieldS
 
 
 def _pending_upload(upload: FileStorage) -> dict:
-    return {"pending": id(upload), "filename": upload.filename}
+    return {"pending": id(upload), "filename": clean_filename(upload.filename)}
 
 
 def _store_uploads(application: Application, form, specs, answers: dict, page: Page,
@@ -410,18 +416,13 @@ def _store_uploads(application: Application, form, specs, answers: dict, page: P
             content = upload.stream.read()
             kind = sniff(content[:16])
             row = Upload(token=secrets.token_urlsafe(24), draft_id=application.draft.id,
-                         field_id=spec.id, filename=_safe_filename(upload.filename),
+                         field_id=spec.id, filename=clean_filename(upload.filename),
                          content_type=MEDIA_TYPES[kind], size=len(content),
                          sha256=hashlib.sha256(content).hexdigest(), content=content)
             db_session().add(row)
             stored.append({"upload": row.token, "filename": row.filename,
                            "content_type": row.content_type, "size": row.size})
         target[spec.id] = stored
-
-
-def _safe_filename(name: str) -> str:
-    # Keep Japanese names readable; drop any path a browser may send.
-    return name.replace("\\", "/").rsplit("/", 1)[-1][:200] or "file"
 
 
 def _remove_file(application: Application, page: Page, item_index: int | None, action: str):

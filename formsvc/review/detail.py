@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from formsvc.definitions.schema import FormDefinition
+from formsvc.fields.file import clean_filename
 from formsvc.forms.catalog import version_by_id
 from formsvc.resident.flow import AnswerRow, Flow, StoredAnswers
 from formsvc.resident.prefill import SOURCE as CARD_SOURCE
@@ -78,7 +79,7 @@ def attachments(session: Session, submission: Submission, definition: FormDefini
     result = []
     for upload in uploads:
         spec = definition.field_by_id(upload.field_id)
-        result.append(Attachment(upload.token, upload.filename, upload.content_type, upload.size,
+        result.append(Attachment(upload.token, clean_filename(upload.filename), upload.content_type, upload.size,
                                  spec.label.get(LOCALE) if spec else upload.field_id, upload.token in current))
     return result
 

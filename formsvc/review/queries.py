@@ -29,6 +29,11 @@ from formsvc.submissions.models import Submission
 JST = ZoneInfo("Asia/Tokyo")
 PAGE_SIZE = 50
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# The days the date filters accept. Every submission lies between them, and the conditions'
+# arithmetic (the day after the last, Japan midnight in UTC) stays inside Python's datetime
+# range: 0001-01-01 and 9999-12-31 would overflow it.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2099, 12, 31)
 
 ALL_STATUSES = tuple(status.LABELS)
 # What still needs someone's attention (the default view).
@@ -175,6 +180,10 @@ def parse_filter(args: Mapping[str, str], form_ids: set[str] | None = None) -> Q
         dates[key] = _parse_date(text) if text else None
         if text and dates[key] is None:
             errors.append((f"{label}は 2026-04-01 のように年-月-日で入力してください", f"filter-{key}"))
+        elif dates[key] is not None and not FIRST_DAY <= dates[key] <= LAST_DAY:
+            errors.append((f"{label}は {FIRST_DAY.isoformat()} から {LAST_DAY.isoformat()} "
+                           "までの日付で入力してください", f"filter-{key}"))
+            dates[key] = None
     if dates["from"] and dates["to"] and dates["from"] > dates["to"]:
         errors.append(("申請日（まで）は申請日（から）と同じか後の日付にしてください", "filter-to"))
         dates["to"] = None

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from formsvc.counter.identification import counter_facts
 from formsvc.db import session as db_session
+from formsvc.fields.file import content_disposition
 from formsvc.forms.catalog import version_by_id
 from formsvc.forms.models import FormVersion
 from formsvc.review import detail as details
@@ -205,8 +206,9 @@ def attachment(number: str, token: str):
         abort(404)
     record_access(db_session(), "attachment", [found.id], staff=current_staff(), detail=f"upload:{upload.id}")
     db_session().commit()
-    response = send_file(io.BytesIO(upload.content), mimetype=upload.content_type, as_attachment=True,
-                         download_name=upload.filename, max_age=0)
+    response = send_file(io.BytesIO(upload.content), mimetype=upload.content_type, max_age=0)
+    # Names stored before they were cleaned on upload may hold CR/LF or bidi controls.
+    response.headers["Content-Disposition"] = content_disposition(upload.filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -141,8 +141,18 @@ def _may(move: Move, assignee_id: int | None, user: StaffUser) -> bool:
     if move.name == "claim":
         return assignee_id in (None, user.id)
     if move.assignee_only and assignee_id != user.id:
-        return A in move.roles and user.has_role(A)
+        return _for_any_assignee(move, user)
     return True
+
+
+def _for_any_assignee(move: Move, user: StaffUser) -> bool:
+    """Whether ``user`` may make an assignee-only move on a submission someone else holds.
+
+    Only through a role the move itself names (an administrator releasing a reviewer's
+    submission), never through one it does not: an administrator who is also a reviewer
+    decides (承認・却下・差し戻し) only what they hold themselves, as every reviewer does.
+    """
+    return A in move.roles and user.has_role(A)
 
 
 def find_move(name: str, current: str) -> Move:
@@ -189,7 +199,7 @@ def perform(session: Session, submission: Submission, name: str, user: StaffUser
         values["assignee_id"] = user.id
         if _dialect(session) == "postgresql" and _lock_skipping(session, submission.id) is None:
             raise AlreadyClaimed()  # another reviewer is taking it at this very moment
-    elif move.assignee_only and not user.has_role(A):
+    elif move.assignee_only and not _for_any_assignee(move, user):
         guard.append(Submission.assignee_id == user.id)
     if move.name == "release":
         values["assignee_id"] = None
@@ -234,7 +244,7 @@ def _why_not(session: Session, submission: Submission, move: Move, user: StaffUs
     if submission.status != move.source:
         return WrongStatus(f"この申請は他の職員または申請者によって「{status.label(submission.status)}」"
                            "に変更されています。最新の内容を確認してください")
-    if move.assignee_only and submission.assignee_id != user.id and not user.has_role(A):
+    if move.assignee_only and submission.assignee_id != user.id and not _for_any_assignee(move, user):
         return NotAssignee()
     return StaleEdit()
 

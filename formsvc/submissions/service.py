@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from formsvc.db import utcnow
 from formsvc.review import intake
 from formsvc.submissions.models import Draft, Submission, SubmissionEvent, Upload
+from formsvc.submissions.protection import masked_for_version
 from formsvc.submissions.reception import new_reception_number
 from formsvc.submissions.status import CORRECTION_REQUESTED, RECEIVED
 
@@ -59,21 +60,38 @@ def submit(session: Session, draft: Draft, answers: dict, fee: Decimal | None,
     # its own, and releasing it would commit the submission alone, whatever happens next.)
     draft.submitted_at = utcnow()
     session.flush()
-    try:
-        with session.begin_nested():
-            session.add(submission)
-            session.flush()
-    except IntegrityError:
-        winner = session.scalar(select(Submission).where(Submission.draft_id == draft.id))
-        if winner is None:
-            raise
-        raise AlreadySubmitted(winner) from None
+    _insert(session, submission)
     for upload in _uploads_in(session, draft, answers):
         upload.submission_id = submission.id
     session.add(SubmissionEvent(submission_id=submission.id, kind="submitted", actor=actor,
                                 data={"channel": channel, **(event_data or {})}))
     intake.confirm_receipt(session, submission)
     return submission
+
+
+# How often a reception number taken by a concurrent submission (between the check for an
+# unused number and the insert) is replaced by another; with 2^35 numbers, twice is already rare.
+RECEPTION_NUMBER_ATTEMPTS = 5
+
+
+def _insert(session: Session, submission: Submission) -> None:
+    """Insert the submission in a savepoint, so that a refused insert leaves the transaction
+    usable: the draft's submission made by a concurrent request wins (AlreadySubmitted), and
+    a reception number that another submission took meanwhile is replaced by a fresh one."""
+    for _ in range(RECEPTION_NUMBER_ATTEMPTS):
+        try:
+            with session.begin_nested():
+                session.add(submission)
+                session.flush()
+            return
+        except IntegrityError:
+            winner = session.scalar(select(Submission).where(Submission.draft_id == submission.draft_id))
+            if winner is not None:
+                raise AlreadySubmitted(winner) from None
+            if not _is_taken(session, submission.reception_number):
+                raise  # another constraint: not a race this can resolve
+            submission.reception_number = _unused_reception_number(session)
+    raise RuntimeError("could not store the submission under an unused reception number")
 
 
 class NotCorrectable(Exception):
@@ -92,7 +110,9 @@ def resubmit(session: Session, submission: Submission, draft: Draft, answers: di
         raise AlreadySubmitted(submission)
     if submission.status != CORRECTION_REQUESTED:
         raise NotCorrectable(submission.status)
-    previous = {"answers": submission.answers, "fee": submission.fee,
+    # The audit trail keeps the earlier answers with every 個人番号 masked (formsvc.submissions.protection).
+    previous = {"answers": masked_for_version(session, submission.version_id, submission.answers),
+                "fee": submission.fee,
                 "version_id": submission.version_id}
     submission.answers = answers
     submission.fee = int(fee) if fee is not None else None
@@ -108,11 +128,16 @@ def resubmit(session: Session, submission: Submission, draft: Draft, answers: di
 
 
 def _unused_reception_number(session: Session) -> str:
+    """A number no stored submission has (another may still take it before ours is inserted)."""
     for _ in range(10):
         number = new_reception_number()
-        if session.scalar(select(Submission.id).where(Submission.reception_number == number)) is None:
+        if not _is_taken(session, number):
             return number
     raise RuntimeError("could not find an unused reception number")  # 2^35 space: not expected
+
+
+def _is_taken(session: Session, number: str) -> bool:
+    return session.scalar(select(Submission.id).where(Submission.reception_number == number)) is not None
 
 
 def _uploads_in(session: Session, draft: Draft, answers: dict) -> list[Upload]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from formsvc.db import database
 from formsvc.forms.catalog import published
 from tests.admin.support import (
@@ -90,6 +92,36 @@ def test_an_invalid_yaml_edit_is_refused_at_its_line_and_the_typed_text_is_kept(
     assert form_values(refused.text, url)["source"] == broken  # what was typed is still there
     assert working_source(app) is None  # and nothing was stored
     assert events(app) == []
+
+
+LAUGHS = "".join(f"  l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 10)}]\n" for n in range(1, 9))
+ALIAS_BOMBS = [
+    # A billion names from ten short lines ("billion laughs"): refused at the alias where the
+    # count passes 100,000 (the 8th *l3).
+    pytest.param("choice_lists:\n  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + LAUGHS,
+                 "  l4: &l4 [", 12 + 5 * 7, "エイリアス *l3 を展開すると、定義の要素が100,000個を超えます",
+                 id="billion-laughs"),
+    # A list that contains itself.
+    pytest.param("life_events: &a [*a]\n", "life_events:", 18,
+                 "エイリアス *a が、参照先のアンカー &a の中で使われています。自分自身を含む内容は書けません",
+                 id="recursive-alias"),
+]
+
+
+@pytest.mark.parametrize(("added", "line_start", "column", "message"), ALIAS_BOMBS)
+def test_the_yaml_view_refuses_aliases_that_never_end_at_their_place(app, added, line_start, column, message):
+    publish_sample(app)
+    admin = admin_client(app)
+    url = f"/admin/forms/{FORM}/yaml"
+    typed = SAMPLE.replace("retention: {years: 5}\n", "retention: {years: 5}\n" + added)
+    line = next(number for number, text in enumerate(typed.splitlines(), 1) if text.startswith(line_start))
+    refused = submit(admin, url, url, {"source": typed})
+    assert refused.status_code == 400
+    [summary] = summary_of(refused.text)
+    assert summary.startswith(f"{line}行{column}列: YAMLとして読めません: {message}")
+    assert f'<li id="line-{line}" class="admin-source__error">' in refused.text
+    assert form_values(refused.text, url)["source"] == typed  # what was typed is still there
+    assert working_source(app) is None and events(app) == []
 
 
 def test_the_yaml_view_refuses_a_changed_id(app):

@@ -105,7 +105,7 @@ KINDS = {
     "contains_on_radio", "repeating_field_outside_sum", "sum_over_non_repeating_page",
     "unreachable_after_exit", "exit_page_with_question", "unknown_choice_list", "fills_non_address",
     "fills_unknown_id", "repeat_min_above_max", "bad_regex", "invalid_date", "unknown_yaml_tag",
-    "fee_unknown_field_multiline",
+    "fee_unknown_field_multiline", "recursive_alias", "alias_expansion", "deep_nesting",
 }
 
 

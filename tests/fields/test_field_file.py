@@ -7,6 +7,7 @@ import io
 import pytest
 from werkzeug.datastructures import FileStorage
 
+from formsvc.fields.file import clean_filename, content_disposition
 from tests.fields.fieldkit import CTX, make, submit
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -95,3 +96,39 @@ def test_stored_files_are_listed_by_name():
     assert spec.display(stored) == "表.png、裏.png"
     assert spec.csv_values(stored) == ["表.png、裏.png"]
     assert spec.validate_answer(stored, CTX) == []  # checked when they were uploaded
+
+
+@pytest.mark.parametrize(("name", "cleaned"), [
+    ("委任状.pdf", "委任状.pdf"),
+    ("山田　太郎 の 委任状.pdf", "山田　太郎 の 委任状.pdf"),   # spaces inside a name are the resident's
+    ("C:\\fakepath\\委任状.pdf", "委任状.pdf"),
+    ("委任\r\n状\x00.pdf", "委任状.pdf"),
+    ("\u202efdp.exe", "fdp.exe"),
+    ("\u2066x\u2069\u200e.pdf\u2028", "x.pdf"),
+    (".hidden.pdf.", "hidden.pdf"),
+    ("", "file"),
+    (None, "file"),
+    ("\u202e", "file"),
+    ("a" * 300, "a" * 240),
+    ("あ" * 100 + ".jpeg", "あ" * 78 + ".jpeg"),
+    ("x" * 250 + ".averyveryverylongextension", ("x" * 250 + ".averyveryverylongextension")[:240]),
+])
+def test_attachment_names_are_cleaned(name, cleaned):
+    assert clean_filename(name) == cleaned
+    assert len(clean_filename(name).encode()) <= 240
+
+
+@pytest.mark.parametrize(("name", "header"), [
+    ("scan.png", "attachment; filename=\"scan.png\"; filename*=UTF-8''scan.png"),
+    ("委任状.pdf", "attachment; filename=\"file.pdf\"; filename*=UTF-8''%E5%A7%94%E4%BB%BB%E7%8A%B6.pdf"),
+    ("café menu.pdf", "attachment; filename=\"cafe_menu.pdf\"; filename*=UTF-8''caf%C3%A9%20menu.pdf"),
+    ('a";b\r\nSet-Cookie: x.pdf', "attachment; filename=\"a__bSet-Cookie__x.pdf\"; "
+                                  "filename*=UTF-8''a%22%3BbSet-Cookie%3A%20x.pdf"),
+])
+def test_a_download_header_carries_the_name_encoded(name, header):
+    assert content_disposition(name) == header
+
+
+def test_a_message_about_a_file_shows_its_cleaned_name():
+    result = submit(make("file", **LETTER), posted(upload("gpj.\u202eexe", EXE)))
+    assert result.errors == ["gpj.exeはPDFのファイルではありません。PDFのファイルを選択してください"]

@@ -299,3 +299,11 @@ def test_changing_an_item_from_the_check_page_returns_to_the_check_page(client, 
     done = person.post("/forms/sample-permit/pages/items/items?return=check", {"action": "continue"})
     assert done.location.endswith("/forms/sample-permit/check")
     assert "証明書B" in client.get("/forms/sample-permit/check").text
+
+
+def test_a_repeating_page_without_an_application_says_it_was_not_found(client, app, sample_form):
+    # A bookmark or an expired draft: the same page as for any other page, never an error.
+    base = "/forms/sample-permit/pages/items"
+    for response in (client.get(f"{base}/items"), client.get(f"{base}/items/0")):
+        assert response.status_code == 200
+        assert "入力の途中の内容が見つかりません" in response.text

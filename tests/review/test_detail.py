@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlparse
+from html import unescape
+from urllib.parse import quote, urlparse
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from formsvc.review.models import AccessLog
 from formsvc.submissions.models import Upload
@@ -73,6 +74,28 @@ def test_attachments_download_through_an_access_check(app, review_form, db_sessi
     resident = app.test_client()
     sign_in(resident, app)
     assert resident.get(url).status_code == 302
+
+
+@pytest.mark.parametrize(("stored", "shown", "plain"), [
+    ("委任\r\n状.pdf", "委任状.pdf", "file.pdf"),       # stored before names were cleaned
+    ("gpj.\u202epdf", "gpj.pdf", "gpj.pdf"),
+    ('a"b;c\\d.pdf', 'd.pdf', "d.pdf"),
+    ('say "hi".pdf', 'say "hi".pdf', "say__hi.pdf"),
+])
+def test_an_attachment_with_an_unsafe_stored_name_still_downloads(app, review_form, db_session, stored, shown,
+                                                                   plain):
+    _, number = apply_signed_in(app, review_form, via="agent", agent_name="代理 花子", proxy_letter=True)
+    db_session.execute(update(Upload).values(filename=stored))
+    db_session.commit()
+    upload = db_session.scalars(select(Upload)).one()
+    reviewer = staff_client(app, "shinsa", "reviewer")
+    page = reviewer.get(f"/staff/submissions/{number}")
+    assert shown in unescape(page.text) and "\u202e" not in page.text
+    download = reviewer.get(f"/staff/submissions/{number}/attachments/{upload.token}")
+    assert download.status_code == 200 and download.data == TINY_PDF
+    assert download.headers["Content-Disposition"] == (
+        f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(shown, safe='')}")
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_an_unknown_number_is_not_found(app, review_form):

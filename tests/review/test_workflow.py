@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from formsvc.db import database
 from formsvc.review import workflow
 from formsvc.review.models import OutboxMessage
 from formsvc.staff import roles
+from formsvc.staff.models import StaffUser
 from formsvc.submissions import status
 from formsvc.submissions.models import Submission, SubmissionEvent
 from tests.review.support import csrf_of, lock_version_of, make_submissions, staff_user, submission_row
@@ -118,6 +120,46 @@ def test_only_the_assigned_reviewer_decides(app, review_form):
     response = other.post(f"/staff/submissions/{number}/moves/approve",
                           data={"csrf_token": csrf_of(page.text), "lock_version": 1})
     assert response.status_code == 403 and "担当者だけが操作できます" in response.text
+    assert submission_row(app, number).status == status.IN_REVIEW
+
+
+@pytest.mark.parametrize("held", [("reviewer", "admin"), ("reviewer", "counter", "admin")])
+def test_holding_several_roles_gives_no_decision_on_another_reviewers_application(app, review_form, held):
+    make_staff(app, "tanto", roles.REVIEWER)
+    client = staff_client(app, "kanri", *held)
+    for move in ("approve", "reject", "request_correction"):
+        number = make_submissions(app, review_form, 1, status=status.IN_REVIEW, assignee="tanto")[0]
+        page = client.get(f"/staff/submissions/{number}")
+        assert f"/moves/{move}" not in page.text  # not offered
+        response = client.post(f"/staff/submissions/{number}/moves/{move}",
+                               data={"csrf_token": csrf_of(page.text), "lock_version": lock_version_of(page.text),
+                                     "comment": "理由"})
+        assert response.status_code == 403 and "担当者だけが操作できます" in response.text
+        row = submission_row(app, number)
+        assert row.status == status.IN_REVIEW and row.assignee_id == staff_user(app, "tanto").id
+    # What the administrator's role is named for still works: taking it off the reviewer.
+    number = make_submissions(app, review_form, 1, status=status.IN_REVIEW, assignee="tanto")[0]
+    assert post_move(client, number, "release").status_code == 302
+    assert submission_row(app, number).status == status.RECEIVED
+
+
+def test_the_decision_itself_checks_the_assignee_for_an_administrator_too(app, review_form, db_session):
+    """The guarded UPDATE, not only the check before it, requires the assignee: a decision made
+    on a submission read as one's own but handed to someone else meanwhile is refused."""
+    make_staff(app, "tanto", roles.REVIEWER)
+    make_staff(app, "kanri", roles.REVIEWER, roles.ADMIN)
+    number = make_submissions(app, review_form, 1, status=status.IN_REVIEW, assignee="kanri")[0]
+    submission = db_session.scalar(select(Submission).where(Submission.reception_number == number))
+    kanri = db_session.scalar(select(StaffUser).where(StaffUser.username == "kanri"))
+    seen = submission.lock_version
+    # Handed over by a write that does not move the version counter (a data fix, say).
+    with app.app_context(), database().transaction() as other:
+        other.execute(update(Submission).where(Submission.id == submission.id)
+                      .values(assignee_id=staff_user(app, "tanto").id)
+                      .execution_options(synchronize_session=False))
+    with pytest.raises(workflow.NotAssignee):
+        workflow.perform(db_session, submission, "approve", kanri, lock_version=seen)
+    db_session.rollback()
     assert submission_row(app, number).status == status.IN_REVIEW
 
 
