@@ -10,8 +10,11 @@ from __future__ import annotations
 import secrets
 import unicodedata
 
+from formsvc.japanese.width import HYPHEN_LIKE
+
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 BODY_LENGTH = 7
+_SEPARATORS = frozenset("- " + HYPHEN_LIKE)
 
 
 def _check_symbol(body: str) -> str:
@@ -30,9 +33,10 @@ def new_reception_number() -> str:
 
 
 def normalise(text: str) -> str:
-    """Accept what people type: lower case, full-width letters, spaces and hyphens."""
+    """Accept what people type: lower case, full-width letters, spaces and any hyphen or dash
+    a Japanese IME produces (ー, −, ‐ …), which NFKC alone leaves as they are."""
     cleaned = unicodedata.normalize("NFKC", text).upper()
-    return "".join(symbol for symbol in cleaned if symbol not in "- ")
+    return "".join(symbol for symbol in cleaned if symbol not in _SEPARATORS)
 
 
 def is_well_formed(text: str) -> bool:
