@@ -184,7 +184,14 @@ class ItemScope:
         return self._outer.items(page_id)
 
 
+# More whole digits than any number answer holds (formsvc.fields.number reads at most 15).
+MAX_ANSWER_DIGITS = 15
+
+
 def to_decimal(value: Any) -> Decimal:
+    """An answer as a number. What is no number counts as unanswered (0): NaN, Infinity and
+    numbers of thousands of digits, which answers saved before number input was bounded may
+    hold, and which would make the fee impossible to compare, store or print."""
     if value is None or value == "":
         return Decimal(0)
     if isinstance(value, bool):
@@ -192,9 +199,12 @@ def to_decimal(value: Any) -> Decimal:
     if isinstance(value, list | tuple):
         return Decimal(len(value))
     try:
-        return Decimal(str(value))
-    except ArithmeticError:
+        number = Decimal(str(value))  # str() of an int of over 4,300 digits raises ValueError
+    except (ArithmeticError, ValueError):
         return Decimal(0)
+    if not number.is_finite() or number.adjusted() >= MAX_ANSWER_DIGITS:
+        return Decimal(0)
+    return number
 
 
 SumOver.model_rebuild()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from collections.abc import Callable
 from typing import Literal
 
 from pydantic import Field
@@ -12,16 +13,32 @@ from wtforms.widgets import TextInput
 from formsvc.fields.base import FieldContext, FieldSpec, Problem, first_value, register
 from formsvc.japanese.width import normalise_digits
 
+# What a number answer may look like, once full-width digits, ＋, －, ．, ， and minus look-alikes
+# read as ASCII: digits with an optional sign, an optional fraction and thousands commas. Nothing
+# else: no exponent ("1e5"), no "Infinity" or "NaN", no digits of other scripts ("٣"). Residents
+# never mean them, and Decimal would read them: "1e999999999" is a number of a billion digits that
+# int() then spends minutes building, Infinity and NaN cannot be compared, stored or printed. The
+# shape and the length are checked on the text, before anything is converted.
+PLAIN_NUMBER = re.compile(r"(?P<sign>[+-]?)(?P<whole>[0-9]*)(?:\.(?P<fraction>[0-9]*))?")
+# 15 digits: every such whole number is exact in a float and in JSON (below 2**53).
+MAX_WHOLE_DIGITS = 15
+MAX_FRACTION_DIGITS = 10
+
 
 class NumberInputField(WTFField):
     """A text input (inputmode=numeric) rather than type=number, which mangles IME input."""
 
     widget = TextInput()
 
-    def __init__(self, *args, integer: bool = True, ctx: FieldContext | None = None, **kwargs):
+    def __init__(self, *args, integer: bool = True, ctx: FieldContext | None = None,
+                 too_long: Callable[[bool], str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.integer = integer
         self.ctx = ctx or FieldContext()
+        # The message for a number with more than MAX_WHOLE_DIGITS digits (argument: negative).
+        self.too_long = too_long or (lambda negative: self.ctx.t(
+            f"{MAX_WHOLE_DIGITS}桁以内の数字で入力してください",
+            f"Enter a number of at most {MAX_WHOLE_DIGITS} digits"))
 
     def _value(self):
         if self.raw_data:
@@ -29,22 +46,27 @@ class NumberInputField(WTFField):
         return "" if self.data is None else str(self.data)
 
     def process_formdata(self, valuelist):
+        self.data = None
         text = normalise_digits(first_value(valuelist)).replace(",", "")
         if not text:
-            self.data = None
             return
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            self.data = None
-            raise ValueError(self.ctx.t("数字で入力してください", "Enter a number")) from None
+        match = PLAIN_NUMBER.fullmatch(text)
+        if match is None or not (match["whole"] or match["fraction"]):
+            raise ValueError(self.ctx.t("数字で入力してください", "Enter a number"))
+        sign = match["sign"]
+        whole = match["whole"].lstrip("0") or "0"
+        fraction = (match["fraction"] or "").rstrip("0")
+        if len(whole) > MAX_WHOLE_DIGITS:
+            raise ValueError(self.too_long(sign == "-"))
         if self.integer:
-            if number != number.to_integral_value():
-                self.data = None
+            if fraction:
                 raise ValueError(self.ctx.t("整数で入力してください", "Enter a whole number"))
-            self.data = int(number)
-        else:
-            self.data = float(number)
+            self.data = int(sign + whole)
+            return
+        if len(fraction) > MAX_FRACTION_DIGITS:
+            raise ValueError(self.ctx.t(f"小数点以下は{MAX_FRACTION_DIGITS}桁以内で入力してください",
+                                        f"Enter at most {MAX_FRACTION_DIGITS} digits after the point"))
+        self.data = float(f"{sign}{whole}.{fraction or 0}")
 
 
 @register
@@ -58,8 +80,17 @@ class NumberField(FieldSpec):
     def form_field(self, ctx):
         return NumberInputField(
             self.label_text(ctx), validators=self.field_validators(ctx),
-            integer=self.integer, ctx=ctx,
+            integer=self.integer, ctx=ctx, too_long=lambda negative: self.too_long_message(negative, ctx),
         )
+
+    def too_long_message(self, negative: bool, ctx: FieldContext) -> str:
+        """For a number with more digits than we read: the field's own bounds when it has one
+        on that side (「1から10までの数字で」), else the number of digits."""
+        beyond = -(10 ** MAX_WHOLE_DIGITS) if negative else 10 ** MAX_WHOLE_DIGITS
+        label = self.label_text(ctx)
+        return next(iter(self.validate_answer(beyond, ctx)), None) or ctx.t(
+            f"{label}は{MAX_WHOLE_DIGITS}桁以内の数字で入力してください",
+            f"{label} must be at most {MAX_WHOLE_DIGITS} digits")
 
     def validate_answer(self, value, ctx):
         label = self.label_text(ctx)

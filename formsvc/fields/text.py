@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, field_validator
 from wtforms import StringField
@@ -66,9 +66,13 @@ class TextLikeSpec(FieldSpec):
     pattern: Pattern | None = None
     autocomplete: str | None = Field(None, description="HTML の autocomplete 値 (例: organization)")
 
+    # The limit when the definition sets none: every answer is stored, shown to staff and
+    # printed, so none may be of any length (Werkzeug refuses a form value over 500 kB anyway).
+    default_max_length: ClassVar[int] = 1000
+
     def validate_answer(self, value, ctx: FieldContext) -> list[str]:
         messages = length_messages(
-            self.label_text(ctx), value, self.min_length, self.max_length, ctx
+            self.label_text(ctx), value, self.min_length, self.max_length or self.default_max_length, ctx
         )
         if not messages and self.pattern and not re.fullmatch(self.pattern.regex, value):
             messages.append(self.pattern.message.get(ctx.locale))

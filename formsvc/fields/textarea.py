@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 from wtforms import TextAreaField as WTFTextAreaField
@@ -24,6 +24,8 @@ class NormalisedTextAreaField(WTFTextAreaField):
 class TextAreaField(TextLikeSpec):
     type: Literal["textarea"] = "textarea"
     rows: int = Field(5, ge=2, le=30)
+
+    default_max_length: ClassVar[int] = 10_000
 
     def form_field(self, ctx):
         return NormalisedTextAreaField(

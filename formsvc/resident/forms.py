@@ -3,16 +3,35 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
+from werkzeug.datastructures import MultiDict
 from wtforms import Form
 
 from formsvc.fields import FieldContext, FieldSpec
 from formsvc.fields.composite import CompositeInputField
+from formsvc.request_guard import has_refused_characters, replace_refused_characters
 
 
 class PageForm(Form):
     """CSRF is checked for every POST by Flask-WTF's CSRFProtect, not per form."""
+
+    # Inputs that held control characters (formsvc.request_guard lets them through to these
+    # pages so that they are explained here), and each such field's message. Underscored: a
+    # field id never starts with one.
+    _refused_inputs: ClassVar[frozenset[str]] = frozenset()
+    _refused_messages: ClassVar[dict[str, str]] = {}
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for name, message in self._refused_messages.items():
+            field = self[name]
+            field.errors = [message]  # the other checks saw the characters as � and are moot
+            if isinstance(field, CompositeInputField):
+                field.error_part = next(part for part in field.parts
+                                        if field.part_name(part) in self._refused_inputs)
+            valid = False
+        return valid
 
 
 def build_form(specs: list[FieldSpec], ctx: FieldContext, formdata=None,
@@ -22,8 +41,37 @@ def build_form(specs: list[FieldSpec], ctx: FieldContext, formdata=None,
         unbound = spec.form_field(ctx)
         if unbound is not None:
             attributes[spec.id] = unbound
+    fields = set(attributes)
+    formdata, refused = _with_refused_characters_shown(formdata)
+    if refused:
+        attributes["_refused_inputs"] = frozenset(refused)
+        attributes["_refused_messages"] = {
+            spec.id: _refused_message(spec, ctx) for spec in specs if spec.id in fields
+            and any(name == spec.id or name.startswith(f"{spec.id}-") for name in refused)}
     form_class = type("PageForm", (PageForm,), attributes)
     return form_class(formdata=formdata, data=values or {})
+
+
+def _with_refused_characters_shown(formdata) -> tuple[Any, set[str]]:
+    """The form data with each control character replaced by �, and the inputs that had one:
+    the page shows what was typed with the characters to remove where they were."""
+    if formdata is None or not any(isinstance(value, str) and has_refused_characters(value)
+                                   for _, value in formdata.items(multi=True)):
+        return formdata, set()
+    shown, refused = MultiDict(), set()
+    for name, value in formdata.items(multi=True):
+        if isinstance(value, str) and has_refused_characters(value):
+            refused.add(name)
+            value = replace_refused_characters(value)
+        shown.add(name, value)
+    return shown, refused
+
+
+def _refused_message(spec: FieldSpec, ctx: FieldContext) -> str:
+    label = spec.label_text(ctx)
+    return ctx.t(f"{label}に使用できない文字（制御文字）が含まれています。「\ufffd」の文字を消してください",
+                 f"{label} contains characters that cannot be used (control characters). "
+                 "Remove the \ufffd characters")
 
 
 @dataclass
@@ -93,9 +141,12 @@ def field_views(form: PageForm, specs: list[FieldSpec], ctx: FieldContext,
     views = []
     for spec in specs:
         if spec in locked:
+            # A rule's message may belong to an answer the card filled in: with no input to put
+            # it beside, it goes beside the answer shown, and in the summary like any other, or
+            # the page would refuse to go on without saying why.
             value = (values or {}).get(spec.id)
-            views.append(FieldView(spec, None, ctx, locked=True, verified=True,
-                                   value_text=spec.display(value, ctx.locale)))
+            views.append(FieldView(spec, None, ctx, (extra_errors or {}).get(spec.id), locked=True,
+                                   verified=True, value_text=spec.display(value, ctx.locale)))
             continue
         bound = form[spec.id] if spec.id in form._fields else None
         error = None

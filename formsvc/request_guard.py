@@ -1,0 +1,87 @@
+"""Control characters refused at the edge, before any view or the database sees them.
+
+No person types NUL or an escape character; they come from broken clients, pasted binary and
+attacks, and PostgreSQL cannot store NUL at all (in text nor in JSONB), so one reaching a query
+was a 500. Every request passes this one check (registered first in create_app):
+
+- the path may hold no control character: the 404 page (no such page can exist);
+- query and form keys may hold none, query and form values none but tab, CR and LF (what a
+  textarea or a pasted search holds): the 400 page, saying why;
+- except form values on the application pages (question, item, check): those pages say it
+  beside the field and keep what was typed (formsvc.resident.forms), so nothing is lost.
+
+Uploaded files' names are not typed: they are cleaned where they are stored
+(formsvc.fields.file.clean_filename).
+
+"Control character" is Unicode's Cc: C0 (U+0000-U+001F), DEL and C1 (U+007F-U+009F).
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask, current_app, jsonify, render_template, request
+
+from formsvc.resident.context import t
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+REFUSED_JA = "使用できない文字（制御文字）が含まれていたため、受け付けられませんでした"
+
+
+def has_refused_characters(text: str) -> bool:
+    """Whether a typed value holds a control character other than tab, CR and LF."""
+    return CONTROL_IN_TEXT.search(text) is not None
+
+
+def replace_refused_characters(text: str, replacement: str = "\ufffd") -> str:
+    """``text`` with each refused character made visible (as �), to show it to whoever typed it."""
+    return CONTROL_IN_TEXT.sub(replacement, text)
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(refuse_control_characters)
+
+
+def refuse_control_characters():
+    if CONTROL.search(request.path):
+        return _refusal(404)
+    if any(CONTROL.search(key) or has_refused_characters(value)
+           for key, value in request.args.items(multi=True)):
+        return _refusal(400)
+    if any(_bad_key(key) for key in (*request.form.keys(), *request.files.keys())):
+        return _refusal(400)
+    if not _explains_beside_the_field() and any(
+            has_refused_characters(value) for _, value in request.form.items(multi=True)):
+        return _refusal(400)
+    return None
+
+
+def _bad_key(key: str | None) -> bool:
+    # A multipart part whose name held a line break reaches us with no name at all.
+    return not isinstance(key, str) or CONTROL.search(key) is not None
+
+
+def _explains_beside_the_field() -> bool:
+    """The application pages show what was typed again, beside its error (the same pages that
+    do so after a refused CSRF token: formsvc.resident.application)."""
+    view = current_app.view_functions.get(request.endpoint)
+    return bool(getattr(view, "redisplays_on_csrf_failure", False))
+
+
+def _refusal(code: int):
+    if request.path.startswith("/api/"):
+        # The API's own error format (formsvc.review.api).
+        if code == 404:
+            body = {"error": "not_found", "message": "そのURLはありません"}
+        else:
+            body = {"error": "bad_request", "message": REFUSED_JA + "。"}
+        response = jsonify(body)
+        response.status_code = code
+        return response
+    if code == 404:
+        return render_template("errors/404.html"), 404
+    return render_template("errors/400.html", reason=t(
+        REFUSED_JA + "。前のページに戻り、入力した内容を確かめてください。",
+        "What was sent contained control characters, which cannot be used, so it was not accepted. "
+        "Go back and check what you entered.")), 400
