@@ -9,6 +9,7 @@ YAML view (formsvc.admin.working_copies.check_source), which refuses an invalid 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,6 +19,7 @@ from formsvc.admin.yaml_edit import EditError
 from formsvc.definitions.schema import FormDefinition
 from formsvc.fields import REGISTRY
 from formsvc.fields.choices import ChoiceSpec
+from formsvc.fields.number import plain_number
 
 __all__ = ["EditError"]
 
@@ -335,11 +337,10 @@ def _read_value(spec, text: str) -> Any:
                 return choice.value
         return text  # the check reports a value that is not among the choices, with the list
     if spec.type == "number":
-        try:
-            number = float(text.replace(",", ""))
-        except ValueError:
-            raise ConditionInvalid("数値の項目とは数で比べてください（例: 3）") from None
-        return int(number) if number.is_integer() else number
+        number = plain_number(text)
+        if number is None:
+            raise ConditionInvalid("数値の項目とは数で比べてください（例: 3）")
+        return number
     if spec.type == "date":
         bound = date_bound_value(text)
         if bound is None:
@@ -353,10 +354,10 @@ def date_bound_value(text: str) -> date | dict | None:
     text = (text or "").strip()
     if text.startswith(("today", "今日")):
         offset = text.removeprefix("today").removeprefix("今日").replace(" ", "") or "0"
-        try:
-            return {"days_from_today": int(offset)}
-        except ValueError:
+        # Days, not a number of any size: a date that far away cannot be computed or shown.
+        if not re.fullmatch(r"[+-]?\d{1,5}", offset):
             return None
+        return {"days_from_today": int(offset)}
     try:
         return date.fromisoformat(text)
     except ValueError:

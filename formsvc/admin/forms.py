@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from formsvc.admin import describe, editing
 from formsvc.definitions.schema import FormDefinition
+from formsvc.fields.number import plain_number
 
 SLUG = r"^[a-z][a-z0-9-]{1,62}$"
 IDENTIFIER = r"^[a-z][a-z0-9_]{0,62}$"
@@ -337,15 +338,15 @@ class FieldFormBase(ConditionMixin, Form):
                 return editing.text_value(value.replace("\r\n", "\n"), editing.text_parts(raw[key])[1])
             return value.replace("\r\n", "\n")
         if kind == "int":
-            if not re.fullmatch(r"-?\d+", value):
+            number = plain_number(value)
+            if not isinstance(number, int):
                 raise ValidationError(f"{OPTIONS[key][0]}は整数で入力してください")
-            return int(value)
+            return number
         if kind == "number":
-            try:
-                number = float(value.replace(",", ""))
-            except ValueError:
-                raise ValidationError(f"{OPTIONS[key][0]}は数で入力してください") from None
-            return int(number) if number.is_integer() else number
+            number = plain_number(value)
+            if number is None:
+                raise ValidationError(f"{OPTIONS[key][0]}は数で入力してください")
+            return number
         if kind == "date_bound":
             bound = editing.date_bound_value(value)
             if bound is None:

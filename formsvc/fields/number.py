@@ -25,6 +25,18 @@ MAX_WHOLE_DIGITS = 15
 MAX_FRACTION_DIGITS = 10
 
 
+def plain_number(text: str) -> int | float | None:
+    """``text`` read as the number field reads it (plain decimals, bounded digits), or None: for
+    the numbers administrators type (bounds, fees, values in conditions)."""
+    match = PLAIN_NUMBER.fullmatch(normalise_digits(text or "").replace(",", "").strip())
+    if match is None or not (match["whole"] or match["fraction"]):
+        return None
+    whole, fraction = match["whole"].lstrip("0") or "0", (match["fraction"] or "").rstrip("0")
+    if len(whole) > MAX_WHOLE_DIGITS or len(fraction) > MAX_FRACTION_DIGITS:
+        return None
+    return float(f"{match['sign']}{whole}.{fraction}") if fraction else int(match["sign"] + whole)
+
+
 class NumberInputField(WTFField):
     """A text input (inputmode=numeric) rather than type=number, which mangles IME input."""
 

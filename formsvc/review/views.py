@@ -8,6 +8,7 @@ access-log row and are never cached.
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -178,7 +179,8 @@ def move(number: str, move: str):
     except ValueError:
         abort(400)
     assignee = None
-    if move == "reassign" and request.form.get("assignee", "").isdigit():
+    # ASCII digits only, and few: "²" passes isdigit() but not int(); a huge id overflows the query.
+    if move == "reassign" and re.fullmatch(r"[0-9]{1,9}", request.form.get("assignee", "")):
         assignee = db_session().get(StaffUser, int(request.form["assignee"]))
     try:
         made = workflow.perform(db_session(), found, move, user, lock_version=lock_version, comment=comment,

@@ -185,6 +185,24 @@ def test_an_option_that_is_not_a_number_is_refused_at_its_input(app):
     assert form_values(refused.text, url)["option_max"] == "たくさん"
 
 
+def test_numbers_no_person_means_are_refused_at_their_input(app):
+    """float() reads "inf", "NaN" and "1e999" and int() gives up on thousands of digits (a 500):
+    options and condition values are read as the number question reads a resident's answer."""
+    publish_sample(app)
+    admin = admin_client(app)
+    url = field_url("request", "copies")
+    for hostile in ("inf", "NaN", "-Infinity", "1e999", "9" * 5000):
+        refused = submit(admin, url, url, {"option_max": hostile})
+        assert refused.status_code == 400, hostile
+        assert summary_of(refused.text) == ["最大値は数で入力してください"], hostile
+        refused = submit(admin, url, url, {"condition_mode": "simple", "condition_field": "copies",
+                                           "condition_operator": "equals", "condition_value": hostile})
+        assert refused.status_code == 400 and summary_of(refused.text), hostile
+    assert working_source(app) is None  # nothing refused was saved
+    assert submit(admin, url, url, {"option_max": "１２"}).status_code == 302  # full-width digits are numbers
+    assert load(working_source(app))["pages"][2]["fields"][0]["max"] == 12
+
+
 def test_a_condition_the_checker_refuses_is_shown_with_its_location(app):
     publish_sample(app)
     admin = admin_client(app)

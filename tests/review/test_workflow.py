@@ -225,3 +225,15 @@ def test_moves_offered_follow_the_table(app, review_form):
     page = client.get(f"/staff/submissions/{number}")
     offered = re.findall(r'/moves/([a-z_]+)"', page.text)
     assert offered == [m.name for m in workflow.MOVES if m.source == status.IN_REVIEW and roles.REVIEWER in m.roles]
+
+
+def test_a_reassignment_to_no_real_account_is_refused_not_a_crash(app, review_form):
+    """"²" passes str.isdigit() but not int(); a thousand digits overflow the id column."""
+    reviewer = staff_client(app, "shinsa", "reviewer")
+    admin = staff_client(app, "kanri", "admin")
+    number = make_submissions(app, review_form, 1)[0]
+    assert post_move(reviewer, number, "claim").status_code == 302
+    for assignee in ("²", "9" * 1000, "-1", ""):
+        response = post_move(admin, number, "reassign", assignee=assignee)
+        assert response.status_code < 500, assignee
+    assert submission_row(app, number).assignee_id == staff_user(app, "shinsa").id
