@@ -81,6 +81,37 @@ def empty_all_tables(app) -> None:
             connection.execute(table.delete())
 
 
+@pytest.fixture(scope="session")
+def key_instance_dir(tmp_path_factory):
+    """One instance folder (and so one RSA key of the mock provider) for the whole session:
+    generating it is slow."""
+    return tmp_path_factory.mktemp("mock-idp-instance")
+
+
+def make_demo_app(database_url: str, instance_dir, **overrides):
+    """Demo mode with the mock My Number card provider mounted at /mock-idp."""
+    return create_app({
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-key",
+        "INSTANCE_DIR": str(instance_dir),
+        "FORMSVC_DEMO": True,
+        "MOCK_IDP_ENABLED": True,
+        # The demo client's secret is derived from SECRET_KEY (whatever the developer's shell says).
+        "OIDC_CLIENT_SECRET": None,
+        **overrides,
+    })
+
+
+@pytest.fixture
+def demo_app(database_url, key_instance_dir):
+    """Residents sign in with the mock provider's test cards."""
+    app = make_demo_app(database_url, key_instance_dir)
+    yield app
+    empty_all_tables(app)
+    database_of(app).engine.dispose()
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

@@ -54,7 +54,6 @@ from formsvc.submissions.models import Draft, Submission, Upload
 from tests.applicant import TINY_PDF, csrf_token
 from tests.authentication.support import sign_in_with_card
 from tests.conftest import database_of, empty_all_tables
-from tests.mock_idp.conftest import key_instance_dir, make_app  # noqa: F401  (fixture)
 from tests.review.conftest import REVIEW_FORM, REVIEW_SAMPLE, publish
 from tests.review.support import make_submissions
 from tests.staff.support import PASSWORD, make_staff
@@ -235,14 +234,6 @@ def add_the_route_hint(endpoint: str) -> str:
 
 
 # --- the app and its seeded database -------------------------------------------------------------
-
-@pytest.fixture
-def demo_app(database_url, key_instance_dir):  # noqa: F811
-    app = make_app(database_url, key_instance_dir)
-    yield app
-    empty_all_tables(app)
-    database_of(app).engine.dispose()
-
 
 @pytest.fixture
 def production_app(database_url, tmp_path):

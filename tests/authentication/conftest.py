@@ -9,17 +9,12 @@ import pytest
 from formsvc.db import database
 from formsvc.forms.loading import import_definitions
 from tests.authentication.support import definition_yaml, publish
-from tests.conftest import database_of, empty_all_tables
-from tests.mock_idp.conftest import key_instance_dir, make_app  # noqa: F401  (fixture)
 from tests.resident.conftest import SAMPLE
 
 
 @pytest.fixture
-def app(database_url, key_instance_dir):  # noqa: F811
-    app = make_app(database_url, key_instance_dir)
-    yield app
-    empty_all_tables(app)
-    database_of(app).engine.dispose()
+def app(demo_app):
+    return demo_app
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ from datetime import date
 import pytest
 
 from tests.authentication.support import VERIFIED, sign_in_with_card
-from tests.conftest import database_of, empty_all_tables
-from tests.mock_idp.conftest import key_instance_dir, make_app  # noqa: F401  (fixture)
 from tests.resident.library_support import Resident, error_summary, message_beside, publish
 
 FORM = "jidoteate-nintei"
@@ -17,12 +15,8 @@ BIRTH_BEFORE_REASON = "生年月日は、請求の理由が生じた日より前
 
 
 @pytest.fixture
-def app(database_url, key_instance_dir):  # noqa: F811
-    """Demo mode: residents sign in with the mock provider's test cards."""
-    app = make_app(database_url, key_instance_dir)
-    yield app
-    empty_all_tables(app)
-    database_of(app).engine.dispose()
+def app(demo_app):
+    return demo_app
 
 
 def test_a_rule_broken_by_a_locked_answer_is_shown_in_the_summary_and_beside_it(client, app):

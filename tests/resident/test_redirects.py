@@ -11,8 +11,6 @@ import pytest
 
 from formsvc.resident.context import safe_local_path
 from tests.authentication.support import sign_in_with_card
-from tests.conftest import database_of, empty_all_tables
-from tests.mock_idp.conftest import key_instance_dir, make_app  # noqa: F401  (fixture)
 from tests.resident.redirects import BYPASSES, LOCAL, stays_on_this_site
 
 
@@ -44,14 +42,6 @@ def test_the_tab_trick_from_the_report_goes_to_the_portal(client):
     assert response.status_code == 302 and response.location == "/"
     newline = client.get("/language/en?next=/%0D%0ALocation:%20//evil.example")
     assert newline.status_code == 302 and newline.location == "/"
-
-
-@pytest.fixture
-def demo_app(database_url, key_instance_dir):  # noqa: F811
-    app = make_app(database_url, key_instance_dir)
-    yield app
-    empty_all_tables(app)
-    database_of(app).engine.dispose()
 
 
 def test_signing_in_with_the_card_never_returns_off_this_site(demo_app):
