@@ -78,3 +78,14 @@ def safe_local_path(target: str | None) -> str | None:
 def safe_return_target() -> str | None:
     """Only 'check' may be requested as a return target (no open redirects)."""
     return "check" if request.values.get("return") == "check" else None
+
+
+def return_path_after_sign_in() -> str | None:
+    """Where to continue after signing in: this page, or for a form sent while signed out (a
+    POST cannot be repeated by a link: it would end on 405) the page it was sent from."""
+    if request.method in ("GET", "HEAD"):
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host:
+        return None
+    return safe_local_path(referrer.path + (f"?{referrer.query}" if referrer.query else ""))

@@ -13,7 +13,7 @@ from formsvc.authentication.residents import Identity, current_identity
 from formsvc.db import session as db_session
 from formsvc.db import utcnow
 from formsvc.forms.catalog import version_by_id
-from formsvc.resident.context import current_locale, remember_draft
+from formsvc.resident.context import current_locale, remember_draft, return_path_after_sign_in
 from formsvc.resident.flow import Flow, StoredAnswers
 from formsvc.submissions import status
 from formsvc.submissions.drafts import draft_lifetime
@@ -24,7 +24,7 @@ blueprint = Blueprint("my", __name__, url_prefix="/my")
 def _identity_or_login() -> Identity:
     identity = current_identity()
     if identity is None:
-        abort(redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))
+        abort(redirect(url_for("auth.login", next=return_path_after_sign_in())))
     return identity
 
 

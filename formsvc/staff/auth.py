@@ -10,12 +10,12 @@ from __future__ import annotations
 import functools
 import hmac
 from datetime import timedelta
-from urllib.parse import urlsplit
 
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, session, url_for
 
 from formsvc.db import session as db_session
 from formsvc.db import utcnow
+from formsvc.resident.context import return_path_after_sign_in
 from formsvc.staff.models import StaffUser
 
 # Note activity at most this often, so that not every response has to carry a new cookie value.
@@ -96,17 +96,6 @@ def login_url(next_path: str | None = None) -> str:
     return url_for("staff.login", **arguments)
 
 
-def _return_path() -> str | None:
-    """Where to continue after signing in: this page, or for a form sent after the session
-    ended (it cannot be repeated by a link) the page it was sent from."""
-    if request.method in ("GET", "HEAD"):
-        return request.full_path.rstrip("?")
-    referrer = urlsplit(request.referrer or "")
-    if referrer.netloc != request.host:
-        return None
-    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
-
-
 def require_role(*roles: str):
     """Decorator for staff views: signed-in staff holding at least one of ``roles``."""
 
@@ -117,7 +106,7 @@ def require_role(*roles: str):
         def wrapped(*args, **kwargs):
             user = current_staff()
             if user is None:
-                return redirect(login_url(_return_path()))
+                return redirect(login_url(return_path_after_sign_in()))
             if not user.has_role(*roles):
                 abort(403)
             return view(*args, **kwargs)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import select
 
@@ -256,3 +256,16 @@ def test_a_withdrawn_application_leaves_no_correction_in_progress(client, app, d
                                                              "confirm": "yes"})
     assert submission(db_session, number).status == "withdrawn"
     assert "入力途中の申請はありません。" in client.get("/my/").text
+
+
+def test_a_form_sent_after_signing_out_returns_to_its_page_after_signing_in(client, app):
+    """The sign-in would otherwise return to a POST-only address, which a link cannot repeat."""
+    page = client.get("/staff/login")  # a page with this session's CSRF token
+    sent = client.post("/my/drafts/1/resume", data={"csrf_token": csrf_token(page.text)},
+                       headers={"Referer": "http://localhost/my/?tab=drafts"})
+    assert sent.status_code == 302
+    assert urlsplit(sent.location).path == "/auth/login"
+    assert parse_qs(urlsplit(sent.location).query)["next"] == ["/my/?tab=drafts"]
+    elsewhere = client.post("/my/drafts/1/resume", data={"csrf_token": csrf_token(page.text)},
+                            headers={"Referer": "https://evil.example/my/"})
+    assert urlsplit(elsewhere.location).path == "/auth/login" and "next" not in elsewhere.location
