@@ -39,12 +39,6 @@ ORIGINS = {"file": ("ファイル", "File"), "admin": ("管理画面", "Browser"
 add_to_staff_menu("admin.index", ("手続きの管理", "Procedures"), (ADMIN,))
 
 
-@blueprint.after_request
-def never_cache(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @blueprint.context_processor
 def _facts():
     return {"state_labels": STATES, "origin_labels": ORIGINS, "event_labels": audit.KINDS,

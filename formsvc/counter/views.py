@@ -79,12 +79,6 @@ FLASH = "counter"
 add_to_staff_menu("counter.home", ("窓口受付", "Counter"), (COUNTER,), first=True)
 
 
-@blueprint.after_request
-def never_cache(response):
-    response.headers["Cache-Control"] = "no-store"  # the resident's details
-    return response
-
-
 def card_reader_available() -> bool:
     """Card reading needs a reader; in demo mode the mock provider's test cards stand in for one."""
     return bool(current_app.config.get("MOCK_IDP_ENABLED"))

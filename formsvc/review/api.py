@@ -56,12 +56,6 @@ def authenticate():
     return None
 
 
-@blueprint.after_request
-def no_caching(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _iso(moment: datetime) -> str:
     return moment.astimezone(JST).isoformat(timespec="seconds")
 

@@ -2,7 +2,7 @@
 
 Every view declares its roles with ``require_role`` (tests/staff walks the URL map to prove it);
 a move's own roles come from the table in ``workflow``. Pages showing personal data write an
-access-log row and are never cached.
+access-log row and are never cached (formsvc.templating sets no-store for every staff area).
 """
 
 from __future__ import annotations
@@ -47,12 +47,6 @@ NOTICES = {
     "too_many": f"一度に印刷できるのは{MAX_BATCH}件までです",
     "csv_needs_form": "CSVを出力するには、まず手続きを1つ選んでください",
 }
-
-
-@blueprint.after_request
-def never_cache(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _submission_or_404(number: str) -> Submission:
