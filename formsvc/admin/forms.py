@@ -253,8 +253,9 @@ def field_form(type_: str, choice_list: str | None):
     from formsvc.fields.choices import ChoiceSpec
 
     attributes: dict[str, Any] = {}
-    options = [key for key in editing.option_fields(type_) if option_kind(type_, key)]
-    for key in options:
+    # Named "keys", not "options": that would hide the function that builds choices (a 500 on file questions).
+    keys = [key for key in editing.option_fields(type_) if option_kind(type_, key)]
+    for key in keys:
         label, kind, _hint = OPTIONS[key]
         name = f"option_{key}"
         if kind == "bool":
@@ -273,7 +274,7 @@ def field_form(type_: str, choice_list: str | None):
     model = REGISTRY[type_]
     attributes["has_choices"] = issubclass(model, ChoiceSpec) and choice_list is None
     attributes["choice_list"] = choice_list
-    attributes["option_keys"] = tuple(options)
+    attributes["option_keys"] = tuple(keys)
     attributes["field_type"] = type_
     return type("QuestionForm", (FieldFormBase,), attributes)
 

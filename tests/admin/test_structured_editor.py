@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from formsvc.admin.yaml_edit import load
 from tests.admin.support import (
     FORM,
@@ -257,3 +259,17 @@ def test_a_fee_without_an_amount_is_refused(app):
     refused = submit(admin, EDIT, f"/admin/forms/{FORM}/settings", {"fee_kind": "fixed", "fee_amount": ""})
     assert refused.status_code == 400
     assert summary_of(refused.text) == ["金額は0以上の整数（円）で入力してください（例: 300）"]
+
+
+def test_a_file_question_of_a_shipped_procedure_is_edited(app):
+    """Every file question (5 of the 6 shipped procedures) gave a 500 here."""
+    shipped = Path(__file__).resolve().parents[2] / "form_definitions" / "juminhyo-copy.yaml"
+    publish_sample(app, shipped.read_text(encoding="utf-8"), "juminhyo-copy.yaml")
+    admin = admin_client(app)
+    url = "/admin/forms/juminhyo-copy/pages/agent/fields/power_of_attorney"
+    page = admin.get(url)
+    assert page.status_code == 200
+    assert "PDF" in text_of(page.text)  # the kinds of file it takes, to tick
+    saved = submit(admin, url, url, {"label_ja": "委任状（写し可）"})
+    assert saved.status_code == 302
+    assert "委任状（写し可）" in working_source(app, "juminhyo-copy")
