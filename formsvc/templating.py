@@ -6,12 +6,12 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g, request, session
 from sqlalchemy.exc import SQLAlchemyError
 
 from formsvc.authentication.residents import current_login, seconds_left
+from formsvc.clock import JST
 from formsvc.japanese.era import format_date_both
 from formsvc.resident.context import current_locale, t
 from formsvc.staff import roles
@@ -24,7 +24,6 @@ def yen(amount: Decimal | int | None) -> str:
     return f"{int(amount):,}円"
 
 
-JST = ZoneInfo("Asia/Tokyo")
 T = TypeVar("T")
 
 # The staff menu: (endpoint, label, roles that see it). Areas add themselves here.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
+from datetime import datetime
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -19,10 +20,23 @@ from sqlalchemy.engine import make_url
 os.environ.setdefault("FORMSVC_INSTANCE_PATH", tempfile.mkdtemp(prefix="formsvc-test-instance-"))
 os.environ.pop("DATABASE_URL", None)
 
-from formsvc import create_app
+from formsvc import clock, create_app
 from formsvc.db import Base, database
 from formsvc.migrate import upgrade
 from tests.backends import require_postgres
+
+# "Today" in Japan for the whole run: dates typed in tests are counted from it, and the app's clock
+# (formsvc.clock) is held on the same day, so that a run going past midnight still agrees.
+JAPAN_TODAY = clock.today()
+SYSTEM_CLOCK = clock._read_system_clock
+
+
+@pytest.fixture(autouse=True)
+def japan_today(monkeypatch):
+    """The app's clock keeps running, on JAPAN_TODAY (the live browser server's thread too)."""
+    monkeypatch.setattr(clock, "_read_system_clock",
+                        lambda: datetime.combine(JAPAN_TODAY, datetime.now(clock.JST).timetz()))
+    return JAPAN_TODAY
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

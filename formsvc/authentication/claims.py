@@ -12,6 +12,7 @@ import re
 import unicodedata
 from datetime import date, timedelta
 
+from formsvc import clock
 from formsvc.japanese.era import ERAS
 
 KEPT_CLAIMS = ("name", "address", "birthdate", "gender")
@@ -90,7 +91,7 @@ def _birthdate(value) -> str:
         day = date.fromisoformat(value)
     except ValueError:
         raise MalformedClaim("birthdate") from None
-    if not EARLIEST_BIRTHDATE <= day <= date.today() + timedelta(days=1):
+    if not EARLIEST_BIRTHDATE <= day <= clock.today() + timedelta(days=1):
         raise MalformedClaim("birthdate")
     return value
 

@@ -37,6 +37,7 @@ from flask import (
 from sqlalchemy import delete, select
 from werkzeug.datastructures import MultiDict
 
+from formsvc.clock import today
 from formsvc.counter import identification as ident
 from formsvc.counter import service
 from formsvc.counter.models import CounterVisit
@@ -59,7 +60,6 @@ from formsvc.fields import FieldContext, FieldSpec
 from formsvc.forms.catalog import published, version_by_id
 from formsvc.japanese.postal import lookup as postal_lookup
 from formsvc.mock_idp.cards import TEST_CARDS, age_on, card_by_id
-from formsvc.resident.channels import today
 from formsvc.resident.flow import CHECK, Flow, StoredAnswers
 from formsvc.resident.forms import build_form, field_views
 from formsvc.review import detail as details

@@ -18,6 +18,7 @@ from wtforms import Field as WTFField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import StopValidation, ValidationError
 
+from formsvc import clock
 from formsvc.definitions.common import Identifier, StrictModel, Text
 from formsvc.definitions.conditions import Condition, is_answered
 
@@ -43,7 +44,7 @@ class FieldContext:
     """What a field needs to build and check its answer on one request."""
 
     locale: str = "ja"
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=clock.today)
 
     def t(self, ja: str, en: str) -> str:
         return en if self.locale == "en" else ja

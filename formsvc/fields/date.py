@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from formsvc import clock
 from formsvc.definitions.common import Text
 from formsvc.definitions.conditions import DateOffset
 from formsvc.fields.base import FieldContext, FieldSpec, Problem, register
@@ -93,7 +94,7 @@ class DateField(FieldSpec):
         return [value.isoformat() if value else ""]
 
     def example_answer(self):
-        today = date.today()
+        today = clock.today()
         earliest = resolve_bound(self.min, today)
         latest = resolve_bound(self.max, today)
         if earliest:
@@ -106,7 +107,7 @@ class DateField(FieldSpec):
         return today
 
     def problems(self, definition):
-        today = date.today()
+        today = clock.today()
         earliest, latest = resolve_bound(self.min, today), resolve_bound(self.max, today)
         if earliest and latest and earliest > latest:
             yield Problem(("min",), "min が max より後の日付になっています")

@@ -20,12 +20,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from formsvc.clock import JST
 from formsvc.db import utcnow
 from formsvc.definitions.errors import DefinitionError
 from formsvc.definitions.loader import LoadedDefinition, load_all
 from formsvc.forms.models import Form, FormEvent, FormVersion, FormWorkingCopy
 
-JST = ZoneInfo("Asia/Tokyo")
 UTC = ZoneInfo("UTC")
 
 

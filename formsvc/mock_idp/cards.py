@@ -10,10 +10,9 @@ A card never carries a 個人番号 (My Number): the real authentication app doe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
-JST = ZoneInfo("Asia/Tokyo")
+from formsvc import clock
 
 VALID = "valid"
 EXPIRED = "expired"  # the 利用者証明用電子証明書 has passed its expiry date
@@ -24,7 +23,7 @@ IDENTITY_SCOPES = ("name", "address", "birthdate", "gender")
 
 
 def today_in_japan() -> date:
-    return datetime.now(JST).date()
+    return clock.today()
 
 
 def years_before(day: date, years: int) -> date:

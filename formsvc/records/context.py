@@ -11,11 +11,11 @@ import io
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import segno
 from sqlalchemy.orm import Session
 
+from formsvc.clock import JST
 from formsvc.counter.identification import counter_facts
 from formsvc.db import utcnow
 from formsvc.forms.catalog import version_by_id
@@ -25,7 +25,6 @@ from formsvc.submissions import reception, status
 from formsvc.submissions.models import Submission
 from formsvc.submissions.protection import masked_for_version
 
-JST = ZoneInfo("Asia/Tokyo")
 LOCALE = "ja"  # records are for the counter: always Japanese
 
 CHANNELS = {

@@ -17,13 +17,14 @@ from typing import Any
 from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
 from werkzeug.datastructures import CombinedMultiDict, FileStorage, MultiDict
 
+from formsvc.clock import today
 from formsvc.db import session as db_session
 from formsvc.definitions.schema import Page
 from formsvc.fields import FieldContext, FieldSpec
 from formsvc.fields.file import MEDIA_TYPES, clean_filename, sniff
 from formsvc.forms.catalog import CompiledForm
 from formsvc.japanese.postal import lookup as postal_lookup
-from formsvc.resident.channels import current_channel, today
+from formsvc.resident.channels import current_channel
 from formsvc.resident.context import current_locale, safe_return_target, t
 from formsvc.resident.flow import CHECK, Flow, StoredAnswers
 from formsvc.resident.forms import build_form, field_views

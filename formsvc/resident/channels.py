@@ -12,9 +12,7 @@ their links with relative endpoints (".question"), so they stay inside their cha
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import abort, current_app, request
+from flask import abort, request
 
 from formsvc.db import session as db_session
 from formsvc.forms.catalog import CompiledForm, version_by_id
@@ -81,5 +79,3 @@ def current_channel() -> Channel:
     return channel
 
 
-def today() -> date:
-    return current_app.config.get("TODAY") or date.today()

@@ -10,9 +10,9 @@ from werkzeug.datastructures import MultiDict
 
 from formsvc.authentication.claims import usable_basic_four
 from formsvc.authentication.residents import Identity
+from formsvc.clock import today
 from formsvc.definitions.schema import FormDefinition
 from formsvc.fields import FieldContext, FieldSpec
-from formsvc.resident.channels import today
 from formsvc.resident.forms import build_form
 
 SOURCE = "mynumber_card"

@@ -7,12 +7,12 @@ read is written to the access log under the token's name. Described by /api/v1/o
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, g, jsonify, request, url_for
 from sqlalchemy import select
 
 from formsvc import csrf
+from formsvc.clock import JST
 from formsvc.counter.identification import CounterFacts, counter_facts
 from formsvc.db import session as db_session
 from formsvc.db import utcnow
@@ -30,7 +30,6 @@ from formsvc.submissions.reception import normalise
 blueprint = Blueprint("review_api", __name__, url_prefix="/api/v1")
 csrf.exempt(blueprint)
 
-JST = ZoneInfo("Asia/Tokyo")
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 100
 

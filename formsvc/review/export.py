@@ -19,13 +19,12 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
+from formsvc.clock import JST
 from formsvc.counter.identification import CounterFacts
 from formsvc.definitions.schema import FormDefinition
 from formsvc.submissions.models import Submission
 
-JST = ZoneInfo("Asia/Tokyo")
 BASE_HEADERS = ("受付番号", "申請日時", "状況", "経路", "手数料", "入力した職員", "本人確認")
 STATUS_TEXT = {"received": "受付", "in_review": "審査中", "correction_requested": "差し戻し", "approved": "承認",
                "rejected": "却下", "completed": "完了（交付済）", "withdrawn": "取下げ"}

@@ -8,11 +8,11 @@ that the resident was not told and must be contacted another way.
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
+from formsvc.clock import JST
 from formsvc.definitions.schema import FormDefinition
 from formsvc.fields.email import EmailField
 from formsvc.forms.catalog import version_by_id
@@ -20,8 +20,6 @@ from formsvc.japanese.era import format_date_both
 from formsvc.review.models import OutboxMessage
 from formsvc.submissions.models import Submission
 from formsvc.submissions.reception import display
-
-JST = ZoneInfo("Asia/Tokyo")
 
 # What each kind of message says: (subject, opening). Kinds are the moves that concern residents.
 MESSAGES = {

@@ -14,11 +14,11 @@ import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, or_, select, tuple_, union_all
 from sqlalchemy.orm import Session, load_only
 
+from formsvc.clock import JST
 from formsvc.forms.catalog import compile_version
 from formsvc.forms.models import Form, FormVersion
 from formsvc.review.names import kana_search_key, search_key
@@ -26,7 +26,6 @@ from formsvc.staff.models import StaffUser
 from formsvc.submissions import reception, status
 from formsvc.submissions.models import Submission
 
-JST = ZoneInfo("Asia/Tokyo")
 PAGE_SIZE = 50
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # The days the date filters accept. Every submission lies between them, and the conditions'

@@ -10,11 +10,12 @@ from __future__ import annotations
 import io
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import func, select
 
+from formsvc import clock
+from formsvc.clock import JST
 from formsvc.counter.identification import counter_facts
 from formsvc.db import session as db_session
 from formsvc.fields.file import content_disposition
@@ -37,7 +38,6 @@ QUEUE_ROLES = (R, C, A)
 PDF_ROLES = (R, C)
 EXPORT_ROLES = (R, A)
 MAX_BATCH = 200
-JST = ZoneInfo("Asia/Tokyo")
 
 add_to_staff_menu("review.queue", ("申請一覧", "Applications"), QUEUE_ROLES)
 
@@ -262,7 +262,7 @@ def print_selected():
     content = render_batch(db_session(), chosen, current_app.config["MUNICIPALITY_NAME"])
     record_access(db_session(), "pdf_batch", [s.id for s in chosen], staff=current_staff())
     db_session().commit()
-    return _pdf(content, f"records-{datetime.now(JST):%Y%m%d-%H%M}.pdf")
+    return _pdf(content, f"records-{clock.now():%Y%m%d-%H%M}.pdf")
 
 
 def _with_notice(target: str, notice: str) -> str:
@@ -296,7 +296,7 @@ def export_csv():
     session.commit()
     content = export.write_csv(compiled.definition, rows, bom=request.args.get("bom") == "1",
                                counter=counter_facts(session, rows))
-    filename = f"{queue_filter.form_id}_v{version.number}_{datetime.now(JST):%Y%m%d-%H%M}.csv"
+    filename = f"{queue_filter.form_id}_v{version.number}_{clock.now():%Y%m%d-%H%M}.csv"
     response = send_file(io.BytesIO(content), mimetype="text/csv", as_attachment=True, download_name=filename,
                          max_age=0)
     response.headers["Content-Type"] = "text/csv; charset=utf-8"

@@ -10,16 +10,17 @@ required), and its field types are all shown by the other procedures.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from tests.applicant import PAGE_URL
 from tests.browser.support import RECEPTION_NUMBER, Shortcut, assert_accessible
+from tests.conftest import JAPAN_TODAY
 
 pytestmark = pytest.mark.browser
 
-TODAY = date.today()
+TODAY = JAPAN_TODAY
 
 # (form id, answers that differ from each field's example answer)
 SCENARIOS = {

@@ -16,10 +16,11 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.support import PDF_FILE, RECEPTION_NUMBER
+from tests.conftest import JAPAN_TODAY
 
 pytestmark = pytest.mark.browser
 
-TODAY = date.today()
+TODAY = JAPAN_TODAY
 
 
 # --- helpers ------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from formsvc.counter.models import CounterVisit
 from formsvc.db import database
 from formsvc.forms.catalog import published
 from tests.applicant import PAGE_URL, TINY_PDF, csrf_token
+from tests.conftest import JAPAN_TODAY
 from tests.staff.support import PASSWORD, make_staff
 
 CLERK = ("mado-hanako", "窓口 花子")
@@ -243,4 +244,4 @@ def sign(client, signature_path: str):
 
 
 def today() -> date:
-    return date.today()
+    return JAPAN_TODAY

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from wtforms.fields.core import UnboundField
 
+from formsvc import clock
 from formsvc.definitions.conditions import is_answered
 from formsvc.fields import REGISTRY, FieldContext
-from formsvc.fields import date as date_module
 from tests.fields.fieldkit import EXPECTED_TYPES, make, storage_keys, submit, untouched
 
 # The smallest definition of each type, as an administrator would write it in YAML.
@@ -149,15 +149,9 @@ def test_guidance_asks_nothing():
     assert spec.paragraphs() == ["第1段落です。", "第2段落です。"]
 
 
-class _LeapDay(date):
-    @classmethod
-    def today(cls):
-        return cls(2028, 2, 29)
-
-
 def test_a_birth_date_example_works_on_29_february(monkeypatch):
     """The example for a past-only date goes back 30 years, which has no 29 February."""
-    monkeypatch.setattr(date_module, "date", _LeapDay)
+    monkeypatch.setattr(clock, "_read_system_clock", lambda: datetime(2028, 2, 29, 10, 0, tzinfo=clock.JST))
     spec = make("date", label="生年月日", max={"days_from_today": 0})
     example = spec.example_answer()
     assert example == date(1998, 2, 28)

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from pypdf import PdfReader
 
+from tests.conftest import JAPAN_TODAY
+
 MUNICIPALITY = "デモ市"
 
 RECORDS_SAMPLE = """\
@@ -68,7 +70,7 @@ YAMAMOTO = {
     "collection_address": {"prefecture": "東京都", "city": "新宿区", "town": "西新宿",
                            "block": "3-7-1", "building": "デモマンション203"},
     "put_out_place": "collection_point",
-    "preferred_date": date.today() + timedelta(days=10),
+    "preferred_date": JAPAN_TODAY + timedelta(days=10),
 }
 SODAI_ITEMS = {"items": [{"item_kind": "sofa", "quantity": 1, "item_note": "3人掛け、幅180cm、布張り"},
                          {"item_kind": "futon", "quantity": 3},

@@ -25,6 +25,7 @@ from formsvc.forms.loading import import_definitions
 from formsvc.forms.models import Form, FormVersion
 from formsvc.submissions.models import Submission, SubmissionEvent
 from tests.applicant import PAGE_URL, TINY_PDF, Applicant, csrf_token
+from tests.conftest import JAPAN_TODAY
 
 LIBRARY = Path(__file__).resolve().parents[2] / "form_definitions"
 RECEPTION = re.compile(r"^[2-9A-HJ-NP-Z]{8}$")
@@ -35,9 +36,9 @@ GIF = b"GIF89a" + b"\0" * 64
 PDF = TINY_PDF
 
 
-# "Today" for these tests: the dates in the modules' answers are counted from it, and the app is
-# given the same day (its TODAY setting), so that a run going past midnight still agrees.
-TODAY = date.today()
+# "Today" in Japan, on which the app's clock is held (tests/conftest.py): the dates in the modules'
+# answers are counted from it.
+TODAY = JAPAN_TODAY
 
 
 def publish(app, form_id: str) -> str:
@@ -46,7 +47,6 @@ def publish(app, form_id: str) -> str:
     Only the procedure's own file is imported: importing all six for every test would spend
     most of the run validating definitions the test does not use.
     """
-    app.config["TODAY"] = TODAY
     with app.app_context(), database().transaction() as session:
         report = import_definitions(session, [LIBRARY / f"{form_id}.yaml"], actor="test")
     assert report.errors == [], report.errors

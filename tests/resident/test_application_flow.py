@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from formsvc.submissions.models import Draft, Submission, SubmissionEvent
 from tests.applicant import Applicant, csrf_token
+from tests.conftest import JAPAN_TODAY
 
 RECEPTION = re.compile(r"^[2-9A-HJ-NP-Z]{8}$")
 
@@ -129,7 +130,7 @@ def test_errors_are_summarised_linked_and_shown_beside_each_field(client, app, s
 
 
 def test_a_cross_field_rule_is_shown_at_its_field(client, app, sample_form):
-    pickup = date.today() + timedelta(days=10)
+    pickup = JAPAN_TODAY + timedelta(days=10)
     person = applicant(client, app, pickup=pickup, pickup_last=pickup - timedelta(days=1))
     person.apply(until="request")
     data = person.inputs_for(person.definition().page_by_id("request"), person.answers)
@@ -140,7 +141,7 @@ def test_a_cross_field_rule_is_shown_at_its_field(client, app, sample_form):
 
 
 def test_date_bounds_relative_to_today(client, app, sample_form):
-    person = applicant(client, app, pickup=date.today() + timedelta(days=1))
+    person = applicant(client, app, pickup=JAPAN_TODAY + timedelta(days=1))
     person.apply(until="request")
     data = person.inputs_for(person.definition().page_by_id("request"), person.answers)
     response = person.post("/forms/sample-permit/pages/request", data)
@@ -269,7 +270,7 @@ def test_the_postal_code_lookup_answers_json_for_the_javascript_button(client):
 
 def test_a_rule_broken_by_a_change_from_the_check_page_blocks_submitting(
         client, app, sample_form, db_session):
-    pickup = date.today() + timedelta(days=10)
+    pickup = JAPAN_TODAY + timedelta(days=10)
     person = applicant(client, app, pickup=pickup, pickup_last=pickup + timedelta(days=5))
     person.apply()
     # Answers that break the rule after its page was accepted (as a change made elsewhere

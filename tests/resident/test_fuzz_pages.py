@@ -42,6 +42,7 @@ from formsvc.forms.loading import import_definitions
 from formsvc.submissions.models import Draft, Submission, SubmissionEvent, Upload
 from tests.applicant import PAGE_URL, TINY_PDF, Applicant, csrf_token
 from tests.backends import IN_CI
+from tests.conftest import JAPAN_TODAY
 from tests.identity import sign_in
 from tests.resident.library_support import error_summary
 
@@ -428,7 +429,7 @@ def test_no_page_of_any_procedure_fails_on_hostile_answers(app, db_session):
     plans = []
     for form_id in PROCEDURES:
         definition = Applicant(app.test_client(), app, form_id).definition()
-        plans.append((form_id, definition, answer_sets(definition, date.today())))
+        plans.append((form_id, definition, answer_sets(definition, JAPAN_TODAY)))
     stations = sum(len(page.fields) > 0 or page.repeat is not None for _, d, _ in plans for page in d.pages)
     per_page = max(2, FUZZ_EXAMPLES // stations)
 
