@@ -35,6 +35,7 @@ from sqlalchemy import select  # noqa: E402
 from weasyprint import CSS, HTML  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
+from formsvc import clock  # noqa: E402
 from formsvc.db import Database  # noqa: E402
 from formsvc.forms.catalog import published  # noqa: E402
 from formsvc.forms.loading import import_definitions  # noqa: E402
@@ -85,7 +86,7 @@ def make_data(database: Database, count: int) -> list[int]:
     with database.transaction() as session:
         report = import_definitions(session, [ROOT / "form_definitions" / f"{FORM}.yaml"], actor="bench")
         assert not report.errors, report.errors
-    today = date.today()
+    today = clock.today()
     ids = []
     with database.transaction() as session:
         compiled = published(session, FORM)
