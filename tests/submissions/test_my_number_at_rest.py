@@ -52,14 +52,21 @@ def test_the_numbers_are_stored_encrypted_in_drafts_and_submissions(app, db_sess
     assert digits_anywhere(page.text) == []
 
 
-def test_numbers_stored_before_encryption_still_read(app, db_session):
-    publish_my_number_form(app)
-    _, number = apply_with_my_numbers(app)
-    found = db_session.scalar(select(Submission).where(Submission.reception_number == number))
+def store_as_before_encryption(db_session, found: Submission) -> dict:
+    """Write the submission's answers back with the numbers in plain text, as they were stored
+    before encryption existed; returns those answers."""
     legacy = json.loads(json.dumps(found.answers))
     legacy["fields"]["claimant_my_number"] = CLAIMANT_NUMBER
     legacy["items"]["members"][0]["member_my_number"] = MEMBER_NUMBER
     db_session.execute(update(Submission).where(Submission.id == found.id).values(answers=legacy))
+    return legacy
+
+
+def test_numbers_stored_before_encryption_still_read(app, db_session):
+    publish_my_number_form(app)
+    _, number = apply_with_my_numbers(app)
+    found = db_session.scalar(select(Submission).where(Submission.reception_number == number))
+    store_as_before_encryption(db_session, found)
     db_session.commit()
 
     reviewer = staff_client(app, "shinsa", "reviewer")
@@ -140,10 +147,7 @@ def test_protect_answers_encrypts_numbers_stored_before_and_masks_old_audit_copi
     publish_my_number_form(app)
     _, number = apply_with_my_numbers(app)
     found = db_session.scalar(select(Submission).where(Submission.reception_number == number))
-    legacy = json.loads(json.dumps(found.answers))
-    legacy["fields"]["claimant_my_number"] = CLAIMANT_NUMBER
-    legacy["items"]["members"][0]["member_my_number"] = MEMBER_NUMBER
-    db_session.execute(update(Submission).where(Submission.id == found.id).values(answers=legacy))
+    legacy = store_as_before_encryption(db_session, found)
     db_session.execute(update(Draft).values(answers=legacy))
     # A correction recorded before the audit trail masked numbers.
     db_session.add(SubmissionEvent(submission_id=found.id, kind="resubmitted", actor="resident",
