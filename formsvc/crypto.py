@@ -24,6 +24,10 @@ _VERSION = 0x80
 _SHORTEST_TOKEN = 1 + 8 + 16 + 16 + 32
 
 
+KEY_MISSING = ("a stored value was encrypted with a key that FORMSVC_ENCRYPTION_KEY no longer lists; "
+               "put the old key back after the new one")
+
+
 class UnreadableValue(RuntimeError):
     """A stored value was encrypted with a key that is no longer configured."""
 
@@ -64,8 +68,7 @@ def decrypt(value: str) -> str:
     try:
         return _fernet().decrypt(value.encode("ascii")).decode("utf-8")
     except InvalidToken:
-        raise UnreadableValue("a stored value was encrypted with a key that FORMSVC_ENCRYPTION_KEY "
-                              "no longer lists; put the old key back after the new one") from None
+        raise UnreadableValue(KEY_MISSING) from None
 
 
 def rotate(value: str) -> str:
@@ -76,5 +79,4 @@ def rotate(value: str) -> str:
     try:
         return _fernet().rotate(value.encode("ascii")).decode("ascii")
     except InvalidToken:
-        raise UnreadableValue("a stored value was encrypted with a key that FORMSVC_ENCRYPTION_KEY "
-                              "no longer lists; put the old key back after the new one") from None
+        raise UnreadableValue(KEY_MISSING) from None

@@ -25,16 +25,25 @@ MAX_WHOLE_DIGITS = 15
 MAX_FRACTION_DIGITS = 10
 
 
-def plain_number(text: str) -> int | float | None:
-    """``text`` read as the number field reads it (plain decimals, bounded digits), or None: for
-    the numbers administrators type (bounds, fees, values in conditions)."""
+def number_parts(text: str) -> tuple[str, str, str] | None:
+    """``text`` as (sign, whole digits, fraction digits) without surrounding zeros, or None when it
+    is not a plain decimal. Only the text is looked at: nothing is converted yet."""
     match = PLAIN_NUMBER.fullmatch(normalise_digits(text or "").replace(",", "").strip())
     if match is None or not (match["whole"] or match["fraction"]):
         return None
-    whole, fraction = match["whole"].lstrip("0") or "0", (match["fraction"] or "").rstrip("0")
+    return match["sign"], match["whole"].lstrip("0") or "0", (match["fraction"] or "").rstrip("0")
+
+
+def plain_number(text: str) -> int | float | None:
+    """``text`` read as the number field reads it (plain decimals, bounded digits), or None: for
+    the numbers administrators type (bounds, fees, values in conditions)."""
+    parts = number_parts(text)
+    if parts is None:
+        return None
+    sign, whole, fraction = parts
     if len(whole) > MAX_WHOLE_DIGITS or len(fraction) > MAX_FRACTION_DIGITS:
         return None
-    return float(f"{match['sign']}{whole}.{fraction}") if fraction else int(match["sign"] + whole)
+    return float(f"{sign}{whole}.{fraction}") if fraction else int(sign + whole)
 
 
 class NumberInputField(WTFField):
@@ -59,15 +68,13 @@ class NumberInputField(WTFField):
 
     def process_formdata(self, valuelist):
         self.data = None
-        text = normalise_digits(first_value(valuelist)).replace(",", "")
-        if not text:
+        text = first_value(valuelist)
+        if not normalise_digits(text).replace(",", ""):
             return
-        match = PLAIN_NUMBER.fullmatch(text)
-        if match is None or not (match["whole"] or match["fraction"]):
+        parts = number_parts(text)
+        if parts is None:
             raise ValueError(self.ctx.t("数字で入力してください", "Enter a number"))
-        sign = match["sign"]
-        whole = match["whole"].lstrip("0") or "0"
-        fraction = (match["fraction"] or "").rstrip("0")
+        sign, whole, fraction = parts
         if len(whole) > MAX_WHOLE_DIGITS:
             raise ValueError(self.too_long(sign == "-"))
         if self.integer:
