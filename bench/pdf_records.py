@@ -36,6 +36,7 @@ from weasyprint import CSS, HTML  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
 from formsvc import clock  # noqa: E402
+from formsvc.applications.flow import Flow, StoredAnswers  # noqa: E402
 from formsvc.db import Database  # noqa: E402
 from formsvc.forms.catalog import published  # noqa: E402
 from formsvc.forms.loading import import_definitions  # noqa: E402
@@ -43,7 +44,6 @@ from formsvc.migrate import upgrade  # noqa: E402
 from formsvc.records import render_archive, render_batch, render_record  # noqa: E402
 from formsvc.records.context import build_record  # noqa: E402
 from formsvc.records.pdf import font_face_css  # noqa: E402
-from formsvc.resident.flow import Flow, StoredAnswers  # noqa: E402
 from formsvc.submissions.models import Submission, SubmissionEvent  # noqa: E402
 from formsvc.submissions.reception import new_reception_number  # noqa: E402
 

@@ -1,13 +1,12 @@
 """Every model, imported in one place so Alembic and the tests see the whole schema."""
 
 from formsvc.authentication.models import ResidentLogin
-from formsvc.counter.models import CounterVisit
 from formsvc.db import Base
 from formsvc.forms.models import Form, FormEvent, FormVersion, FormWorkingCopy
 from formsvc.mock_idp.models import MockIdpAccessToken, MockIdpAuthorizationCode, MockIdpCardState
 from formsvc.review.models import AccessLog, ApiToken, OutboxMessage
 from formsvc.staff.models import StaffLoginFailure, StaffUser
-from formsvc.submissions.models import Draft, Submission, SubmissionEvent, Upload
+from formsvc.submissions.models import CounterVisit, Draft, Submission, SubmissionEvent, Upload
 
 __all__ = [
     "AccessLog", "ApiToken", "Base", "CounterVisit", "Draft", "Form", "FormEvent", "FormVersion",

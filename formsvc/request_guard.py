@@ -22,7 +22,7 @@ import re
 
 from flask import Flask, current_app, jsonify, render_template, request
 
-from formsvc.resident.context import t
+from formsvc.i18n import t
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

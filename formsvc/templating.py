@@ -12,8 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from formsvc.authentication.residents import current_login, seconds_left
 from formsvc.clock import JST
+from formsvc.i18n import current_locale, t
 from formsvc.japanese.era import format_date_both
-from formsvc.resident.context import current_locale, t
 from formsvc.staff import roles
 from formsvc.staff.auth import current_staff
 

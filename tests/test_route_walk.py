@@ -43,14 +43,13 @@ from formsvc import create_app
 from formsvc.admin import working_copies
 from formsvc.authentication.models import ResidentLogin
 from formsvc.counter import service as counter_service
-from formsvc.counter.models import CounterVisit
 from formsvc.db import database, utcnow
 from formsvc.forms.catalog import published
 from formsvc.forms.models import Form
 from formsvc.review.tokens import create_token
 from formsvc.staff import roles
 from formsvc.staff.models import StaffUser
-from formsvc.submissions.models import Draft, Submission, Upload
+from formsvc.submissions.models import CounterVisit, Draft, Submission, Upload
 from tests.applicant import TINY_PDF, csrf_token
 from tests.authentication.support import sign_in_with_card
 from tests.conftest import database_of, empty_all_tables

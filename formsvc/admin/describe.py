@@ -6,12 +6,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from formsvc.definitions.common import LocalizedText
-from formsvc.definitions.conditions import Condition, DateOffset, FieldRef
-from formsvc.definitions.expressions import Expression
 from formsvc.definitions.schema import FormDefinition
 from formsvc.fields import REGISTRY
 from formsvc.fields.choices import ChoiceSpec
+from formsvc.vocabulary.common import LocalizedText
+from formsvc.vocabulary.conditions import Condition, DateOffset, FieldRef
+from formsvc.vocabulary.expressions import Expression
 
 # type: (Japanese, English), in the order the "add a question" menu offers them.
 FIELD_TYPES: dict[str, tuple[str, str]] = {

@@ -19,9 +19,9 @@ from formsvc.db import utcnow
 from formsvc.definitions.loader import load_text
 from formsvc.forms.catalog import CompiledForm, published, version_by_id
 from formsvc.forms.models import Form, FormWorkingCopy
+from formsvc.i18n import current_locale
 from formsvc.resident import channels
 from formsvc.resident.application import page_url, register_pages
-from formsvc.resident.context import current_locale
 from formsvc.staff.auth import current_staff, require_role
 from formsvc.submissions.drafts import new_draft
 from formsvc.submissions.models import Draft

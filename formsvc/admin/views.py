@@ -16,7 +16,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from wtforms import Form as WTForm
 from wtforms.validators import ValidationError
 
-from formsvc.admin import audit, describe, editing, working_copies, yaml_edit
+from formsvc.admin import describe, editing, working_copies, yaml_edit
 from formsvc.admin import forms as admin_forms
 from formsvc.admin.diff import describe_changes, source_diff
 from formsvc.admin.working_copies import NotAllowed, revision
@@ -24,6 +24,7 @@ from formsvc.db import session as db_session
 from formsvc.definitions.errors import DefinitionError, DefinitionInvalid
 from formsvc.definitions.loader import load_text
 from formsvc.definitions.schema import FormDefinition
+from formsvc.forms import audit
 from formsvc.forms.models import Form
 from formsvc.staff import roles
 from formsvc.staff.auth import current_staff, require_role

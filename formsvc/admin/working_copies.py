@@ -4,7 +4,7 @@ A working copy (form_working_copies) is the administrator's unpublished edit: on
 always valid (``save`` refuses what ``formsvc validate`` would refuse, and the typed text is
 shown again, never stored). Publishing turns it into a new immutable FormVersion through
 formsvc.forms.loading.publish_loaded, the one path that creates versions. Every change leaves a
-FormEvent (formsvc.admin.audit). The caller commits.
+FormEvent (formsvc.forms.audit). The caller commits.
 
 For other parts of the app: ``working_source(session, form_id)`` is the working copy's YAML (or
 None), ``working_definition(session, form_id)`` its validated definition, and
@@ -21,11 +21,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from formsvc.admin import editing, yaml_edit
-from formsvc.admin.audit import record_event
 from formsvc.db import utcnow
 from formsvc.definitions.errors import DefinitionError, DefinitionInvalid
 from formsvc.definitions.loader import LoadedDefinition, load_text
 from formsvc.definitions.yaml_source import YamlSyntaxError, parse
+from formsvc.forms.audit import record_event
 from formsvc.forms.loading import publish_loaded
 from formsvc.forms.models import Form, FormVersion, FormWorkingCopy
 

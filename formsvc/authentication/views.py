@@ -15,7 +15,7 @@ from formsvc.authentication.residents import current_login, seconds_left, sign_i
 from formsvc.authentication.tokens import Expected, TokenRefused, b64url, verify_id_token
 from formsvc.db import session as db_session
 from formsvc.db import utcnow
-from formsvc.resident.context import safe_local_path
+from formsvc.navigation import safe_local_path
 
 blueprint = Blueprint("auth", __name__, url_prefix="/auth")
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, g, redirect, url_for
 from sqlalchemy import select
 
-from formsvc.counter.models import CounterVisit
 from formsvc.db import session as db_session
 from formsvc.db import utcnow
 from formsvc.resident import channels
 from formsvc.resident.application import register_pages
 from formsvc.staff.auth import require_role
-from formsvc.submissions.models import Draft
+from formsvc.submissions.models import CounterVisit, Draft
 
 blueprint = Blueprint("counter_form", __name__, url_prefix="/counter/visits/<int:visit_id>")
 

@@ -21,10 +21,10 @@ from __future__ import annotations
 from datetime import date
 
 from formsvc.counter.resident import FIELDS, accepted, verified_meanings, with_typed
-from formsvc.definitions.conditions import is_answered
 from formsvc.definitions.schema import FormDefinition, Page
 from formsvc.fields import FieldContext, FieldSpec
 from formsvc.fields.radio import GENDER_NAMES
+from formsvc.vocabulary.conditions import is_answered
 
 SOURCE = "counter_card"  # answers["verified"][field]["source"] for card-read answers at the counter
 

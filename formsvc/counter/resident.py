@@ -23,11 +23,11 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from formsvc.db import database
-from formsvc.definitions.conditions import is_answered
 from formsvc.fields import REGISTRY, FieldContext, FieldSpec
 from formsvc.mock_idp.cards import IDENTITY_SCOPES, MockCard
 from formsvc.mock_idp.models import MockIdpCardState
 from formsvc.resident.forms import build_form
+from formsvc.vocabulary.conditions import is_answered
 
 # The shared details, by meaning. The card gives the first five (the 基本4情報 and the postal
 # code of the address); フリガナ and the contact details are typed.

@@ -15,17 +15,16 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from formsvc.applications.completion import Completion, completion
+from formsvc.applications.flow import CHECK
 from formsvc.counter import carryover
-from formsvc.counter.models import CounterVisit
 from formsvc.db import utcnow
 from formsvc.forms.catalog import CompiledForm, all_published, version_by_id
 from formsvc.japanese.kana import to_katakana
-from formsvc.resident.flow import CHECK
 from formsvc.review.names import name_text
 from formsvc.staff.models import StaffUser
-from formsvc.submissions.completion import Completion, completion
 from formsvc.submissions.drafts import draft_lifetime
-from formsvc.submissions.models import Draft, Submission
+from formsvc.submissions.models import CounterVisit, Draft, Submission
 from formsvc.submissions.service import submit
 
 CHANNEL = "counter"

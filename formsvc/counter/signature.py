@@ -1,7 +1,7 @@
 """The printout a resident checks and signs at the counter (申請内容確認書（署名用）).
 
 Printed before the application is submitted, from the draft's answers as they would be
-submitted (``formsvc.submissions.completion``), with the same sections as the printed record
+submitted (``formsvc.applications.completion``), with the same sections as the printed record
 (``formsvc.records``), a signature box for the resident and a confirmation box for staff.
 Rendered by ``formsvc.records.render_signature_forms`` (A4, BIZ UD Gothic, tagged PDF/UA-1).
 """
@@ -13,15 +13,14 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from formsvc.counter.identification import describe
-from formsvc.counter.models import CounterVisit
+from formsvc.applications.completion import Completion
+from formsvc.applications.flow import Flow, StoredAnswers
 from formsvc.counter.service import fee_text, resident_name
 from formsvc.forms.catalog import CompiledForm
 from formsvc.records.context import Entry, Section, answer_sections, computed_entries, japan_date
-from formsvc.resident.flow import Flow, StoredAnswers
 from formsvc.staff.models import StaffUser
-from formsvc.submissions.completion import Completion
-from formsvc.submissions.models import Draft
+from formsvc.submissions.identification import describe
+from formsvc.submissions.models import CounterVisit, Draft
 
 LOCALE = "ja"
 KIND = "申請内容確認書（署名用）"

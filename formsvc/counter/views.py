@@ -37,10 +37,10 @@ from flask import (
 from sqlalchemy import delete, select
 from werkzeug.datastructures import MultiDict
 
+from formsvc.applications.completion import completion
+from formsvc.applications.flow import CHECK, Flow, StoredAnswers
 from formsvc.clock import today
-from formsvc.counter import identification as ident
 from formsvc.counter import service
-from formsvc.counter.models import CounterVisit
 from formsvc.counter.resident import (
     FIELDS,
     LOCKED_MESSAGE,
@@ -55,22 +55,21 @@ from formsvc.counter.resident import (
 from formsvc.counter.signature import signature_form
 from formsvc.db import session as db_session
 from formsvc.db import utcnow
-from formsvc.definitions.conditions import is_answered
 from formsvc.fields import FieldContext, FieldSpec
 from formsvc.forms.catalog import published, version_by_id
 from formsvc.japanese.postal import lookup as postal_lookup
 from formsvc.mock_idp.cards import TEST_CARDS, age_on, card_by_id
-from formsvc.resident.flow import CHECK, Flow, StoredAnswers
 from formsvc.resident.forms import build_form, field_views
 from formsvc.review import detail as details
 from formsvc.staff import roles
 from formsvc.staff.auth import current_staff, require_role
 from formsvc.staff.models import StaffUser
+from formsvc.submissions import identification as ident
 from formsvc.submissions import reception
-from formsvc.submissions.completion import completion
-from formsvc.submissions.models import Draft, Submission, Upload
+from formsvc.submissions.models import CounterVisit, Draft, Submission, Upload
 from formsvc.submissions.service import AlreadySubmitted
 from formsvc.templating import add_to_staff_menu
+from formsvc.vocabulary.conditions import is_answered
 
 blueprint = Blueprint("counter", __name__, url_prefix="/counter")
 COUNTER = roles.COUNTER

@@ -9,14 +9,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from formsvc.definitions.common import Scalar
-from formsvc.definitions.conditions import COMPARISONS, REFERABLE, Condition, FieldRef
-from formsvc.definitions.expressions import Expression
 from formsvc.definitions.schema import FormDefinition, Page
 from formsvc.fields import FieldSpec, Problem
 from formsvc.fields.checkboxes import CheckboxesField
 from formsvc.fields.choices import ChoiceSpec
 from formsvc.fields.yes_no import YesNoField
+from formsvc.vocabulary.common import Scalar
+from formsvc.vocabulary.conditions import COMPARISONS, REFERABLE, Condition, FieldRef
+from formsvc.vocabulary.expressions import Expression
 
 Path = tuple[str | int, ...]
 COMPARABLE_TYPES = {"number", "date"}

@@ -13,11 +13,11 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Discriminator, Field, model_validator
 
-from formsvc.definitions.common import Identifier, Slug, StrictModel, Text
-from formsvc.definitions.conditions import Condition
-from formsvc.definitions.expressions import ExpressionValue
 from formsvc.fields import REGISTRY, FieldSpec
 from formsvc.fields.choices import ChoiceItem, ChoiceSpec
+from formsvc.vocabulary.common import Identifier, Slug, StrictModel, Text
+from formsvc.vocabulary.conditions import Condition
+from formsvc.vocabulary.expressions import ExpressionValue
 
 # The registry decides which field types exist; the union is built from it at import time.
 AnyField = Annotated[Union[tuple(REGISTRY.values())], Discriminator("type")]  # noqa: UP007

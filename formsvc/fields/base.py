@@ -19,8 +19,8 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import StopValidation, ValidationError
 
 from formsvc import clock
-from formsvc.definitions.common import Identifier, StrictModel, Text
-from formsvc.definitions.conditions import Condition, is_answered
+from formsvc.vocabulary.common import Identifier, StrictModel, Text
+from formsvc.vocabulary.conditions import Condition, is_answered
 
 if TYPE_CHECKING:
     from formsvc.definitions.schema import FormDefinition

@@ -12,8 +12,8 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, PrivateAttr, model_validator
 from wtforms.fields.choices import SelectChoice
 
-from formsvc.definitions.common import AlsoAccepts, Identifier, StrictModel, Text
 from formsvc.fields.base import FieldContext, FieldSpec, Problem
+from formsvc.vocabulary.common import AlsoAccepts, Identifier, StrictModel, Text
 
 
 def _choice_from_plain_value(value: Any) -> Any:

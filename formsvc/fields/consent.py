@@ -7,8 +7,8 @@ from typing import Literal
 from pydantic import Field
 from wtforms import BooleanField
 
-from formsvc.definitions.common import Text
 from formsvc.fields.base import FieldSpec, register
+from formsvc.vocabulary.common import Text
 
 
 class ConsentInputField(BooleanField):

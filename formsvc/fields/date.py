@@ -8,11 +8,11 @@ from typing import Literal
 from pydantic import Field
 
 from formsvc import clock
-from formsvc.definitions.common import Text
-from formsvc.definitions.conditions import DateOffset
 from formsvc.fields.base import FieldContext, FieldSpec, Problem, register
 from formsvc.fields.composite import CompositeInputField, PartError, part_inputs, stripped
 from formsvc.japanese.era import InvalidDate, format_date_both, parse_date_parts
+from formsvc.vocabulary.common import Text
+from formsvc.vocabulary.conditions import DateOffset
 
 DateBound = date | DateOffset
 

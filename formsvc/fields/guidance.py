@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from formsvc.definitions.common import Text
 from formsvc.fields.base import FieldSpec, register
+from formsvc.vocabulary.common import Text
 
 
 @register

@@ -8,7 +8,6 @@ from typing import ClassVar, Literal
 from pydantic import Field, field_validator
 from wtforms import StringField
 
-from formsvc.definitions.common import StrictModel, Text
 from formsvc.fields.base import (
     FieldContext,
     FieldSpec,
@@ -18,6 +17,7 @@ from formsvc.fields.base import (
     register,
 )
 from formsvc.japanese.width import digits_only
+from formsvc.vocabulary.common import StrictModel, Text
 
 
 class Pattern(StrictModel):

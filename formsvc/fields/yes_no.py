@@ -7,8 +7,8 @@ from typing import Literal
 from wtforms import RadioField as WTFRadioField
 from wtforms.fields.choices import SelectChoice
 
-from formsvc.definitions.common import Text
 from formsvc.fields.base import FieldSpec, register
+from formsvc.vocabulary.common import Text
 
 ANSWERS = {"yes": True, "no": False}
 

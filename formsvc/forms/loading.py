@@ -77,7 +77,7 @@ def import_definitions(session: Session, paths: list[Path | str], actor: str = "
                             if (conflict := browser_conflict(session, item)) is not None]
         if report.conflicts:
             return report
-    from formsvc.admin.audit import record_event
+    from formsvc.forms.audit import record_event
 
     for item in loaded:
         form_id = item.definition.id
@@ -176,7 +176,7 @@ def export_file_name(version: FormVersion, taken: set[str]) -> str:
 
 def export_definitions(session: Session, directory: Path, actor: str = "cli") -> list[tuple[FormVersion, Path]]:
     """Write every published version's source (the YAML as stored) into ``directory``."""
-    from formsvc.admin.audit import record_event
+    from formsvc.forms.audit import record_event
 
     directory.mkdir(parents=True, exist_ok=True)
     written: list[tuple[FormVersion, Path]] = []

@@ -32,6 +32,7 @@ from flask import (
 )
 
 from formsvc import csrf
+from formsvc.i18n import t
 from formsvc.mock_idp import signing
 from formsvc.mock_idp.cards import EXPIRED, REVOKED, TEST_CARDS, MockCard, age_on, today_in_japan
 from formsvc.mock_idp.clients import Client, client_by_id
@@ -53,7 +54,6 @@ from formsvc.mock_idp.service import (
     use_up_codes,
     userinfo_claims,
 )
-from formsvc.resident.context import t
 
 blueprint = Blueprint("mock_idp", __name__, url_prefix="/mock-idp")
 

@@ -15,13 +15,13 @@ from datetime import date, datetime
 import segno
 from sqlalchemy.orm import Session
 
+from formsvc.applications.flow import AnswerRow, Flow, StoredAnswers
 from formsvc.clock import JST
-from formsvc.counter.identification import counter_facts
 from formsvc.db import utcnow
 from formsvc.forms.catalog import version_by_id
 from formsvc.japanese.era import era_of, to_wareki
-from formsvc.resident.flow import AnswerRow, Flow, StoredAnswers
 from formsvc.submissions import reception, status
+from formsvc.submissions.identification import counter_facts
 from formsvc.submissions.models import Submission
 from formsvc.submissions.protection import masked_for_version
 

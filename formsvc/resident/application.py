@@ -17,16 +17,17 @@ from typing import Any
 from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
 from werkzeug.datastructures import CombinedMultiDict, FileStorage, MultiDict
 
+from formsvc.applications.flow import CHECK, Flow, StoredAnswers
 from formsvc.clock import today
 from formsvc.db import session as db_session
 from formsvc.definitions.schema import Page
 from formsvc.fields import FieldContext, FieldSpec
 from formsvc.fields.file import MEDIA_TYPES, clean_filename, sniff
 from formsvc.forms.catalog import CompiledForm
+from formsvc.i18n import current_locale, t
 from formsvc.japanese.postal import lookup as postal_lookup
 from formsvc.resident.channels import current_channel
-from formsvc.resident.context import current_locale, safe_return_target, t
-from formsvc.resident.flow import CHECK, Flow, StoredAnswers
+from formsvc.resident.context import safe_return_target
 from formsvc.resident.forms import build_form, field_views
 from formsvc.resident.prefill import is_locked
 from formsvc.submissions.drafts import save_answers, submission_of

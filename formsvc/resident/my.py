@@ -9,12 +9,14 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
+from formsvc.applications.flow import Flow, StoredAnswers
 from formsvc.authentication.residents import Identity, current_identity
 from formsvc.db import session as db_session
 from formsvc.db import utcnow
 from formsvc.forms.catalog import version_by_id
-from formsvc.resident.context import current_locale, remember_draft, return_path_after_sign_in
-from formsvc.resident.flow import Flow, StoredAnswers
+from formsvc.i18n import current_locale
+from formsvc.navigation import return_path_after_sign_in
+from formsvc.resident.context import remember_draft
 from formsvc.submissions import status
 from formsvc.submissions.drafts import draft_lifetime
 from formsvc.submissions.models import Draft, Submission, SubmissionEvent

@@ -20,18 +20,12 @@ from formsvc.db import session as db_session
 from formsvc.db import utcnow
 from formsvc.definitions.schema import LIFE_EVENT_LABELS
 from formsvc.forms.catalog import CompiledForm, all_published, published, version_by_id
+from formsvc.i18n import current_locale
 from formsvc.japanese.postal import lookup as postal_lookup
+from formsvc.navigation import safe_local_path
 from formsvc.resident import channels
 from formsvc.resident.application import page_url, register_pages, resume_target
-from formsvc.resident.context import (
-    current_locale,
-    draft_token,
-    forget_draft,
-    remember_draft,
-    remember_submission,
-    safe_local_path,
-    submitted_here,
-)
+from formsvc.resident.context import draft_token, forget_draft, remember_draft, remember_submission, submitted_here
 from formsvc.resident.prefill import apply_identity
 from formsvc.submissions.drafts import draft_lifetime, find_draft, new_draft, submission_of
 from formsvc.submissions.models import Draft, Submission

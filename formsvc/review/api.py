@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from formsvc import csrf
 from formsvc.clock import JST
-from formsvc.counter.identification import CounterFacts, counter_facts
 from formsvc.db import session as db_session
 from formsvc.db import utcnow
 from formsvc.forms.catalog import version_by_id
@@ -23,6 +22,7 @@ from formsvc.review.detail import answer_rows, attachments
 from formsvc.review.openapi import document
 from formsvc.review.tokens import token_for
 from formsvc.submissions import status
+from formsvc.submissions.identification import CounterFacts, counter_facts
 from formsvc.submissions.models import Submission
 from formsvc.submissions.protection import shared_value
 from formsvc.submissions.reception import normalise

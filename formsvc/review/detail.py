@@ -12,10 +12,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from formsvc.applications.flow import AnswerRow, Flow, StoredAnswers
 from formsvc.definitions.schema import FormDefinition
 from formsvc.fields.file import clean_filename
 from formsvc.forms.catalog import version_by_id
-from formsvc.resident.flow import AnswerRow, Flow, StoredAnswers
 from formsvc.resident.prefill import SOURCE as CARD_SOURCE
 from formsvc.submissions.models import Submission, SubmissionEvent, Upload
 

@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from formsvc.clock import JST
-from formsvc.counter.identification import CounterFacts
 from formsvc.definitions.schema import FormDefinition
+from formsvc.submissions.identification import CounterFacts
 from formsvc.submissions.models import Submission
 
 BASE_HEADERS = ("受付番号", "申請日時", "状況", "経路", "手数料", "入力した職員", "本人確認")

@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 
 from formsvc import clock
 from formsvc.clock import JST
-from formsvc.counter.identification import counter_facts
 from formsvc.db import session as db_session
 from formsvc.fields.file import content_disposition
 from formsvc.forms.catalog import version_by_id
@@ -28,6 +27,7 @@ from formsvc.staff import roles
 from formsvc.staff.auth import current_staff, require_role
 from formsvc.staff.models import StaffUser
 from formsvc.submissions import reception
+from formsvc.submissions.identification import counter_facts
 from formsvc.submissions.models import Submission, Upload
 from formsvc.templating import add_to_staff_menu
 

@@ -15,7 +15,7 @@ from flask import abort, current_app, g, redirect, session, url_for
 
 from formsvc.db import session as db_session
 from formsvc.db import utcnow
-from formsvc.resident.context import return_path_after_sign_in
+from formsvc.navigation import return_path_after_sign_in
 from formsvc.staff.models import StaffUser
 
 # Note activity at most this often, so that not every response has to carry a new cookie value.

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
 from formsvc.db import session as db_session
-from formsvc.resident.context import safe_local_path, t
+from formsvc.i18n import t
+from formsvc.navigation import safe_local_path
 from formsvc.staff import roles, throttling
 from formsvc.staff.accounts import authenticate, new_session_nonce
 from formsvc.staff.auth import (

@@ -9,9 +9,9 @@ from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from formsvc.applications.flow import empty_answers
 from formsvc.db import utcnow
 from formsvc.forms.catalog import CompiledForm
-from formsvc.resident.flow import empty_answers
 from formsvc.submissions.models import Draft, Submission, Upload
 
 

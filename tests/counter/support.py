@@ -18,9 +18,9 @@ from urllib.parse import urlparse
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from formsvc.counter.models import CounterVisit
 from formsvc.db import database
 from formsvc.forms.catalog import published
+from formsvc.submissions.models import CounterVisit
 from tests.applicant import PAGE_URL, TINY_PDF, csrf_token
 from tests.conftest import JAPAN_TODAY
 from tests.staff.support import PASSWORD, make_staff

@@ -7,12 +7,11 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from formsvc.counter.models import CounterVisit
+from formsvc.applications.flow import empty_answers
 from formsvc.db import database, utcnow
 from formsvc.forms.catalog import published
-from formsvc.resident.flow import empty_answers
 from formsvc.staff.models import StaffUser
-from formsvc.submissions.models import Draft, Submission
+from formsvc.submissions.models import CounterVisit, Draft, Submission
 from tests.applicant import Applicant, csrf_token
 from tests.resident.library_support import publish
 from tests.staff.support import staff_client

@@ -11,9 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from formsvc.cli import main
-from formsvc.counter.models import CounterVisit
 from formsvc.db import database
-from formsvc.submissions.models import Draft, Submission, SubmissionEvent
+from formsvc.submissions.models import CounterVisit, Draft, Submission, SubmissionEvent
 from tests.counter.support import (
     CLERK,
     Procedure,

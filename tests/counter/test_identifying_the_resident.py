@@ -7,10 +7,10 @@ from datetime import date
 from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
-from formsvc.counter.models import CounterVisit
 from formsvc.counter.resident import LOCKED_MESSAGE
 from formsvc.db import database
 from formsvc.mock_idp.models import MockIdpCardState
+from formsvc.submissions.models import CounterVisit
 from tests.counter.support import (
     counter_clerk,
     errors_on,

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.definitions.test_definition_expressions import Answers, Definition, expression
+from tests.vocabulary.test_expressions import Answers, Definition, expression
 
 
 @pytest.mark.parametrize("stored", [float("nan"), float("inf"), float("-inf"), "NaN", "sNaN",

@@ -9,8 +9,8 @@ import pytest
 from wtforms.fields.core import UnboundField
 
 from formsvc import clock
-from formsvc.definitions.conditions import is_answered
 from formsvc.fields import REGISTRY, FieldContext
+from formsvc.vocabulary.conditions import is_answered
 from tests.fields.fieldkit import EXPECTED_TYPES, make, storage_keys, submit, untouched
 
 # The smallest definition of each type, as an administrator would write it in YAML.

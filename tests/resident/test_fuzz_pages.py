@@ -34,12 +34,12 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from formsvc.db import database
-from formsvc.definitions.conditions import Condition, DateOffset, FieldRef
 from formsvc.definitions.schema import FormDefinition, Page
 from formsvc.fields import FieldContext
 from formsvc.fields.choices import ChoiceSpec
 from formsvc.forms.loading import import_definitions
 from formsvc.submissions.models import Draft, Submission, SubmissionEvent, Upload
+from formsvc.vocabulary.conditions import Condition, DateOffset, FieldRef
 from tests.applicant import PAGE_URL, TINY_PDF, Applicant, csrf_token
 from tests.backends import IN_CI
 from tests.conftest import JAPAN_TODAY

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from formsvc.resident.context import safe_local_path
+from formsvc.navigation import safe_local_path
 from tests.authentication.support import sign_in_with_card
 from tests.resident.redirects import BYPASSES, LOCAL, stays_on_this_site
 

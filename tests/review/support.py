@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
+from formsvc.applications.flow import Flow, StoredAnswers
 from formsvc.db import database, utcnow
 from formsvc.forms.catalog import published
-from formsvc.resident.flow import Flow, StoredAnswers
 from formsvc.staff.models import StaffUser
 from formsvc.submissions.models import Draft, Submission
 from formsvc.submissions.service import submit

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from formsvc.definitions.conditions import Condition, is_answered
+from formsvc.vocabulary.conditions import Condition, is_answered
 
 TODAY = date(2026, 11, 26)
 
@@ -157,7 +157,7 @@ def test_what_counts_as_answered(value, answered):
 
 
 def test_equals_can_compare_with_another_answer():
-    from formsvc.definitions.conditions import Condition as C
+    from formsvc.vocabulary.conditions import Condition as C
 
     same = C.model_validate({"field": "second_choice", "not_equals": {"field": "first_choice"}})
 

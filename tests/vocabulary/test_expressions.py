@@ -11,7 +11,7 @@ import pytest
 import yaml
 from pydantic import TypeAdapter
 
-from formsvc.definitions.expressions import Expression, ExpressionValue
+from formsvc.vocabulary.expressions import Expression, ExpressionValue
 
 TODAY = date(2026, 11, 26)
 

@@ -14,9 +14,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from formsvc.counter.models import CounterVisit
 from formsvc.staff.models import StaffUser
-from formsvc.submissions.models import Submission
+from formsvc.submissions.models import CounterVisit, Submission
 
 CARD, DOCUMENTS, NONE = "card", "documents", "none"
 

@@ -13,10 +13,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from formsvc.definitions.expressions import Expression
 from formsvc.definitions.schema import Computed, FormDefinition, Page
 from formsvc.fields import FieldSpec
 from formsvc.fields.choices import ChoiceSpec
+from formsvc.vocabulary.expressions import Expression
 
 CHECK = "check"  # the pseudo page after the last one
 

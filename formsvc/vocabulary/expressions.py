@@ -15,8 +15,8 @@ from typing import Annotated, Any, Protocol
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from formsvc.definitions.common import AlsoAccepts, Identifier, StrictModel
-from formsvc.definitions.conditions import Answers, Condition
+from formsvc.vocabulary.common import AlsoAccepts, Identifier, StrictModel
+from formsvc.vocabulary.conditions import Answers, Condition
 
 OPERATORS = ("literal", "field", "amount", "count", "computed", "add", "subtract", "multiply",
              "min", "max", "sum", "if_")

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from pydantic import Field, model_validator
 
-from formsvc.definitions.common import Identifier, Scalar, StrictModel
+from formsvc.vocabulary.common import Identifier, Scalar, StrictModel
 
 COMPARISONS = ("gt", "gte", "lt", "lte")
 # Operators whose operand may be another answer, written {field: other_id}.

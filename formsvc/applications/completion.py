@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from formsvc.applications.flow import CHECK, Flow, StoredAnswers
 from formsvc.definitions.schema import FormDefinition, Page
-from formsvc.resident.flow import CHECK, Flow, StoredAnswers
 from formsvc.submissions.models import Draft
 
 
