@@ -24,7 +24,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.from_mapping(settings)
     if app.config["PROXY_COUNT"]:
         # Behind that many proxies: the client's address and scheme as the nearest one saw them.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way to wrap its WSGI app
+            app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
     if app.config["MOCK_IDP_ENABLED"] is None:
         # The mock My Number card is part of demo mode, and never of a production configuration.
         app.config["MOCK_IDP_ENABLED"] = bool(app.config["FORMSVC_DEMO"])
@@ -37,6 +38,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from formsvc.counter.views import blueprint as counter
     from formsvc.resident.my import blueprint as my
     from formsvc.resident.views import blueprint as resident
+    from formsvc.review import intake
     from formsvc.review.api import blueprint as review_api
     from formsvc.review.views import blueprint as review
     from formsvc.staff.views import blueprint as staff
@@ -46,19 +48,21 @@ def create_app(overrides: dict | None = None) -> Flask:
     csrf.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    intake.listen()  # the staff side notes every submission as it arrives
     app.register_blueprint(health.blueprint)
     app.register_blueprint(resident)
     app.register_blueprint(auth)
     app.register_blueprint(my)
     app.register_blueprint(staff)
-    app.register_blueprint(review)
-    app.register_blueprint(review_api)
+    # The staff menu lists the areas in the order they are registered (formsvc.staff.menu).
     app.register_blueprint(counter)
     app.register_blueprint(counter_form)
     app.register_blueprint(preview)
     app.register_blueprint(admin)
+    app.register_blueprint(review)
+    app.register_blueprint(review_api)
     if app.config["MOCK_IDP_ENABLED"]:
-        from formsvc.mock_idp.views import blueprint as mock_idp
+        from formsvc.mock_idp import registration
 
-        app.register_blueprint(mock_idp)
+        registration.register(app)
     return app

@@ -61,7 +61,7 @@ def load_definitions(paths: tuple[Path, ...], force: bool) -> None:
     from formsvc.db import database
     from formsvc.forms.loading import import_definitions
 
-    targets = list(paths) or [Path(current_app.config["DEFINITIONS_DIR"])]
+    targets: list[Path | str] = [*paths] or [Path(current_app.config["DEFINITIONS_DIR"])]
     with database().transaction() as session:
         report = import_definitions(session, targets, force=force)
     for error in report.errors:

@@ -3,30 +3,35 @@
 No stack trace ever reaches a resident; the 500 page is generic and the details go to the
 log (without personal data: we log the path, never the form contents). Error pages are
 responses of this app like any other, so they carry the security headers (formsvc.templating).
+
+A refused CSRF token gets the error page, except on the pages that show what was typed again
+(the application's questions and check page, the YAML editor): Flask-WTF's CSRFProtect leaves
+those to check the token themselves (``redisplays_on_csrf_failure``, ``csrf_refused``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Flask, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from formsvc import csrf
 from formsvc.db import roll_back_session
+
+ViewT = TypeVar("ViewT", bound=Callable)
+
+# The views that check the CSRF token themselves, as "module.name" (how CSRFProtect.exempt
+# knows them: the same view registered on several blueprints is one entry).
+_redisplaying: set[str] = set()
 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(error: CSRFError):
-        app.logger.info("CSRF check failed on %s: %s", request.path, error.description)
-        view = app.view_functions.get(request.endpoint)
-        # Application pages and the YAML editor show what was typed again. Such a view is
-        # called with g.csrf_failed set and must then only show the page: nothing its POST
-        # asks for (save, remove a file, submit, move on) is done (formsvc.resident.application).
-        if getattr(view, "redisplays_on_csrf_failure", False):
-            g.csrf_failed = True
-            response = app.make_response(view(**(request.view_args or {})))
-            response.status_code = 400
-            return response
+        _log_csrf_refusal(error)
         return error_page("errors/csrf.html", 400)
 
     @app.errorhandler(403)
@@ -52,16 +57,16 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         if isinstance(error, HTTPException):
-            return error_page("errors/generic.html", error.code, code=error.code)
+            return error_page("errors/generic.html", error.code or 500)
         app.logger.exception("unexpected error on %s %s", request.method, request.path)
         return server_error_page()
 
 
-def error_page(template: str, code: int, **context):
+def error_page(template: str, status: int, **context):
     # Whatever went wrong, the page that says so must not fail in turn: the header's "who is
     # signed in" shows nobody if the database cannot answer (formsvc.templating.signed_in).
     g.error_page = True
-    return render_template(template, **context), code
+    return render_template(template, **context), status
 
 
 # The last resort when even the 500 template fails: no template, no database, the same words.
@@ -85,3 +90,43 @@ def server_error_page():
     except Exception:
         current_app.logger.exception("the 500 page failed on %s %s", request.method, request.path)
         return PLAIN_500, 500, {"Content-Type": "text/html; charset=utf-8"}
+
+
+# --- a refused CSRF token on a page that shows what was typed again ---------------------------
+
+def redisplays_on_csrf_failure(view: ViewT) -> ViewT:
+    """Mark ``view`` as checking the CSRF token itself: CSRFProtect's check before every view
+    passes it by, so that a refused POST gets the page again with what was typed and a word on
+    why, not the error page. The view must call ``csrf_refused()`` on every POST before it does
+    anything, and when it says so, do nothing the POST asks for (save, remove, submit, move on)."""
+    csrf.exempt(view)
+    _redisplaying.add(_location(view))
+    return view
+
+
+def csrf_refused() -> bool:
+    """Whether this request's CSRF token is refused: CSRFProtect's own check (the token, and
+    over HTTPS the referrer), logged as every refusal is."""
+    if not current_app.config["WTF_CSRF_ENABLED"]:
+        return False
+    try:
+        csrf.protect()
+    except CSRFError as error:
+        _log_csrf_refusal(error)
+        return True
+    return False
+
+
+def redisplays_what_was_sent() -> bool:
+    """Whether this request's view shows what was sent again when it refuses it (formsvc.request_guard
+    lets control characters through to such a view, which explains them beside the field)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return view is not None and _location(view) in _redisplaying
+
+
+def _location(view: Callable) -> str:
+    return f"{view.__module__}.{view.__name__}"
+
+
+def _log_csrf_refusal(error: CSRFError) -> None:
+    current_app.logger.info("CSRF check failed on %s: %s", request.path, error.description)

@@ -7,8 +7,9 @@ was a 500. Every request passes this one check (registered first in create_app):
 - the path may hold no control character: the 404 page (no such page can exist);
 - query and form keys may hold none, query and form values none but tab, CR and LF (what a
   textarea or a pasted search holds): the 400 page, saying why;
-- except form values on the application pages (question, item, check): those pages say it
-  beside the field and keep what was typed (formsvc.resident.forms), so nothing is lost.
+- except form values on the pages that show what was sent again (the application's questions
+  and check page, the YAML editor: formsvc.errors.redisplays_what_was_sent): those say it
+  beside the field and keep what was typed, so nothing is lost.
 
 Uploaded files' names are not typed: they are cleaned where they are stored
 (formsvc.fields.file.clean_filename).
@@ -20,8 +21,9 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request
 
+from formsvc.errors import redisplays_what_was_sent
 from formsvc.i18n import t
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -51,7 +53,7 @@ def refuse_control_characters():
         return _refusal(400)
     if any(_bad_key(key) for key in (*request.form.keys(), *request.files.keys())):
         return _refusal(400)
-    if not _explains_beside_the_field() and any(
+    if not redisplays_what_was_sent() and any(
             has_refused_characters(value) for _, value in request.form.items(multi=True)):
         return _refusal(400)
     return None
@@ -60,13 +62,6 @@ def refuse_control_characters():
 def _bad_key(key: str | None) -> bool:
     # A multipart part whose name held a line break reaches us with no name at all.
     return not isinstance(key, str) or CONTROL.search(key) is not None
-
-
-def _explains_beside_the_field() -> bool:
-    """The application pages show what was typed again, beside its error (the same pages that
-    do so after a refused CSRF token: formsvc.resident.application)."""
-    view = current_app.view_functions.get(request.endpoint)
-    return bool(getattr(view, "redisplays_on_csrf_failure", False))
 
 
 def _refusal(code: int):

@@ -1,4 +1,9 @@
-"""Jinja set-up shared by every page: translations, formatting, security headers."""
+"""Jinja set-up shared by every page: translations, formatting, security headers.
+
+Who is signed in is not known here: the packages that know it put it in every page's context
+(the resident's sign-in: formsvc.authentication.views; the staff user and the staff menu:
+formsvc.staff.views), with ``signed_in`` below.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,9 @@ from typing import TypeVar
 from flask import Flask, current_app, g, request, session
 from sqlalchemy.exc import SQLAlchemyError
 
-from formsvc.authentication.residents import current_login, seconds_left
 from formsvc.clock import JST
 from formsvc.i18n import current_locale, t
 from formsvc.japanese.era import format_date_both
-from formsvc.staff import roles
-from formsvc.staff.auth import current_staff
 
 
 def yen(amount: Decimal | int | None) -> str:
@@ -24,27 +26,13 @@ def yen(amount: Decimal | int | None) -> str:
     return f"{int(amount):,}円"
 
 
-T = TypeVar("T")
-
-# The staff menu: (endpoint, label, roles that see it). Areas add themselves here.
-STAFF_MENU: list[tuple[str, tuple[str, str], tuple[str, ...]]] = []
-
-
-def add_to_staff_menu(endpoint: str, label: tuple[str, str], roles: tuple[str, ...], first: bool = False) -> None:
-    """Add an area's entry once (modules are imported again by every create_app)."""
-    if not any(existing == endpoint for existing, _, _ in STAFF_MENU):
-        STAFF_MENU.insert(0 if first else len(STAFF_MENU), (endpoint, label, roles))
-
-
-def staff_menu() -> list[tuple[str, str, tuple[str, ...]]]:
-    return [(endpoint, t(*label), allowed) for endpoint, label, allowed in STAFF_MENU
-            if endpoint in current_app.view_functions]
-
-
 def local_datetime(moment: datetime) -> str:
     """Japan time, with the date in both calendars: 2026年11月26日(令和8年11月26日) 14:05."""
     local = moment.astimezone(JST)
     return f"{format_date_both(local.date())} {local:%H:%M}"
+
+
+T = TypeVar("T")
 
 
 def signed_in(lookup: Callable[[], T | None]) -> T | None:
@@ -84,16 +72,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["yen"] = yen
     app.jinja_env.filters["date_both"] = format_date_both
     app.jinja_env.filters["local_datetime"] = local_datetime
-    app.jinja_env.filters["role_label"] = lambda role: t(*roles.LABELS.get(role, (role, role)))
 
     @app.context_processor
     def interface():
-        login = signed_in(current_login)
         return {
-            "staff_user": signed_in(current_staff),
-            "staff_menu": staff_menu(),
-            "resident_login": login,
-            "resident_seconds_left": seconds_left(login) if login else None,
             "t": t,
             "locale": current_locale(),
             "municipality": current_app.config["MUNICIPALITY_NAME"],

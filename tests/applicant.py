@@ -72,7 +72,7 @@ class Applicant:
                 value = spec.example_answer()
             else:
                 continue  # like a person, leave optional questions blank unless told
-            if spec.type == "file":
+            if spec.receives_uploads:
                 if value:
                     data[spec.id] = [(io.BytesIO(TINY_PDF), "document.pdf")]
                 continue

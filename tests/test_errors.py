@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from flask import abort
 
 from formsvc import errors
 from formsvc.db import Database
@@ -78,3 +79,15 @@ def test_a_failing_500_template_still_gets_a_page_with_the_headers(app, monkeypa
     monkeypatch.setattr(errors, "render_template", broken_template)
     app.view_functions["resident.portal"] = failing_view
     assert_500_page(app.test_client().get("/"))
+
+
+def test_another_http_error_gets_the_generic_page_with_its_status(app):
+    def teapot():
+        abort(418)
+
+    app.view_functions["resident.portal"] = teapot
+    response = app.test_client().get("/")
+    assert response.status_code == 418
+    assert "リクエストを処理できませんでした" in response.text
+    for header in SECURITY_HEADERS:
+        assert header in response.headers, header

@@ -8,44 +8,20 @@ from typing import Any
 
 from formsvc.definitions.schema import FormDefinition
 from formsvc.fields import REGISTRY
-from formsvc.fields.choices import ChoiceSpec
+from formsvc.fields.base import registered_types
 from formsvc.vocabulary.common import LocalizedText
 from formsvc.vocabulary.conditions import Condition, DateOffset, FieldRef
 from formsvc.vocabulary.expressions import Expression
 
-# type: (Japanese, English), in the order the "add a question" menu offers them.
-FIELD_TYPES: dict[str, tuple[str, str]] = {
-    "text": ("1行のテキスト", "Text (one line)"),
-    "textarea": ("複数行のテキスト", "Text (several lines)"),
-    "number": ("数値", "Number"),
-    "radio": ("1つ選ぶ（ラジオボタン）", "One choice (radio buttons)"),
-    "select": ("1つ選ぶ（プルダウン）", "One choice (drop-down)"),
-    "checkboxes": ("複数選ぶ（チェックボックス）", "Several choices (checkboxes)"),
-    "yes_no": ("はい／いいえ", "Yes or no"),
-    "date": ("日付", "Date"),
-    "name": ("氏名", "Name"),
-    "kana": ("フリガナ", "Name in kana"),
-    "email": ("メールアドレス", "Email address"),
-    "phone": ("電話番号", "Phone number"),
-    "postal_code": ("郵便番号", "Postal code"),
-    "address": ("住所", "Address"),
-    "my_number": ("個人番号（マイナンバー）", "My Number"),
-    "corporate_number": ("法人番号", "Corporate number"),
-    "file": ("ファイルの添付", "File upload"),
-    "consent": ("同意（チェックボックス）", "Consent"),
-    "guidance": ("説明文（回答なし）", "Guidance text (no answer)"),
-}
-
 
 def field_types() -> list[tuple[str, tuple[str, str]]]:
-    """Every registered field type with its name; types without a name come last as they are."""
-    known = [(name, words) for name, words in FIELD_TYPES.items() if name in REGISTRY]
-    others = [(name, (name, name)) for name in sorted(REGISTRY) if name not in FIELD_TYPES]
-    return known + others
+    """Every field type with its (Japanese, English) name, in the "add a question" menu's order."""
+    return [(cls.model_fields["type"].default, cls.type_label) for cls in registered_types()]
 
 
 def type_name(type_: str) -> str:
-    return FIELD_TYPES.get(type_, (type_, type_))[0]
+    """A type's Japanese name (its id, for a type no longer registered)."""
+    return REGISTRY[type_].type_label[0] if type_ in REGISTRY else type_
 
 
 def text(value: LocalizedText | str | None) -> str:
@@ -134,13 +110,14 @@ def _condition(cond: Condition, definition: FormDefinition, top: bool = False) -
         return words if top else f"（{words}）"
     if cond.not_ is not None:
         return f"次に当てはまらない：{_condition(cond.not_, definition)}"
+    # A leaf is about a repeating page's count or about one field's answer.
+    field_id = cond.field or ""
+    spec = definition.field_by_id(field_id) if field_id else None
     if cond.count:
         page = definition.page_by_id(cond.count)
         subject = f"「{text(page.title) if page else cond.count}」の件数"
     else:
-        spec = definition.field_by_id(cond.field)
-        subject = f"「{text(spec.label) if spec is not None and spec.label else cond.field}」"
-    spec = definition.field_by_id(cond.field) if cond.field else None
+        subject = f"「{text(spec.label) if spec is not None and spec.label else field_id}」"
     if cond.answered is not None:
         return f"{subject}に回答あり" if cond.answered else f"{subject}が未回答"
     if cond.equals is not None:
@@ -164,16 +141,11 @@ def _operand(value: Any, spec, definition: FormDefinition) -> str:
         return f"「{text(other.label) if other is not None and other.label else value.field}」の回答"
     if isinstance(value, DateOffset):
         return offset_words(value.days_from_today)
+    words = spec.literal_words(value) if spec is not None else None
+    if words is not None:  # a choice's label, a yes/no question's own words
+        return f"「{words}」"
     if isinstance(value, bool):
-        if spec is not None and spec.type == "yes_no":
-            label = getattr(spec, "yes_label" if value else "no_label", None)
-            return f"「{text(label) if label else ('はい' if value else 'いいえ')}」"
         return "「はい」" if value else "「いいえ」"
-    if isinstance(spec, ChoiceSpec):
-        try:
-            return f"「{spec.choice_label(str(value))}」"
-        except LookupError:
-            pass
     if isinstance(value, date):
         return f"{value:%Y-%m-%d}"
     if isinstance(value, int | float):
@@ -189,28 +161,30 @@ def expression(expr: Expression, definition: FormDefinition, money: bool = False
 
 
 def _expression(expr: Expression, definition: FormDefinition, money: bool, nested: bool = True) -> str:
-    op = expr.operator()
-    if op == "literal":
+    # Exactly one operator is set (the model's validator saw to it); testing the attributes
+    # themselves lets the type checker follow along.
+    if expr.literal is not None:
         return yen(expr.literal) if money else number(expr.literal)
-    if op == "field":
+    if expr.field is not None:
         spec = definition.field_by_id(expr.field)
         return f"「{text(spec.label) if spec is not None and spec.label else expr.field}」"
-    if op == "amount":
+    if expr.amount is not None:
         spec = definition.field_by_id(expr.amount)
         return f"「{text(spec.label) if spec is not None and spec.label else expr.amount}」の選択肢の金額"
-    if op == "count":
+    if expr.count is not None:
         page = definition.page_by_id(expr.count)
         return f"「{text(page.title) if page else expr.count}」の件数"
-    if op == "computed":
+    if expr.computed is not None:
         found = next((c for c in definition.computed if c.id == expr.computed), None)
         return f"「{text(found.label) if found else expr.computed}」"
-    if op == "sum":
+    if expr.sum is not None:
         page = definition.page_by_id(expr.sum.page)
         inner = _expression(expr.sum.of, definition, money, nested=False)
         return f"「{text(page.title) if page else expr.sum.page}」の各件の {inner} の合計"
-    if op == "if_":
+    if expr.if_ is not None:
         return (f"（{condition(expr.if_.when, definition)} のとき {_expression(expr.if_.then, definition, money)}、"
                 f"それ以外は {_expression(expr.if_.else_, definition, money)}）")
+    op = expr.operator()
     parts = [_expression(child, definition, money) for child in getattr(expr, op)]
     if op in ("min", "max"):
         return f"{'最小' if op == 'min' else '最大'}（{'、'.join(parts)}）"

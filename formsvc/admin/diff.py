@@ -14,34 +14,14 @@ from typing import Any
 
 from formsvc.admin import describe
 from formsvc.definitions.schema import FormDefinition
+from formsvc.fields.admin_options import admin_options
 from formsvc.fields.base import FieldSpec
 from formsvc.fields.choices import ChoiceSpec
 
-# Keys every field has, compared one by one; other keys are the type's own options.
+# Keys every field has, compared one by one; other keys are the type's own options (named by
+# their formsvc.fields.admin_options) and these.
 COMMON_FIELD_KEYS = {"type", "id", "label", "hint", "required", "show_if", "choices", "choice_list"}
-
-OPTION_NAMES = {
-    "min_length": "最小文字数",
-    "max_length": "最大文字数",
-    "pattern": "入力形式（正規表現）",
-    "autocomplete": "自動入力（autocomplete）",
-    "rows": "入力欄の行数",
-    "min": "最小値",
-    "max": "最大値",
-    "integer": "整数のみ",
-    "unit": "単位",
-    "min_message": "最小値より前のときのメッセージ",
-    "max_message": "最大値より後のときのメッセージ",
-    "min_selected": "最少の選択数",
-    "max_selected": "最多の選択数",
-    "yes_label": "「はい」の表示",
-    "no_label": "「いいえ」の表示",
-    "fills": "自動入力する住所の項目",
-    "accept": "受け付けるファイルの種類",
-    "max_size_mb": "ファイルの大きさの上限（MB）",
-    "max_files": "ファイルの数の上限",
-    "statement": "同意する内容",
-    "content": "本文",
+COMMON_OPTION_NAMES = {
     "prefill": "マイナンバーカードからの入力",
     "prefill_editable": "カードから入力した回答の変更",
 }
@@ -171,10 +151,9 @@ class _Comparison:
 
     def fee(self) -> None:
         old, new = self.old.fee, self.new.fee
-        if old is None and new is None:
-            return
         if old is None:
-            self.say(f"手数料を無料から「{describe.expression(new.amount, self.new, money=True)}」に変更")
+            if new is not None:
+                self.say(f"手数料を無料から「{describe.expression(new.amount, self.new, money=True)}」に変更")
         elif new is None:
             self.say(f"手数料を「{describe.expression(old.amount, self.old, money=True)}」から無料に変更")
         else:
@@ -204,9 +183,10 @@ class _Comparison:
         common_new = [p.id for p in self.new.pages if p.id in old_pages]
         for page_id in _moved(common_old, common_new):
             page = new_pages[page_id]
-            before = [p.id for p in self.old.pages].index(page_id) + 1
-            after = [p.id for p in self.new.pages].index(page_id) + 1
-            self.say(f"ページ「{describe.text(page.title)}」の順番を変更（{before}番目から{after}番目へ）")
+            position_before = [p.id for p in self.old.pages].index(page_id) + 1
+            position_after = [p.id for p in self.new.pages].index(page_id) + 1
+            self.say(f"ページ「{describe.text(page.title)}」の順番を変更"
+                     f"（{position_before}番目から{position_after}番目へ）")
         for page in self.new.pages:
             before = old_pages.get(page.id)
             if before is None:
@@ -217,14 +197,15 @@ class _Comparison:
             if before.kind != page.kind:
                 self.say(f"ページ「{name}」を{'終了ページ' if page.kind == 'exit' else '質問のページ'}に変更")
             self.condition_change(f"ページ「{name}」", before.show_if, page.show_if)
-            if _dump(before.repeat) != _dump(page.repeat):
-                if before.repeat is None:
-                    self.say(f"ページ「{name}」を繰り返しのページに変更（最大{page.repeat.max}件）")
-                elif page.repeat is None:
+            was, now = before.repeat, page.repeat
+            if _dump(was) != _dump(now):
+                if was is None and now is not None:
+                    self.say(f"ページ「{name}」を繰り返しのページに変更（最大{now.max}件）")
+                elif now is None:
                     self.say(f"ページ「{name}」を繰り返しのないページに変更")
-                else:
-                    self.say(f"ページ「{name}」の繰り返しの設定を変更（{before.repeat.min}〜{before.repeat.max}件から"
-                             f"{page.repeat.min}〜{page.repeat.max}件へ）")
+                elif was is not None:
+                    self.say(f"ページ「{name}」の繰り返しの設定を変更（{was.min}〜{was.max}件から"
+                             f"{now.min}〜{now.max}件へ）")
 
     def condition_change(self, owner: str, old, new) -> None:
         if _dump(old) == _dump(new):
@@ -253,15 +234,15 @@ class _Comparison:
         # Moves: to another page, or to another place among the same page's questions.
         for page in self.new.pages:
             old_page = self.old.page_by_id(page.id)
-            staying = [s.id for s in page.fields if s.id in old_fields
-                       and old_page is not None and self.old.page_of(s.id).id == page.id]
+            staying = [s.id for s in page.fields if old_page is not None and _page_id(self.old, s.id) == page.id]
             for spec in page.fields:
-                if spec.id in old_fields and self.old.page_of(spec.id).id != page.id:
-                    self.say(f"項目「{self.field_name(spec)}」をページ「{describe.text(self.old.page_of(spec.id).title)}」"
+                was_on = self.old.page_of(spec.id)
+                if was_on is not None and was_on.id != page.id:
+                    self.say(f"項目「{self.field_name(spec)}」をページ「{describe.text(was_on.title)}」"
                              f"からページ「{describe.text(page.title)}」に移動")
             if old_page is not None:
-                before = [s.id for s in old_page.fields if s.id in staying]
-                for field_id in _moved(before, staying):
+                order_before = [s.id for s in old_page.fields if s.id in staying]
+                for field_id in _moved(order_before, staying):
                     self.say(f"項目「{self.field_name(new_fields[field_id])}」の順番を変更"
                              f"（ページ「{describe.text(page.title)}」の中で）")
         for spec in self.new.all_fields():
@@ -283,11 +264,12 @@ class _Comparison:
             self.choices(subject, old, new)
         old_options = _options(old)
         new_options = _options(new)
+        names = {**_option_names(old), **_option_names(new)}
         for key in dict.fromkeys([*old_options, *new_options]):
             before, after = old_options.get(key), new_options.get(key)
             if before == after:
                 continue
-            what = OPTION_NAMES.get(key, key)
+            what = names.get(key, key)
             if before is None:
                 self.say(f"{subject}に{what}「{describe.value_words(after)}」を設定")
             elif after is None:
@@ -330,6 +312,11 @@ class _Comparison:
                 self.say(f"共通の選択肢一覧「{name}」を削除")
 
 
+def _page_id(definition: FormDefinition, field_id: str) -> str | None:
+    page = definition.page_of(field_id)
+    return page.id if page is not None else None
+
+
 def _moved(before: list[str], after: list[str]) -> list[str]:
     """Ids (of ``after``) that are not on a longest common ordering: the ones that moved."""
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
@@ -337,6 +324,10 @@ def _moved(before: list[str], after: list[str]) -> list[str]:
     for block in matcher.get_matching_blocks():
         kept.update(after[block.b:block.b + block.size])
     return [item for item in after if item not in kept]
+
+
+def _option_names(spec: FieldSpec) -> dict[str, str]:
+    return {**COMMON_OPTION_NAMES, **{key: option.name for key, option in admin_options(type(spec)).items()}}
 
 
 def _options(spec: FieldSpec) -> dict[str, Any]:

@@ -9,7 +9,6 @@ YAML view (formsvc.admin.working_copies.check_source), which refuses an invalid 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,8 +17,8 @@ from formsvc.admin import yaml_edit
 from formsvc.admin.yaml_edit import EditError
 from formsvc.definitions.schema import FormDefinition
 from formsvc.fields import REGISTRY
-from formsvc.fields.choices import ChoiceSpec
-from formsvc.fields.number import plain_number
+from formsvc.fields.admin_options import admin_options
+from formsvc.fields.date import date_bound_text
 
 __all__ = ["EditError"]
 
@@ -28,10 +27,9 @@ TOP_KEYS = ("$schema", "id", "title", "description", "eligibility", "department"
             "authentication", "time_needed_minutes", "fee", "computed", "documents", "declaration",
             "next_steps", "retention", "choice_lists", "pages", "rules")
 PAGE_KEYS = ("id", "title", "description", "kind", "show_if", "repeat", "fields")
-FIELD_KEYS = ("type", "id", "label", "hint", "required", "content", "statement", "min_length", "max_length",
-              "pattern", "autocomplete", "rows", "min", "max", "min_message", "max_message", "integer", "unit",
-              "min_selected", "max_selected", "yes_label", "no_label", "fills", "accept", "max_size_mb",
-              "max_files", "choices", "choice_list", "show_if", "prefill", "prefill_editable")
+# A question's keys: these, with the type's own options (formsvc.fields.admin_options) between.
+FIELD_KEYS_BEFORE_OPTIONS = ("type", "id", "label", "hint", "required")
+FIELD_KEYS_AFTER_OPTIONS = ("choices", "choice_list", "show_if", "prefill", "prefill_editable")
 FEE_KEYS = ("amount", "description", "payment")
 
 
@@ -189,7 +187,14 @@ def remove_field(source: str, page_id: str, field_id: str) -> str:
 def update_field(source: str, page_id: str, field_id: str, changes: dict[str, Any]) -> str:
     data = yaml_edit.load(source)
     p, f = field_index(data, page_id, field_id)
-    return _update(source, ("pages", p, "fields", f), data["pages"][p]["fields"][f], changes, FIELD_KEYS)
+    current = data["pages"][p]["fields"][f]
+    return _update(source, ("pages", p, "fields", f), current, changes, field_keys(current.get("type")))
+
+
+def field_keys(type_: Any) -> tuple[str, ...]:
+    """A question's keys in canonical order (a new key goes after the keys before it here)."""
+    own = tuple(option_fields(type_)) if type_ in REGISTRY else ()
+    return (*FIELD_KEYS_BEFORE_OPTIONS, *own, *FIELD_KEYS_AFTER_OPTIONS)
 
 
 # --- choices as one line each: `value: ラベル` ----------------------------------------------------
@@ -236,9 +241,9 @@ def merged_choices(lines: list[ChoiceLine], raw_choices: list | None) -> list:
     a translation of words that are no longer there.
     """
     existing: dict[str, dict] = {}
-    for item in raw_choices or []:
-        if isinstance(item, dict):
-            existing[str(item.get("value"))] = item
+    for raw in raw_choices or []:
+        if isinstance(raw, dict):
+            existing[str(raw.get("value"))] = raw
     result: list = []
     for line in lines:
         old = existing.get(line.value)
@@ -322,63 +327,12 @@ def build_condition(definition: FormDefinition, field_id: str, operator: str, te
 
 
 def _read_value(spec, text: str) -> Any:
-    if spec.type == "yes_no":
-        lowered = text.lower()
-        yes = {"はい", "true", "yes"} | ({spec.yes_label.ja} if getattr(spec, "yes_label", None) else set())
-        no = {"いいえ", "false", "no"} | ({spec.no_label.ja} if getattr(spec, "no_label", None) else set())
-        if lowered in yes or text in yes:
-            return True
-        if lowered in no or text in no:
-            return False
-        raise ConditionInvalid("はい／いいえの項目とは「はい」か「いいえ」で比べてください")
-    if isinstance(spec, ChoiceSpec):
-        for choice in spec.all_choices():
-            if text in (choice.value, choice.label.ja, choice.label.en):
-                return choice.value
-        return text  # the check reports a value that is not among the choices, with the list
-    if spec.type == "number":
-        number = plain_number(text)
-        if number is None:
-            raise ConditionInvalid("数値の項目とは数で比べてください（例: 3）")
-        return number
-    if spec.type == "date":
-        bound = date_bound_value(text)
-        if bound is None:
-            raise ConditionInvalid("日付は 2025-04-01 の形か、today+7（今日から7日後）のように書いてください")
-        return bound
-    return text
-
-
-def date_bound_value(text: str) -> date | dict | None:
-    """``2025-04-01`` as a date; ``today``, ``today+7``, ``today-1`` as days from today; else None."""
-    text = (text or "").strip()
-    if text.startswith(("today", "今日")):
-        offset = text.removeprefix("today").removeprefix("今日").replace(" ", "") or "0"
-        # Days, not a number of any size: a date that far away cannot be computed or shown.
-        if not re.fullmatch(r"[+-]?\d{1,5}", offset):
-            return None
-        return {"days_from_today": int(offset)}
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def date_bound_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dict) and "days_from_today" in value:
-        days = int(value["days_from_today"])
-        return "today" if days == 0 else f"today{days:+d}"
-    if isinstance(value, date):
-        return f"{value:%Y-%m-%d}"
-    return str(value)
+        return spec.condition_value(text)
+    except ValueError as error:
+        raise ConditionInvalid(str(error)) from None
 
 
 def option_fields(type_: str) -> list[str]:
-    """The type's own keys (besides the ones every question has), in the canonical order."""
-    model = REGISTRY[type_]
-    own = [name for name in model.model_fields if name not in
-           {"type", "id", "label", "hint", "required", "show_if", "prefill", "prefill_editable",
-            "choices", "choice_list"}]
-    return sorted(own, key=lambda key: FIELD_KEYS.index(key) if key in FIELD_KEYS else len(FIELD_KEYS))
+    """The type's own options (besides the keys every question has), in the canonical order."""
+    return list(admin_options(REGISTRY[type_]))

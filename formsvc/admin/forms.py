@@ -4,14 +4,18 @@ so these are plain ``wtforms.Form``s; the templates add the token."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from wtforms import BooleanField, Form, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from formsvc.admin import describe, editing
 from formsvc.definitions.schema import FormDefinition
+from formsvc.fields import REGISTRY
+from formsvc.fields.admin_options import AdminOption, admin_options
+from formsvc.fields.choices import ChoiceSpec
+from formsvc.fields.date import date_bound_from_text, date_bound_text
 from formsvc.fields.number import plain_number
 
 SLUG = r"^[a-z][a-z0-9-]{1,62}$"
@@ -182,101 +186,96 @@ class AddFieldForm(Form):
     choices = TextAreaField("選択肢（1つ選ぶ・複数選ぶの項目のとき。1行に1つ「値: ラベル」）")
     content = TextAreaField("本文（説明文の項目）または同意する内容（同意の項目）")
 
+    # The form knows a type's needs from its model: a question of a choice type needs choices,
+    # one with a required text option (説明文の本文, 同意する内容) needs the "content" box.
+
     def validate_label_ja(self, field):
-        if self.field_type.data != "guidance" and not (field.data or "").strip():
+        if _label_required(self.field_type.data) and not (field.data or "").strip():
             raise ValidationError("質問（ラベル）を入力してください")
 
     def validate_choices(self, field):
-        choice_type = self.field_type.data in ("radio", "select", "checkboxes")
-        if choice_type and not editing.parse_choice_lines(field.data or ""):
+        if _has_choices(self.field_type.data) and not editing.parse_choice_lines(field.data or ""):
             raise ValidationError("選択肢を1行に1つ入力してください（例: self: 本人）")
 
     def validate_content(self, field):
-        if self.field_type.data in ("guidance", "consent") and not (field.data or "").strip():
+        if _content_key(self.field_type.data) and not (field.data or "").strip():
             raise ValidationError("本文（説明文）または同意する内容を入力してください")
 
     def spec(self) -> dict[str, Any]:
         type_ = self.field_type.data
         extra: dict[str, Any] = {}
-        if type_ in ("radio", "select", "checkboxes"):
+        if _has_choices(type_):
             extra["choices"] = editing.merged_choices(editing.parse_choice_lines(self.choices.data or ""), [])
-        if type_ == "guidance":
-            extra["content"] = (self.content.data or "").strip().replace("\r\n", "\n")
-        if type_ == "consent":
-            extra["statement"] = (self.content.data or "").strip()
+        content_key = _content_key(type_)
+        if content_key:
+            extra[content_key] = (self.content.data or "").strip().replace("\r\n", "\n")
         label = _text(self.label_ja, self.label_en)
-        return editing.new_field(type_, self.field_id.data.strip(), label, extra)
+        return editing.new_field(type_, (self.field_id.data or "").strip(), label, extra)
+
+
+def _label_required(type_: str | None) -> bool:
+    return type_ not in REGISTRY or REGISTRY[type_].model_fields["label"].is_required()
+
+
+def _has_choices(type_: str | None) -> bool:
+    return type_ in REGISTRY and issubclass(REGISTRY[type_], ChoiceSpec)
+
+
+def _content_key(type_: str | None) -> str | None:
+    """The type's text option that every question of it must have (guidance's content)."""
+    if type_ not in REGISTRY:
+        return None
+    model = REGISTRY[type_]
+    return next((key for key, option in admin_options(model).items()
+                 if option.kind in TEXT_KINDS and model.model_fields[key].is_required()), None)
 
 
 # --- one question's options ---------------------------------------------------------------------
 
-# key: (label, kind, hint). Kinds: int, number, bool, str, text, longtext, date_bound, accept, pattern.
-OPTIONS: dict[str, tuple[str, str, str | None]] = {
-    "content": ("本文", "longtext", "空行で段落を分けます"),
-    "statement": ("同意する内容", "text", "チェックボックスの横に表示します"),
-    "min_length": ("最小文字数", "int", None),
-    "max_length": ("最大文字数", "int", None),
-    "pattern": ("入力形式（正規表現）", "pattern", "回答全体に一致する必要があります。例: ^[0-9]{7}$"),
-    "autocomplete": ("autocomplete 属性", "str", "例: organization, off"),
-    "rows": ("入力欄の行数", "int", "2〜30"),
-    "min": ("最小値", "number", None),
-    "max": ("最大値", "number", None),
-    "min_message": ("最小値より前のときのメッセージ", "text", None),
-    "max_message": ("最大値より後のときのメッセージ", "text", None),
-    "integer": ("整数だけを受け付ける", "bool", None),
-    "unit": ("単位", "str", "数の後ろに表示します（例: 通、人）"),
-    "min_selected": ("最少の選択数", "int", None),
-    "max_selected": ("最多の選択数", "int", None),
-    "yes_label": ("「はい」の表示", "text", None),
-    "no_label": ("「いいえ」の表示", "text", None),
-    "fills": ("自動入力する住所の項目ID", "str", "同じ定義の住所（address）項目のID"),
-    "accept": ("受け付けるファイルの種類", "accept", None),
-    "max_size_mb": ("1ファイルの大きさの上限（MB）", "number", "50まで"),
-    "max_files": ("ファイルの数の上限", "int", "20まで"),
-}
+# The inputs of the options' kinds (formsvc.fields.admin_options.OptionKind).
 DATE_BOUND_HINT = "2025-04-01 の形の日付、または today+7（今日から7日後）・today-1（昨日）・today（今日）"
-FILE_KINDS = [("pdf", "PDF"), ("jpeg", "JPEG"), ("png", "PNG")]
-
-
-def option_kind(type_: str, key: str) -> str | None:
-    if key not in OPTIONS:
-        return None
-    kind = OPTIONS[key][1]
-    if key in ("min", "max") and type_ == "date":
-        return "date_bound"
-    return kind
+TEXT_KINDS = ("text", "longtext")
 
 
 def field_form(type_: str, choice_list: str | None):
     """The form class for one question of ``type_``: the common keys and the type's own options."""
-    from formsvc.fields import REGISTRY
-    from formsvc.fields.choices import ChoiceSpec
-
+    model = REGISTRY[type_]
     attributes: dict[str, Any] = {}
-    # Named "keys", not "options": that would hide the function that builds choices (a 500 on file questions).
-    keys = [key for key in editing.option_fields(type_) if option_kind(type_, key)]
-    for key in keys:
-        label, kind, _hint = OPTIONS[key]
+    # Named "option_specs", not "options": that would hide the function that builds choices.
+    option_specs = admin_options(model)
+    for key, option in option_specs.items():
         name = f"option_{key}"
-        if kind == "bool":
-            attributes[name] = BooleanField(label)
-        elif kind == "accept":
-            attributes[name] = SelectField(label, choices=options(FILE_KINDS))  # checkboxes in the template
-        elif kind == "pattern":
+        if option.kind == "bool":
+            attributes[name] = BooleanField(option.label)
+        elif option.kind == "accept":
+            # Checkboxes in the template.
+            attributes[name] = SelectField(option.label, choices=options(option.choices))
+        elif option.kind == "pattern":
             attributes["option_pattern_regex"] = StringField("入力形式（正規表現）", validators=[Optional()])
             attributes["option_pattern_message"] = StringField("形式が違うときのメッセージ", validators=[Optional()])
-        elif kind in ("text", "longtext") and key in ("content", "statement"):
-            attributes[name] = TextAreaField(label, validators=[required(f"{label}を入力してください")])
-        elif kind == "longtext":
-            attributes[name] = TextAreaField(label, validators=[Optional()])
+        elif option.kind in TEXT_KINDS and model.model_fields[key].is_required():
+            attributes[name] = TextAreaField(option.label, validators=[required(f"{option.label}を入力してください")])
+        elif option.kind == "longtext":
+            attributes[name] = TextAreaField(option.label, validators=[Optional()])
         else:
-            attributes[name] = StringField(label, validators=[Optional()])
-    model = REGISTRY[type_]
+            attributes[name] = StringField(option.label, validators=[Optional()])
     attributes["has_choices"] = issubclass(model, ChoiceSpec) and choice_list is None
     attributes["choice_list"] = choice_list
-    attributes["option_keys"] = tuple(keys)
+    attributes["option_specs"] = option_specs
+    attributes["option_keys"] = tuple(option_specs)
     attributes["field_type"] = type_
     return type("QuestionForm", (FieldFormBase,), attributes)
+
+
+def option_rows(field_form: FieldFormBase) -> list[tuple[str, tuple[str, str, str | None], str]]:
+    """(key, (label, kind, hint), kind) of each option, as the question's template lists them."""
+    return [(key, (option.label, option.kind, option.hint), option.kind)
+            for key, option in field_form.option_specs.items()]
+
+
+def option_choices(field_form: FieldFormBase) -> tuple[tuple[str, str], ...]:
+    """The (value, words) of the question's ``accept`` option, if it has one."""
+    return next((option.choices for option in field_form.option_specs.values() if option.kind == "accept"), ())
 
 
 class FieldFormBase(ConditionMixin, Form):
@@ -291,10 +290,11 @@ class FieldFormBase(ConditionMixin, Form):
     field_type: str = ""
     has_choices: bool = False
     choice_list: str | None = None
+    option_specs: ClassVar[dict[str, AdminOption]] = {}
     option_keys: tuple[str, ...] = ()
 
     def validate_label_ja(self, field):
-        if self.field_type != "guidance" and not (field.data or "").strip():
+        if _label_required(self.field_type) and not (field.data or "").strip():
             raise ValidationError("質問（ラベル）を入力してください")
 
     def validate_choices(self, field):
@@ -302,85 +302,88 @@ class FieldFormBase(ConditionMixin, Form):
             raise ValidationError("選択肢を1行に1つ入力してください（例: self: 本人）")
 
     def accepted(self, formdata) -> list[str]:
-        return [value for value, _ in FILE_KINDS if value in formdata.getlist("option_accept")]
+        return [value for value, _ in option_choices(self) if value in formdata.getlist("option_accept")]
 
     def changes(self, raw: dict, formdata) -> dict[str, Any]:
         """The keys to write into the question, None for the ones to remove (the default)."""
         changes: dict[str, Any] = {"label": _text(self.label_ja, self.label_en),
                                    "hint": _text(self.hint_ja, self.hint_en)}
-        if self.field_type != "guidance":
+        if REGISTRY[self.field_type].has_answer:
             changes["required"] = None if self.required_answer.data else False
         if self.has_choices:
             lines = editing.parse_choice_lines(self.choices.data or "")
             changes["choices"] = editing.merged_choices(lines, raw.get("choices"))
-        for key in self.option_keys:
-            kind = option_kind(self.field_type, key)
-            changes[key] = self._option(key, kind, raw, formdata)
+        for key, option in self.option_specs.items():
+            changes[key] = self._option(key, option, raw, formdata)
         return changes
 
-    def _option(self, key: str, kind: str, raw: dict, formdata) -> Any:
+    def _option(self, key: str, option: AdminOption, raw: dict, formdata) -> Any:
+        kind = option.kind
+        default = _default(self.field_type, key)
         if kind == "bool":
             checked = bool(getattr(self, f"option_{key}").data)
-            return None if checked else False  # the only bool option (integer) is true by default
+            return None if checked == default else checked
         if kind == "accept":
             chosen = self.accepted(formdata)
-            return None if chosen in ([], ["pdf", "jpeg", "png"]) else chosen
+            return None if chosen in ([], default) else chosen
         if kind == "pattern":
-            regex = (self.option_pattern_regex.data or "").strip()
-            message = (self.option_pattern_message.data or "").strip()
+            regex = (self["option_pattern_regex"].data or "").strip()
+            message = (self["option_pattern_message"].data or "").strip()
             if not regex:
                 return None
             return {"regex": regex, "message": message or "形式が正しくありません"}
         value = (getattr(self, f"option_{key}").data or "").strip()
         if not value:
             return None
-        if kind in ("text", "longtext"):
-            if key in ("content", "statement") and isinstance(raw.get(key), dict):
-                return editing.text_value(value.replace("\r\n", "\n"), editing.text_parts(raw[key])[1])
-            return value.replace("\r\n", "\n")
+        if kind in TEXT_KINDS:
+            # The English (written in the YAML) is kept: the form edits the Japanese.
+            english = editing.text_parts(raw[key])[1] if isinstance(raw.get(key), dict) else ""
+            return editing.text_value(value.replace("\r\n", "\n"), english)
         if kind == "int":
             number = plain_number(value)
             if not isinstance(number, int):
-                raise ValidationError(f"{OPTIONS[key][0]}は整数で入力してください")
+                raise ValidationError(f"{option.label}は整数で入力してください")
             return number
         if kind == "number":
             number = plain_number(value)
             if number is None:
-                raise ValidationError(f"{OPTIONS[key][0]}は数で入力してください")
+                raise ValidationError(f"{option.label}は数で入力してください")
             return number
         if kind == "date_bound":
-            bound = editing.date_bound_value(value)
+            bound = date_bound_from_text(value)
             if bound is None:
-                raise ValidationError(f"{OPTIONS[key][0]}は{DATE_BOUND_HINT}で入力してください")
+                raise ValidationError(f"{option.label}は{DATE_BOUND_HINT}で入力してください")
             return bound
         return value
+
+
+def _default(type_: str, key: str) -> Any:
+    return REGISTRY[type_].model_fields[key].get_default(call_default_factory=True)
 
 
 def field_form_values(raw: dict, type_: str) -> dict[str, Any]:
     """A question's current values for its form."""
     label_ja, label_en = editing.text_parts(raw.get("label"))
     hint_ja, hint_en = editing.text_parts(raw.get("hint"))
-    default_required = type_ != "guidance"
+    default_required = REGISTRY[type_].model_fields["required"].get_default()
     values: dict[str, Any] = {"label_ja": label_ja, "label_en": label_en, "hint_ja": hint_ja, "hint_en": hint_en,
                               "required_answer": bool(raw.get("required", default_required)),
                               "choices": editing.choices_text(raw.get("choices"))}
-    for key in editing.option_fields(type_):
-        kind = option_kind(type_, key)
-        if kind is None:
-            continue
+    for key, option in admin_options(REGISTRY[type_]).items():
+        kind = option.kind
         value = raw.get(key)
         if kind == "bool":
-            values[f"option_{key}"] = value is not False
+            values[f"option_{key}"] = _default(type_, key) if value is None else value is not False
         elif kind == "pattern":
             pattern = value if isinstance(value, dict) else {}
             values["option_pattern_regex"] = pattern.get("regex", "")
             values["option_pattern_message"] = editing.text_parts(pattern.get("message"))[0]
-        elif kind in ("text", "longtext"):
+        elif kind in TEXT_KINDS:
             values[f"option_{key}"] = editing.text_parts(value)[0]
         elif kind == "date_bound":
-            values[f"option_{key}"] = editing.date_bound_text(value)
+            values[f"option_{key}"] = date_bound_text(value)
         elif kind == "accept":
-            values["accepted"] = list(value) if isinstance(value, list) else ["pdf", "jpeg", "png"]
+            values["accepted"] = list(value) if isinstance(value, list) else _default(type_, key)
         else:
             values[f"option_{key}"] = "" if value is None else str(value)
     values.update(condition_form_values(raw.get("show_if")))

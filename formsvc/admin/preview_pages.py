@@ -1,6 +1,6 @@
 """Preview: an administrator goes through a procedure exactly as residents will see it.
 
-The same pages as online (formsvc.resident.application) in the resident layout with a preview
+The same pages as online (formsvc.resident.pages) in the resident layout with a preview
 banner, on the procedure's working copy (the unpublished edit) or, without one, its published
 version. Nothing here ever becomes a submission: the check page ends the preview instead.
 """
@@ -21,7 +21,8 @@ from formsvc.forms.catalog import CompiledForm, published, version_by_id
 from formsvc.forms.models import Form, FormWorkingCopy
 from formsvc.i18n import current_locale
 from formsvc.resident import channels
-from formsvc.resident.application import page_url, register_pages
+from formsvc.resident.pages import register_pages
+from formsvc.resident.pages.navigation import page_url
 from formsvc.staff.auth import current_staff, require_role
 from formsvc.submissions.drafts import new_draft
 from formsvc.submissions.models import Draft
@@ -139,8 +140,11 @@ def start(form_id: str):
 @require_role("admin")
 def begin(form_id: str):
     compiled = _previewed_or_404(form_id)
+    staff = current_staff()
+    if staff is None:  # require_role lets only signed-in staff in
+        abort(403)
     draft = new_draft(db_session(), compiled, current_locale())
-    draft.channel, draft.staff_id = "preview", current_staff().id
+    draft.channel, draft.staff_id = "preview", staff.id
     draft.token = secrets.token_urlsafe(32)
     db_session().commit()
     tokens = dict(session.get(SESSION_KEY, {}))

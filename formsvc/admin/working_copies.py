@@ -73,7 +73,7 @@ def check_source(text: str, form_id: str) -> LoadedDefinition:
     and refuse a changed ``id``; raises DefinitionInvalid with every located error."""
     filename = file_name(form_id)
     errors: list[DefinitionError] = []
-    loaded = None
+    loaded: LoadedDefinition | None = None
     try:
         loaded = load_text(text, filename)
     except DefinitionInvalid as invalid:
@@ -81,7 +81,7 @@ def check_source(text: str, form_id: str) -> LoadedDefinition:
     id_error = _changed_id(text, form_id, filename)
     if id_error is not None and not any(error.path == "id" for error in errors):
         errors.append(id_error)
-    if errors:
+    if loaded is None or errors:
         raise DefinitionInvalid(errors)
     return loaded
 
@@ -218,6 +218,7 @@ def publish(session: Session, form: Form, actor: str, note: str | None = None) -
     if outcome == "unchanged":
         return None
     version = form.latest
+    assert version is not None  # just published
     record_event(session, form.id, "published", actor, version.number, note=version.note,
                  based_on=copy.based_on)
     return version
@@ -235,6 +236,7 @@ def rollback(session: Session, form: Form, number: int, actor: str, note: str | 
     publish_loaded(session, loaded, actor, origin="admin", rolled_back_from=number,
                    note=(note or "").strip() or None, source_file=old.source_file or file_name(form.id))
     version = form.latest
+    assert version is not None  # just published
     record_event(session, form.id, "rolled_back", actor, version.number, rolled_back_from=number,
                  note=version.note)
     session.flush()

@@ -18,7 +18,7 @@ import unicodedata
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode, SequenceNode
 
 Path = tuple[str | int, ...]
 
@@ -131,6 +131,7 @@ def _choose_styles(node: Node, key: str | None = None) -> int | None:
     """Make small collections flow style; returns their width, or None for block."""
     if isinstance(node, ScalarNode):
         return None if "\n" in node.value else _width(node.value) + (2 if node.style else 0)
+    assert isinstance(node, CollectionNode)  # a YAML node is a scalar or a collection
     if isinstance(node, MappingNode):
         widths = [(_choose_styles(k), _choose_styles(v, k.value if isinstance(k, ScalarNode) else None))
                   for k, v in node.value]
@@ -139,10 +140,11 @@ def _choose_styles(node: Node, key: str | None = None) -> int | None:
         parts = [_choose_styles(item) for item in node.value]
     holds_block = isinstance(node, MappingNode) and any(
         isinstance(k, ScalarNode) and k.value in BLOCK_KEYS for k, _ in node.value)
-    if not node.value or (key not in BLOCK_KEYS and not holds_block and None not in parts
-                          and sum(parts) + 2 * len(parts) + 2 <= FLOW_WIDTH):
+    known = [part for part in parts if part is not None]
+    if not node.value or (key not in BLOCK_KEYS and not holds_block and len(known) == len(parts)
+                          and sum(known) + 2 * len(parts) + 2 <= FLOW_WIDTH):
         node.flow_style = True
-        return sum(p for p in parts if p is not None) + 2 * len(parts) + 2
+        return sum(known) + 2 * len(parts) + 2
     node.flow_style = False
     return None
 
@@ -190,11 +192,12 @@ class _Document:
     def __init__(self, text: str):
         self.text = text if text.endswith("\n") else text + "\n"
         try:
-            self.root = yaml.compose(self.text, Loader=_LOADER)
+            root = yaml.compose(self.text, Loader=_LOADER)
         except yaml.YAMLError as error:
             raise EditError(f"YAMLとして読めないため編集できません: {error}") from None
-        if self.root is None:
+        if root is None:
             raise EditError("YAMLが空です")
+        self.root: Node = root
         self.lines = self.text.splitlines(keepends=True)
         self.offsets = [0]
         for line in self.lines:
@@ -222,8 +225,10 @@ class _Document:
         return data
 
     def key_node(self, path: Path) -> ScalarNode:
-        parent = self.walk(path[:-1])[-1]
-        return _child(parent, path[-1])[0]
+        """The key of the mapping entry at ``path`` (which exists)."""
+        found = _child(self.walk(path[:-1])[-1], path[-1])
+        assert found is not None and isinstance(found[0], ScalarNode)
+        return found[0]
 
     # -- spans --
 
@@ -237,6 +242,7 @@ class _Document:
                 while line > node.start_mark.line and not self.lines[line].strip():
                     line -= 1
             return line
+        assert isinstance(node, CollectionNode)  # a YAML node is a scalar or a collection
         if node.flow_style or not node.value:
             return node.end_mark.line if node.end_mark.column > 0 else node.end_mark.line - 1
         if isinstance(node, MappingNode):
@@ -474,7 +480,8 @@ def _in_place(child: tuple[Node | None, Node], parent: Node, part: str | int) ->
         return False
     if key_node is not None:
         return node.start_mark.index >= key_node.end_mark.index
-    return part == 0 or node.start_mark.index >= parent.value[part - 1].end_mark.index
+    # An item of a sequence: after the item before it.
+    return isinstance(part, int) and (part == 0 or node.start_mark.index >= parent.value[part - 1].end_mark.index)
 
 
 def _assign(data: Any, path: Path, value: Any) -> None:

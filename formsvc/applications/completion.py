@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from formsvc.applications.flow import CHECK, Flow, StoredAnswers
+from formsvc.applications.answers import Answers
+from formsvc.applications.flow import CHECK, Flow
 from formsvc.definitions.schema import FormDefinition, Page
-from formsvc.submissions.models import Draft
 
 
 @dataclass(frozen=True)
 class Completion:
     # The answers as they would be submitted (what is no longer asked is dropped).
-    answers: dict
+    answers: Answers
     fee: Decimal | None
     # The first page still to answer, or None when every page asked is answered.
     unfinished_page_id: str | None
@@ -28,9 +29,11 @@ class Completion:
         return self.unfinished_page_id is None and self.exit_page is None and not self.broken_rules
 
 
-def completion(definition: FormDefinition, draft: Draft, today: date, locale: str = "ja") -> Completion:
-    flow = Flow(definition, StoredAnswers(definition, draft.answers, today))
-    unfinished = flow.first_unfinished_page_id(draft.completed_pages)
+def completion(definition: FormDefinition, answers: Answers, completed_pages: Sequence[str], today: date,
+               locale: str = "ja") -> Completion:
+    """Where ``answers`` stand, ``completed_pages`` being the pages answered (continued) so far."""
+    flow = Flow(definition, answers, today)
+    unfinished = flow.first_unfinished_page_id(completed_pages)
     return Completion(
         answers=flow.pruned(),
         fee=flow.fee(),

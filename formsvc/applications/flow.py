@@ -7,53 +7,18 @@ not validated and not stored.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from formsvc.applications.answers import Answers
 from formsvc.definitions.schema import Computed, FormDefinition, Page
 from formsvc.fields import FieldSpec
-from formsvc.fields.choices import ChoiceSpec
 from formsvc.vocabulary.expressions import Expression
 
 CHECK = "check"  # the pseudo page after the last one
-
-
-def empty_answers() -> dict:
-    return {"fields": {}, "items": {}}
-
-
-class StoredAnswers:
-    """Answers as stored in a draft or submission (JSON), read as Python values."""
-
-    def __init__(self, definition: FormDefinition, data: Mapping[str, Any] | None, today: date):
-        self.definition = definition
-        self.data = data or empty_answers()
-        self.today = today
-
-    def raw(self, field_id: str) -> Any:
-        return self.data.get("fields", {}).get(field_id)
-
-    def value(self, field_id: str) -> Any:
-        spec = self.definition.field_by_id(field_id)
-        raw = self.raw(field_id)
-        return spec.from_json(raw) if spec is not None and raw is not None else raw
-
-    def raw_items(self, page_id: str) -> list[dict]:
-        return list(self.data.get("items", {}).get(page_id, []))
-
-    def items(self, page_id: str) -> list[dict[str, Any]]:
-        page = self.definition.page_by_id(page_id)
-        if page is None:
-            return []
-        specs = {spec.id: spec for spec in page.fields}
-        return [
-            {key: specs[key].from_json(value) if key in specs and value is not None else value
-             for key, value in item.items()}
-            for item in self.raw_items(page_id)
-        ]
 
 
 @dataclass(frozen=True)
@@ -69,14 +34,39 @@ class AnswerRow:
 
 
 class Flow:
-    def __init__(self, definition: FormDefinition, answers: StoredAnswers):
+    """One application's answers walked through its definition, as on ``today`` (conditions
+    may compare dates with it). It is also what conditions and expressions read the answers
+    through (formsvc.vocabulary.conditions.Answers): as Python values, not as stored."""
+
+    def __init__(self, definition: FormDefinition, answers: Answers, today: date):
         self.definition = definition
         self.answers = answers
+        self.today = today
+
+    # --- answers as Python values ------------------------------------------------------
+
+    def value(self, field_id: str) -> Any:
+        """The answer to a question of an ordinary page (None: unanswered)."""
+        spec = self.definition.field_by_id(field_id)
+        stored = self.answers.answer(field_id)
+        return spec.from_json(stored) if spec is not None and stored is not None else stored
+
+    def items(self, page_id: str) -> list[dict[str, Any]]:
+        """The items of a repeating page, each answer read as a Python value."""
+        page = self.definition.page_by_id(page_id)
+        if page is None:
+            return []
+        specs = {spec.id: spec for spec in page.fields}
+        return [
+            {key: specs[key].from_json(value) if key in specs and value is not None else value
+             for key, value in item.items()}
+            for item in self.answers.page_items(page_id)
+        ]
 
     # --- pages -------------------------------------------------------------------------
 
     def is_page_shown(self, page: Page) -> bool:
-        return page.show_if is None or page.show_if.evaluate(self.answers)
+        return page.show_if is None or page.show_if.evaluate(self)
 
     def visible_pages(self) -> list[Page]:
         """Pages asked, in order; the flow ends at the first exit page that applies."""
@@ -109,7 +99,7 @@ class Flow:
             return None
         return ids[ids.index(page_id) - 1]
 
-    def first_unfinished_page_id(self, completed: list[str]) -> str:
+    def first_unfinished_page_id(self, completed: Sequence[str]) -> str:
         """Where a resident should be: the first page asked that they have not completed."""
         for page in self.visible_pages():
             if page.id not in completed or page.kind == "exit":
@@ -120,39 +110,33 @@ class Flow:
 
     def visible_fields(self, page: Page) -> list[FieldSpec]:
         return [spec for spec in page.fields
-                if spec.show_if is None or spec.show_if.evaluate(self.answers)]
+                if spec.show_if is None or spec.show_if.evaluate(self)]
 
-    def pruned(self) -> dict:
+    def pruned(self) -> Answers:
         """The answers limited to what is asked now (hidden answers are not kept)."""
-        fields: dict[str, Any] = {}
-        items: dict[str, list] = {}
+        pruned = Answers(identity=self.answers.identity)
         for page in self.visible_pages():
             if page.repeat is not None:
-                items[page.id] = [
+                pruned.items[page.id] = [
                     {spec.id: item[spec.id] for spec in self.visible_fields(page)
                      if spec.has_answer and item.get(spec.id) is not None}
-                    for item in self.answers.raw_items(page.id)
+                    for item in self.answers.page_items(page.id)
                 ]
                 continue
             for spec in self.visible_fields(page):
-                raw = self.answers.raw(spec.id)
-                if spec.has_answer and raw is not None:
-                    fields[spec.id] = raw
-        pruned = {"fields": fields, "items": items}
+                stored = self.answers.answer(spec.id)
+                if spec.has_answer and stored is not None:
+                    pruned.fields[spec.id] = stored
         # Verified marks (answers from the My Number card) stay only with their answers.
-        verified = {key: mark for key, mark in self.answers.data.get("verified", {}).items()
-                    if key in fields}
-        if verified:
-            pruned["verified"] = verified
-        if "identity" in self.answers.data:
-            pruned["identity"] = self.answers.data["identity"]
-        return pruned
+        pruned.verified = {key: mark for key, mark in self.answers.verified.items()
+                           if key in pruned.fields}
+        return pruned.copy()
 
     # --- computed values ---------------------------------------------------------------
 
     def choice_amounts(self, field_id: str) -> Mapping[str, Decimal]:
         spec = self.definition.field_by_id(field_id)
-        return spec.amounts() if isinstance(spec, ChoiceSpec) else {}
+        return spec.amounts() if spec is not None else {}
 
     def computed(self, computed_id: str) -> Expression:
         return next(c.expression for c in self.definition.computed if c.id == computed_id)
@@ -160,10 +144,10 @@ class Flow:
     def fee(self) -> Decimal | None:
         if self.definition.fee is None:
             return None
-        return self.definition.fee.amount.evaluate(self.answers, self)
+        return self.definition.fee.amount.evaluate(self, self)
 
     def computed_values(self) -> list[tuple[Computed, Decimal]]:
-        return [(c, c.expression.evaluate(self.answers, self)) for c in self.definition.computed]
+        return [(c, c.expression.evaluate(self, self)) for c in self.definition.computed]
 
     # --- rules -------------------------------------------------------------------------
 
@@ -174,9 +158,9 @@ class Flow:
         for rule in self.definition.rules:
             if rule.field not in ids or rule.field in errors:
                 continue
-            if rule.when is not None and not rule.when.evaluate(self.answers):
+            if rule.when is not None and not rule.when.evaluate(self):
                 continue
-            if not rule.check.evaluate(self.answers):
+            if not rule.check.evaluate(self):
                 errors[rule.field] = rule.message.get(locale)
         return errors
 
@@ -186,7 +170,7 @@ class Flow:
         Rules are checked page by page as the resident goes; this catches a rule broken later
         by a change made from the check page.
         """
-        failing = []
+        failing: list[tuple[Page, str, str]] = []
         for page in self.visible_pages():
             if page.repeat is None:
                 failing.extend((page, field_id, message)
@@ -203,15 +187,14 @@ class Flow:
             if page.repeat is not None:
                 # Item fields' conditions look at earlier pages only, so they hold for every item.
                 specs = [spec for spec in self.visible_fields(page) if spec.has_answer]
-                for index, item in enumerate(self.answers.items(page.id)):
+                for index, item in enumerate(self.items(page.id)):
                     rows.extend(AnswerRow(page, spec, item.get(spec.id),
                                           spec.display(item.get(spec.id), locale), index)
                                 for spec in specs)
                 continue
-            verified = self.answers.data.get("verified", {})
             for spec in self.visible_fields(page):
                 if spec.has_answer:
-                    value = self.answers.value(spec.id)
+                    value = self.value(spec.id)
                     rows.append(AnswerRow(page, spec, value, spec.display(value, locale),
-                                          verified=spec.id in verified))
+                                          verified=self.answers.is_verified(spec.id)))
         return rows

@@ -2,8 +2,8 @@
 
 A signed ID token proves who sent the claims, not that they are sane. The callback refuses a
 sign-in whose 基本4情報 are malformed (a list for a name, 1985-02-30, a NUL, megabytes of text);
-prefill drops malformed ones from sign-ins stored before these checks. A claim that is null or
-"" counts as not given (OIDC Core 5.3.2 asks providers to omit such claims, not to send them).
+reading a sign-in stored before these checks drops malformed ones (residents.current_identity).
+A claim that is null or "" counts as not given (OIDC Core 5.3.2 asks providers to omit such claims, not to send them).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """The OpenID Connect provider as seen by the relying party: discovery, keys, token endpoint.
 
-Any provider configured by issuer URL, client id and secret works. In demo mode the provider
-is the embedded mock; its back-channel requests (discovery, JWKS, token) then go to this same
-application in-process (httpx's WSGI transport), so a single-worker server cannot deadlock
-calling itself. Against a real provider they are ordinary HTTPS requests.
+Any provider configured by issuer URL, client id and secret works. Without one, an embedded
+provider the app registers (``register_embedded``: the mock, in demo mode) is used; its
+back-channel requests (discovery, JWKS, token) then go to this same application in-process
+(httpx's WSGI transport), so a single-worker server cannot deadlock calling itself. Against a
+real provider they are ordinary HTTPS requests.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import httpx
 from flask import Flask, current_app
 
 DISCOVERY_PATH = "/.well-known/openid-configuration"
+EMBEDDED = "formsvc.embedded_identity_provider"  # app.extensions key of the embedded provider
 CACHE_SECONDS = 3600
 TIMEOUT_SECONDS = 10
 KEY_REFRESH_SECONDS = 60
@@ -75,16 +78,17 @@ class Provider:
 
     def metadata(self) -> dict:
         with self._lock:
-            fresh = self._metadata is not None and time.monotonic() - self._metadata_at < CACHE_SECONDS
-        if not fresh:
-            metadata = self._get_json(self.settings.issuer.rstrip("/") + DISCOVERY_PATH)
-            if metadata.get("issuer") != self.settings.issuer:
-                raise ProviderError("issuer-mismatch")
-            if not all(isinstance(metadata.get(name), str) for name in REQUIRED_METADATA):
-                raise ProviderError("metadata-incomplete")
-            with self._lock:
-                self._metadata, self._metadata_at = metadata, time.monotonic()
-        return self._metadata
+            cached = self._metadata if time.monotonic() - self._metadata_at < CACHE_SECONDS else None
+        if cached is not None:
+            return cached
+        metadata = self._get_json(self.settings.issuer.rstrip("/") + DISCOVERY_PATH)
+        if metadata.get("issuer") != self.settings.issuer:
+            raise ProviderError("issuer-mismatch")
+        if not all(isinstance(metadata.get(name), str) for name in REQUIRED_METADATA):
+            raise ProviderError("metadata-incomplete")
+        with self._lock:
+            self._metadata, self._metadata_at = metadata, time.monotonic()
+        return metadata
 
     def key(self, kid: str, refresh: bool) -> dict | None:
         """The provider's signing key ``kid``.
@@ -137,12 +141,27 @@ def provider() -> Provider:
         providers: OrderedDict[str, Provider] = current_app.extensions.setdefault("formsvc.oidc", OrderedDict())
         existing = providers.get(settings.issuer)
         if existing is None:
-            existing = providers[settings.issuer] = Provider(settings, current_app._get_current_object())
+            # The app itself, not the proxy (Flask types current_app as the app, hiding the proxy's method).
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+            existing = providers[settings.issuer] = Provider(settings, app)
             while len(providers) > MAX_CACHED_PROVIDERS:
                 providers.popitem(last=False)
         else:
             providers.move_to_end(settings.issuer)
     return existing
+
+
+class EmbeddedProvider(Protocol):
+    """An identity provider served by this application itself."""
+
+    def settings(self) -> ProviderSettings:
+        """How to reach it from the current request (its issuer may follow the request's host)."""
+        ...
+
+
+def register_embedded(app: Flask, embedded: EmbeddedProvider) -> None:
+    """Use ``embedded`` when no provider is configured (OIDC_ISSUER)."""
+    app.extensions[EMBEDDED] = embedded
 
 
 def settings_for(app: Flask) -> ProviderSettings:
@@ -152,11 +171,7 @@ def settings_for(app: Flask) -> ProviderSettings:
             issuer=config["OIDC_ISSUER"], client_id=config["OIDC_CLIENT_ID"],
             client_secret=config["OIDC_CLIENT_SECRET"], in_process=False,
         )
-    if not config.get("MOCK_IDP_ENABLED"):
+    embedded: EmbeddedProvider | None = app.extensions.get(EMBEDDED)
+    if embedded is None:
         raise ProviderError("not-configured")
-    # The embedded mock: its issuer is this app's own URL, reached in-process.
-    from formsvc.mock_idp.clients import DEMO_CLIENT_ID, default_client_secret
-    from formsvc.mock_idp.service import issuer
-
-    return ProviderSettings(issuer=issuer(), client_id=DEMO_CLIENT_ID,
-                            client_secret=default_client_secret(), in_process=True)
+    return embedded.settings()

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app, g, session
 from sqlalchemy import select
 
+from formsvc.authentication.claims import usable_basic_four
 from formsvc.db import session as db_session
 from formsvc.db import utcnow
 from formsvc.submissions.models import Draft
@@ -41,33 +42,49 @@ def idle_timeout() -> timedelta:
     return timedelta(minutes=current_app.config["RESIDENT_IDLE_MINUTES"])
 
 
-def current_login() -> ResidentLogin | None:
-    if "resident_login" in g:
-        return g.resident_login
-    login = None
-    token = session.get("login")
-    if token:
-        login = db_session().scalar(select(ResidentLogin).where(ResidentLogin.token == token))
-        now = utcnow()
-        if login is not None and (login.ended_at is not None or now - login.last_seen_at > idle_timeout()):
-            if login.ended_at is None:
-                login.ended_at = now
-                db_session().commit()
-            session.pop("login", None)
-            g.login_timed_out = True
-            login = None
-        elif login is not None and now - login.last_seen_at > TOUCH_EVERY:
-            login.last_seen_at = now
+def note_activity() -> None:
+    """Run before each request of a browser holding a sign-in (formsvc.authentication.views): end
+    it when it was idle too long, else note that it is in use (at most every TOUCH_EVERY). Committed
+    here, before the view has changed anything, so that nothing later in the request (a page's
+    header asking who is signed in) writes to the database."""
+    login = _stored_login()
+    now = utcnow()
+    if login is not None and _ended(login, now):
+        if login.ended_at is None:
+            login.ended_at = now
             db_session().commit()
+        session.pop("login", None)
+        g.login_timed_out = True
+        login = None
+    elif login is not None and now - login.last_seen_at > TOUCH_EVERY:
+        login.last_seen_at = now
+        db_session().commit()
     g.resident_login = login
-    return login
+
+
+def current_login() -> ResidentLogin | None:
+    """The resident signed in on this request, as note_activity found it; reads, never writes."""
+    if "resident_login" not in g:
+        login = _stored_login()
+        g.resident_login = None if login is None or _ended(login, utcnow()) else login
+    return g.resident_login
+
+
+def _stored_login() -> ResidentLogin | None:
+    token = session.get("login")
+    return db_session().scalar(select(ResidentLogin).where(ResidentLogin.token == token)) if token else None
+
+
+def _ended(login: ResidentLogin, now: datetime) -> bool:
+    return login.ended_at is not None or now - login.last_seen_at > idle_timeout()
 
 
 def current_identity() -> Identity | None:
     login = current_login()
     if login is None:
         return None
-    return Identity(login.issuer, login.subject, login.claims, login.acr)
+    # A sign-in stored before the callback checked the 基本4情報 may hold malformed ones: left out.
+    return Identity(login.issuer, login.subject, usable_basic_four(login.claims), login.acr)
 
 
 def seconds_left(login: ResidentLogin) -> int:

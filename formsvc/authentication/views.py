@@ -11,16 +11,33 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 
 from formsvc.authentication.claims import MalformedClaim, basic_four
 from formsvc.authentication.provider import ProviderError, provider
-from formsvc.authentication.residents import current_login, seconds_left, sign_in, sign_out
+from formsvc.authentication.residents import current_login, note_activity, seconds_left, sign_in, sign_out
 from formsvc.authentication.tokens import Expected, TokenRefused, b64url, verify_id_token
 from formsvc.db import session as db_session
 from formsvc.db import utcnow
 from formsvc.navigation import safe_local_path
+from formsvc.templating import signed_in
 
 blueprint = Blueprint("auth", __name__, url_prefix="/auth")
 
 # RFC 9207: the provider names itself in every authorization response (see _response_issuer_problem).
 ISS_PARAMETER_SUPPORTED = "authorization_response_iss_parameter_supported"
+
+
+@blueprint.before_app_request
+def note_resident_activity() -> None:
+    # A request of a browser holding a sign-in is the resident's activity (a static file aside).
+    # One without may be the app calling itself (the embedded provider's token endpoint during the
+    # callback), which shares the callback's context and must leave its sign-in alone.
+    if request.endpoint != "static" and "login" in session:
+        note_activity()
+
+
+@blueprint.app_context_processor
+def resident_context():
+    # Every page's header shows the signed-in resident; static/js/formsvc.js warns before the time-out.
+    login = signed_in(current_login)
+    return {"resident_login": login, "resident_seconds_left": seconds_left(login) if login else None}
 
 
 def _callback_url() -> str:

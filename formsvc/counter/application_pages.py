@@ -1,6 +1,6 @@
 """The application pages at the counter: staff enter a procedure for the resident in front of them.
 
-The same question, repeat and check pages as online (formsvc.resident.application), in the
+The same question, repeat and check pages as online (formsvc.resident.pages), in the
 staff layout with every page in a side list. The draft belongs to the counter visit; the check
 page leads to the printout the resident signs (formsvc.counter.views), not to a submission.
 """
@@ -13,7 +13,7 @@ from sqlalchemy import select
 from formsvc.db import session as db_session
 from formsvc.db import utcnow
 from formsvc.resident import channels
-from formsvc.resident.application import register_pages
+from formsvc.resident.pages import register_pages
 from formsvc.staff.auth import require_role
 from formsvc.submissions.models import CounterVisit, Draft
 

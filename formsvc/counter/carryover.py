@@ -5,12 +5,12 @@ Which question of a definition a shared detail (``formsvc.counter.resident.MEANI
 * a question marked ``prefill:`` (the card's 基本4情報) gets its detail, as for a resident signed
   in with the card — and, when the detail was read from the card and not changed since, the
   answer is marked verified (source ``counter_card``);
-* otherwise a question of the detail's type on a page asked once (not a repeating page) gets
-  it, but only when that is unambiguous: the only question of the type; else the one whose id
-  is the detail's own name (``phone``, ``email``…); else the only one on the applicant's page
-  (the page of the name question chosen above); else the only one sharing the applicant name
-  question's id prefix (``claimant_name`` → ``claimant_kana``). Dates and radio buttons are
-  never matched by type alone: a 犬の登録's 生年月日 is the dog's, its 性別 the dog's too.
+* otherwise a question on a page asked once (not a repeating page) whose type declares it
+  carries the detail (``FieldSpec.carry_over``: a phone question carries ``phone``) gets it, but
+  only when that is unambiguous: the only such question; else the only one on the applicant's
+  page (the page of the name question chosen above); else the only one sharing the applicant
+  name question's id prefix (``claimant_name`` → ``claimant_kana``). No type declares the
+  birth date or the gender: a 犬の登録's 生年月日 is the dog's, its 性別 the dog's too.
 
 After a procedure, ``collected`` takes the details back from its answers (a phone number typed
 in the first procedure is offered to the next one).
@@ -18,9 +18,11 @@ in the first procedure is offered to the next one).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
-from formsvc.counter.resident import FIELDS, accepted, verified_meanings, with_typed
+from formsvc.applications.answers import Answers
+from formsvc.counter.resident import FIELDS, verified_meanings, with_typed
 from formsvc.definitions.schema import FormDefinition, Page
 from formsvc.fields import FieldContext, FieldSpec
 from formsvc.fields.radio import GENDER_NAMES
@@ -28,16 +30,8 @@ from formsvc.vocabulary.conditions import is_answered
 
 SOURCE = "counter_card"  # answers["verified"][field]["source"] for card-read answers at the counter
 
-# The field type of each detail, and the prefill source that names it in a definition.
-TYPES = {"name": "name", "name_kana": "kana", "birthdate": "date", "gender": "radio",
-         "postal_code": "postal_code", "address": "address", "phone": "phone", "email": "email"}
-PREFILL = {"name": "name", "birthdate": "birthdate", "gender": "gender", "postal_code": "postal_code",
-           "address": "address"}
-# Details also carried to questions without prefill: (detail, ids that name it outright).
-BY_TYPE = {"name": ("name",), "name_kana": ("kana", "name_kana", "furigana"),
-           "postal_code": ("postal_code", "zip"), "address": ("address",), "phone": ("phone", "tel"),
-           "email": ("email", "mail")}
 # The order details are decided in: the applicant's name first, the others follow its page.
+# A question marked ``prefill: <source>`` asks the detail of the same name.
 ORDER = ("name", "name_kana", "birthdate", "gender", "postal_code", "address", "phone", "email")
 
 
@@ -48,11 +42,10 @@ def targets(definition: FormDefinition) -> dict[str, list[FieldSpec]]:
     found: dict[str, list[FieldSpec]] = {}
     anchor: tuple[Page, FieldSpec] | None = None
     for meaning in ORDER:
-        source = PREFILL.get(meaning)
-        marked = [(page, spec) for page, spec in asked if source and spec.prefill == source]
-        if not marked and meaning in BY_TYPE:
-            chosen = _unambiguous(meaning, [(page, spec) for page, spec in asked
-                                            if spec.type == TYPES[meaning] and spec.prefill is None], anchor)
+        marked = [(page, spec) for page, spec in asked if spec.prefill == meaning]
+        if not marked:
+            chosen = _unambiguous([(page, spec) for page, spec in asked
+                                   if spec.carry_over == meaning and spec.prefill is None], anchor)
             marked = [chosen] if chosen else []
         if marked:
             found[meaning] = [spec for _, spec in marked]
@@ -61,11 +54,11 @@ def targets(definition: FormDefinition) -> dict[str, list[FieldSpec]]:
     return found
 
 
-def _unambiguous(meaning: str, candidates: list[tuple[Page, FieldSpec]],
+def _unambiguous(candidates: list[tuple[Page, FieldSpec]],
                  anchor: tuple[Page, FieldSpec] | None) -> tuple[Page, FieldSpec] | None:
     if len(candidates) == 1:
         return candidates[0]
-    preferences = [lambda page, spec: spec.id in BY_TYPE[meaning]]
+    preferences: list[Callable[[Page, FieldSpec], bool]] = []
     if anchor is not None:
         anchor_page, anchor_spec = anchor
         prefix = anchor_spec.id.split("_", 1)[0] + "_" if "_" in anchor_spec.id else None
@@ -88,47 +81,42 @@ def _value_for(spec: FieldSpec, meaning: str, shared: dict):
     return spec.from_json(raw)
 
 
-def prefilled(definition: FormDefinition, shared: dict, today: date) -> dict:
+def prefilled(definition: FormDefinition, shared: dict, today: date) -> Answers:
     """A new draft's answers: every question a shared detail fills, where the question accepts it."""
     ctx = FieldContext(locale="ja", today=today)
     from_card = verified_meanings(shared)
-    fields: dict = {}
-    verified: dict = {}
+    answers = Answers()
     for meaning, specs in targets(definition).items():
         for spec in specs:
             value = _value_for(spec, meaning, shared)
-            if value is None or not accepted(spec, value, ctx):
+            if value is None or spec.validate_value(spec.to_json(value), ctx):
                 continue
-            fields[spec.id] = spec.to_json(value)
+            answers.fields[spec.id] = spec.to_json(value)
             if spec.prefill is not None and meaning in from_card:
-                verified[spec.id] = {"source": SOURCE}
-    answers: dict = {"fields": fields, "items": {}}
-    if verified:
-        answers["verified"] = verified
+                answers.verified[spec.id] = {"source": SOURCE}
     return answers
 
 
 def _gender_of(spec: FieldSpec, raw) -> str | None:
-    label = spec.choice_label(raw) if hasattr(spec, "choice_label") else raw
+    label = spec.literal_words(raw) or raw  # a choice's label, for choices valued M / F
     for gender, names in GENDER_NAMES.items():
         if raw in names or label in names:
             return gender
     return None
 
 
-def collected(definition: FormDefinition, answers: dict, shared: dict, today: date) -> dict:
+def collected(definition: FormDefinition, answers: Answers, shared: dict, today: date) -> dict:
     """``shared`` updated with the details a finished procedure's answers hold."""
-    fields = (answers or {}).get("fields", {})
     ctx = FieldContext(locale="ja", today=today)
     typed: dict = {}
     for meaning, specs in targets(definition).items():
         for spec in specs:
-            raw = fields.get(spec.id)
+            raw = answers.answer(spec.id)
             if not is_answered(raw):
                 continue
             value = _gender_of(spec, raw) if meaning == "gender" else raw
             canonical = FIELDS[meaning]
-            if value is not None and accepted(canonical, canonical.from_json(value), ctx):
+            if value is not None and not canonical.validate_value(value, ctx):
                 typed[meaning] = value
                 break
     return with_typed(shared, typed)

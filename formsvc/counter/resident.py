@@ -3,30 +3,16 @@
 A visit keeps the resident's details once, keyed by meaning (see ``MEANINGS``), in the JSON
 form of the field type that asks them everywhere else — so a value typed here is normalised
 exactly as on the resident's own pages (the same field classes and Japanese validators). The
-details read from the My Number card are listed under ``VERIFIED`` until someone changes them.
-
-Card reading uses the card's 券面事項入力補助 application: the 基本4情報 printed on the card,
-released with its own 4-digit PIN. It is not an electronic certificate, so an expired or revoked
-利用者証明用電子証明書 does not stop it, and it never gives the 個人番号 (nor do we ask for it).
-In demo mode the "reader" is the mock provider's fictional test cards.
+details read from the My Number card (formsvc.counter.card_reader) are listed under
+``VERIFIED`` until someone changes them.
 """
 
 from __future__ import annotations
 
-import hmac
-from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-from werkzeug.datastructures import MultiDict
-
-from formsvc.db import database
 from formsvc.fields import REGISTRY, FieldContext, FieldSpec
-from formsvc.mock_idp.cards import IDENTITY_SCOPES, MockCard
-from formsvc.mock_idp.models import MockIdpCardState
-from formsvc.resident.forms import build_form
 from formsvc.vocabulary.conditions import is_answered
 
 # The shared details, by meaning. The card gives the first five (the 基本4情報 and the postal
@@ -35,11 +21,7 @@ MEANINGS = ("name", "name_kana", "birthdate", "gender", "postal_code", "address"
 CARD_MEANINGS = ("name", "birthdate", "gender", "postal_code", "address")
 VERIFIED = "verified"  # shared[VERIFIED]: the meanings whose value is the card's, unchanged
 
-MAX_ASSIST_PIN_ATTEMPTS = 3
-LOCKED_MESSAGE = ("暗証番号の入力を3回間違えたため、このカードの券面事項入力補助の機能はロックされました。"
-                  "市区町村の窓口でロック解除の手続きをしてください。")
-
-_SPECS = (
+_SPECS: tuple[dict[str, Any], ...] = (
     {"type": "name", "id": "name", "label": {"ja": "氏名", "en": "Name"}},
     {"type": "kana", "id": "name_kana", "label": {"ja": "フリガナ", "en": "Name in katakana"}},
     {"type": "date", "id": "birthdate", "label": {"ja": "生年月日", "en": "Date of birth"},
@@ -61,11 +43,6 @@ def resident_fields() -> list[FieldSpec]:
 
 
 FIELDS: dict[str, FieldSpec] = {spec.id: spec for spec in resident_fields()}
-
-
-def accepted(spec: FieldSpec, value, ctx: FieldContext) -> bool:
-    """Whether the question would accept ``value`` if it were typed into it (as a person would)."""
-    return build_form([spec], ctx, MultiDict(spec.form_inputs(value))).validate()
 
 
 def verified_meanings(shared: dict) -> set[str]:
@@ -91,66 +68,17 @@ def with_typed(shared: dict, typed: dict) -> dict:
     return updated
 
 
-# --- the card ---------------------------------------------------------------------------------
-
-def shared_from_card(card: MockCard, today: date) -> dict:
-    """The card's 基本4情報 as shared details, each read by the field type that asks it
-    (``value_from_identity``, as for a resident signed in with the card) and marked verified.
-    A value the question would refuse is left for staff to type."""
-    claims = card.claims(IDENTITY_SCOPES, today)
+def shared_from_card(details: dict, today: date) -> dict:
+    """The card's 基本4情報 (``CardRead.details``) as shared details, each read by the field type
+    that asks it (``value_from_identity``, as for a resident signed in with the card) and marked
+    verified. A value the question would refuse is left for staff to type."""
     ctx = FieldContext(locale="ja", today=today)
     shared: dict = {}
     for meaning in CARD_MEANINGS:
         spec = FIELDS[meaning]
-        value = spec.value_from_identity(claims)
-        if value is not None and accepted(spec, value, ctx):
-            shared[meaning] = spec.to_json(value)
+        value = spec.value_from_identity(details)
+        stored = None if value is None else spec.to_json(value)
+        if stored is not None and not spec.validate_value(stored, ctx):
+            shared[meaning] = stored
     shared[VERIFIED] = sorted(key for key in CARD_MEANINGS if key in shared)
     return shared
-
-
-@dataclass(frozen=True)
-class AssistPinCheck:
-    ok: bool
-    locked: bool          # the card's 券面事項入力補助 is locked now
-    attempts_left: int
-
-
-def assist_pin_attempts(session: Session) -> dict[str, int]:
-    """Wrong 券面事項入力補助 PINs per test card (only cards that have some)."""
-    rows = session.execute(select(MockIdpCardState.card_id, MockIdpCardState.failed_assist_pin_attempts))
-    return {card_id: count for card_id, count in rows if count}
-
-
-def check_assist_pin(card: MockCard, pin: str) -> AssistPinCheck:
-    """Compare the 券面事項入力補助 PIN; three wrong ones in a row lock it (counted apart from the
-    sign-in PIN, as on a real card). Each attempt is committed in its own transaction: a wrong
-    PIN counts whatever the request does next."""
-    _ensure_card_state(card.id)
-    attempts = MockIdpCardState.failed_assist_pin_attempts
-    where = MockIdpCardState.card_id == card.id
-    with database().transaction() as session:
-        if session.scalar(select(attempts).where(where)) >= MAX_ASSIST_PIN_ATTEMPTS:
-            return AssistPinCheck(ok=False, locked=True, attempts_left=0)
-        if hmac.compare_digest(pin.encode("utf-8"), card.pin.encode("utf-8")):
-            # A right PIN clears the count, unless a concurrent attempt has just locked the card.
-            cleared = session.execute(
-                update(MockIdpCardState).where(where, attempts < MAX_ASSIST_PIN_ATTEMPTS)
-                .values(failed_assist_pin_attempts=0).execution_options(synchronize_session=False)
-            ).rowcount
-            return AssistPinCheck(ok=bool(cleared), locked=not cleared,
-                                  attempts_left=MAX_ASSIST_PIN_ATTEMPTS if cleared else 0)
-        session.execute(update(MockIdpCardState).where(where).values(failed_assist_pin_attempts=attempts + 1)
-                        .execution_options(synchronize_session=False))
-        count = session.scalar(select(attempts).where(where))
-    return AssistPinCheck(ok=False, locked=count >= MAX_ASSIST_PIN_ATTEMPTS,
-                          attempts_left=max(0, MAX_ASSIST_PIN_ATTEMPTS - count))
-
-
-def _ensure_card_state(card_id: str) -> None:
-    try:
-        with database().transaction() as session:
-            if session.get(MockIdpCardState, card_id) is None:
-                session.add(MockIdpCardState(card_id=card_id, failed_pin_attempts=0, failed_assist_pin_attempts=0))
-    except IntegrityError:  # another request created it at the same moment
-        pass

@@ -15,10 +15,12 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from formsvc.applications.answers import Answers
 from formsvc.applications.completion import Completion, completion
 from formsvc.applications.flow import CHECK
 from formsvc.counter import carryover
 from formsvc.db import utcnow
+from formsvc.definitions.schema import FormDefinition
 from formsvc.forms.catalog import CompiledForm, all_published, version_by_id
 from formsvc.japanese.kana import to_katakana
 from formsvc.review.names import name_text
@@ -87,7 +89,7 @@ class Procedure:
 
     @property
     def state(self) -> str:
-        if self.submission is not None:
+        if self.submission is not None or self.completion is None:
             return RECEIVED
         if self.completion.exit_page is not None:
             return ENDED_BY_EXIT
@@ -104,6 +106,8 @@ class Procedure:
     @property
     def resume_page_id(self) -> str:
         """The page to continue on: the first unanswered one, the exit page, or CHECK."""
+        if self.completion is None:
+            return CHECK  # received: nothing to continue, its check page says so
         if self.completion.exit_page is not None:
             return self.completion.exit_page.id
         if self.completion.unfinished_page_id is not None:
@@ -122,13 +126,18 @@ def visit_procedures(session: Session, visit: CounterVisit, today: date) -> list
     result = []
     now = utcnow()
     for draft in drafts:
-        compiled = version_by_id(session, draft.version_id)
+        compiled = version_by_id(session, draft.version_id) if draft.version_id is not None else None
         submission = submissions.get(draft.id)
         if compiled is None or (submission is None and draft.expires_at <= now):
             continue  # an unfinished application kept past its lifetime is gone (formsvc purge-drafts)
-        done = None if submission is not None else completion(compiled.definition, draft, today)
+        done = None if submission is not None else completion_of(compiled.definition, draft, today)
         result.append(Procedure(draft, compiled, done, submission))
     return result
+
+
+def completion_of(definition: FormDefinition, draft: Draft, today: date) -> Completion:
+    """Where the counter application ``draft`` stands: ready to sign, or what is still to do."""
+    return completion(definition, Answers.from_json(draft.answers), draft.completed_pages, today)
 
 
 def open_draft(session: Session, visit: CounterVisit, form_id: str) -> Draft | None:
@@ -148,7 +157,7 @@ def start_procedure(session: Session, visit: CounterVisit, compiled: CompiledFor
         channel=CHANNEL,
         staff_id=staff.id,
         visit_id=visit.id,
-        answers=carryover.prefilled(compiled.definition, visit.shared or {}, today),
+        answers=carryover.prefilled(compiled.definition, visit.shared or {}, today).to_json(),
         completed_pages=[],
         locale="ja",
         expires_at=utcnow() + draft_lifetime(owned=True),
@@ -181,11 +190,11 @@ def sign(session: Session, visit: CounterVisit, draft: Draft, compiled: Compiled
     return submission
 
 
-def resident_name(compiled: CompiledForm, answers: dict, visit: CounterVisit) -> str | None:
+def resident_name(compiled: CompiledForm, answers: Answers, visit: CounterVisit) -> str | None:
     """The applicant's name: the question the visit's name goes to (the resident at the counter),
     else the visit's own record of it."""
     for spec in carryover.targets(compiled.definition).get("name", []):
-        name = name_text(answers.get("fields", {}).get(spec.id), katakana=False)
+        name = name_text(answers.answer(spec.id), katakana=False)
         if name:
             return name
     return name_text((visit.shared or {}).get("name"), katakana=False)

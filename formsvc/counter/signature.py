@@ -14,10 +14,11 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from formsvc.applications.completion import Completion
-from formsvc.applications.flow import Flow, StoredAnswers
+from formsvc.applications.flow import Flow
+from formsvc.applications.sections import answer_sections
 from formsvc.counter.service import fee_text, resident_name
 from formsvc.forms.catalog import CompiledForm
-from formsvc.records.context import Entry, Section, answer_sections, computed_entries, japan_date
+from formsvc.records.context import Entry, PrintedSection, computed_entries, japan_date, printed_sections
 from formsvc.staff.models import StaffUser
 from formsvc.submissions.identification import describe
 from formsvc.submissions.models import CounterVisit, Draft
@@ -35,7 +36,7 @@ class SignatureForm:
     version_number: int
     department: str
     applicant_name: str | None
-    sections: list[Section]
+    sections: list[PrintedSection]
     computed: list[Entry]
     fee: str
     fee_description: str | None
@@ -60,8 +61,8 @@ class SignatureForm:
 def signature_form(session: Session, visit: CounterVisit, draft: Draft, compiled: CompiledForm, ready: Completion,
                    staff: StaffUser, municipality: str, today: date) -> SignatureForm:
     definition = compiled.definition
-    flow = Flow(definition, StoredAnswers(definition, ready.answers, today))
-    rows = flow.rows(LOCALE)
+    flow = Flow(definition, ready.answers, today)
+    sections = answer_sections(flow, LOCALE)
     entered_by = session.get(StaffUser, draft.staff_id) if draft.staff_id else None
     declaration = definition.declaration.get(LOCALE) if definition.declaration else None
     fee_spec = definition.fee
@@ -72,12 +73,12 @@ def signature_form(session: Session, visit: CounterVisit, draft: Draft, compiled
         version_number=compiled.version_number,
         department=definition.department.name.get(LOCALE),
         applicant_name=resident_name(compiled, ready.answers, visit),
-        sections=answer_sections(flow, rows),
+        sections=printed_sections(flow, sections),
         computed=computed_entries(flow),
         fee=fee_text(ready.fee),
         fee_description=fee_spec.description.get(LOCALE) if fee_spec and fee_spec.description else None,
         declaration=declaration,
-        verified_labels=[row.spec.label.get(LOCALE) for row in rows if row.verified],
+        verified_labels=[row.spec.label.get(LOCALE) for section in sections for row in section.rows if row.verified],
         staff_name=(entered_by or staff).display_name,
         identification=describe(visit.identification, visit.identity_documents),
         prepared_on=japan_date(today),

@@ -11,15 +11,12 @@ from collections.abc import Iterator
 
 from formsvc.definitions.schema import FormDefinition, Page
 from formsvc.fields import FieldSpec, Problem
-from formsvc.fields.checkboxes import CheckboxesField
-from formsvc.fields.choices import ChoiceSpec
-from formsvc.fields.yes_no import YesNoField
+from formsvc.fields.base import registered_types
 from formsvc.vocabulary.common import Scalar
 from formsvc.vocabulary.conditions import COMPARISONS, REFERABLE, Condition, FieldRef
 from formsvc.vocabulary.expressions import Expression
 
 Path = tuple[str | int, ...]
-COMPARABLE_TYPES = {"number", "date"}
 
 
 def semantic_problems(definition: FormDefinition) -> Iterator[Problem]:
@@ -114,7 +111,7 @@ class _Checker:
     def _rule_placement(self, rule, path: Path) -> Iterator[Problem]:
         """A rule is checked when the page of its ``field`` is sent, so every answer it reads
         must be on that page or an earlier one; otherwise it would always fail."""
-        target_page = self.d.page_of(rule.field)
+        target_page = self._page_of(rule.field)
         refs = rule.check.field_references() | (rule.when.field_references() if rule.when else set())
         for ref in sorted(refs):
             page = self.d.page_of(ref)
@@ -144,14 +141,15 @@ class _Checker:
                 yield from self._repeat_scope(ref_path, ref)
             if leaf.count:
                 yield from self._repeating_page(leaf.count, (*leaf_path, "count"))
-            if leaf.field and self.d.field_by_id(leaf.field) is not None:
-                yield from self._operator_fits(leaf, self.d.field_by_id(leaf.field), leaf_path)
+            compared = self.d.field_by_id(leaf.field) if leaf.field else None
+            if compared is not None:
+                yield from self._operator_fits(leaf, compared, leaf_path)
 
     def _order(self, path: Path, ref: str, before_page: int | None, owner: str) -> Iterator[Problem]:
         """Conditions decide what is asked, so they may only use answers already given."""
         if before_page is None:
             return
-        ref_page = self.page_index[self.d.page_of(ref).id]
+        ref_page = self.page_index[self._page_of(ref).id]
         if ref_page == before_page and (owner.startswith("ページ") or owner == f"項目 '{ref}'"):
             yield Problem(path, f"循環しています: {owner} の表示条件がそれ自身の回答 '{ref}' を"
                                 "参照しています。条件には前のページの回答だけを使えます")
@@ -165,7 +163,7 @@ class _Checker:
                                 "条件には前のページの回答だけを使えます")
 
     def _repeat_scope(self, path: Path, ref: str) -> Iterator[Problem]:
-        page = self.d.page_of(ref)
+        page = self._page_of(ref)
         if page.repeat is not None:
             yield Problem(path, f"'{ref}' は繰り返しページ '{page.id}' の項目なので、1つの値として"
                                 f"参照できません。件数は {{count: {page.id}}}、合計は sum で使ってください")
@@ -180,27 +178,16 @@ class _Checker:
 
     def _operator_fits(self, leaf: Condition, spec: FieldSpec, path: Path) -> Iterator[Problem]:
         compared = [name for name in COMPARISONS if getattr(leaf, name) is not None]
-        if compared and spec.type not in COMPARABLE_TYPES:
-            yield Problem((*path, compared[0]), f"{compared[0]} は数値 (number) か日付 (date) の項目にだけ"
+        if compared and not spec.comparable:
+            yield Problem((*path, compared[0]), f"{compared[0]} は{_comparable_types()} の項目にだけ"
                                                 f"使えます。'{spec.id}' は {spec.type} 項目です")
-        if leaf.contains is not None and not isinstance(spec, CheckboxesField):
+        if leaf.contains is not None and not spec.several_choices:
             yield Problem((*path, "contains"), f"contains は複数選択 (checkboxes) の項目にだけ使えます。"
                                                f"'{spec.id}' は {spec.type} 項目です")
-        if isinstance(spec, ChoiceSpec) and spec.choice_list in (None, *self.d.choice_lists):
-            values = [choice.value for choice in spec.all_choices()]
-            for value_path, value in _compared_values(leaf, path):
-                if isinstance(value, bool):
-                    yield Problem(value_path, f"'{spec.id}' の選択肢の値と比べる値が真偽値 ({str(value).lower()}) "
-                                              "になっています。YAMLでは引用符のない yes / no / on / off も"
-                                              "真偽値と読まれるので、引用符で囲んでください。"
-                                              f"使える値: {', '.join(values)}")
-                elif str(value) not in values:
-                    yield Problem(value_path, f"'{value}' は項目 '{spec.id}' の選択肢にありません。"
-                                              f"使える値: {', '.join(values)}")
-        if isinstance(spec, YesNoField):
-            for value_path, value in _compared_values(leaf, path):
-                if not isinstance(value, bool):
-                    yield Problem(value_path, f"はい/いいえの項目 '{spec.id}' とは true か false で比べてください")
+        for value_path, value in _compared_values(leaf, path):
+            message = spec.compared_value_problem(value)
+            if message is not None:
+                yield Problem(value_path, message)
 
     # --- expressions -----------------------------------------------------------------------
 
@@ -224,9 +211,7 @@ class _Checker:
                 amount_path = (*node_path, "amount")
                 yield from self._expression_field(amount_path, node.amount, item_page, calculated=False)
                 spec = self.d.field_by_id(node.amount)
-                if spec is not None and not (isinstance(spec, ChoiceSpec)
-                                             and spec.choice_list in (None, *self.d.choice_lists)
-                                             and spec.amounts()):
+                if spec is not None and not _amounts(spec):
                     yield Problem(amount_path, f"'{node.amount}' には amount を持つ選択肢が"
                                                "ありません。選択肢に amount を書いてください")
             if node.count:
@@ -258,13 +243,13 @@ class _Checker:
         if spec is None:
             yield self._unknown_field(path[:-1], ref, key=path[-1])
             return
-        owner = self.d.page_of(ref)
+        owner = self._page_of(ref)
         if item_page is None:
             yield from self._repeat_scope(path, ref)
         elif owner.repeat is not None and owner.id != item_page \
                 and self.d.page_by_id(item_page) is not None:
             yield Problem(path, f"'{ref}' は繰り返しページ '{item_page}' の項目ではありません")
-        if calculated and spec.type not in ("number", "yes_no", "checkboxes", "radio", "select"):
+        if calculated and not spec.computable:
             yield Problem(path, f"'{ref}' は {spec.type} 項目なので計算に使えません "
                                 "(number, yes_no, 選択肢の amount が使えます)")
 
@@ -317,11 +302,31 @@ class _Checker:
         if page.repeat is not None:
             yield Problem((*path, "repeat"), "終了ページは繰り返しにできません")
 
-    def _unknown_field(self, path: Path, ref: str, key: str | None) -> Problem:
+    def _page_of(self, field_id: str) -> Page:
+        """The page of a field the definition has (the caller has looked it up)."""
+        page = self.d.page_of(field_id)
+        if page is None:
+            raise LookupError(f"field {field_id!r} is on no page")
+        return page
+
+    def _unknown_field(self, path: Path, ref: str, key: str | int | None) -> Problem:
         known = [spec.id for spec in self.d.all_fields() if spec.has_answer]
         close = difflib.get_close_matches(ref, known, n=1, cutoff=0.6)
         hint = f"'{close[0]}' の書き間違いではありませんか。" if close else ""
         return Problem((*path, key) if key else path, f"項目 '{ref}' はこの定義にありません。{hint}")
+
+
+def _comparable_types() -> str:
+    """The field types whose answers are ordered, as messages name them: 数値 (number) か日付 (date)."""
+    return " か".join(f"{cls.type_label[0]} ({cls.model_fields['type'].default})"
+                     for cls in registered_types() if cls.comparable)
+
+
+def _amounts(spec: FieldSpec) -> bool:
+    try:
+        return bool(spec.amounts())
+    except LookupError:  # choices from an unknown choice_list, reported with the field
+        return False
 
 
 def _leaves(condition: Condition, path: Path) -> Iterator[tuple[Path, Condition]]:

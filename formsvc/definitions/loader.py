@@ -13,6 +13,7 @@ from pathlib import Path as FilePath
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from formsvc.definitions.checks import semantic_problems
 from formsvc.definitions.errors import DefinitionError, DefinitionInvalid, format_path
@@ -123,7 +124,7 @@ def _error(filename: str, position, path: Path, message: str) -> DefinitionError
 
 def _schema_errors(invalid: ValidationError, data: Any, source: SourceMap, filename: str):
     # Errors from alternatives of one union come out as one error per alternative: group them.
-    grouped: dict[Path, list[tuple[str | None, dict]]] = {}
+    grouped: dict[Path, list[tuple[str | None, ErrorDetails]]] = {}
     for error in invalid.errors(include_url=False):
         path, branch = _data_path(error["loc"], data)
         if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
@@ -131,15 +132,15 @@ def _schema_errors(invalid: ValidationError, data: Any, source: SourceMap, filen
         grouped.setdefault(path, []).append((branch, error))
     for path, entries in grouped.items():
         branches = [branch for branch, _ in entries if branch]
-        error = entries[0][1]
+        first = entries[0][1]
         if len(entries) > 1 and branches:
             message = "書き方が正しくありません。使える形: " + "、".join(
                 dict.fromkeys(BRANCH_WORDS.get(b, b) for b in branches)
             )
         else:
-            message = _message(error, path, data)
+            message = _message(first, path, data)
         # An unknown key is reported at the key itself; anything else at its value.
-        at_key = error["type"] == "extra_forbidden"
+        at_key = first["type"] == "extra_forbidden"
         position = source.key_position(path) if at_key else source.value_position(path)
         yield _error(filename, position, path, message)
 
@@ -189,7 +190,7 @@ def _looks_like_key(part: str) -> bool:
     return part.isidentifier() and part not in BRANCH_WORDS and part[0].islower()
 
 
-def _message(error: dict, path: Path, data: Any) -> str:
+def _message(error: ErrorDetails, path: Path, data: Any) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     key = path[-1] if path else ""
@@ -277,11 +278,20 @@ def _allowed_keys(path: Path, data: Any) -> list[str]:
             model = field.annotation
         else:
             model = _item_type(model)  # dict values
-        node = node[part] if isinstance(node, dict | list) else None
+        node = _child(node, part)
     model = _concrete(model, node)
     if isinstance(model, type) and issubclass(model, BaseModel):
         return [f.alias or name for name, f in model.model_fields.items()]
     return []
+
+
+def _child(node: Any, part: str | int) -> Any:
+    """The value of a mapping's key or a list's item in the data (None for anything else)."""
+    if isinstance(node, dict):
+        return node[part]
+    if isinstance(node, list) and isinstance(part, int):
+        return node[part]
+    return None
 
 
 def _concrete(annotation: Any, node: Any) -> Any:

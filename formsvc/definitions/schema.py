@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Literal, Union
 
 from pydantic import Discriminator, Field, model_validator
 
@@ -20,7 +20,11 @@ from formsvc.vocabulary.conditions import Condition
 from formsvc.vocabulary.expressions import ExpressionValue
 
 # The registry decides which field types exist; the union is built from it at import time.
-AnyField = Annotated[Union[tuple(REGISTRY.values())], Discriminator("type")]  # noqa: UP007
+# A type checker cannot follow a union built at run time: to it, a question is a FieldSpec.
+if TYPE_CHECKING:
+    AnyField = FieldSpec
+else:
+    AnyField = Annotated[Union[tuple(REGISTRY.values())], Discriminator("type")]  # noqa: UP007
 
 
 class LifeEvent(StrEnum):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
+from formsvc.fields.admin_options import AdminOption
 from formsvc.fields.base import FieldContext, FieldSpec, register
 from formsvc.fields.composite import CompositeInputField, PartError, part_inputs, stripped
 from formsvc.japanese.width import normalise_digits
@@ -38,9 +39,17 @@ class AddressInputField(CompositeInputField):
 @register
 class AddressField(FieldSpec):
     type: Literal["address"] = "address"
-    max_length: int = Field(80, ge=1, description="各欄の最大文字数")
+    max_length: Annotated[int, AdminOption("最大文字数", "int")] = Field(80, ge=1, description="各欄の最大文字数")
 
+    type_label = ("住所", "Address")
+    menu_position = 140
     prefill_sources = frozenset({"address"})
+    carry_over = "address"
+
+    def value_from_postal_address(self, found):
+        # The 番地 and building are the resident's to type.
+        return {"prefecture": found.prefecture, "city": found.city, "town": found.town,
+                "block": "", "building": ""}
 
     def value_from_identity(self, claims):
         """OIDC's address claim: region = 都道府県, locality = 市区町村, street_address = 町域番地
@@ -83,6 +92,9 @@ class AddressField(FieldSpec):
                     part,
                 )
         return parts
+
+    def read_stored(self, data, ctx):
+        return self.combine(data, ctx)
 
     def form_inputs(self, value):
         return part_inputs(self.id, value) if value else {}

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 from wtforms import SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from formsvc.fields.admin_options import AdminOption
 from formsvc.fields.base import Problem, register
 from formsvc.fields.choices import ChoiceSpec
 
@@ -27,8 +28,14 @@ class CheckboxesInputField(SelectMultipleField):
 @register
 class CheckboxesField(ChoiceSpec):
     type: Literal["checkboxes"] = "checkboxes"
-    min_selected: int | None = Field(None, ge=1)
-    max_selected: int | None = Field(None, ge=1)
+    min_selected: Annotated[int | None, AdminOption("最少の選択数", "int")] = Field(None, ge=1)
+    max_selected: Annotated[int | None, AdminOption("最多の選択数", "int")] = Field(None, ge=1)
+
+    type_label = ("複数選ぶ（チェックボックス）", "Several choices (checkboxes)")
+    menu_position = 60
+    computable = True
+    several_choices = True
+    numbered_inputs = True
 
     def form_field(self, ctx):
         return CheckboxesInputField(

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, PrivateAttr, model_validator
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
 
 from formsvc.fields.base import FieldContext, FieldSpec, Problem
 from formsvc.vocabulary.common import AlsoAccepts, Identifier, StrictModel, Text
@@ -76,6 +76,35 @@ class ChoiceSpec(FieldSpec):
 
     def amounts(self) -> dict[str, Decimal]:
         return {c.value: c.amount for c in self.all_choices() if c.amount is not None}
+
+    def compared_value_problem(self, value):
+        try:
+            values = [choice.value for choice in self.all_choices()]
+        except LookupError:
+            return None  # an unknown choice_list: problems() says so
+        if isinstance(value, bool):
+            return (f"'{self.id}' の選択肢の値と比べる値が真偽値 ({str(value).lower()}) "
+                    "になっています。YAMLでは引用符のない yes / no / on / off も"
+                    "真偽値と読まれるので、引用符で囲んでください。"
+                    f"使える値: {', '.join(values)}")
+        if str(value) not in values:
+            return f"'{value}' は項目 '{self.id}' の選択肢にありません。使える値: {', '.join(values)}"
+        return None
+
+    def condition_value(self, text):
+        """A choice's value, or its label in either language."""
+        for choice in self.all_choices():
+            if text in (choice.value, choice.label.ja, choice.label.en):
+                return choice.value
+        return text  # the definition's check reports a value that is not a choice, with the list
+
+    def literal_words(self, value):
+        if isinstance(value, bool):
+            return None
+        try:
+            return self.choice_label(str(value))
+        except LookupError:
+            return None
 
     def required_message(self, ctx):
         label = self.label_text(ctx)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 from wtforms import BooleanField
 
+from formsvc.fields.admin_options import AdminOption
 from formsvc.fields.base import FieldSpec, register
 from formsvc.vocabulary.common import Text
 
@@ -20,7 +21,12 @@ class ConsentInputField(BooleanField):
 @register
 class ConsentField(FieldSpec):
     type: Literal["consent"] = "consent"
-    statement: Text = Field(description="同意を求める内容 (チェックボックスの横に表示)")
+    statement: Annotated[Text, AdminOption("同意する内容", "text", hint="チェックボックスの横に表示します")] = Field(
+        description="同意を求める内容 (チェックボックスの横に表示)")
+
+    type_label = ("同意（チェックボックス）", "Consent")
+    menu_position = 180
+    numbered_inputs = True
 
     def form_field(self, ctx):
         return ConsentInputField(

@@ -13,6 +13,9 @@ from formsvc.japanese.numbers import is_valid_corporate_number
 class CorporateNumberField(FieldSpec):
     type: Literal["corporate_number"] = "corporate_number"
 
+    type_label = ("法人番号", "Corporate number")
+    menu_position = 160
+
     def form_field(self, ctx):
         return DigitsInputField(self.label_text(ctx), validators=self.field_validators(ctx))
 

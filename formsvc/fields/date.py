@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from formsvc import clock
+from formsvc.fields.admin_options import AdminOption
 from formsvc.fields.base import FieldContext, FieldSpec, Problem, register
 from formsvc.fields.composite import CompositeInputField, PartError, part_inputs, stripped
 from formsvc.japanese.era import InvalidDate, format_date_both, parse_date_parts
@@ -24,15 +26,18 @@ class DateInputField(CompositeInputField):
 @register
 class DateField(FieldSpec):
     type: Literal["date"] = "date"
-    min: DateBound | None = Field(
+    min: Annotated[DateBound | None, AdminOption("最小値", "date_bound")] = Field(
         None, description="これより前の日付は不可。日付か {days_from_today: N} (N日後)"
     )
-    max: DateBound | None = Field(
+    max: Annotated[DateBound | None, AdminOption("最大値", "date_bound")] = Field(
         None, description="これより後の日付は不可。生年月日なら {days_from_today: 0}"
     )
-    min_message: Text | None = None
-    max_message: Text | None = None
+    min_message: Annotated[Text | None, AdminOption("最小値より前のときのメッセージ", "text")] = None
+    max_message: Annotated[Text | None, AdminOption("最大値より後のときのメッセージ", "text")] = None
 
+    type_label = ("日付", "Date")
+    menu_position = 80
+    comparable = True
     prefill_sources = frozenset({"birthdate"})
 
     def value_from_identity(self, claims):
@@ -76,6 +81,12 @@ class DateField(FieldSpec):
                           f"{label} must be on or before {latest.isoformat()}")]
         return []
 
+    def condition_value(self, text):
+        bound = date_bound_from_text(text)
+        if bound is None:
+            raise ValueError("日付は 2025-04-01 の形か、today+7（今日から7日後）のように書いてください")
+        return bound
+
     def to_json(self, value):
         return value.isoformat() if value else None
 
@@ -111,6 +122,34 @@ class DateField(FieldSpec):
         earliest, latest = resolve_bound(self.min, today), resolve_bound(self.max, today)
         if earliest and latest and earliest > latest:
             yield Problem(("min",), "min が max より後の日付になっています")
+
+
+def date_bound_from_text(text: str) -> date | dict | None:
+    """A bound as administrators type it: ``2025-04-01`` as a date; ``today``, ``today+7``,
+    ``today-1`` as days from today; else None."""
+    text = (text or "").strip()
+    if text.startswith(("today", "今日")):
+        offset = text.removeprefix("today").removeprefix("今日").replace(" ", "") or "0"
+        # Days, not a number of any size: a date that far away cannot be computed or shown.
+        if not re.fullmatch(r"[+-]?\d{1,5}", offset):
+            return None
+        return {"days_from_today": int(offset)}
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def date_bound_text(value: Any) -> str:
+    """A bound as written in YAML (a date, or {days_from_today: N}) as administrators type it."""
+    if value is None:
+        return ""
+    if isinstance(value, dict) and "days_from_today" in value:
+        days = int(value["days_from_today"])
+        return "today" if days == 0 else f"today{days:+d}"
+    if isinstance(value, date):
+        return f"{value:%Y-%m-%d}"
+    return str(value)
 
 
 def resolve_bound(bound: DateBound | None, today: date) -> date | None:

@@ -25,6 +25,10 @@ class EmailInputField(StrippedStringField):
 class EmailField(FieldSpec):
     type: Literal["email"] = "email"
 
+    type_label = ("メールアドレス", "Email address")
+    menu_position = 110
+    carry_over = "email"
+
     def form_field(self, ctx):
         return EmailInputField(self.label_text(ctx), validators=self.field_validators(ctx))
 

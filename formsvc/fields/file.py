@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import IO, Literal
+from typing import IO, Annotated, Any, Literal
 from urllib.parse import quote
 
 from pydantic import Field
+from werkzeug.datastructures import FileStorage
 from wtforms import MultipleFileField
 
+from formsvc.fields.admin_options import AdminOption
 from formsvc.fields.base import FieldContext, FieldSpec, register
 
 # Signatures of the formats residents are asked for; the name's extension is not trusted.
@@ -18,8 +20,8 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
     "png": (b"\x89PNG\r\n\x1a\n",),
 }
 MEDIA_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
-TYPE_NAMES = {"pdf": "PDF", "jpeg": "JPEG", "png": "PNG"}
 FileKind = Literal["pdf", "jpeg", "png"]
+TYPE_NAMES: dict[FileKind, str] = {"pdf": "PDF", "jpeg": "JPEG", "png": "PNG"}
 
 
 def sniff(head: bytes) -> str | None:
@@ -94,6 +96,12 @@ def stream_size(stream: IO[bytes]) -> int:
     return size
 
 
+def pending_upload(upload: FileStorage) -> dict:
+    """A new file in the answers until it is stored: ``pending`` is the key of the upload
+    among the request's files (its id)."""
+    return {"pending": id(upload), "filename": clean_filename(upload.filename)}
+
+
 class UploadInputField(MultipleFileField):
     """New files are added to those already attached on an earlier visit (kept as dicts)."""
 
@@ -106,9 +114,17 @@ class UploadInputField(MultipleFileField):
 @register
 class FileField(FieldSpec):
     type: Literal["file"] = "file"
-    accept: list[FileKind] = Field(default_factory=lambda: ["pdf", "jpeg", "png"], min_length=1)
-    max_size_mb: float = Field(10, gt=0, le=50, description="1ファイルあたりの上限 (MB)")
-    max_files: int = Field(1, ge=1, le=20)
+    accept: Annotated[list[FileKind], AdminOption(
+        "受け付けるファイルの種類", "accept", choices=tuple(TYPE_NAMES.items()),
+    )] = Field(default_factory=lambda: list(TYPE_NAMES), min_length=1)
+    max_size_mb: Annotated[float, AdminOption(
+        "1ファイルの大きさの上限（MB）", "number", hint="50まで", noun="ファイルの大きさの上限（MB）",
+    )] = Field(10, gt=0, le=50, description="1ファイルあたりの上限 (MB)")
+    max_files: Annotated[int, AdminOption("ファイルの数の上限", "int", hint="20まで")] = Field(1, ge=1, le=20)
+
+    type_label = ("ファイルの添付", "File upload")
+    menu_position = 170
+    receives_uploads = True
 
     @property
     def max_bytes(self) -> int:
@@ -159,6 +175,13 @@ class FileField(FieldSpec):
                           f"{self.accept_text()}のファイルを選択してください",
                           f"{filename} must be a {self.accept_text()} file")]
         return []
+
+    def answer_from_input(self, data: Any) -> Any:
+        """Files attached earlier stay as they are; new ones become pending entries, which
+        the page replaces with stored uploads once the whole page is valid."""
+        stored = [item for item in data or [] if isinstance(item, dict)]
+        pending = [pending_upload(item) for item in data or [] if isinstance(item, FileStorage)]
+        return [*stored, *pending] or None
 
     def form_inputs(self, value):
         return {}  # files are sent as multipart parts, not as text inputs

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
+from formsvc.fields.admin_options import AdminOption
 from formsvc.fields.base import FieldSpec, register
 from formsvc.vocabulary.common import Text
 
@@ -13,10 +14,14 @@ from formsvc.vocabulary.common import Text
 @register
 class GuidanceField(FieldSpec):
     type: Literal["guidance"] = "guidance"
-    label: Text | None = Field(None, description="見出し (省略可)")
-    content: Text = Field(description="本文。空行で段落を分けます")
+    # The one type whose label may be left out (it is a heading), against FieldSpec's required one.
+    label: Text | None = Field(None, description="見出し (省略可)")  # type: ignore[assignment]
+    content: Annotated[Text, AdminOption("本文", "longtext", hint="空行で段落を分けます")] = Field(
+        description="本文。空行で段落を分けます")
     required: bool = False
 
+    type_label = ("説明文（回答なし）", "Guidance text (no answer)")
+    menu_position = 190
     has_answer = False
 
     def form_field(self, ctx):

@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Literal
 
 from formsvc.fields.base import FieldContext, register
-from formsvc.fields.name import NameField
+from formsvc.fields.name import PersonNameSpec
 from formsvc.japanese.kana import is_katakana, to_katakana
 
 
 @register
-class KanaField(NameField):
+class KanaField(PersonNameSpec):
     type: Literal["kana"] = "kana"
-    # The card carries no フリガナ.
-    prefill_sources = frozenset()
+
+    type_label = ("フリガナ", "Name in kana")
+    menu_position = 100
+    carry_over = "name_kana"  # the card carries no フリガナ: nothing to prefill
 
     def part_labels(self, ctx: FieldContext) -> dict[str, str]:
         return {"family": ctx.t("セイ", "family name in katakana"),

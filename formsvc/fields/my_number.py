@@ -33,6 +33,10 @@ class MaskedDigitsInputField(DigitsInputField):
 class MyNumberField(FieldSpec):
     type: Literal["my_number"] = "my_number"
 
+    type_label = ("個人番号（マイナンバー）", "My Number")
+    menu_position = 150
+    protected = True
+
     def form_field(self, ctx):
         return MaskedDigitsInputField(self.label_text(ctx), validators=self.field_validators(ctx))
 

@@ -1,11 +1,12 @@
-"""A person's name as 氏 and 名 (Digital Agency GIF data model)."""
+"""A person's name as 氏 and 名 (Digital Agency GIF data model); its フリガナ is formsvc.fields.kana."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
+from formsvc.fields.admin_options import AdminOption
 from formsvc.fields.base import FieldContext, FieldSpec, register
 from formsvc.fields.composite import CompositeInputField, PartError, part_inputs, stripped
 
@@ -16,26 +17,18 @@ class NameInputField(CompositeInputField):
     parts = NAME_PARTS
 
 
-@register
-class NameField(FieldSpec):
-    type: Literal["name"] = "name"
-    max_length: int = Field(30, ge=1, description="氏・名それぞれの最大文字数")
+class PersonNameSpec(FieldSpec):
+    """A name in two parts, family first: what the name and its フリガナ share."""
 
-    prefill_sources = frozenset({"name"})
+    max_length: Annotated[int, AdminOption("最大文字数", "int")] = Field(
+        30, ge=1, description="氏・名それぞれの最大文字数")
 
     def part_labels(self, ctx: FieldContext) -> dict[str, str]:
-        return {"family": ctx.t("氏", "Family name"), "given": ctx.t("名", "Given name")}
-
-    def value_from_identity(self, claims):
-        # The card holds the name as one string, 氏 and 名 separated by a space.
-        name = (claims.get("name") or "").replace("\u3000", " ").strip()
-        if not name:
-            return None
-        family, _, given = name.partition(" ")
-        return {"family": family, "given": given.strip()}
+        raise NotImplementedError
 
     def part_header(self, part: str) -> str:
-        return {"family": "氏", "given": "名"}[part]
+        """A part's name in CSV headers."""
+        raise NotImplementedError
 
     def normalise_part(self, text: str, label: str, ctx: FieldContext) -> str:
         """Hook for subclasses: clean one part, raising ValueError with a message."""
@@ -62,6 +55,9 @@ class NameField(FieldSpec):
                 raise PartError(str(error), part) from None
         return parts
 
+    def read_stored(self, data, ctx):
+        return self.combine(data, ctx)
+
     def validate_answer(self, value, ctx):
         labels = self.part_labels(ctx)
         for part in NAME_PARTS:
@@ -82,6 +78,31 @@ class NameField(FieldSpec):
     def csv_values(self, value):
         value = value or {}
         return [value.get("family", ""), value.get("given", "")]
+
+
+
+@register
+class NameField(PersonNameSpec):
+    type: Literal["name"] = "name"
+
+    type_label = ("氏名", "Name")
+    menu_position = 90
+    prefill_sources = frozenset({"name"})
+    carry_over = "name"
+
+    def part_labels(self, ctx: FieldContext) -> dict[str, str]:
+        return {"family": ctx.t("氏", "Family name"), "given": ctx.t("名", "Given name")}
+
+    def part_header(self, part: str) -> str:
+        return {"family": "氏", "given": "名"}[part]
+
+    def value_from_identity(self, claims):
+        # The card holds the name as one string, 氏 and 名 separated by a space.
+        name = (claims.get("name") or "").replace("\u3000", " ").strip()
+        if not name:
+            return None
+        family, _, given = name.partition(" ")
+        return {"family": family, "given": given.strip()}
 
     def example_answer(self):
         return {"family": "山田", "given": "太郎"}

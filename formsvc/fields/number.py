@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 from wtforms import Field as WTFField
 from wtforms.widgets import TextInput
 
+from formsvc.fields.admin_options import AdminOption
 from formsvc.fields.base import FieldContext, FieldSpec, Problem, first_value, register
 from formsvc.japanese.width import normalise_digits
 
@@ -91,10 +92,17 @@ class NumberInputField(WTFField):
 @register
 class NumberField(FieldSpec):
     type: Literal["number"] = "number"
-    min: float | None = None
-    max: float | None = None
-    integer: bool = True
-    unit: str | None = Field(None, description="数の後ろに表示する単位 (例: 通, 円, 人)")
+    min: Annotated[float | None, AdminOption("最小値", "number")] = None
+    max: Annotated[float | None, AdminOption("最大値", "number")] = None
+    integer: Annotated[bool, AdminOption("整数だけを受け付ける", "bool", noun="整数のみ")] = True
+    unit: Annotated[str | None, AdminOption("単位", "str", hint="数の後ろに表示します（例: 通、人）")] = Field(
+        None, description="数の後ろに表示する単位 (例: 通, 円, 人)")
+
+    type_label = ("数値", "Number")
+    menu_position = 30
+    comparable = True
+    computable = True
+    quantity = True
 
     def form_field(self, ctx):
         return NumberInputField(
@@ -123,6 +131,12 @@ class NumberField(FieldSpec):
             return [ctx.t(f"{label}は{high}以下で入力してください",
                           f"{label} must be {high} or less")]
         return []
+
+    def condition_value(self, text):
+        number = plain_number(text)
+        if number is None:
+            raise ValueError("数値の項目とは数で比べてください（例: 3）")
+        return number
 
     def display(self, value, locale="ja"):
         if value is None:

@@ -20,6 +20,10 @@ class PhoneInputField(StrippedStringField):
 class PhoneField(FieldSpec):
     type: Literal["phone"] = "phone"
 
+    type_label = ("電話番号", "Phone number")
+    menu_position = 120
+    carry_over = "phone"
+
     def form_field(self, ctx):
         return PhoneInputField(self.label_text(ctx), validators=self.field_validators(ctx))
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
+from formsvc.fields.admin_options import AdminOption
 from formsvc.fields.base import FieldSpec, Problem, register
 from formsvc.fields.text import StrippedStringField
 from formsvc.japanese.postal import (
@@ -26,11 +27,17 @@ class PostalCodeInputField(StrippedStringField):
 @register
 class PostalCodeField(FieldSpec):
     type: Literal["postal_code"] = "postal_code"
-    fills: str | None = Field(
-        None, description="検索結果で埋める住所 (address) 項目のID"
-    )
+    fills: Annotated[str | None, AdminOption(
+        "自動入力する住所の項目ID", "str", hint="同じ定義の住所（address）項目のID", noun="自動入力する住所の項目",
+    )] = Field(None, description="検索結果で埋める住所 (address) 項目のID")
 
+    type_label = ("郵便番号", "Postal code")
+    menu_position = 130
     prefill_sources = frozenset({"postal_code"})
+    carry_over = "postal_code"
+
+    def address_lookup_target(self):
+        return self.fills
 
     def value_from_identity(self, claims):
         address = claims.get("address")

@@ -1,4 +1,4 @@
-"""One choice from a short list, as radio buttons in a fieldset."""
+"""One choice from a short list, as radio buttons in a fieldset (a long list: formsvc.fields.select)."""
 
 from __future__ import annotations
 
@@ -12,23 +12,16 @@ from formsvc.fields.choices import ChoiceSpec
 GENDER_NAMES = {"male": ("male", "男", "男性"), "female": ("female", "女", "女性")}
 
 
-@register
-class RadioField(ChoiceSpec):
-    type: Literal["radio"] = "radio"
+class OneChoiceSpec(ChoiceSpec):
+    """One choice from the list: what radio buttons and a select box share."""
 
+    computable = True
     prefill_sources = frozenset({"gender"})
 
     def value_from_identity(self, claims):
         """The card's gender matched to a choice by its value or its Japanese label."""
         names = GENDER_NAMES.get(claims.get("gender", ""), ())
         return next((c.value for c in self.all_choices() if c.value in names or c.label.ja in names), None)
-
-    def form_field(self, ctx):
-        # validate_choice=False: our validator gives the Japanese message instead of WTForms'.
-        return WTFRadioField(
-            self.label_text(ctx), choices=self.wtforms_choices(ctx),
-            validators=self.field_validators(ctx), validate_choice=False,
-        )
 
     def validate_answer(self, value, ctx):
         if value not in {choice.value for choice in self.all_choices()}:
@@ -37,3 +30,19 @@ class RadioField(ChoiceSpec):
 
     def display(self, value, locale="ja"):
         return self.choice_label(value, locale) if value else ""
+
+
+@register
+class RadioField(OneChoiceSpec):
+    type: Literal["radio"] = "radio"
+
+    type_label = ("1つ選ぶ（ラジオボタン）", "One choice (radio buttons)")
+    menu_position = 40
+    numbered_inputs = True
+
+    def form_field(self, ctx):
+        # validate_choice=False: our validator gives the Japanese message instead of WTForms'.
+        return WTFRadioField(
+            self.label_text(ctx), choices=self.wtforms_choices(ctx),
+            validators=self.field_validators(ctx), validate_choice=False,
+        )

@@ -5,15 +5,18 @@ from __future__ import annotations
 from typing import Literal
 
 from wtforms import SelectField as WTFSelectField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
 
 from formsvc.fields.base import register
-from formsvc.fields.radio import RadioField
+from formsvc.fields.radio import OneChoiceSpec
 
 
 @register
-class SelectField(RadioField):
+class SelectField(OneChoiceSpec):
     type: Literal["select"] = "select"
+
+    type_label = ("1つ選ぶ（プルダウン）", "One choice (drop-down)")
+    menu_position = 50
 
     def form_field(self, ctx):
         placeholder = SelectChoice("", ctx.t("選択してください", "Select"))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, field_validator
 from wtforms import StringField
 
+from formsvc.fields.admin_options import AdminOption
 from formsvc.fields.base import (
     FieldContext,
     FieldSpec,
@@ -61,10 +62,13 @@ class DigitsInputField(StrippedStringField):
 
 
 class TextLikeSpec(FieldSpec):
-    min_length: int | None = Field(None, ge=0)
-    max_length: int | None = Field(None, ge=1)
-    pattern: Pattern | None = None
-    autocomplete: str | None = Field(None, description="HTML の autocomplete 値 (例: organization)")
+    min_length: Annotated[int | None, AdminOption("最小文字数", "int")] = Field(None, ge=0)
+    max_length: Annotated[int | None, AdminOption("最大文字数", "int")] = Field(None, ge=1)
+    pattern: Annotated[Pattern | None, AdminOption(
+        "入力形式（正規表現）", "pattern", hint="回答全体に一致する必要があります。例: ^[0-9]{7}$")] = None
+    autocomplete: Annotated[str | None, AdminOption(
+        "autocomplete 属性", "str", hint="例: organization, off", noun="自動入力（autocomplete）")] = Field(
+        None, description="HTML の autocomplete 値 (例: organization)")
 
     # The limit when the definition sets none: every answer is stored, shown to staff and
     # printed, so none may be of any length (Werkzeug refuses a form value over 500 kB anyway).
@@ -92,6 +96,9 @@ class TextLikeSpec(FieldSpec):
 @register
 class TextField(TextLikeSpec):
     type: Literal["text"] = "text"
+
+    type_label = ("1行のテキスト", "Text (one line)")
+    menu_position = 10
 
     def form_field(self, ctx):
         return StrippedStringField(self.label_text(ctx), validators=self.field_validators(ctx))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 from wtforms import TextAreaField as WTFTextAreaField
 
+from formsvc.fields.admin_options import AdminOption
 from formsvc.fields.base import register
 from formsvc.fields.text import TextLikeSpec
 
@@ -23,7 +24,10 @@ class NormalisedTextAreaField(WTFTextAreaField):
 @register
 class TextAreaField(TextLikeSpec):
     type: Literal["textarea"] = "textarea"
-    rows: int = Field(5, ge=2, le=30)
+    rows: Annotated[int, AdminOption("入力欄の行数", "int", hint="2〜30")] = Field(5, ge=2, le=30)
+
+    type_label = ("複数行のテキスト", "Text (several lines)")
+    menu_position = 20
 
     default_max_length: ClassVar[int] = 10_000
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from wtforms import RadioField as WTFRadioField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
 
+from formsvc.fields.admin_options import AdminOption
 from formsvc.fields.base import FieldSpec, register
 from formsvc.vocabulary.common import Text
 
@@ -27,8 +28,13 @@ class YesNoInputField(WTFRadioField):
 @register
 class YesNoField(FieldSpec):
     type: Literal["yes_no"] = "yes_no"
-    yes_label: Text | None = None
-    no_label: Text | None = None
+    yes_label: Annotated[Text | None, AdminOption("「はい」の表示", "text")] = None
+    no_label: Annotated[Text | None, AdminOption("「いいえ」の表示", "text")] = None
+
+    type_label = ("はい／いいえ", "Yes or no")
+    menu_position = 70
+    computable = True
+    numbered_inputs = True
 
     def labels(self, locale: str) -> tuple[str, str]:
         yes = self.yes_label.get(locale) if self.yes_label else ("Yes" if locale == "en" else "はい")
@@ -46,6 +52,28 @@ class YesNoField(FieldSpec):
     def required_message(self, ctx):
         label = self.label_text(ctx)
         return ctx.t(f"{label}は「はい」か「いいえ」を選択してください", f"Select yes or no for {label}")
+
+    def compared_value_problem(self, value):
+        if not isinstance(value, bool):
+            return f"はい/いいえの項目 '{self.id}' とは true か false で比べてください"
+        return None
+
+    def condition_value(self, text):
+        """はい/いいえ, yes/no, true/false or the question's own words for them."""
+        yes_label, no_label = self.labels("ja")
+        yes, no = {"はい", "true", "yes", yes_label}, {"いいえ", "false", "no", no_label}
+        lowered = text.lower()
+        if lowered in yes or text in yes:
+            return True
+        if lowered in no or text in no:
+            return False
+        raise ValueError("はい／いいえの項目とは「はい」か「いいえ」で比べてください")
+
+    def literal_words(self, value):
+        if not isinstance(value, bool):
+            return None
+        yes, no = self.labels("ja")
+        return yes if value else no
 
     def form_inputs(self, value):
         return {} if value is None else {self.id: ["yes" if value else "no"]}

@@ -83,14 +83,15 @@ def import_definitions(session: Session, paths: list[Path | str], actor: str = "
         form_id = item.definition.id
         outcome = publish_loaded(session, item, actor)
         getattr(report, outcome).append(form_id)
-        form = session.get(Form, form_id)
+        form = session.get_one(Form, form_id)
         if outcome != "unchanged":
             record_event(session, form_id, "imported", actor, form.published_version,
                          file=Path(item.filename).name, forced=force or None)
-        if form.state == "archived" and outcome != "unchanged":
+        if form.state == "archived" and outcome != "unchanged" and form.latest is not None:
+            number = form.latest.number
             report.warnings.append(
-                f"{form_id}: アーカイブ中のため、読み込んだ第{form.latest.number}版は公開していません "
-                f"(archived: version {form.latest.number} was stored but is not published)")
+                f"{form_id}: アーカイブ中のため、読み込んだ第{number}版は公開していません "
+                f"(archived: version {number} was stored but is not published)")
         copy = session.get(FormWorkingCopy, form_id)
         if copy is not None:
             base = f"、第{copy.based_on}版をもとに編集" if copy.based_on else ""
@@ -109,11 +110,11 @@ def browser_conflict(session: Session, item: LoadedDefinition) -> Conflict | Non
     if latest is None or latest.origin != "admin" or latest.checksum == item.checksum:
         return None
     exported = session.scalar(select(FormEvent.id).where(
-        FormEvent.form_id == form.id, FormEvent.kind == "exported",
+        FormEvent.form_id == item.definition.id, FormEvent.kind == "exported",
         FormEvent.version_number == latest.number).limit(1))
     if exported is not None:
         return None  # the files have had this version: they are the source again
-    return Conflict(form.id, item.filename, latest.number, latest.created_by, latest.published_at)
+    return Conflict(item.definition.id, item.filename, latest.number, latest.created_by, latest.published_at)
 
 
 def publish_loaded(session: Session, item: LoadedDefinition, actor: str, *, origin: str = "file",

@@ -1,4 +1,4 @@
-"""The mock provider's protocol: authorization requests, codes, tokens, subjects and PINs.
+"""The mock provider's protocol: authorization requests, codes, tokens and subjects (PINs: pins.py).
 
 Settings (all optional, read from app.config):
     MOCK_IDP_ISSUER                    the issuer URL (default: <request root>/mock-idp)
@@ -21,16 +21,14 @@ from datetime import datetime, timedelta
 
 from flask import current_app, request
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from formsvc.db import database, utcnow
 from formsvc.mock_idp import signing
 from formsvc.mock_idp.cards import IDENTITY_SCOPES, MockCard, card_by_id
 from formsvc.mock_idp.clients import Client, client_by_id
-from formsvc.mock_idp.models import MockIdpAccessToken, MockIdpAuthorizationCode, MockIdpCardState
+from formsvc.mock_idp.models import MockIdpAccessToken, MockIdpAuthorizationCode
 
-MAX_PIN_ATTEMPTS = 3
 ACR = "aal3"
 SUPPORTED_SCOPES = ("openid", *IDENTITY_SCOPES)
 MAX_STATE_OR_NONCE_LENGTH = 512
@@ -186,70 +184,6 @@ def parse_authorization_request(args: MultiDict) -> AuthorizationRequest:
     scopes = tuple(scope for scope in SUPPORTED_SCOPES if scope in requested)
     return AuthorizationRequest(client=client, redirect_uri=redirect_uri, state=state, nonce=nonce,
                                 scopes=scopes, code_challenge=code_challenge)
-
-
-# --- the test cards' PINs ---------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class PinCheck:
-    ok: bool
-    locked: bool  # the card is locked now (whether or not this attempt locked it)
-    just_locked: bool  # this attempt was the third wrong one
-    attempts_left: int
-
-
-def failed_pin_attempts() -> dict[str, int]:
-    """Wrong-PIN counts of every card that has one."""
-    with database().transaction() as session:
-        rows = session.execute(select(MockIdpCardState.card_id, MockIdpCardState.failed_pin_attempts))
-        return {card_id: count for card_id, count in rows if count}
-
-
-def is_locked(card_id: str) -> bool:
-    return failed_pin_attempts().get(card_id, 0) >= MAX_PIN_ATTEMPTS
-
-
-def _ensure_card_state(card_id: str) -> None:
-    try:
-        with database().transaction() as session:
-            if session.get(MockIdpCardState, card_id) is None:
-                session.add(MockIdpCardState(card_id=card_id, failed_pin_attempts=0))
-    except IntegrityError:  # another worker created it at the same moment
-        pass
-
-
-def check_pin(card: MockCard, pin: str) -> PinCheck:
-    """Compare the PIN with the card's; three wrong PINs in a row lock the card."""
-    _ensure_card_state(card.id)
-    attempts = MockIdpCardState.failed_pin_attempts
-    with database().transaction() as session:
-        where = MockIdpCardState.card_id == card.id
-        if session.scalar(select(attempts).where(where)) >= MAX_PIN_ATTEMPTS:
-            return PinCheck(ok=False, locked=True, just_locked=False, attempts_left=0)
-        if hmac.compare_digest(pin.encode("utf-8"), card.pin.encode("utf-8")):
-            # A right PIN clears the count, unless a concurrent attempt has just locked the card.
-            cleared = session.execute(
-                update(MockIdpCardState).where(where, attempts < MAX_PIN_ATTEMPTS)
-                .values(failed_pin_attempts=0, updated_at=utcnow())
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            if cleared:
-                return PinCheck(ok=True, locked=False, just_locked=False, attempts_left=MAX_PIN_ATTEMPTS)
-            return PinCheck(ok=False, locked=True, just_locked=False, attempts_left=0)
-        session.execute(
-            update(MockIdpCardState).where(where)
-            .values(failed_pin_attempts=attempts + 1, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-        count = session.scalar(select(attempts).where(where))
-    return PinCheck(ok=False, locked=count >= MAX_PIN_ATTEMPTS, just_locked=count == MAX_PIN_ATTEMPTS,
-                    attempts_left=max(0, MAX_PIN_ATTEMPTS - count))
-
-
-def reset_test_cards() -> None:
-    """Unlock every test card (the demo's stand-in for a PIN reset at the municipal counter)."""
-    with database().transaction() as session:
-        session.execute(delete(MockIdpCardState))
 
 
 # --- codes and tokens -------------------------------------------------------------------------

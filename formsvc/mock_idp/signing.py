@@ -83,7 +83,10 @@ def signing_key() -> SigningKey:
     if cached is not None:
         return cached
     pem = load_or_create_private_key(current_app.instance_path)
-    numbers = serialization.load_pem_private_key(pem, password=None).public_key().public_numbers()
+    private = serialization.load_pem_private_key(pem, password=None)
+    if not isinstance(private, rsa.RSAPrivateKey):
+        raise ValueError(f"{KEY_FILE_NAME} does not hold an RSA key")
+    numbers = private.public_key().public_numbers()
     public = {"n": b64url(_unsigned_bytes(numbers.n)), "e": b64url(_unsigned_bytes(numbers.e))}
     kid = _thumbprint(public)
     key = SigningKey(

@@ -9,13 +9,16 @@ from __future__ import annotations
 import base64
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import segno
 from sqlalchemy.orm import Session
 
-from formsvc.applications.flow import AnswerRow, Flow, StoredAnswers
+from formsvc.applications.answers import Answers
+from formsvc.applications.flow import Flow
+from formsvc.applications.sections import Section, answer_sections
 from formsvc.clock import JST
 from formsvc.db import utcnow
 from formsvc.forms.catalog import version_by_id
@@ -77,10 +80,10 @@ class Entry:
 
 
 @dataclass
-class Section:
+class PrintedSection:
     title: str
     entries: list[Entry] = field(default_factory=list)
-    items: list[Section] = field(default_factory=list)  # a repeating page: one sub-section per item
+    items: list[PrintedSection] = field(default_factory=list)  # a repeating page: one sub-section per item
     empty: str = "（回答なし）"  # shown when the page has no answer (e.g. no items were added)
 
 
@@ -113,7 +116,7 @@ class RecordView:
     submitted_at: str
     channel: str
     status: str
-    sections: list[Section]
+    sections: list[PrintedSection]
     computed: list[Entry]
     fee: str | None
     fee_description: str | None
@@ -133,30 +136,28 @@ class RecordView:
         return f"{self.title} 受付番号 {self.reception_display}"
 
 
-def answer_sections(flow: Flow, rows: list[AnswerRow]) -> list[Section]:
-    """The answers as printed: one section per page asked, a repeating page with one per item."""
-    return _sections(flow, rows)
-
-
-def _sections(flow: Flow, rows: list[AnswerRow]) -> list[Section]:
-    """One section per page asked (in the definition's order); a repeating page has one per item."""
-    by_page: dict[str, Section] = {}
+def printed_sections(flow: Flow, sections: Sequence[Section]) -> list[PrintedSection]:
+    """The answers as printed (``sections``: formsvc.applications.sections of ``flow``): one section
+    per page asked that has questions, even unanswered; a repeating page with one per item."""
+    by_page: dict[str, list[Section]] = {}
+    for section in sections:
+        by_page.setdefault(section.page.id, []).append(section)
+    printed = []
     for page in flow.visible_pages():
         if page.kind == "exit" or not page.answer_fields():
             continue
-        empty = f"{page.repeat.item_label.get(LOCALE)}はありません" if page.repeat else "（回答なし）"
-        by_page[page.id] = Section(page.title.get(LOCALE), empty=empty)
-    for row in rows:
-        section = by_page[row.page.id]
-        entry = Entry(row.spec.label.get(LOCALE), row.text, row.verified)
-        if row.item_index is None:
-            section.entries.append(entry)
-            continue
-        while len(section.items) <= row.item_index:
-            number = len(section.items) + 1
-            section.items.append(Section(f"{row.page.repeat.item_label.get(LOCALE)} {number}"))
-        section.items[row.item_index].entries.append(entry)
-    return list(by_page.values())
+        parts = by_page.get(page.id, [])
+        printed.append(PrintedSection(
+            page.title.get(LOCALE),
+            entries=[entry for part in parts if part.item_index is None for entry in _entries(part)],
+            items=[PrintedSection(part.title, _entries(part)) for part in parts if part.item_index is not None],
+            empty=f"{page.repeat.item_label.get(LOCALE)}はありません" if page.repeat else "（回答なし）",
+        ))
+    return printed
+
+
+def _entries(section: Section) -> list[Entry]:
+    return [Entry(row.spec.label.get(LOCALE), row.text, row.verified) for row in section.rows]
 
 
 def _history(submission: Submission) -> list[HistoryEvent]:
@@ -198,19 +199,20 @@ def build_record(session: Session, submission: Submission, municipality: str,
         raise RecordError(f"definition version {submission.version_id} of {submission.reception_number} "
                           f"is missing")
     definition = compiled.definition
-    answers = submission.answers or {}
+    answers = Answers.from_json(submission.answers)
     submitted = submission.created_at.astimezone(JST)
-    flow = Flow(definition, StoredAnswers(definition, answers, submitted.date()))
-    rows = flow.rows(LOCALE)
+    flow = Flow(definition, answers, submitted.date())
+    sections = answer_sections(flow, LOCALE)
 
-    labels = {row.spec.id: row.spec.label.get(LOCALE) for row in rows if row.item_index is None}
+    labels = {row.spec.id: row.spec.label.get(LOCALE)
+              for section in sections if section.item_index is None for row in section.rows}
     verifications = [
         Verification(labels.get(field_id, field_id), COUNTER_CARD_READ if mark.get("source") == COUNTER_CARD_SOURCE
                      else (mark.get("acr") or "不明").upper())
-        for field_id, mark in answers.get("verified", {}).items()
+        for field_id, mark in answers.verified.items()
     ]
     counter = counter_facts(session, [submission]).get(submission.id)
-    identity = answers.get("identity")
+    identity = answers.identity
     fee_spec = definition.fee
     number = submission.reception_number
     return RecordView(
@@ -225,7 +227,7 @@ def build_record(session: Session, submission: Submission, municipality: str,
         submitted_at=japan_datetime(submission.created_at),
         channel=CHANNELS.get(submission.channel, submission.channel),
         status=status.label(submission.status, LOCALE),
-        sections=_sections(flow, rows),
+        sections=printed_sections(flow, sections),
         computed=computed_entries(flow),
         fee=f"{_amount(submission.fee)}円" if submission.fee is not None else None,
         fee_description=fee_spec.description.get(LOCALE) if fee_spec and fee_spec.description else None,

@@ -9,12 +9,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pydyf
 
 PAGINATION = {"Type": "/Pagination"}
 
 
-def _object(pdf: pydyf.PDF, reference) -> object:
+def _object(pdf: pydyf.PDF, reference) -> Any:
+    """The object a reference (b"12 0 R") points to: a dictionary, a stream… whichever it is."""
     return pdf.objects[int(bytes(reference).split()[0])]
 
 

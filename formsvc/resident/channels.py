@@ -1,6 +1,6 @@
 """Who fills in an application, and what differs for them.
 
-The question, repeating and check pages (formsvc.resident.application) are the same for a
+The question, repeating and check pages (formsvc.resident.pages) are the same for a
 resident online, for counter staff entering an application for a resident (書かない窓口) and
 for an administrator previewing a definition: generated from one definition, validated by one
 code path. A channel supplies what differs: where the draft is found, which definition
@@ -37,7 +37,7 @@ class Channel:
     def compiled_of(self, draft: Draft) -> CompiledForm | None:
         """The definition the draft is answered on: the version it started on, even if a newer
         one has been published since."""
-        return version_by_id(db_session(), draft.version_id)
+        return version_by_id(db_session(), draft.version_id) if draft.version_id is not None else None
 
     def prepare(self, draft: Draft, compiled: CompiledForm) -> None:
         """Bring the draft up to date before a page uses it (e.g. a sign-in since the last page)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -36,7 +38,7 @@ class PageForm(Form):
 
 def build_form(specs: list[FieldSpec], ctx: FieldContext, formdata=None,
                values: dict[str, Any] | None = None) -> PageForm:
-    attributes = {}
+    attributes: dict[str, Any] = {}
     for spec in specs:
         unbound = spec.form_field(ctx)
         if unbound is not None:
@@ -58,7 +60,8 @@ def _with_refused_characters_shown(formdata) -> tuple[Any, set[str]]:
     if formdata is None or not any(isinstance(value, str) and has_refused_characters(value)
                                    for _, value in formdata.items(multi=True)):
         return formdata, set()
-    shown, refused = MultiDict(), set()
+    shown: MultiDict = MultiDict()
+    refused: set[str] = set()
     for name, value in formdata.items(multi=True):
         if isinstance(value, str) and has_refused_characters(value):
             refused.add(name)
@@ -96,7 +99,7 @@ class FieldView:
 
     @property
     def template(self) -> str:
-        return f"fields/{self.spec.type}.html"
+        return self.spec.template_name()
 
     @property
     def label(self) -> str:
@@ -128,16 +131,12 @@ class FieldView:
     @property
     def error_target(self) -> str:
         """The input the error summary links to (the first one a resident must fix)."""
-        if isinstance(self.input, CompositeInputField):
-            return self.input.part_id(self.input.error_part or self.input.parts[0])
-        if self.spec.type in ("radio", "checkboxes", "yes_no", "consent"):
-            return f"{self.id}-0"
-        return self.id
+        return self.spec.error_target(self.input) if self.input is not None else self.id
 
 
 def field_views(form: PageForm, specs: list[FieldSpec], ctx: FieldContext,
-                extra_errors: dict[str, str] | None = None, locked: list[FieldSpec] = (),
-                verified: set[str] = frozenset(), values: dict | None = None) -> list[FieldView]:
+                extra_errors: dict[str, str] | None = None, locked: Sequence[FieldSpec] = (),
+                verified: AbstractSet[str] = frozenset(), values: dict | None = None) -> list[FieldView]:
     views = []
     for spec in specs:
         if spec in locked:

@@ -2,26 +2,41 @@
 
 from __future__ import annotations
 
-import copy
 import secrets
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
 from sqlalchemy.orm.exc import StaleDataError
+from wtforms import Form, StringField, TextAreaField
 
-from formsvc.applications.flow import Flow, StoredAnswers
+from formsvc.applications.answers import Answers
+from formsvc.applications.flow import CHECK, Flow
 from formsvc.authentication.residents import Identity, current_identity
+from formsvc.clock import JST, today
 from formsvc.db import session as db_session
 from formsvc.db import utcnow
-from formsvc.forms.catalog import version_by_id
 from formsvc.i18n import current_locale
 from formsvc.navigation import return_path_after_sign_in
 from formsvc.resident.context import remember_draft
+from formsvc.resident.pages.application import resume_target
+from formsvc.resident.versions import version_of
 from formsvc.submissions import status
 from formsvc.submissions.drafts import draft_lifetime
 from formsvc.submissions.models import Draft, Submission, SubmissionEvent
 
 blueprint = Blueprint("my", __name__, url_prefix="/my")
+
+
+class WithdrawalForm(Form):
+    """取り下げますか: はい ("yes") or いいえ, and the reason (optional). CSRF is checked by the
+    app's CSRFProtect; the template adds the token."""
+
+    confirm = StringField()
+    reason = TextAreaField()
+
+    def confirmed(self) -> bool:
+        return self.confirm.data == "yes"
+
 
 def _identity_or_login() -> Identity:
     identity = current_identity()
@@ -57,9 +72,9 @@ def applications():
                or_(Draft.correction_of.is_(None), Submission.status == status.CORRECTION_REQUESTED))
         .order_by(Draft.updated_at.desc())).all()
     locale = current_locale()
-    rows = [{"submission": s, "title": version_by_id(db_session(), s.version_id).definition.title.get(locale),
+    rows = [{"submission": s, "title": version_of(s.version_id).definition.title.get(locale),
              "status": status.label(s.status, locale)} for s in submissions]
-    draft_rows = [{"draft": d, "title": version_by_id(db_session(), d.version_id).definition.title.get(locale)}
+    draft_rows = [{"draft": d, "title": version_of(d.version_id).definition.title.get(locale)}
                   for d in drafts]
     return render_template("my/applications.html", rows=rows, drafts=draft_rows, identity=identity)
 
@@ -75,10 +90,8 @@ def resume(draft_id: int):
     draft.token = secrets.token_urlsafe(32)
     db_session().commit()
     remember_draft(draft.form_id, draft.token)
-    compiled = version_by_id(db_session(), draft.version_id)
-    flow = Flow(compiled.definition, StoredAnswers(compiled.definition, draft.answers, utcnow().date()))
-    target = flow.first_unfinished_page_id(draft.completed_pages)
-    if target == "check":
+    target = resume_target(version_of(draft.version_id), draft)
+    if target == CHECK:
         return redirect(url_for("resident.check", form_id=draft.form_id))
     return redirect(url_for("resident.question", form_id=draft.form_id, page_id=target))
 
@@ -87,9 +100,10 @@ def resume(draft_id: int):
 def application(number: str):
     identity = _identity_or_login()
     submission = _own_submission(identity, number)
-    compiled = version_by_id(db_session(), submission.version_id)
-    flow = Flow(compiled.definition, StoredAnswers(compiled.definition, submission.answers,
-                                                   submission.created_at.date()))
+    compiled = version_of(submission.version_id)
+    # Walked as on the day (in Japan) it was submitted.
+    flow = Flow(compiled.definition, Answers.from_json(submission.answers),
+                submission.created_at.astimezone(JST).date())
     correction = next((e for e in reversed(submission.events) if e.kind == "correction_requested"), None)
     return render_template("my/application.html", submission=submission, definition=compiled.definition,
                            rows=flow.rows(current_locale()), events=submission.events,
@@ -106,10 +120,11 @@ def withdraw(number: str):
     if submission.status not in status.WITHDRAWABLE:
         return redirect(url_for("my.application", number=number))
     if request.method == "POST":
-        if request.form.get("confirm") == "yes":
+        form = WithdrawalForm(request.form)
+        if form.confirmed():
             submission.status = status.WITHDRAWN
             db_session().add(SubmissionEvent(submission_id=submission.id, kind="withdrawn",
-                                             actor="resident", comment=request.form.get("reason") or None))
+                                             actor="resident", comment=form.reason.data or None))
             try:
                 db_session().commit()
             except StaleDataError:
@@ -117,8 +132,7 @@ def withdraw(number: str):
                 db_session().rollback()
         return redirect(url_for("my.application", number=number))
     return render_template("my/withdraw.html", submission=submission,
-                           title=version_by_id(db_session(), submission.version_id)
-                           .definition.title.get(current_locale()))
+                           title=version_of(submission.version_id).definition.title.get(current_locale()))
 
 
 @blueprint.post("/applications/<number>/correct")
@@ -137,11 +151,12 @@ def correct(number: str):
         db_session().commit()
         remember_draft(submission.form_id, started.token)
         return redirect(url_for("resident.check", form_id=submission.form_id))
-    compiled = version_by_id(db_session(), submission.version_id)
-    flow = Flow(compiled.definition, StoredAnswers(compiled.definition, submission.answers, utcnow().date()))
+    compiled = version_of(submission.version_id)
+    answers = Answers.from_json(submission.answers)
+    flow = Flow(compiled.definition, answers, today())
     draft = Draft(
         token=secrets.token_urlsafe(32), form_id=submission.form_id, version_id=submission.version_id,
-        answers=copy.deepcopy(submission.answers), locale=current_locale(),
+        answers=answers.to_json(), locale=current_locale(),
         completed_pages=[page.id for page in flow.visible_pages()],
         expires_at=utcnow() + draft_lifetime(owned=True),
         resident_issuer=identity.issuer, resident_subject=identity.subject,

@@ -14,19 +14,24 @@ from flask import (
     session,
     url_for,
 )
+from wtforms import Form, StringField
 
+from formsvc.applications.answers import Answers
+from formsvc.applications.prefill import apply_identity
 from formsvc.authentication.residents import current_identity
 from formsvc.db import session as db_session
 from formsvc.db import utcnow
 from formsvc.definitions.schema import LIFE_EVENT_LABELS
-from formsvc.forms.catalog import CompiledForm, all_published, published, version_by_id
+from formsvc.forms.catalog import CompiledForm, all_published, published
 from formsvc.i18n import current_locale
 from formsvc.japanese.postal import lookup as postal_lookup
 from formsvc.navigation import safe_local_path
 from formsvc.resident import channels
-from formsvc.resident.application import page_url, register_pages, resume_target
 from formsvc.resident.context import draft_token, forget_draft, remember_draft, remember_submission, submitted_here
-from formsvc.resident.prefill import apply_identity
+from formsvc.resident.pages import register_pages
+from formsvc.resident.pages.application import resume_target
+from formsvc.resident.pages.navigation import page_url
+from formsvc.resident.versions import version_of
 from formsvc.submissions.drafts import draft_lifetime, find_draft, new_draft, submission_of
 from formsvc.submissions.models import Draft, Submission
 from formsvc.submissions.reception import display as display_reception
@@ -38,7 +43,7 @@ blueprint = Blueprint("resident", __name__)
 # --- portal and start page ------------------------------------------------------------------
 
 @blueprint.get("/")
-def portal():
+def portal() -> str:
     query = request.args.get("q", "").strip()
     forms = all_published(db_session())
     if query:
@@ -76,6 +81,16 @@ def start(form_id: str):
                            if compiled.definition.fee and compiled.definition.fee.description else None)
 
 
+class StartButtons(Form):
+    """The start page's buttons: 申請を始める, or 続きから入力する ("resume") for a draft in
+    progress. CSRF is checked by the app's CSRFProtect; the template adds the token."""
+
+    resume = StringField()
+
+    def resumes(self) -> bool:
+        return bool(self.resume.data)
+
+
 @blueprint.post("/forms/<form_id>/start")
 def begin(form_id: str):
     compiled = _published_or_404(form_id)
@@ -83,13 +98,12 @@ def begin(form_id: str):
     if compiled.definition.authentication == "required" and identity is None:
         return redirect(url_for("auth.login", next=url_for("resident.start", form_id=form_id)))
     with_existing = _owned(find_draft(db_session(), draft_token(form_id), form_id))
-    if request.form.get("resume") and with_existing is not None:
-        compiled = version_by_id(db_session(), with_existing.version_id)
-        return redirect(page_url(form_id, resume_target(compiled, with_existing)))
+    if StartButtons(request.form).resumes() and with_existing is not None:
+        return redirect(page_url(form_id, resume_target(version_of(with_existing.version_id), with_existing)))
     draft = new_draft(db_session(), compiled, current_locale())
     if identity is not None:
         draft.resident_issuer, draft.resident_subject = identity.issuer, identity.subject
-        draft.answers = apply_identity(compiled.definition, draft.answers, identity)
+        draft.answers = apply_identity(compiled.definition, Answers.from_json(draft.answers), identity).to_json()
         draft.expires_at = utcnow() + draft_lifetime(owned=True)
     db_session().commit()
     remember_draft(form_id, draft.token)
@@ -126,8 +140,9 @@ class OnlineChannel(channels.Channel):
         if identity is not None and draft.resident_subject is None:
             # Signed in after starting (an optional sign-in): the draft becomes theirs.
             draft.resident_issuer, draft.resident_subject = identity.issuer, identity.subject
-        if identity is not None and "identity" not in draft.answers:
-            draft.answers = apply_identity(compiled.definition, draft.answers, identity)
+        answers = Answers.from_json(draft.answers)
+        if identity is not None and answers.identity is None:
+            draft.answers = apply_identity(compiled.definition, answers, identity).to_json()
             db_session().commit()
 
     def no_application(self, form_id: str):
@@ -183,7 +198,7 @@ def done(form_id: str, number: str):
                                                            form_id=form_id).one_or_none()
     if submission is None:
         abort(404)
-    compiled = version_by_id(db_session(), submission.version_id)
+    compiled = version_of(submission.version_id)
     return render_template("resident/done.html", compiled=compiled, definition=compiled.definition,
                            submission=submission, number=display_reception(number))
 

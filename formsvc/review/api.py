@@ -112,6 +112,7 @@ def submission(number: str):
     if found is None:
         return _problem(404, "not_found", "その受付番号の申請はありません")
     compiled = version_by_id(db_session(), found.version_id)
+    assert compiled is not None  # a submission's version is never removed
     definition = compiled.definition
     answers = [{
         "page": row.page.id, "item": row.item_index, "field": row.spec.id, "type": row.spec.type,

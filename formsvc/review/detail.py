@@ -6,17 +6,18 @@ labels are the ones they saw even after a newer version has been published.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from formsvc.applications.flow import AnswerRow, Flow, StoredAnswers
+from formsvc.applications.answers import Answers
+from formsvc.applications.flow import AnswerRow, Flow
+from formsvc.clock import JST
 from formsvc.definitions.schema import FormDefinition
 from formsvc.fields.file import clean_filename
 from formsvc.forms.catalog import version_by_id
-from formsvc.resident.prefill import SOURCE as CARD_SOURCE
 from formsvc.submissions.models import Submission, SubmissionEvent, Upload
 
 LOCALE = "ja"
@@ -34,33 +35,15 @@ STAFF_EVENT_LABELS = {
     "completed": "完了（交付済）",
     "withdrawn": "申請者が取下げ",
 }
-VERIFICATION_SOURCES = {CARD_SOURCE: "マイナンバーカードで確認済み"}
 
 
-@dataclass
-class Section:
-    title: str
-    rows: list[AnswerRow] = field(default_factory=list)
+def answer_flow(definition: FormDefinition, answers: dict, submitted: datetime) -> Flow:
+    """Stored answers walked as on the day (in Japan) they were submitted, as the record prints them."""
+    return Flow(definition, Answers.from_json(answers), submitted.astimezone(JST).date())
 
 
 def answer_rows(definition: FormDefinition, answers: dict, submitted: datetime) -> list[AnswerRow]:
-    return Flow(definition, StoredAnswers(definition, answers, submitted.date())).rows(LOCALE)
-
-
-def sections(rows: list[AnswerRow]) -> list[Section]:
-    """Rows grouped by page (and by item of a repeating page), in the definition's order."""
-    grouped: list[Section] = []
-    key = None
-    for row in rows:
-        row_key = (row.page.id, row.item_index)
-        if row_key != key:
-            title = row.page.title.get(LOCALE)
-            if row.item_index is not None:
-                title = f"{title}：{row.page.repeat.item_label.get(LOCALE)} {row.item_index + 1}"
-            grouped.append(Section(title))
-            key = row_key
-        grouped[-1].rows.append(row)
-    return grouped
+    return answer_flow(definition, answers, submitted).rows(LOCALE)
 
 
 @dataclass(frozen=True)
@@ -74,7 +57,7 @@ class Attachment:
 
 
 def attachments(session: Session, submission: Submission, definition: FormDefinition) -> list[Attachment]:
-    current = _upload_tokens(submission.answers)
+    current = set(Answers.from_json(submission.answers).uploads(definition))
     uploads = session.scalars(select(Upload).where(Upload.submission_id == submission.id).order_by(Upload.id))
     result = []
     for upload in uploads:
@@ -82,15 +65,6 @@ def attachments(session: Session, submission: Submission, definition: FormDefini
         result.append(Attachment(upload.token, clean_filename(upload.filename), upload.content_type, upload.size,
                                  spec.label.get(LOCALE) if spec else upload.field_id, upload.token in current))
     return result
-
-
-def _upload_tokens(answers: dict) -> set[str]:
-    values = list((answers or {}).get("fields", {}).values())
-    for items in (answers or {}).get("items", {}).values():
-        for item in items:
-            values.extend(item.values())
-    return {entry["upload"] for value in values if isinstance(value, list)
-            for entry in value if isinstance(entry, dict) and "upload" in entry}
 
 
 @dataclass(frozen=True)
@@ -124,7 +98,7 @@ def _row_key(row: AnswerRow) -> tuple:
 
 def _row_label(row: AnswerRow) -> str:
     label = row.spec.label.get(LOCALE)
-    if row.item_index is not None:
+    if row.page.repeat is not None and row.item_index is not None:
         label = f"{label}（{row.page.repeat.item_label.get(LOCALE)} {row.item_index + 1}）"
     return label
 

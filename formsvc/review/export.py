@@ -18,10 +18,12 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from formsvc.applications.answers import Answers
 from formsvc.clock import JST
-from formsvc.definitions.schema import FormDefinition
+from formsvc.definitions.schema import FormDefinition, Page
+from formsvc.fields import FieldSpec
 from formsvc.submissions.identification import CounterFacts
 from formsvc.submissions.models import Submission
 
@@ -63,8 +65,8 @@ def clean(text) -> str:
 @dataclass(frozen=True)
 class Column:
     header: str
-    page_id: str
-    field_id: str
+    page: Page
+    spec: FieldSpec
     part: int              # index into the field's csv_values
     item_index: int | None  # for repeating pages
 
@@ -75,16 +77,17 @@ def columns(definition: FormDefinition) -> list[Column]:
         if page.kind == "exit":
             continue
         specs = page.answer_fields()
-        for item_index in range(page.repeat.max) if page.repeat is not None else (None,):
+        item_indexes: list[int | None] = list(range(page.repeat.max)) if page.repeat is not None else [None]
+        for item_index in item_indexes:
             for spec in specs:
                 for part, (_suffix, header) in enumerate(spec.csv_columns()):
-                    if item_index is not None:
+                    if page.repeat is not None and item_index is not None:
                         header = f"{page.repeat.item_label.ja}{item_index + 1}_{header}"
-                    result.append(Column(header, page.id, spec.id, part, item_index))
-    return _unique_headers(result, definition)
+                    result.append(Column(header, page, spec, part, item_index))
+    return _unique_headers(result)
 
 
-def _unique_headers(result: list[Column], definition: FormDefinition) -> list[Column]:
+def _unique_headers(result: list[Column]) -> list[Column]:
     """Headers are unique in the file: a repeated label gets its page's title, then its id."""
     taken = set(BASE_HEADERS)
     counts: dict[str, int] = {}
@@ -94,31 +97,29 @@ def _unique_headers(result: list[Column], definition: FormDefinition) -> list[Co
     for column in result:
         header = column.header
         if counts[header] > 1 or header in BASE_HEADERS:
-            header = f"{header}（{definition.page_by_id(column.page_id).title.ja}）"
+            header = f"{header}（{column.page.title.ja}）"
         if header in taken:
-            header = f"{header}［{column.field_id}］"
+            header = f"{header}［{column.spec.id}］"
         taken.add(header)
-        unique.append(Column(header, column.page_id, column.field_id, column.part, column.item_index))
+        unique.append(replace(column, header=header))
     return unique
 
 
-def _values(definition: FormDefinition, answers: dict, cols: list[Column]) -> list[str]:
-    fields = (answers or {}).get("fields", {})
-    items = (answers or {}).get("items", {})
-    cache: dict[tuple, list[str]] = {}
+def _values(answers: Answers, cols: list[Column]) -> list[str]:
+    cache: dict[tuple[str, int | None], list[str]] = {}
     cells = []
     for column in cols:
-        key = (column.field_id, column.item_index)
+        spec = column.spec
+        key = (spec.id, column.item_index)
         if key not in cache:
             if column.item_index is None:
-                raw = fields.get(column.field_id)
+                stored = answers.answer(spec.id)
             else:
-                page_items = items.get(column.page_id, [])
-                raw = page_items[column.item_index].get(column.field_id) \
+                page_items = answers.page_items(column.page.id)
+                stored = page_items[column.item_index].get(spec.id) \
                     if column.item_index < len(page_items) else None
-            spec = definition.field_by_id(column.field_id)
             # A question the resident was not asked has empty cells (not "0" or "いいえ").
-            cache[key] = [] if raw is None else [clean(v) for v in spec.csv_values(spec.from_json(raw))]
+            cache[key] = [] if stored is None else [clean(v) for v in spec.csv_values(spec.from_json(stored))]
         values = cache[key]
         cells.append(values[column.part] if column.part < len(values) else "")
     return cells
@@ -145,6 +146,6 @@ def write_csv(definition: FormDefinition, submissions: Iterable[Submission], bom
     writer.writerow([formula_safe(cell) for cell in (*BASE_HEADERS, *(clean(column.header) for column in cols))])
     for submission in submissions:
         cells = [*base_values(submission, (counter or {}).get(submission.id)),
-                 *_values(definition, submission.answers, cols)]
+                 *_values(Answers.from_json(submission.answers), cols)]
         writer.writerow([formula_safe(cell) for cell in cells])
     return buffer.getvalue().encode("utf-8")

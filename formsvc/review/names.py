@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from formsvc.applications.answers import Answers
 from formsvc.definitions.schema import FormDefinition
-from formsvc.fields.kana import KanaField
-from formsvc.fields.name import NameField
 from formsvc.japanese.kana import to_katakana
 
 _SPACES = re.compile(r"\s+")
@@ -36,18 +35,19 @@ def name_text(value, katakana: bool = False) -> str | None:
     return _name_text(value, katakana)
 
 
-def applicant_names(definition: FormDefinition, answers: dict) -> tuple[str | None, str | None]:
+def applicant_names(definition: FormDefinition, answers: Answers) -> tuple[str | None, str | None]:
     """The applicant's name and フリガナ (pages asked once, not repeats).
 
     The name question filled from the My Number card (``prefill: name``) is the applicant's when
     there is one — a nursery application asks the child's name first — with the フリガナ on its
     page; otherwise the first name and the first kana answered.
     """
-    fields = (answers or {}).get("fields", {})
+    fields = answers.fields
+    # The questions of the types that ask a person's name or its フリガナ (FieldSpec.carry_over).
     asked = [(page, spec) for page in definition.pages if page.repeat is None for spec in page.fields
-             if isinstance(spec, NameField) and _name_text(fields.get(spec.id), katakana=False)]
-    names = [(page, spec) for page, spec in asked if isinstance(spec, NameField) and not isinstance(spec, KanaField)]
-    kanas = [(page, spec) for page, spec in asked if isinstance(spec, KanaField)]
+             if spec.carry_over in ("name", "name_kana") and _name_text(fields.get(spec.id), katakana=False)]
+    names = [(page, spec) for page, spec in asked if spec.carry_over == "name"]
+    kanas = [(page, spec) for page, spec in asked if spec.carry_over == "name_kana"]
     chosen = next(((page, spec) for page, spec in names if spec.prefill == "name"), names[0] if names else None)
     if chosen is not None:
         kanas = [item for item in kanas if item[0].id == chosen[0].id] or kanas

@@ -7,19 +7,16 @@ that the resident was not told and must be contacted another way.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
-from formsvc.clock import JST
+from formsvc.applications.answers import Answers
 from formsvc.definitions.schema import FormDefinition
-from formsvc.fields.email import EmailField
 from formsvc.forms.catalog import version_by_id
-from formsvc.japanese.era import format_date_both
 from formsvc.review.models import OutboxMessage
 from formsvc.submissions.models import Submission
 from formsvc.submissions.reception import display
+from formsvc.templating import local_datetime
 
 # What each kind of message says: (subject, opening). Kinds are the moves that concern residents.
 MESSAGES = {
@@ -42,20 +39,14 @@ COMMENT_HEADINGS = {
 UNDELIVERABLE = "undeliverable"
 
 
-def recipient_of(definition: FormDefinition, answers: dict) -> str | None:
+def recipient_of(definition: FormDefinition, answers: Answers) -> str | None:
     """The answer to the first e-mail question, if any."""
-    fields = (answers or {}).get("fields", {})
     for spec in definition.all_fields():
-        if isinstance(spec, EmailField):
-            value = fields.get(spec.id)
+        if spec.carry_over == "email":  # the type that asks an e-mail address
+            value = answers.answer(spec.id)
             if isinstance(value, str) and value.strip():
                 return value.strip()
     return None
-
-
-def local_datetime(moment: datetime) -> str:
-    local = moment.astimezone(JST)
-    return f"{format_date_both(local.date())} {local:%H:%M}"
 
 
 def _municipality() -> str:
@@ -95,9 +86,12 @@ def notify(session: Session, submission: Submission, kind: str, comment: str | N
            definition: FormDefinition | None = None) -> OutboxMessage:
     """Write the message about ``kind`` to the outbox (in the caller's transaction)."""
     if definition is None:
-        definition = version_by_id(session, submission.version_id).definition
+        compiled = version_by_id(session, submission.version_id)
+        if compiled is None:  # a submission's version is never deleted (a foreign key keeps it)
+            raise LookupError(f"definition version {submission.version_id} of submission {submission.id} is missing")
+        definition = compiled.definition
     subject, body = compose(kind, submission, definition, comment)
-    recipient = recipient_of(definition, submission.answers)
+    recipient = recipient_of(definition, Answers.from_json(submission.answers))
     message = OutboxMessage(submission_id=submission.id, kind=kind, recipient=recipient, subject=subject,
                             body=body, state="pending" if recipient else UNDELIVERABLE, attempts=0)
     session.add(message)

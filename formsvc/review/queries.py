@@ -176,13 +176,14 @@ def parse_filter(args: Mapping[str, str], form_ids: set[str] | None = None) -> Q
     dates: dict[str, date | None] = {}
     for key, label in (("from", "申請日（から）"), ("to", "申請日（まで）")):
         text = (args.get(key) or "").strip()
-        dates[key] = _parse_date(text) if text else None
-        if text and dates[key] is None:
+        day = _parse_date(text) if text else None
+        if text and day is None:
             errors.append((f"{label}は 2026-04-01 のように年-月-日で入力してください", f"filter-{key}"))
-        elif dates[key] is not None and not FIRST_DAY <= dates[key] <= LAST_DAY:
+        elif day is not None and not FIRST_DAY <= day <= LAST_DAY:
             errors.append((f"{label}は {FIRST_DAY.isoformat()} から {LAST_DAY.isoformat()} "
                            "までの日付で入力してください", f"filter-{key}"))
-            dates[key] = None
+            day = None
+        dates[key] = day
     if dates["from"] and dates["to"] and dates["from"] > dates["to"]:
         errors.append(("申請日（まで）は申請日（から）と同じか後の日付にしてください", "filter-to"))
         dates["to"] = None

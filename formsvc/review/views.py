@@ -8,28 +8,30 @@ access-log row and are never cached (formsvc.templating sets no-store for every 
 from __future__ import annotations
 
 import io
-import re
 from datetime import datetime
+from typing import NamedTuple
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import func, select
 
 from formsvc import clock
+from formsvc.applications.sections import answer_sections
 from formsvc.clock import JST
 from formsvc.db import session as db_session
 from formsvc.fields.file import content_disposition
 from formsvc.forms.catalog import version_by_id
 from formsvc.forms.models import FormVersion
+from formsvc.i18n import t
 from formsvc.review import detail as details
 from formsvc.review import export, queries, workflow
 from formsvc.review.audit import record_access
-from formsvc.staff import roles
-from formsvc.staff.auth import current_staff, require_role
+from formsvc.review.forms import ClaimNextForm, MoveForm, PrintForm
+from formsvc.staff import menu, roles
+from formsvc.staff.auth import require_role, signed_in_staff
 from formsvc.staff.models import StaffUser
 from formsvc.submissions import reception
 from formsvc.submissions.identification import counter_facts
 from formsvc.submissions.models import Submission, Upload
-from formsvc.templating import add_to_staff_menu
 
 blueprint = Blueprint("review", __name__, url_prefix="/staff")
 
@@ -39,7 +41,7 @@ PDF_ROLES = (R, C)
 EXPORT_ROLES = (R, A)
 MAX_BATCH = 200
 
-add_to_staff_menu("review.queue", ("申請一覧", "Applications"), QUEUE_ROLES)
+menu.add_entry(blueprint, "review.queue", ("申請一覧", "Applications"), QUEUE_ROLES)
 
 NOTICES = {
     "nothing_to_claim": "担当できる申請（受付で未割当のもの）はありません",
@@ -61,7 +63,12 @@ def _submission_or_404(number: str) -> Submission:
 @blueprint.get("/queue")
 @require_role(*QUEUE_ROLES)
 def queue():
-    user = current_staff()
+    return queue_page()
+
+
+def queue_page():
+    """The queue, filtered as the query string says (also the reviewers' staff home page)."""
+    user = signed_in_staff()
     session = db_session()
     titles = queries.procedure_titles(session)
     queue_filter = queries.parse_filter(request.args, set(titles))
@@ -79,16 +86,32 @@ def queue():
         "review/queue.html", page=page, queue=queue_filter, counts=counts, titles=titles, assignees=assignees,
         tabs=[(key, _count_text(counts, queries.QueueFilter(status=key).statuses())) for key in TABS],
         matching=_count_text(counts, queue_filter.statuses()), notice=notice,
-        status_choices=queries.STATUS_CHOICES, assignee_choices=queries.ASSIGNEE_CHOICES,
-        channel_choices=queries.CHANNEL_CHOICES, status_labels=export.STATUS_TEXT,
+        status_choices=queries.STATUS_CHOICES, status_options=_options(queries.STATUS_CHOICES),
+        assignee_options=_options(queries.ASSIGNEE_CHOICES), channel_options=_options(queries.CHANNEL_CHOICES),
+        procedure_options=[Option(form_id, title) for form_id, title in titles.items()],
+        status_labels=export.STATUS_TEXT,
         channel_labels=export.CHANNEL_TEXT, counter=counter, csv_versions=csv_versions,
         can_claim=user.has_role(R), can_print=user.has_role(*PDF_ROLES),
         can_export=user.has_role(*EXPORT_ROLES), display_number=reception.display, short_datetime=short_datetime,
     ), 400 if queue_filter.errors else 200
 
 
+menu.add_start_page(blueprint, (R,), queue_page)  # reviewers start at their work
+
 TABS = ("open", "received", "in_review", "correction_requested", "approved", "rejected", "completed", "withdrawn",
         "all")
+
+
+class Option(NamedTuple):
+    """One choice of a filter (components/form.html)."""
+
+    value: str
+    label: str
+
+
+def _options(labels: dict[str, tuple[str, str]]) -> list[Option]:
+    """A filter's choices, in the page's language."""
+    return [Option(key, t(*label)) for key, label in labels.items()]
 
 
 def _count_text(counts: dict[str, int], statuses: tuple[str, ...]) -> str:
@@ -115,8 +138,8 @@ def _csv_versions(queue_filter: queries.QueueFilter, user: StaffUser) -> list[tu
 @blueprint.post("/queue/claim-next")
 @require_role(R)
 def claim_next():
-    user = current_staff()
-    form_id = request.form.get("form") or None
+    user = signed_in_staff()
+    form_id = ClaimNextForm(request.form).form_id()
     claimed = workflow.claim_next(db_session(), user, form_id)
     if claimed is None:
         db_session().rollback()
@@ -132,24 +155,27 @@ def claim_next():
 def _detail_page(submission: Submission, errors: list[tuple[str, str]] | None = None,
                  typed: dict[str, str] | None = None, code: int = 200):
     session = db_session()
-    user = current_staff()
+    user = signed_in_staff()
     compiled = version_by_id(session, submission.version_id)
+    assert compiled is not None  # a submission's version is never removed
     definition = compiled.definition
-    rows = details.answer_rows(definition, submission.answers, submission.created_at)
-    names = queries.staff_names(session, [submission.assignee_id])
+    flow = details.answer_flow(definition, submission.answers, submission.created_at)
+    assignee = submission.assignee_id
+    assignee_name = queries.staff_names(session, [assignee]).get(assignee) if assignee is not None else None
     record_access(session, "detail", [submission.id], staff=user)
     page = render_template(
         "review/detail.html", submission=submission, definition=definition, compiled=compiled,
-        sections=details.sections(rows), attachments=details.attachments(session, submission, definition),
+        sections=answer_sections(flow, details.LOCALE),
+        attachments=details.attachments(session, submission, definition),
         comparisons=details.comparisons(session, submission), events=submission.events,
         event_labels=details.STAFF_EVENT_LABELS, actor_label=details.actor_label,
         status_label=export.STATUS_TEXT.get(submission.status, submission.status),
         channel_label=export.CHANNEL_TEXT.get(submission.channel, submission.channel),
-        assignee_name=names.get(submission.assignee_id), moves=workflow.available_moves(submission, user),
+        assignee_name=assignee_name, moves=workflow.available_moves(submission, user),
         reviewers=queries.reviewers(session) if user.has_role(A) else [],
         can_print=user.has_role(*PDF_ROLES), errors=errors or [], typed=typed or {},
         display_number=reception.display(submission.reception_number),
-        identity=(submission.answers or {}).get("identity"),
+        identity=flow.answers.identity,
         counter=counter_facts(session, [submission]).get(submission.id),
     )
     session.commit()
@@ -166,16 +192,13 @@ def submission(number: str):
 @require_role(*QUEUE_ROLES)
 def move(number: str, move: str):
     found = _submission_or_404(number)
-    user = current_staff()
-    comment = request.form.get("comment", "")
-    try:
-        lock_version = int(request.form.get("lock_version", ""))
-    except ValueError:
+    user = signed_in_staff()
+    move_form = MoveForm(request.form)
+    lock_version, comment = move_form.lock_version.data, move_form.comment.data or ""
+    if lock_version is None:
         abort(400)
-    assignee = None
-    # ASCII digits only, and few: "²" passes isdigit() but not int(); a huge id overflows the query.
-    if move == "reassign" and re.fullmatch(r"[0-9]{1,9}", request.form.get("assignee", "")):
-        assignee = db_session().get(StaffUser, int(request.form["assignee"]))
+    assignee_id = move_form.assignee_id() if move == "reassign" else None
+    assignee = db_session().get(StaffUser, assignee_id) if assignee_id is not None else None
     try:
         made = workflow.perform(db_session(), found, move, user, lock_version=lock_version, comment=comment,
                                 assignee=assignee)
@@ -200,7 +223,7 @@ def attachment(number: str, token: str):
     upload = db_session().scalar(select(Upload).where(Upload.token == token, Upload.submission_id == found.id))
     if upload is None:
         abort(404)
-    record_access(db_session(), "attachment", [found.id], staff=current_staff(), detail=f"upload:{upload.id}")
+    record_access(db_session(), "attachment", [found.id], staff=signed_in_staff(), detail=f"upload:{upload.id}")
     db_session().commit()
     response = send_file(io.BytesIO(upload.content), mimetype=upload.content_type, max_age=0)
     # Names stored before they were cleaned on upload may hold CR/LF or bidi controls.
@@ -225,7 +248,7 @@ def record_pdf(number: str):
 
     found = _submission_or_404(number)
     content = render_record(db_session(), found, current_app.config["MUNICIPALITY_NAME"])
-    record_access(db_session(), "pdf", [found.id], staff=current_staff())
+    record_access(db_session(), "pdf", [found.id], staff=signed_in_staff())
     db_session().commit()
     return _pdf(content, f"record-{found.reception_number}.pdf")
 
@@ -237,7 +260,7 @@ def archive_pdf(number: str):
 
     found = _submission_or_404(number)
     content = render_archive(db_session(), found, current_app.config["MUNICIPALITY_NAME"])
-    record_access(db_session(), "pdf_archive", [found.id], staff=current_staff())
+    record_access(db_session(), "pdf_archive", [found.id], staff=signed_in_staff())
     db_session().commit()
     return _pdf(content, f"archive-{found.reception_number}.pdf", inline=False)
 
@@ -247,8 +270,9 @@ def archive_pdf(number: str):
 def print_selected():
     from formsvc.records import render_batch
 
-    numbers = list(dict.fromkeys(reception.normalise(n) for n in request.form.getlist("number") if n.strip()))
-    back = request.form.get("back") or ""
+    print_form = PrintForm(request.form)
+    numbers = list(dict.fromkeys(reception.normalise(n) for n in print_form.number.data if n.strip()))
+    back = print_form.back.data or ""
     target = back if back.startswith("/staff/queue") else url_for("review.queue")
     if not numbers:
         return redirect(_with_notice(target, "nothing_selected"))
@@ -260,7 +284,7 @@ def print_selected():
     if not chosen:
         abort(404)
     content = render_batch(db_session(), chosen, current_app.config["MUNICIPALITY_NAME"])
-    record_access(db_session(), "pdf_batch", [s.id for s in chosen], staff=current_staff())
+    record_access(db_session(), "pdf_batch", [s.id for s in chosen], staff=signed_in_staff())
     db_session().commit()
     return _pdf(content, f"records-{clock.now():%Y%m%d-%H%M}.pdf")
 
@@ -275,7 +299,7 @@ def _with_notice(target: str, notice: str) -> str:
 @require_role(*EXPORT_ROLES)
 def export_csv():
     session = db_session()
-    user = current_staff()
+    user = signed_in_staff()
     titles = queries.procedure_titles(session)
     queue_filter = queries.parse_filter(request.args, set(titles))
     if not queue_filter.form_id:

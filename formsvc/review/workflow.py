@@ -14,8 +14,9 @@ Withdrawal (取下げ) is the resident's own move (formsvc.resident.my); no staf
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
 from formsvc.db import utcnow
@@ -204,11 +205,14 @@ def perform(session: Session, submission: Submission, name: str, user: StaffUser
     if move.name == "release":
         values["assignee_id"] = None
     if move.name == "reassign":
+        assert assignee is not None  # refused above otherwise
         values["assignee_id"] = assignee.id
 
     previous_assignee = submission.assignee_id
-    changed = session.execute(update(Submission).where(*guard).values(**values)
-                              .execution_options(synchronize_session=False)).rowcount
+    # An UPDATE's result is a CursorResult (it has the row count); the session types it as any Result.
+    result = cast("CursorResult[Any]", session.execute(update(Submission).where(*guard).values(**values)
+                                                       .execution_options(synchronize_session=False)))
+    changed = result.rowcount
     session.expire(submission)
     if changed != 1:
         raise _why_not(session, submission, move, user, seen)

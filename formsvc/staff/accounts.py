@@ -12,10 +12,9 @@ from sqlalchemy.orm import Session
 from formsvc.db import utcnow
 from formsvc.staff import passwords
 from formsvc.staff import roles as role_names
-from formsvc.staff.models import StaffUser
+from formsvc.staff.models import MAX_USERNAME_LENGTH, StaffUser
 
 HASHER = PasswordHasher()
-MAX_USERNAME_LENGTH = StaffUser.__table__.c.username.type.length
 # Verified against when the account does not exist, so timing does not reveal which names exist.
 _DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
 

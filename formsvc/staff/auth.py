@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hmac
 from datetime import timedelta
+from typing import Any
 
 from flask import abort, current_app, g, redirect, session, url_for
 
@@ -55,6 +56,14 @@ def current_staff() -> StaffUser | None:
     return user
 
 
+def signed_in_staff() -> StaffUser:
+    """The staff member using a view behind require_role (which lets no one else in)."""
+    user = current_staff()
+    if user is None:
+        abort(403)
+    return user
+
+
 def staff_seconds_left() -> int:
     """Seconds until the signed-in staff member's session times out without activity."""
     seen = session.get("staff_seen")
@@ -90,7 +99,7 @@ def end_staff_session() -> None:
 
 def login_url(next_path: str | None = None) -> str:
     """The sign-in page, saying why when the session timed out, and where to return to."""
-    arguments = {"next": next_path} if next_path else {}
+    arguments: dict[str, Any] = {"next": next_path} if next_path else {}
     if session.pop("staff_timed_out", False):
         arguments["timed_out"] = 1
     return url_for("staff.login", **arguments)

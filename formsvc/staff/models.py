@@ -9,12 +9,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from formsvc.db import Base, JSONDocument, UTCDateTime, utcnow
 
+MAX_USERNAME_LENGTH = 64
+
 
 class StaffUser(Base):
     __tablename__ = "staff_users"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
+    username: Mapped[str] = mapped_column(String(MAX_USERNAME_LENGTH), unique=True)
     display_name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(255))
     roles: Mapped[list] = mapped_column(JSONDocument, default=list)

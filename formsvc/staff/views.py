@@ -1,4 +1,8 @@
-"""Staff sign-in and sign-out, and keeping a staff session alive."""
+"""Staff sign-in and sign-out, keeping a staff session alive, and the staff home page.
+
+The staff user, the menu and the session's time left are in every page's context (registered
+here for the whole app: the header of any page may show who is signed in as staff).
+"""
 
 from __future__ import annotations
 
@@ -15,38 +19,46 @@ from formsvc.staff.auth import (
     end_staff_session,
     keep_staff_session_alive,
     require_role,
+    signed_in_staff,
     staff_seconds_left,
 )
+from formsvc.staff.forms import LoginForm
+from formsvc.staff.menu import menu_entries, start_page_for
+from formsvc.templating import signed_in
 
 blueprint = Blueprint("staff", __name__, url_prefix="/staff")
 
 
 @blueprint.app_context_processor
-def staff_session_timeout():
-    # For the time-out warning of the staff layouts (templates/staff/_session.html).
-    return {"staff_seconds_left": staff_seconds_left}
+def staff_context():
+    return {
+        "staff_user": signed_in(current_staff),
+        "staff_menu": menu_entries(),
+        # For the time-out warning of the staff layouts (templates/staff/_session.html).
+        "staff_seconds_left": staff_seconds_left,
+    }
+
+
+@blueprint.app_template_filter("role_label")
+def role_label(role: str) -> str:
+    return t(*roles.LABELS.get(role, (role, role)))
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
 def login():
+    form = LoginForm(request.form if request.method == "POST" else None)
     errors: list[tuple[str, str]] = []
-    username = ""
     if request.method == "POST":
-        username = request.form.get("username", "").strip()
-        password = request.form.get("password", "")
-        if not username:
-            errors.append((t("ユーザー名を入力してください", "Enter your user name"), "username"))
-        if not password:
-            errors.append((t("パスワードを入力してください", "Enter your password"), "password"))
+        errors = [] if form.validate() else form.error_summary()
         if not errors:
             # The client's address as the nearest trusted proxy saw it (FORMSVC_PROXY_COUNT).
-            attempt = throttling.start(username, request.remote_addr or "unknown")
+            attempt = throttling.start(form.username.data, request.remote_addr or "unknown")
             if attempt.refused:
                 attempt.turned_away()
                 errors.append((t("ログインの失敗が続いたため、しばらくログインできません。15分ほど待ってからもう一度お試しください",
                                  "Too many failed attempts. Wait 15 minutes and try again"), "username"))
             else:
-                user = authenticate(db_session(), username, password)
+                user = authenticate(db_session(), form.username.data, form.password.data)
                 db_session().commit()
                 if user is not None:
                     attempt.succeeded()
@@ -56,8 +68,9 @@ def login():
                 errors.append((t("ユーザー名またはパスワードが正しくありません",
                                  "The user name or password is not right"), "username"))
     timed_out = bool(request.args.get("timed_out")) and not errors
-    return render_template("staff/login.html", errors=errors, username=username, timed_out=timed_out,
-                           idle_minutes=current_app.config["STAFF_IDLE_MINUTES"]), 200 if not errors else 400
+    page = render_template("staff/login.html", errors=errors, username=form.username.data or "",
+                           timed_out=timed_out, idle_minutes=current_app.config["STAFF_IDLE_MINUTES"])
+    return page, 400 if errors else 200
 
 
 @blueprint.post("/logout")
@@ -83,8 +96,8 @@ def keep_alive():
 @blueprint.get("/")
 @require_role(*roles.ALL)
 def home():
-    user = current_staff()
-    queue = current_app.view_functions.get("review.queue")
-    if queue is not None and user.has_role(roles.REVIEWER):
-        return queue()  # reviewers start at their work: the review queue
+    user = signed_in_staff()
+    start_page = start_page_for(user)  # reviewers start at their work: the review queue
+    if start_page is not None:
+        return start_page()
     return render_template("staff/home.html", user=user)

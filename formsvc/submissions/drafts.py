@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
-from formsvc.applications.flow import empty_answers
+from formsvc.applications.answers import Answers
 from formsvc.db import utcnow
 from formsvc.forms.catalog import CompiledForm
 from formsvc.submissions.models import Draft, Submission, Upload
@@ -28,7 +29,7 @@ def new_draft(session: Session, compiled: CompiledForm, locale: str) -> Draft:
         token=secrets.token_urlsafe(32),
         form_id=compiled.id,
         version_id=compiled.version_id,
-        answers=empty_answers(),
+        answers=Answers().to_json(),
         completed_pages=[],
         locale=locale,
         expires_at=utcnow() + draft_lifetime(),
@@ -48,9 +49,9 @@ def find_draft(session: Session, token: str | None, form_id: str) -> Draft | Non
     return draft
 
 
-def save_answers(draft: Draft, answers: dict, completed: list[str]) -> None:
+def save_answers(draft: Draft, answers: Answers, completed: list[str]) -> None:
     # Assign new objects: JSON columns only notice replacement, not in-place changes.
-    draft.answers = answers
+    draft.answers = answers.to_json()
     draft.completed_pages = completed
     draft.expires_at = utcnow() + draft_lifetime(owned=draft.resident_subject is not None)
 
@@ -71,4 +72,5 @@ def purge_expired(session: Session) -> int:
     """
     expired = select(Draft.id).where(Draft.expires_at <= utcnow())
     session.execute(delete(Upload).where(Upload.draft_id.in_(expired), Upload.submission_id.is_(None)))
-    return session.execute(delete(Draft).where(Draft.expires_at <= utcnow())).rowcount
+    deleted = session.execute(delete(Draft).where(Draft.expires_at <= utcnow()))
+    return cast(CursorResult, deleted).rowcount  # a DELETE's result: it has a rowcount

@@ -93,6 +93,7 @@ def counter_facts(session: Session, submissions: Iterable[Submission]) -> dict[i
         name, username = staff.get(submission.entered_by_id, (None, None))
         facts[submission.id] = CounterFacts(
             entered_by=name, entered_by_username=username, identification=submission.identification,
-            documents=documents.get(submission.visit_id) if submission.identification == DOCUMENTS else None,
+            documents=documents.get(submission.visit_id)
+            if submission.identification == DOCUMENTS and submission.visit_id is not None else None,
             signed_at=submission.signed_at)
     return facts

@@ -22,22 +22,22 @@ connector with the key (基幹系への連携) that needs it by law.
 
 from __future__ import annotations
 
-import copy
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from formsvc import crypto
+from formsvc.applications.answers import Answers
 from formsvc.definitions.schema import FormDefinition
 from formsvc.fields.base import FieldSpec
-from formsvc.fields.my_number import MyNumberField
 from formsvc.forms.catalog import version_by_id
 from formsvc.submissions.models import Draft, Submission, SubmissionEvent
 
 
 def is_protected(spec: FieldSpec | None) -> bool:
-    return isinstance(spec, MyNumberField)
+    return spec is not None and spec.protected
 
 
 def masked(spec: FieldSpec, stored: Any) -> Any:
@@ -46,27 +46,28 @@ def masked(spec: FieldSpec, stored: Any) -> Any:
 
 
 def shared_value(spec: FieldSpec, value: Any) -> Any:
-    """An answer (as read, see StoredAnswers.value) as JSON for other systems (the API)."""
+    """An answer (as read, see Flow.value) as JSON for other systems (the API)."""
     if value is None:
         return None
     return spec.display(value) if is_protected(spec) else spec.to_json(value)
 
 
-def _rewrite(definition: FormDefinition, answers: dict | None, change) -> tuple[dict, int]:
+def _rewrite(definition: FormDefinition, answers: dict | None,
+             change: Callable[[FieldSpec, Any], Any]) -> tuple[dict, int]:
     """A copy of stored ``answers`` with ``change(spec, stored)`` applied to every protected answer
     (on ordinary and repeating pages); and how many were changed."""
-    result = copy.deepcopy(answers or {})
     count = 0
-    places = [result.get("fields") or {}]
-    for items in (result.get("items") or {}).values():
-        places.extend(item for item in items if isinstance(item, dict))
-    for place in places:
-        for field_id, stored in place.items():
-            spec = definition.field_by_id(field_id)
-            if is_protected(spec) and stored is not None:
-                new = change(spec, stored)
-                count += new != stored
-                place[field_id] = new
+
+    def rewritten(field_id: str, stored: Any) -> Any:
+        nonlocal count
+        spec = definition.field_by_id(field_id)
+        if spec is None or not is_protected(spec) or stored is None:
+            return stored
+        new = change(spec, stored)
+        count += new != stored
+        return new
+
+    result = Answers.from_json(answers).mapped(rewritten).to_json()
     return result, count
 
 
@@ -77,7 +78,10 @@ def masked_answers(definition: FormDefinition, answers: dict | None) -> dict:
 
 def masked_for_version(session: Session, version_id: int, answers: dict | None) -> dict:
     """``masked_answers`` against the definition version ``answers`` were made on."""
-    return masked_answers(version_by_id(session, version_id).definition, answers)
+    compiled = version_by_id(session, version_id)
+    if compiled is None:
+        raise LookupError(f"definition version {version_id} is missing")
+    return masked_answers(compiled.definition, answers)
 
 
 def _re_encrypted(spec: FieldSpec, stored: Any) -> Any:

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from formsvc.applications.answers import Answers
 from formsvc.db import utcnow
-from formsvc.review import intake
+from formsvc.definitions.schema import FormDefinition
+from formsvc.forms.catalog import version_by_id
 from formsvc.submissions.models import Draft, Submission, SubmissionEvent, Upload
 from formsvc.submissions.protection import masked_for_version
 from formsvc.submissions.reception import new_reception_number
+from formsvc.submissions.signals import submission_arriving, submission_received
 from formsvc.submissions.status import CORRECTION_REQUESTED, RECEIVED
 
 
@@ -23,11 +27,12 @@ class AlreadySubmitted(Exception):
         self.submission = submission
 
 
-def submit(session: Session, draft: Draft, answers: dict, fee: Decimal | None,
+def submit(session: Session, draft: Draft, answers: Answers, fee: Decimal | None,
            channel: str = "online", actor: str = "resident", *, entered_by_id: int | None = None,
            identification: str | None = None, visit_id: int | None = None, signed_at: datetime | None = None,
            event_data: dict | None = None) -> Submission:
-    """Store the submission, claim its uploads and write the audit event, all or nothing.
+    """Store the submission, claim its uploads, write the audit event and announce it
+    (formsvc.submissions.signals), all or nothing.
 
     The unique draft_id makes a double click, a re-POST or "back then submit" produce one
     submission: the loser of a race gets AlreadySubmitted with the winner's submission.
@@ -37,12 +42,13 @@ def submit(session: Session, draft: Draft, answers: dict, fee: Decimal | None,
     existing = session.scalar(select(Submission).where(Submission.draft_id == draft.id))
     if existing is not None:
         raise AlreadySubmitted(existing)
+    version_id, definition = _version_of(session, draft)
     submission = Submission(
         reception_number=_unused_reception_number(session),
         form_id=draft.form_id,
-        version_id=draft.version_id,
+        version_id=version_id,
         draft_id=draft.id,
-        answers=answers,
+        answers=answers.to_json(),
         fee=int(fee) if fee is not None else None,
         channel=channel,
         entered_by_id=entered_by_id,
@@ -54,18 +60,18 @@ def submit(session: Session, draft: Draft, answers: dict, fee: Decimal | None,
         resident_issuer=draft.resident_issuer,
         resident_subject=draft.resident_subject,
     )
-    intake.describe_applicant(session, submission)
+    submission_arriving.send(submission, session=session, resubmitted=False)
     # Use the draft up first: this write opens the transaction, so that the savepoint below is
     # nested in it. (With SQLite's Python driver a SAVEPOINT outside a transaction starts one of
     # its own, and releasing it would commit the submission alone, whatever happens next.)
     draft.submitted_at = utcnow()
     session.flush()
     _insert(session, submission)
-    for upload in _uploads_in(session, draft, answers):
+    for upload in _uploads_in(session, draft, answers, definition):
         upload.submission_id = submission.id
     session.add(SubmissionEvent(submission_id=submission.id, kind="submitted", actor=actor,
                                 data={"channel": channel, **(event_data or {})}))
-    intake.confirm_receipt(session, submission)
+    submission_received.send(submission, session=session, resubmitted=False)
     return submission
 
 
@@ -98,14 +104,14 @@ class NotCorrectable(Exception):
     """The submission no longer waits for a correction (withdrawn, decided, already resubmitted)."""
 
 
-def resubmit(session: Session, submission: Submission, draft: Draft, answers: dict,
+def resubmit(session: Session, submission: Submission, draft: Draft, answers: Answers,
              fee: Decimal | None, actor: str = "resident") -> Submission:
     """Answer a correction request (差し戻し): new answers, the earlier ones kept in the trail."""
     # A guarded update is atomic on every database: only one request can use the draft up.
-    used = session.execute(
+    used = cast(CursorResult, session.execute(  # an UPDATE's result: it has a rowcount
         update(Draft).where(Draft.id == draft.id, Draft.submitted_at.is_(None))
         .values(submitted_at=utcnow())
-    ).rowcount
+    )).rowcount
     if used != 1:
         raise AlreadySubmitted(submission)
     if submission.status != CORRECTION_REQUESTED:
@@ -114,16 +120,17 @@ def resubmit(session: Session, submission: Submission, draft: Draft, answers: di
     previous = {"answers": masked_for_version(session, submission.version_id, submission.answers),
                 "fee": submission.fee,
                 "version_id": submission.version_id}
-    submission.answers = answers
+    version_id, definition = _version_of(session, draft)
+    submission.answers = answers.to_json()
     submission.fee = int(fee) if fee is not None else None
-    submission.version_id = draft.version_id
+    submission.version_id = version_id
     submission.status = RECEIVED
-    intake.describe_applicant(session, submission)
-    for upload in _uploads_in(session, draft, answers):
+    submission_arriving.send(submission, session=session, resubmitted=True)
+    for upload in _uploads_in(session, draft, answers, definition):
         upload.submission_id = submission.id
     session.add(SubmissionEvent(submission_id=submission.id, kind="resubmitted", actor=actor,
                                 data={"previous": previous}))
-    intake.confirm_receipt(session, submission, resubmitted=True)
+    submission_received.send(submission, session=session, resubmitted=True)
     return submission
 
 
@@ -140,16 +147,18 @@ def _is_taken(session: Session, number: str) -> bool:
     return session.scalar(select(Submission.id).where(Submission.reception_number == number)) is not None
 
 
-def _uploads_in(session: Session, draft: Draft, answers: dict) -> list[Upload]:
+def _version_of(session: Session, draft: Draft) -> tuple[int, FormDefinition]:
+    """(id, definition) of the version the draft was made on (a preview's draft has none: it is
+    never submitted)."""
+    compiled = version_by_id(session, draft.version_id) if draft.version_id is not None else None
+    if compiled is None or compiled.version_id is None:
+        raise LookupError(f"draft {draft.id} has no definition version to be submitted on")
+    return compiled.version_id, compiled.definition
+
+
+def _uploads_in(session: Session, draft: Draft, answers: Answers, definition: FormDefinition) -> list[Upload]:
     """The draft's uploads that are still part of the answers (removed files are not kept)."""
-    tokens = set()
-    values = list(answers.get("fields", {}).values())
-    for items in answers.get("items", {}).values():
-        for item in items:
-            values.extend(item.values())
-    for value in values:
-        if isinstance(value, list):
-            tokens.update(v["upload"] for v in value if isinstance(v, dict) and "upload" in v)
+    tokens = set(answers.uploads(definition))
     if not tokens:
         return []
     return list(session.scalars(select(Upload).where(Upload.draft_id == draft.id,

@@ -7,7 +7,7 @@ It is evaluated by walking the data; nothing is ever passed to eval().
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any, Protocol
 
@@ -41,12 +41,12 @@ class FieldRef(StrictModel):
 Comparable = int | float | date | DateOffset | FieldRef
 
 
-class Answers(Protocol):
+class AnswerLookup(Protocol):
     """What conditions and expressions need to read: answers by field id."""
 
     def value(self, field_id: str) -> Any: ...
 
-    def items(self, page_id: str) -> list[Mapping[str, Any]]: ...
+    def items(self, page_id: str) -> Sequence[Mapping[str, Any]]: ...
 
     today: date
 
@@ -129,14 +129,16 @@ class Condition(StrictModel):
 
     # --- evaluation ------------------------------------------------------------------
 
-    def evaluate(self, answers: Answers) -> bool:
+    def evaluate(self, answers: AnswerLookup) -> bool:
         if self.all is not None:
             return all(child.evaluate(answers) for child in self.all)
         if self.any is not None:
             return any(child.evaluate(answers) for child in self.any)
         if self.not_ is not None:
             return not self.not_.evaluate(answers)
-        actual = len(answers.items(self.count)) if self.count else answers.value(self.field)
+        # A leaf compares a field's answer or a repeating page's item count (the validator
+        # requires one of them).
+        actual = len(answers.items(self.count)) if self.count else answers.value(self.field or "")
         if self.answered is not None:
             return is_answered(actual) == self.answered
         if self.equals is not None:
@@ -149,7 +151,7 @@ class Condition(StrictModel):
             return isinstance(actual, list | tuple | set) and self.contains in actual
         return self._compare(actual, answers)
 
-    def _compare(self, actual: Any, answers: Answers) -> bool:
+    def _compare(self, actual: Any, answers: AnswerLookup) -> bool:
         for name in COMPARISONS:
             operand = getattr(self, name)
             if operand is None:
@@ -172,7 +174,7 @@ _COMPARE = {
 }
 
 
-def resolve_comparable(operand: Comparable, answers: Answers) -> Any:
+def resolve_comparable(operand: Comparable | Scalar, answers: AnswerLookup) -> Any:
     if isinstance(operand, DateOffset):
         return operand.resolve(answers.today)
     if isinstance(operand, FieldRef):

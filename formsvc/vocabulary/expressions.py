@@ -7,7 +7,7 @@ Plain numbers are literals.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from decimal import Decimal
@@ -16,7 +16,7 @@ from typing import Annotated, Any, Protocol
 from pydantic import BeforeValidator, Field, model_validator
 
 from formsvc.vocabulary.common import AlsoAccepts, Identifier, StrictModel
-from formsvc.vocabulary.conditions import Answers, Condition
+from formsvc.vocabulary.conditions import AnswerLookup, Condition
 
 OPERATORS = ("literal", "field", "amount", "count", "computed", "add", "subtract", "multiply",
              "min", "max", "sum", "if_")
@@ -99,34 +99,36 @@ class Expression(StrictModel):
 
     # --- evaluation --------------------------------------------------------------------
 
-    def evaluate(self, answers: Answers, env: Environment) -> Decimal:
+    def evaluate(self, answers: AnswerLookup, env: Environment) -> Decimal:
         """Evaluate with Decimal arithmetic (money must not pick up float error).
 
         Unanswered numbers count as 0, so a fee can be shown as soon as the resident starts.
         The checker has refused cycles between computed values before we get here.
         """
-        op = self.operator()
-        if op == "literal":
+        # Exactly one operator is set (the model validator saw to it); testing the attributes
+        # themselves lets the type checker follow along.
+        if self.literal is not None:
             return Decimal(str(self.literal))
-        if op == "field":
+        if self.field is not None:
             return to_decimal(answers.value(self.field))
-        if op == "amount":
+        if self.amount is not None:
             amounts = env.choice_amounts(self.amount)
             selected = answers.value(self.amount)
             values = selected if isinstance(selected, list | tuple) else [selected]
             return sum((amounts.get(v, Decimal(0)) for v in values), Decimal(0))
-        if op == "count":
+        if self.count is not None:
             return Decimal(len(answers.items(self.count)))
-        if op == "computed":
+        if self.computed is not None:
             return env.computed(self.computed).evaluate(answers, env)
-        if op == "sum":
+        if self.sum is not None:
             total = Decimal(0)
             for item in answers.items(self.sum.page):
                 total += self.sum.of.evaluate(ItemScope(item, answers), env)
             return total
-        if op == "if_":
+        if self.if_ is not None:
             branch = self.if_.then if self.if_.when.evaluate(answers) else self.if_.else_
             return branch.evaluate(answers, env)
+        op = self.operator()
         values = [child.evaluate(answers, env) for child in getattr(self, op)]
         if op == "add":
             return sum(values, Decimal(0))
@@ -170,7 +172,7 @@ ExpressionValue = Annotated[
 class ItemScope:
     """Answers seen from inside one item of a repeating page: the item's own answers first."""
 
-    def __init__(self, item: Mapping[str, Any], outer: Answers):
+    def __init__(self, item: Mapping[str, Any], outer: AnswerLookup):
         self._item = item
         self._outer = outer
         self.today = outer.today
@@ -180,7 +182,7 @@ class ItemScope:
             return self._item[field_id]
         return self._outer.value(field_id)
 
-    def items(self, page_id: str) -> list[Mapping[str, Any]]:
+    def items(self, page_id: str) -> Sequence[Mapping[str, Any]]:
         return self._outer.items(page_id)
 
 

@@ -106,6 +106,13 @@ def test_options_and_procedure_texts():
                                        "項目「通数」の最大値を「5」から「10」に変更"]
 
 
+def test_an_option_is_named_as_its_field_type_names_it():
+    edited = SAMPLE.replace("max: 5", "max: 5, integer: false")
+    assert changes(SAMPLE, edited) == ["項目「通数」の整数のみを「はい」から「いいえ」に変更"]
+    with_card = SAMPLE.replace("max: 5", "max: 5, prefill_editable: true")
+    assert changes(SAMPLE, with_card) == ["項目「通数」のカードから入力した回答の変更を「いいえ」から「はい」に変更"]
+
+
 def test_the_text_diff_of_the_sources():
     lines = source_diff(SAMPLE, SAMPLE.replace("max: 5", "max: 10"), "第1版", "第2版")
     assert [(line.kind, line.text) for line in lines if line.kind in ("file", "add", "remove")] == [

@@ -95,3 +95,11 @@ def test_each_type_offers_its_own_options():
     assert editing.option_fields("text") == ["min_length", "max_length", "pattern", "autocomplete"]
     assert editing.option_fields("file") == ["accept", "max_size_mb", "max_files"]
     assert editing.option_fields("radio") == []
+
+
+def test_a_questions_keys_are_written_in_the_order_of_its_types_options():
+    assert editing.field_keys("checkboxes") == (
+        "type", "id", "label", "hint", "required", "min_selected", "max_selected",
+        "choices", "choice_list", "show_if", "prefill", "prefill_editable")
+    text = editing.update_field(SAMPLE, "request", "copies", {"integer": False})
+    assert "{type: number, id: copies, label: 通数, min: 1, max: 5, integer: false, unit: 通}" in text

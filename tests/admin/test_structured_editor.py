@@ -7,6 +7,7 @@ from pathlib import Path
 from formsvc.admin.yaml_edit import load
 from tests.admin.support import (
     FORM,
+    SAMPLE,
     admin_client,
     errors_on,
     events,
@@ -174,6 +175,19 @@ def test_a_number_questions_options_and_a_condition_on_an_earlier_answer(app):
     again = form_values(admin.get(url).text, url)
     assert (again["condition_mode"], again["condition_field"], again["condition_value"]) == ("simple", "via", "self")
     assert "今の条件：「申請する方」が「本人」" in text_of(admin.get(url).text)
+
+
+def test_a_text_option_keeps_the_english_written_in_the_yaml(app):
+    publish_sample(app, SAMPLE.replace(
+        "{type: text, id: agent_name, label: 代理人の氏名, max_length: 20}",
+        "{type: yes_no, id: agent_name, label: 代理人ですか, yes_label: {ja: 代理人, en: An agent}}"))
+    admin = admin_client(app)
+    url = field_url("agent", "agent_name")
+    page = admin.get(url)
+    assert "「はい」の表示" in text_of(page.text) and form_values(page.text, url)["option_yes_label"] == "代理人"
+    assert submit(admin, url, url, {"option_yes_label": "代理の方"}).status_code == 302
+    spec = load(working_source(app))["pages"][1]["fields"][0]
+    assert spec["yes_label"] == {"ja": "代理の方", "en": "An agent"}
 
 
 def test_an_option_that_is_not_a_number_is_refused_at_its_input(app):

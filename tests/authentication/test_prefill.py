@@ -10,11 +10,9 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
-from formsvc.authentication.residents import Identity
 from formsvc.definitions.loader import load_text
 from formsvc.japanese.era import format_date_both
 from formsvc.mock_idp.cards import card_by_id
-from formsvc.resident.prefill import apply_identity
 from formsvc.submissions.models import Draft, Submission
 from tests.applicant import csrf_token
 from tests.authentication.support import VERIFIED, definition_yaml, logins, sign_in_with_card
@@ -228,11 +226,3 @@ def test_a_malformed_claim_is_asked_instead_of_breaking_the_form(client, app, db
     verified = the_draft(db_session).answers["verified"]
     assert field not in verified
     assert {"name", "home", "birth", "gender"} - {field} <= set(verified)
-
-
-@pytest.mark.parametrize("claims", [["山田 太郎"], "山田 太郎", 42, None], ids=["list", "text", "number", "null"])
-def test_claims_that_are_not_an_object_fill_nothing(app, claims):
-    """The callback only ever stores an object; prefill does not count on it."""
-    with app.app_context():
-        answers = apply_identity(SPECS, {}, Identity("https://idp.example.test", "resident-1", claims, "aal3"))
-    assert answers["fields"] == {} and answers["verified"] == {}

@@ -235,6 +235,20 @@ def test_no_provider_configured_gives_a_clear_page(database_url, key_instance_di
     assert response.status_code == 400 and REFUSED in response.text
 
 
+def test_without_a_configured_provider_the_embedded_one_is_used(database_url, key_instance_dir):
+    """The mock is one embedded provider (formsvc.authentication.provider.EmbeddedProvider); the
+    sign-in goes wherever the one registered says."""
+    app = make_app(database_url, key_instance_dir, MOCK_IDP_ENABLED=False, FORMSVC_DEMO=False)
+
+    class Unreachable:
+        def settings(self) -> provider_module.ProviderSettings:
+            return provider_module.ProviderSettings("http://127.0.0.1:9/embedded", "formsvc", "s")
+
+    provider_module.register_embedded(app, Unreachable())
+    response = app.test_client().get("/auth/login")
+    assert response.status_code == 400 and REFUSED in response.text and "時間をおいて" in response.text
+
+
 def broken_token_endpoint(monkeypatch, app, answer: httpx.Response):
     """The provider's discovery and keys as they are, its token endpoint answering ``answer``."""
     wsgi = httpx.WSGITransport(app=app)

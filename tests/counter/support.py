@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from formsvc.db import database
 from formsvc.forms.catalog import published
+from formsvc.mock_idp.cards import IDENTITY_SCOPES, card_by_id
 from formsvc.submissions.models import CounterVisit
 from tests.applicant import PAGE_URL, TINY_PDF, csrf_token
 from tests.conftest import JAPAN_TODAY
@@ -245,3 +246,8 @@ def sign(client, signature_path: str):
 
 def today() -> date:
     return JAPAN_TODAY
+
+
+def card_details(card_id: str, today: date) -> dict:
+    """What the counter's card reader gives for a test card read with its PIN (CardRead.details)."""
+    return card_by_id(card_id).claims(IDENTITY_SCOPES, today)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from formsvc.applications.flow import empty_answers
+from formsvc.applications.answers import Answers
 from formsvc.db import database, utcnow
 from formsvc.forms.catalog import published
 from formsvc.staff.models import StaffUser
@@ -29,7 +29,7 @@ def open_visit_with_draft(app, username: str) -> tuple[int, int]:
         session.flush()
         compiled = published(session, FORM)
         draft = Draft(token=f"counter-{visit.id}", form_id=FORM, version_id=compiled.version_id,
-                      answers=empty_answers(), completed_pages=[], channel="counter",
+                      answers=Answers().to_json(), completed_pages=[], channel="counter",
                       staff_id=staff.id, visit_id=visit.id, expires_at=utcnow() + timedelta(days=1))
         session.add(draft)
         session.flush()

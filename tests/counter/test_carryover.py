@@ -10,7 +10,7 @@ import pytest
 from formsvc.counter.carryover import collected, prefilled, targets
 from formsvc.counter.resident import shared_from_card, with_typed
 from formsvc.definitions.loader import load_file, load_text
-from formsvc.mock_idp.cards import card_by_id
+from tests.counter.support import card_details
 
 LIBRARY = Path(__file__).resolve().parents[2] / "form_definitions"
 TODAY = date(2026, 11, 27)
@@ -63,12 +63,12 @@ def test_every_shipped_procedure_gets_the_applicants_name_and_contact(form_id):
 
 
 def test_card_details_fill_the_prefill_questions_as_verified_and_the_rest_plainly():
-    shared = with_typed(shared_from_card(card_by_id("sato-hanako"), TODAY),
+    shared = with_typed(shared_from_card(card_details("sato-hanako", TODAY), TODAY),
                         {"name_kana": {"family": "サトウ", "given": "ハナコ"}, "phone": "09011112222"})
 
     answers = prefilled(definition("jidoteate-nintei"), shared, TODAY)
 
-    assert answers["fields"] == {
+    assert answers.fields == {
         "claimant_name": {"family": "佐藤", "given": "花子"},
         "claimant_kana": {"family": "サトウ", "given": "ハナコ"},
         "claimant_birth_date": "2000-10-13",
@@ -78,15 +78,15 @@ def test_card_details_fill_the_prefill_questions_as_verified_and_the_rest_plainl
                              "building": "タワーマンション1205号"},
         "claimant_phone": "09011112222",
     }
-    assert answers["verified"] == {field_id: {"source": "counter_card"} for field_id in (
+    assert answers.verified == {field_id: {"source": "counter_card"} for field_id in (
         "claimant_name", "claimant_birth_date", "claimant_gender", "claimant_postal_code", "claimant_address")}
-    assert "identity" not in answers  # not an online sign-in
+    assert answers.identity is None  # not an online sign-in
 
 
 def test_typed_details_are_filled_but_never_marked_verified():
     answers = prefilled(definition("hoiku-riyou"), TYPED, TODAY)
 
-    assert answers["fields"] == {
+    assert answers.fields == {
         "applicant_name": {"family": "鈴木", "given": "美咲"},
         "applicant_kana": {"family": "スズキ", "given": "ミサキ"},
         "applicant_phone": "08098765432",
@@ -94,13 +94,13 @@ def test_typed_details_are_filled_but_never_marked_verified():
         "home_postal_code": "1600023",
         "home_address": TYPED["address"],
     }
-    assert "verified" not in answers
-    assert "child_name" not in answers["fields"] and "child_kana" not in answers["fields"]
+    assert not answers.verified
+    assert "child_name" not in answers.fields and "child_kana" not in answers.fields
 
 
 def test_the_dogs_questions_stay_empty():
     answers = prefilled(definition("inu-touroku"), TYPED, TODAY)
-    assert set(answers["fields"]) == {"owner_name", "owner_kana", "owner_postal_code", "owner_home_address",
+    assert set(answers.fields) == {"owner_name", "owner_kana", "owner_postal_code", "owner_home_address",
                                       "owner_phone", "owner_email"}
 
 
@@ -121,21 +121,21 @@ pages:
       - {type: date, id: birth_date, label: 生年月日, min: 2000-01-01, prefill: birthdate}
       - {type: phone, id: phone, label: 電話番号}
 """, "short.yaml").definition
-    shared = with_typed(shared_from_card(card_by_id("kadenokoji"), TODAY), {"phone": "0312345678"})
+    shared = with_typed(shared_from_card(card_details("kadenokoji", TODAY), TODAY), {"phone": "0312345678"})
     shared["birthdate"] = "1950-01-01"
 
     answers = prefilled(short, shared, TODAY)
 
-    assert answers["fields"] == {"phone": "0312345678"}  # 左衛門三郎之丞龍之介 is too long, 1950 too early
-    assert "verified" not in answers
+    assert answers.fields == {"phone": "0312345678"}  # 左衛門三郎之丞龍之介 is too long, 1950 too early
+    assert not answers.verified
 
 
 def test_answers_of_a_finished_procedure_update_the_shared_details():
-    shared = with_typed(shared_from_card(card_by_id("yamada-taro"), TODAY), {})
+    shared = with_typed(shared_from_card(card_details("yamada-taro", TODAY), TODAY), {})
     answers = prefilled(definition("jidoteate-nintei"), shared, TODAY)
-    answers["fields"]["claimant_kana"] = {"family": "ヤマダ", "given": "タロウ"}
-    answers["fields"]["claimant_phone"] = "0487654321"
-    answers["fields"]["claimant_postal_code"] = "3300064"  # moved round the corner since the card was made
+    answers.fields["claimant_kana"] = {"family": "ヤマダ", "given": "タロウ"}
+    answers.fields["claimant_phone"] = "0487654321"
+    answers.fields["claimant_postal_code"] = "3300064"  # moved round the corner since the card was made
 
     updated = collected(definition("jidoteate-nintei"), answers, shared, TODAY)
 
@@ -145,10 +145,10 @@ def test_answers_of_a_finished_procedure_update_the_shared_details():
     assert updated["gender"] == "male"
     assert sorted(updated["verified"]) == ["address", "birthdate", "gender", "name"]  # not the changed code
     # The next procedure gets the phone number typed in the first one.
-    assert prefilled(definition("inu-touroku"), updated, TODAY)["fields"]["owner_phone"] == "0487654321"
+    assert prefilled(definition("inu-touroku"), updated, TODAY).fields["owner_phone"] == "0487654321"
 
 
 def test_an_empty_optional_answer_does_not_replace_a_detail():
     answers = prefilled(definition("hoiku-riyou"), TYPED, TODAY)
-    answers["fields"]["applicant_email"] = ""
+    answers.fields["applicant_email"] = ""
     assert collected(definition("hoiku-riyou"), answers, TYPED, TODAY)["email"] == "misaki@example.jp"

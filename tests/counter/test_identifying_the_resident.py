@@ -7,7 +7,7 @@ from datetime import date
 from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
-from formsvc.counter.resident import LOCKED_MESSAGE
+from formsvc.counter.forms import CARD_LOCKED_MESSAGE
 from formsvc.db import database
 from formsvc.mock_idp.models import MockIdpCardState
 from formsvc.submissions.models import CounterVisit
@@ -148,13 +148,14 @@ def test_three_wrong_pins_lock_the_cards_reading_and_say_how_many_tries_are_left
     second = try_pin("0000")
     assert "あと1回間違えると" in errors_on(second.text)[0]
     third = try_pin("1111")
-    assert errors_on(third.text) == [LOCKED_MESSAGE]
-    assert LOCKED_MESSAGE == ("暗証番号の入力を3回間違えたため、このカードの券面事項入力補助の機能はロックされました。"
-                              "市区町村の窓口でロック解除の手続きをしてください。")
+    assert errors_on(third.text) == [CARD_LOCKED_MESSAGE]
+    assert CARD_LOCKED_MESSAGE == (
+        "暗証番号の入力を3回間違えたため、このカードの券面事項入力補助の機能はロックされました。"
+        "市区町村の窓口でロック解除の手続きをしてください。")
 
     # Locked: the right PIN no longer reads it, and the card cannot be chosen.
     right = try_pin("1234")
-    assert errors_on(right.text) == [LOCKED_MESSAGE]
+    assert errors_on(right.text) == [CARD_LOCKED_MESSAGE]
     card_input = BeautifulSoup(clerk.get("/counter/card").text, "html.parser").find(id="card-yamada-taro")
     assert card_input.has_attr("disabled")
     assert visits(app) == 0

@@ -15,13 +15,9 @@ from flask import Flask
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from formsvc.fields import REGISTRY, FieldContext, FieldSpec
-
-# The field types a definition may use (formsvc.fields.REGISTRY).
-EXPECTED_TYPES = {
-    "address", "checkboxes", "consent", "corporate_number", "date", "email", "file", "guidance",
-    "kana", "my_number", "name", "number", "phone", "postal_code", "radio", "select", "text",
-    "textarea", "yes_no",
-}
+from formsvc.fields.admin_options import admin_options
+from formsvc.fields.choices import ChoiceSpec
+from formsvc.fields.composite import CompositeInputField
 
 TODAY = date(2026, 11, 26)  # a Thursday, in 令和8年
 CTX = FieldContext(today=TODAY)
@@ -52,24 +48,28 @@ def make(type_name: str, **keys) -> FieldSpec:
     return REGISTRY[type_name].model_validate({"type": type_name, **keys})
 
 
-
-PARTS = {
-    "address": ("prefecture", "city", "town", "block", "building"),
-    "date": ("year", "month", "day"),
-    "kana": ("family", "given"),
-    "name": ("family", "given"),
-}
-# Unticked boxes and unselected radio buttons are not sent at all.
-NOT_SENT_WHEN_EMPTY = {"checkboxes", "consent", "radio", "yes_no"}
+def minimal_keys(type_name: str) -> dict[str, object]:
+    """The smallest definition of a type, as an administrator would write it: a label, the
+    text options it cannot do without (guidance's content, consent's statement) and, for a
+    choice type, two choices."""
+    model = REGISTRY[type_name]
+    keys: dict[str, object] = {"label": model.type_label[0]}
+    for key, option in admin_options(model).items():
+        if model.model_fields[key].is_required():
+            keys[key] = f"{option.label}の例"
+    if issubclass(model, ChoiceSpec):
+        keys["choices"] = [{"value": "counter", "label": "窓口"}, {"value": "mail", "label": "郵送"}]
+    return keys
 
 
 def untouched(spec: FieldSpec) -> list[tuple[str, object]]:
     """What a browser sends for a question the resident left alone."""
-    if spec.type in PARTS:
-        return [(f"{spec.id}-{part}", "") for part in PARTS[spec.type]]
-    if spec.type in NOT_SENT_WHEN_EMPTY:
-        return []
-    if spec.type == "file":
+    input_class = spec.form_field(CTX).field_class
+    if issubclass(input_class, CompositeInputField):
+        return [(f"{spec.id}-{part}", "") for part in input_class.parts]
+    if spec.numbered_inputs:
+        return []  # unticked boxes and unselected radio buttons are not sent at all
+    if spec.receives_uploads:
         return [(spec.id, FileStorage(io.BytesIO(b""), filename="", content_type="application/octet-stream"))]
     return [(spec.id, "")]
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from wtforms.fields.core import UnboundField
@@ -11,31 +13,9 @@ from wtforms.fields.core import UnboundField
 from formsvc import clock
 from formsvc.fields import REGISTRY, FieldContext
 from formsvc.vocabulary.conditions import is_answered
-from tests.fields.fieldkit import EXPECTED_TYPES, make, storage_keys, submit, untouched
+from tests.fields.fieldkit import make, minimal_keys, storage_keys, submit, untouched
 
-# The smallest definition of each type, as an administrator would write it in YAML.
-MINIMAL: dict[str, dict] = {
-    "address": {"label": "住所"},
-    "checkboxes": {"label": "必要な事項", "choices": ["本籍", "続柄"]},
-    "consent": {"label": "個人情報の取扱い", "statement": "個人情報の取扱いに同意します"},
-    "corporate_number": {"label": "法人番号"},
-    "date": {"label": "生年月日"},
-    "email": {"label": "メールアドレス"},
-    "file": {"label": "本人確認書類"},
-    "guidance": {"content": "窓口は平日のみ開いています。"},
-    "kana": {"label": "フリガナ"},
-    "my_number": {"label": "個人番号"},
-    "name": {"label": "氏名"},
-    "number": {"label": "通数"},
-    "phone": {"label": "電話番号"},
-    "postal_code": {"label": "郵便番号"},
-    "radio": {"label": "受け取り方法", "choices": [{"value": "counter", "label": "窓口"},
-                                              {"value": "mail", "label": "郵送"}]},
-    "select": {"label": "窓口", "choices": [{"value": "main", "label": "本庁舎"}]},
-    "text": {"label": "提出先"},
-    "textarea": {"label": "理由"},
-    "yes_no": {"label": "市内にお住まいですか"},
-}
+REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "form-definitions.md"
 
 # Definitions with rules, whose example answer must respect them too.
 CONSTRAINED: list[tuple[str, dict]] = [
@@ -50,7 +30,7 @@ CONSTRAINED: list[tuple[str, dict]] = [
     ("file", {"label": "委任状", "accept": ["pdf"], "max_files": 2}),
 ]
 
-ALL_SPECS = [pytest.param(name, keys, id=name) for name, keys in MINIMAL.items()] + [
+ALL_SPECS = [pytest.param(name, minimal_keys(name), id=name) for name in sorted(REGISTRY)] + [
     pytest.param(name, keys, id=f"{name}-{'-'.join(k for k in keys if k != 'label')}")
     for name, keys in CONSTRAINED
 ]
@@ -58,14 +38,15 @@ ANSWERING = [p for p in ALL_SPECS if p.values[0] != "guidance"]
 
 
 def test_the_registry_has_exactly_the_documented_field_types():
-    assert set(REGISTRY) == EXPECTED_TYPES
-    assert set(MINIMAL) == EXPECTED_TYPES, "every type needs a minimal definition in this test"
+    documented = set(re.findall(r"^\| `([a-z_]+)` \|", REFERENCE.read_text(encoding="utf-8")
+                                .split("### Field types", 1)[1].split("\n### ", 1)[0], flags=re.MULTILINE))
+    assert set(REGISTRY) == documented
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED_TYPES))
+@pytest.mark.parametrize("name", sorted(REGISTRY))
 def test_each_type_is_registered_under_its_own_type_name(name):
     assert REGISTRY[name].model_fields["type"].default == name
-    assert make(name, **MINIMAL[name]).type == name
+    assert make(name, **minimal_keys(name)).type == name
 
 
 @pytest.mark.parametrize(("name", "keys"), ALL_SPECS)

@@ -14,7 +14,7 @@ from formsvc.config import settings_from_environment
 from formsvc.db import utcnow
 from formsvc.mock_idp.clients import demo_client_secret
 from formsvc.mock_idp.models import MockIdpAuthorizationCode, MockIdpCardState
-from formsvc.mock_idp.service import is_locked, reset_test_cards
+from formsvc.mock_idp.pins import is_locked, reset_test_cards
 from tests.conftest import database_of
 from tests.mock_idp.conftest import TWO_CLIENTS, make_app
 from tests.mock_idp.oidc_support import (

@@ -59,6 +59,55 @@ def test_a_stale_csrf_token_on_submit_explains_and_submits_nothing(client, app, 
     assert db_session.scalars(select(Submission)).all() == []
 
 
+def stored_draft(db_session) -> tuple:
+    """What a POST could change in the draft: its answers, its pages and its lifetime."""
+    db_session.expire_all()
+    draft = db_session.scalars(select(Draft)).one()
+    return draft.answers, draft.completed_pages, draft.expires_at
+
+
+def test_a_forged_token_does_nothing_a_button_asks_for_and_shows_what_was_typed(
+        client, app, sample_form, db_session):
+    start(client, app)
+    before = stored_draft(db_session)
+    url = "/forms/sample-permit/pages/applicant"
+    for action in ("continue", "lookup:postal"):
+        response = client.post(url, data={"action": action, "csrf_token": "forged", "name-family": "佐藤",
+                                          "postal": "1050011"}, content_type="multipart/form-data")
+        assert response.status_code == 400
+        assert "安全のため、送信を受け付けられませんでした" in response.text
+        assert 'value="佐藤"' in response.text and 'value="1050011"' in response.text
+        assert "住所を入力しました（" not in response.text and 'value="港区"' not in response.text
+        assert stored_draft(db_session) == before
+
+
+def test_a_forged_token_on_an_item_changes_nothing(client, app, sample_form, db_session):
+    person = Applicant(client, app, "sample-permit", answers={"resident": True, "via": "self", "copies": 1})
+    person.apply(until="items")
+    base = "/forms/sample-permit/pages/items/items"
+    assert person.post(f"{base}/0", {"item_kind": "a"}).status_code == 302
+    before = stored_draft(db_session)
+    changed = client.post(f"{base}/0", data={"item_kind": "b", "csrf_token": "forged"})
+    assert changed.status_code == 400 and "安全のため、送信を受け付けられませんでした" in changed.text
+    added = client.post(f"{base}/1", data={"item_kind": "b"})
+    assert added.status_code == 400 and "安全のため" in added.text
+    # The list's buttons and the removal ask nothing to type: a refusal gets the error page.
+    removed = client.post(f"{base}/0/remove", data={"confirm": "yes", "csrf_token": "forged"})
+    assert removed.status_code == 400 and "ページの有効期限が切れました" in removed.text
+    assert stored_draft(db_session) == before
+
+
+def test_over_https_a_page_without_a_referrer_is_refused_like_any_other(client, app, sample_form, db_session):
+    """The pages that check the token themselves check what CSRFProtect checks, the referrer too."""
+    start(client, app)
+    url = "/forms/sample-permit/pages/applicant"
+    token = csrf_token(client.get(url).text)
+    before = stored_draft(db_session)
+    response = client.post(url, base_url="https://localhost", data={"csrf_token": token, "name-family": "佐藤"})
+    assert response.status_code == 400 and "安全のため" in response.text
+    assert stored_draft(db_session) == before
+
+
 def test_a_csrf_failure_elsewhere_gets_an_explanation_page(client, sample_form):
     response = client.post("/forms/sample-permit/start", data={})
     assert response.status_code == 400

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from formsvc.applications.flow import Flow, StoredAnswers
+from formsvc.applications.answers import Answers
+from formsvc.applications.flow import Flow
 from formsvc.db import database, utcnow
 from formsvc.forms.catalog import published
 from formsvc.staff.models import StaffUser
@@ -18,7 +19,7 @@ from formsvc.submissions.service import submit
 BASE_TIME = datetime(2026, 4, 1, 0, 0, tzinfo=UTC)
 
 
-def example_answers(definition, overrides: dict | None = None) -> tuple[dict, object]:
+def example_answers(definition, overrides: dict | None = None) -> tuple[Answers, object]:
     """Every question's example answer (``overrides`` by field id), pruned as the pages would."""
     overrides = overrides or {}
     today = utcnow().date()
@@ -33,7 +34,7 @@ def example_answers(definition, overrides: dict | None = None) -> tuple[dict, ob
                 spec.example_answer() if spec.required else None)
             if value is not None:
                 fields[spec.id] = spec.to_json(value)
-    flow = Flow(definition, StoredAnswers(definition, {"fields": fields, "items": {}}, today))
+    flow = Flow(definition, Answers(fields=fields), today)
     return flow.pruned(), flow.fee()
 
 
@@ -51,7 +52,7 @@ def make_submissions(app, form_id: str, count: int = 1, *, overrides: dict | Non
             if assignee else None
         for index in range(count):
             draft = Draft(token=secrets.token_urlsafe(16), form_id=form_id, version_id=definition.version_id,
-                          answers=answers, expires_at=utcnow() + timedelta(hours=1))
+                          answers=answers.to_json(), expires_at=utcnow() + timedelta(hours=1))
             session.add(draft)
             session.flush()
             submission = submit(session, draft, answers, fee, channel=channel)

@@ -1,0 +1,69 @@
+"""The list of procedures, and new ones: created empty or copied from another."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from formsvc.admin import editing, working_copies
+from formsvc.admin import forms as admin_forms
+from formsvc.admin.views.common import ADMIN, actor, blueprint, procedure_or_404
+from formsvc.admin.views.located import first_errors
+from formsvc.admin.working_copies import NotAllowed
+from formsvc.db import session as db_session
+from formsvc.definitions.errors import DefinitionInvalid
+from formsvc.staff.auth import require_role
+
+
+@blueprint.get("/")
+@require_role(ADMIN)
+def index():
+    return render_template("admin/index.html", rows=working_copies.procedures(db_session()))
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@require_role(ADMIN)
+def new():
+    form = admin_forms.CreateForm(request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        try:
+            created = working_copies.create(
+                db_session(), form.form_id.data.strip(), editing.text_value(form.title_ja.data, form.title_en.data),
+                form.department.data.strip(), actor())
+        except NotAllowed as refused:
+            db_session().rollback()
+            form.form_id.errors = [refused.message]
+        else:
+            db_session().commit()
+            flash(f"手続き「{form.title_ja.data.strip()}」を下書きとして作成しました。内容を編集してから公開してください",
+                  "admin")
+            return redirect(url_for("admin.edit", form_id=created.id))
+    problems = admin_forms.error_summary(form)
+    return render_template("admin/new.html", form=form, errors=problems), 400 if problems else 200
+
+
+@blueprint.route("/copy", methods=["GET", "POST"])
+@require_role(ADMIN)
+def copy():
+    session = db_session()
+    form = admin_forms.CopyForm(request.form if request.method == "POST" else None,
+                                source=request.args.get("source"))
+    form.source.choices = admin_forms.options((row.form.id, f"{row.title}（{row.form.id}）")
+                                              for row in working_copies.procedures(session))
+    if request.method == "POST" and form.validate():
+        try:
+            created = working_copies.copy_procedure(
+                session, procedure_or_404(form.source.data), form.form_id.data.strip(),
+                editing.text_value(form.title_ja.data, form.title_en.data), actor())
+        except NotAllowed as refused:
+            session.rollback()
+            form.form_id.errors = [refused.message]
+        except DefinitionInvalid as invalid:
+            session.rollback()
+            form.source.errors = ["複製元の定義が今の形式では正しくありません: " + first_errors(invalid.errors)]
+        else:
+            session.commit()
+            flash(f"「{form.source.data}」を複製して、手続き「{form.title_ja.data.strip()}」を下書きとして作成しました",
+                  "admin")
+            return redirect(url_for("admin.procedure", form_id=created.id))
+    problems = admin_forms.error_summary(form)
+    return render_template("admin/copy.html", form=form, errors=problems), 400 if problems else 200

@@ -1,0 +1,40 @@
+"""The answers grouped as people read them: one section per page asked, one per item of a
+repeating page.
+
+The one grouping behind the check page, the staff detail, the counter's signature page, the
+printed record and the signature sheet, so they cannot disagree on what belongs together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from formsvc.applications.flow import AnswerRow, Flow
+from formsvc.definitions.schema import Page
+
+
+@dataclass(frozen=True)
+class Section:
+    page: Page
+    item_index: int | None
+    # The page's title, or "<item label> <n>" for an item of a repeating page (shown under its page).
+    title: str
+    rows: list[AnswerRow]
+    # The title read on its own, without the page's heading above it: "<page title>：<item label> <n>".
+    full_title: str
+
+
+def answer_sections(flow: Flow, locale: str) -> list[Section]:
+    """Sections in the definition's order; a page (or item) without an answer row has none."""
+    sections: list[Section] = []
+    for row in flow.rows(locale):
+        if sections and (sections[-1].page.id, sections[-1].item_index) == (row.page.id, row.item_index):
+            sections[-1].rows.append(row)
+            continue
+        page_title = row.page.title.get(locale)
+        title = full_title = page_title
+        if row.page.repeat is not None and row.item_index is not None:
+            title = f"{row.page.repeat.item_label.get(locale)} {row.item_index + 1}"
+            full_title = f"{page_title}：{title}"
+        sections.append(Section(row.page, row.item_index, title, [row], full_title))
+    return sections

@@ -1,0 +1,89 @@
+"""Where the application pages lead: links within the channel, the steps, who may open which
+page, and where to go after a page is stored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import redirect, url_for
+from werkzeug.wrappers import Response
+
+from formsvc.applications.flow import CHECK
+from formsvc.db import session as db_session
+from formsvc.i18n import current_locale, t
+from formsvc.resident.channels import current_channel
+from formsvc.resident.context import safe_return_target
+from formsvc.resident.pages.application import Application, draft_flow
+from formsvc.submissions.drafts import submission_of
+
+
+def page_url(form_id: str, page_id: str, **params: Any) -> str:
+    """A page of the application in the current channel (the check page for CHECK)."""
+    if page_id == CHECK:
+        return url_for(".check", form_id=form_id, **params)
+    return url_for(".question", form_id=form_id, page_id=page_id, **params)
+
+
+def return_params() -> dict[str, Any]:
+    """Keep "return to the check page" across the pages of a repeating question."""
+    target = safe_return_target()
+    return {"return": target} if target else {}
+
+
+def summary_url(form_id: str, page_id: str) -> str:
+    return url_for(".repeat_summary", form_id=form_id, page_id=page_id, **return_params())
+
+
+def item_url(form_id: str, page_id: str, index: int) -> str:
+    return url_for(".repeat_item", form_id=form_id, page_id=page_id, index=index, **return_params())
+
+
+def back_url(application: Application, page_id: str) -> str:
+    previous = application.flow.previous_page_id(page_id)
+    if previous is None:
+        return current_channel().start_url(application.form_id)
+    return page_url(application.form_id, previous)
+
+
+def steps(application: Application, current: str) -> list[dict]:
+    """The steps above a page (or the page list beside it at the counter)."""
+    locale = current_locale()
+    pages = [p for p in application.flow.visible_pages() if p.kind != "exit"]
+    completed = application.draft.completed_pages
+    reachable = current_channel().free_navigation
+    shown = []
+    for page in pages:
+        state = "current" if page.id == current else ("done" if page.id in completed else "todo")
+        shown.append({"title": page.title.get(locale), "state": state,
+                      "url": page_url(application.form_id, page.id)
+                      if reachable or page.id in completed else None})
+    shown.append({"title": t("確認", "Check"), "state": "current" if current == CHECK else "todo",
+                  "url": page_url(application.form_id, CHECK) if reachable else None})
+    return shown
+
+
+def guard(application: Application, page_id: str) -> Response | None:
+    """Redirect when a page is not asked, or when earlier pages are still unanswered."""
+    flow = application.flow
+    if submission_of(db_session(), application.draft) is not None:
+        return redirect(url_for(".check", form_id=application.form_id))
+    visible = [page.id for page in flow.visible_pages()]
+    target = flow.first_unfinished_page_id(application.draft.completed_pages)
+    if page_id not in visible and page_id != CHECK:
+        return redirect(page_url(application.form_id, target))
+    if current_channel().free_navigation and page_id != CHECK:
+        return None
+    position = visible.index(page_id) if page_id in visible else len(visible)
+    target_position = visible.index(target) if target in visible else len(visible)
+    if position > target_position:
+        return redirect(page_url(application.form_id, target))
+    return None
+
+
+def next_url(application: Application, page_id: str) -> str:
+    """Where to go after a page is stored (decided on the answers just saved)."""
+    draft = application.draft
+    flow = draft_flow(application.definition, draft)
+    if safe_return_target() == CHECK:
+        return page_url(application.form_id, flow.first_unfinished_page_id(draft.completed_pages))
+    return page_url(application.form_id, flow.next_page_id(page_id))

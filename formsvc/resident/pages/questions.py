@@ -1,0 +1,215 @@
+"""A page of questions: an ordinary page, or one item of a repeating page (「子ども 2」).
+
+Shown, then sent with one of its buttons (formsvc.resident.pages.buttons): 次へ進む validates
+the page and stores it, 削除 takes an attached file out, 住所を検索 fills the address in.
+These pages check the CSRF token themselves (formsvc.errors.redisplays_on_csrf_failure): a
+refused POST shows the page again with what was typed, and does nothing its button asked for.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, redirect, request
+from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
+
+from formsvc.applications.flow import Flow
+from formsvc.applications.prefill import is_locked
+from formsvc.clock import today
+from formsvc.db import session as db_session
+from formsvc.definitions.schema import Page
+from formsvc.errors import csrf_refused
+from formsvc.fields import FieldContext, FieldSpec
+from formsvc.i18n import current_locale, t
+from formsvc.resident.address_lookup import addresses_from_postal_codes, look_up_address
+from formsvc.resident.channels import current_channel
+from formsvc.resident.context import safe_return_target
+from formsvc.resident.forms import PageForm, build_form, field_views
+from formsvc.resident.pages.application import (
+    Application,
+    ApplicationPage,
+    open_application,
+    render,
+    save,
+    with_completed,
+)
+from formsvc.resident.pages.buttons import QuestionButtons
+from formsvc.resident.pages.navigation import back_url, guard, item_url, next_url, page_url, steps, summary_url
+from formsvc.resident.pages.repeats import RepeatingPage, open_repeating_page
+from formsvc.resident.pages.uploads import answers_on_page, remove_upload, store_uploads
+from formsvc.submissions.drafts import save_answers
+
+
+class Questions:
+    """One page's questions on this request: those shown, of which the answers from the My
+    Number card are shown as they are (``locked``) and the others asked."""
+
+    def __init__(self, application: Application, page: Page, values: dict[str, Any],
+                 item_index: int | None):
+        self.application = application
+        self.page = page
+        # None on an ordinary page; the item's position on a repeating page.
+        self.item_index = item_index
+        self.ctx = FieldContext(locale=current_locale(), today=today())
+        self.visible = application.flow.visible_fields(page)
+        self.locked = [spec for spec in self.visible
+                       if item_index is None and is_locked(spec, application.answers)]
+        # The answers the inputs start with, as Python values.
+        unanswered = [spec for spec in self.asked if not values.get(spec.id)]
+        self.values = {**values, **addresses_from_postal_codes(
+            unanswered, application.definition.all_fields(), application.flow.value)}
+
+    @property
+    def asked(self) -> list[FieldSpec]:
+        return [spec for spec in self.visible if spec not in self.locked]
+
+    def form(self, formdata: Any = None) -> PageForm:
+        return build_form(self.asked, self.ctx, formdata, self.values)
+
+    def show(self, form: PageForm, rule_errors: dict[str, str] | None = None,
+             notice: str | None = None) -> str:
+        application, page = self.application, self.page
+        verified = set(application.answers.verified) if self.item_index is None else set()
+        views = field_views(form, self.visible, self.ctx, rule_errors, locked=self.locked,
+                            verified=verified, values=self.values)
+        return render(
+            "resident/page.html", application=application, page=page, fields=views,
+            field_context=self.ctx, error_summary=[(view.error, view.error_target) for view in views if view.error],
+            notice=notice, item_index=self.item_index, steps=steps(application, page.id),
+            back_url=(summary_url(application.form_id, page.id) if self.item_index is not None
+                      else back_url(application, page.id)),
+            return_to=safe_return_target(),
+        )
+
+    def stored_url(self) -> str:
+        """Where to go once the page is stored: the item's list, or the next page."""
+        if self.item_index is not None:
+            return summary_url(self.application.form_id, self.page.id)
+        return next_url(self.application, self.page.id)
+
+    def url(self) -> str:
+        if self.item_index is not None:
+            return item_url(self.application.form_id, self.page.id, self.item_index)
+        return page_url(self.application.form_id, self.page.id)
+
+
+class QuestionsPage(ApplicationPage):
+    """The views of a page of questions; a subclass finds the page (``questions``)."""
+
+    redisplays_on_csrf_failure = True
+
+    def questions(self, **args: Any) -> Questions | ResponseReturnValue:
+        """The page's questions, or the response when they are not to be shown."""
+        raise NotImplementedError
+
+    def get(self, **args: Any) -> ResponseReturnValue:
+        questions = self.questions(**args)
+        if not isinstance(questions, Questions):
+            return questions
+        return questions.show(questions.form())
+
+    def post(self, **args: Any) -> ResponseReturnValue:
+        refused = csrf_refused()  # before anything: a refused POST only shows the page again
+        questions = self.questions(**args)
+        if not isinstance(questions, Questions):
+            return questions
+        if refused:
+            return questions.show(questions.form(_sent(request.form)), notice=t(
+                "安全のため、送信を受け付けられませんでした。入力した内容は下に残っています。"
+                "確認して、もう一度送信してください。",
+                "For your security the page could not be sent. What you typed is shown "
+                "below: check it and send it again.")), 400
+        buttons = QuestionButtons(request.form)
+        removed = buttons.removed_file()
+        if removed is not None:
+            return _remove_file(questions, *removed)
+        postal_id = buttons.looked_up_postal_code()
+        if postal_id is not None:
+            filled, notice = look_up_address(questions.asked, postal_id, request.form, questions.ctx)
+            return questions.show(questions.form(_sent(filled)), notice=notice)
+        return _store(questions, questions.form(_sent(request.form)))
+
+
+class QuestionPage(QuestionsPage):
+    """An ordinary page (a repeating page's address leads to its list; an exit page ends the
+    application)."""
+
+    def questions(self, **args: Any) -> Questions | ResponseReturnValue:
+        form_id, page_id = args["form_id"], args["page_id"]
+        application = open_application(form_id)
+        if application is None:
+            return current_channel().no_application(form_id)
+        page = application.definition.page_by_id(page_id)
+        if page is None:
+            abort(404)
+        redirect_to = guard(application, page_id)
+        if redirect_to is not None:
+            return redirect_to
+        if page.repeat is not None:
+            return redirect(summary_url(form_id, page_id))
+        if page.kind == "exit":
+            return render("resident/exit.html", application=application, page=page,
+                          leave_url=current_channel().leave_url(form_id),
+                          back_url=back_url(application, page_id))
+        values = {spec.id: application.flow.value(spec.id) for spec in page.answer_fields()}
+        return Questions(application, page, values, item_index=None)
+
+
+class RepeatItemPage(QuestionsPage):
+    """One item of a repeating page; one past the last adds an item."""
+
+    def questions(self, **args: Any) -> Questions | ResponseReturnValue:
+        form_id, page_id, index = args["form_id"], args["page_id"], args["index"]
+        opened = open_repeating_page(form_id, page_id)
+        if not isinstance(opened, RepeatingPage):
+            return opened
+        application, page, repeat = opened.application, opened.page, opened.repeat
+        items = application.flow.items(page_id)
+        if index > len(items) or index >= repeat.max:
+            return redirect(summary_url(form_id, page_id))
+        values = items[index] if index < len(items) else {}
+        return Questions(application, page, values, item_index=index)
+
+
+def _sent(inputs: MultiDict[str, str]) -> CombinedMultiDict[str, Any]:
+    """What the page sent: its files, and ``inputs`` (as typed, or with an address filled in)."""
+    return CombinedMultiDict[str, Any]([request.files, inputs])
+
+
+def _store(questions: Questions, form: PageForm) -> ResponseReturnValue:
+    """次へ進む: store the page if its answers and the rules on it are satisfied."""
+    application, page, item_index = questions.application, questions.page, questions.item_index
+    valid = form.validate()
+    answers = application.answers.copy()
+    page_values = {spec.id: spec.answer_from_input(form[spec.id].data)
+                   for spec in questions.asked if spec.has_answer}
+    if item_index is None:
+        answers.put_page(page_values, asked=[spec.id for spec in questions.asked])
+    else:
+        answers.put_item(page.id, item_index, page_values)
+    rule_errors: dict[str, str] = {}
+    if valid:
+        flow = Flow(application.definition, answers, questions.ctx.today)
+        rule_errors = flow.rule_errors(page, questions.ctx.locale)
+    if not valid or rule_errors:
+        return questions.show(form, rule_errors)
+    store_uploads(application.draft, form, questions.asked, answers_on_page(answers, page.id, item_index))
+    completed = application.draft.completed_pages
+    if item_index is None:
+        completed = with_completed(completed, page.id)
+    save(application, answers, completed)
+    db_session().commit()
+    return redirect(questions.stored_url())
+
+
+def _remove_file(questions: Questions, field_id: str, token: str) -> ResponseReturnValue:
+    """削除 beside an attached file: take it out of the answers, and show the page again."""
+    application = questions.application
+    answers = application.answers.copy()
+    spec = next((spec for spec in questions.asked if spec.id == field_id), None)
+    page_answers = answers_on_page(answers, questions.page.id, questions.item_index)
+    if spec is not None and remove_upload(page_answers, spec, token):
+        save_answers(application.draft, answers, application.draft.completed_pages)
+        db_session().commit()
+    return redirect(questions.url())

@@ -1,0 +1,43 @@
+"""The review pages' forms: claiming the next application, a move on one, printing a selection.
+CSRF is checked for every POST by the app's CSRFProtect, so these are plain ``wtforms.Form``s;
+the templates add the token."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from wtforms import Field, Form, HiddenField, IntegerField, StringField, TextAreaField
+
+
+class ValuesField(Field):
+    """Every value sent under the field's name (the queue's checkboxes), in order."""
+
+    data: list[str]
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = [str(value) for value in valuelist]
+
+
+class ClaimNextForm(Form):
+    # The procedure the queue is filtered to, if any: claim only among its applications.
+    procedure = HiddenField(name="form")
+
+    def form_id(self) -> str | None:
+        return self.procedure.data or None
+
+
+class MoveForm(Form):
+    lock_version = IntegerField()  # the version the page showed: a move on an older one is refused
+    comment = TextAreaField(default="")
+    assignee = StringField(default="")
+
+    def assignee_id(self) -> int | None:
+        # ASCII digits only, and few: "²" passes isdigit() but not int(); a huge id overflows the query.
+        value = self.assignee.data or ""
+        return int(value) if re.fullmatch(r"[0-9]{1,9}", value) else None
+
+
+class PrintForm(Form):
+    number = ValuesField()  # reception numbers, as typed or shown
+    back = HiddenField(default="")  # the queue page (with its filter) to return to

@@ -1,0 +1,28 @@
+"""The staff menu: each area's entry, once, in the order the app registers the areas."""
+
+from __future__ import annotations
+
+import re
+
+from formsvc import create_app
+from formsvc.staff.menu import staff_menu
+from tests.staff.support import staff_client
+
+
+def menu_links(html: str) -> list[str]:
+    nav = html.split('<nav class="staff-nav"', 1)[1].split("</ul>", 1)[0]
+    return re.findall(r'<a href="([^"]+)"', nav)
+
+
+def test_the_menu_lists_the_areas_a_member_of_staff_may_use_in_order(app):
+    everything = staff_client(app, "subete", "admin", "reviewer", "counter")
+    assert menu_links(everything.get("/admin/").text) == ["/counter/", "/admin/", "/staff/queue"]
+    clerk = staff_client(app, "madoguchi", "counter")
+    assert menu_links(clerk.get("/counter/").text) == ["/counter/", "/staff/queue"]
+
+
+def test_another_app_has_its_own_menu(app, tmp_path):
+    again = create_app({"TESTING": True, "DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "x",
+                        "INSTANCE_DIR": str(tmp_path)})
+    assert staff_menu(again).entries == staff_menu(app).entries
+    assert [entry.endpoint for entry in staff_menu(app).entries] == ["counter.home", "admin.index", "review.queue"]
