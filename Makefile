@@ -21,6 +21,7 @@ run: setup migrate definitions
 # The whole suite, browser and accessibility tests (tests/browser) included.
 test: setup node-packages
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 setup: system-packages venv
@@ -52,6 +53,7 @@ definitions: venv
 
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # Re-resolve requirements.in into the fully pinned requirements.lock.
 lock:

@@ -23,12 +23,6 @@ from formsvc.japanese.numbers import is_valid_my_number, mask_my_number
 _MASKED = re.compile(r"\*{8}[0-9]{4}|\*{12}")
 
 
-class MaskedDigitsInputField(DigitsInputField):
-    def _value(self):
-        # Never echo an accepted number back into the page; only what failed to validate.
-        return self.raw_data[0] if self.raw_data and self.errors else ""
-
-
 @register
 class MyNumberField(FieldSpec):
     type: Literal["my_number"] = "my_number"
@@ -38,7 +32,7 @@ class MyNumberField(FieldSpec):
     protected = True
 
     def form_field(self, ctx):
-        return MaskedDigitsInputField(self.label_text(ctx), validators=self.field_validators(ctx))
+        return DigitsInputField(self.label_text(ctx), validators=self.field_validators(ctx))
 
     def validate_answer(self, value, ctx):
         if len(value) != 12 or not value.isdigit():

@@ -62,11 +62,6 @@ class NumberInputField(WTFField):
             f"{MAX_WHOLE_DIGITS}桁以内の数字で入力してください",
             f"Enter a number of at most {MAX_WHOLE_DIGITS} digits"))
 
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else str(self.data)
-
     def process_formdata(self, valuelist):
         self.data = None
         text = first_value(valuelist)

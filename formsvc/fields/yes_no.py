@@ -18,9 +18,6 @@ class YesNoInputField(WTFRadioField):
     def process_formdata(self, valuelist):
         self.data = ANSWERS.get(valuelist[0]) if valuelist else None
 
-    def _value(self):
-        return {True: "yes", False: "no"}.get(self.data, "")
-
     def pre_validate(self, form):
         pass
 

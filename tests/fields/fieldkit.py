@@ -8,17 +8,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import wtforms
+from bs4 import BeautifulSoup
 from cryptography.fernet import Fernet
-from flask import Flask
+from flask import Flask, render_template
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from formsvc.fields import REGISTRY, FieldContext, FieldSpec
 from formsvc.fields.admin_options import admin_options
 from formsvc.fields.choices import ChoiceSpec
 from formsvc.fields.composite import CompositeInputField
+from formsvc.resident.forms import build_form, field_views
 
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 TODAY = date(2026, 11, 26)  # a Thursday, in 令和8年
 CTX = FieldContext(today=TODAY)
 EN = FieldContext(locale="en", today=TODAY)
@@ -72,6 +76,22 @@ def untouched(spec: FieldSpec) -> list[tuple[str, object]]:
     if spec.receives_uploads:
         return [(spec.id, FileStorage(io.BytesIO(b""), filename="", content_type="application/octet-stream"))]
     return [(spec.id, "")]
+
+
+def shown_value(spec: FieldSpec, formdata=(), ctx: FieldContext | None = None) -> str | None:
+    """The value the page's input shows after posting ``formdata``, rendered by the field's
+    own template as an application page renders it (None: no value attribute)."""
+    ctx = ctx or CTX
+    form = build_form([spec], ctx, MultiDict(formdata))
+    form.validate()
+    view = field_views(form, [spec], ctx)[0]
+    app = Flask(__name__, template_folder=str(TEMPLATES))
+    app.secret_key = "fieldkit"
+    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True  # as formsvc.templating sets them
+    with app.test_request_context():
+        html = render_template(view.template, field=view, field_context=ctx, locale=ctx.locale, t=ctx.t)
+    box = BeautifulSoup(html, "html.parser").find("input", id=view.id)
+    return None if box is None else box.get("value")
 
 
 @contextmanager

@@ -10,8 +10,6 @@ from werkzeug.wrappers import Response
 from formsvc.counter import service
 from formsvc.db import session as db_session
 from formsvc.staff import menu, roles
-from formsvc.staff.auth import current_staff
-from formsvc.staff.models import StaffUser
 from formsvc.submissions.models import CounterVisit, Draft, Submission
 
 blueprint = Blueprint("counter", __name__, url_prefix="/counter")
@@ -19,14 +17,6 @@ COUNTER = roles.COUNTER
 FLASH = "counter"
 
 menu.add_entry(blueprint, "counter.home", ("窓口受付", "Counter"), (COUNTER,))
-
-
-def signed_in_clerk() -> StaffUser:
-    """The staff member using a counter view (require_role lets no one else in)."""
-    user = current_staff()
-    if user is None:
-        abort(403)
-    return user
 
 
 def visit_or_404(visit_id: int) -> CounterVisit:

@@ -9,9 +9,9 @@ from formsvc.clock import today
 from formsvc.counter.card_reader import active_reader
 from formsvc.counter.forms import CARD_LOCKED_MESSAGE, CardForm
 from formsvc.counter.resident import shared_from_card
-from formsvc.counter.views.blueprint import COUNTER, FLASH, blueprint, signed_in_clerk
+from formsvc.counter.views.blueprint import COUNTER, FLASH, blueprint
 from formsvc.db import session as db_session
-from formsvc.staff.auth import require_role
+from formsvc.staff.auth import require_role, signed_in_staff
 from formsvc.submissions import identification as ident
 from formsvc.submissions.models import CounterVisit
 
@@ -29,7 +29,7 @@ def card() -> ResponseReturnValue:
     if request.method == "POST" and form.validate() and chosen is not None:
         read = reader.read(chosen.id, form.pin.data or "", day)
         if read.ok and read.details is not None:
-            visit = CounterVisit(staff_id=signed_in_clerk().id, identification=ident.CARD,
+            visit = CounterVisit(staff_id=signed_in_staff().id, identification=ident.CARD,
                                  shared=shared_from_card(read.details, day))
             db_session().add(visit)
             db_session().commit()

@@ -10,13 +10,13 @@ from werkzeug.datastructures import MultiDict
 from formsvc.clock import today
 from formsvc.counter.forms import DetailsButtons
 from formsvc.counter.resident import FIELDS, resident_fields, verified_meanings, with_typed
-from formsvc.counter.views.blueprint import COUNTER, FLASH, blueprint, open_visit_or_redirect, signed_in_clerk
+from formsvc.counter.views.blueprint import COUNTER, FLASH, blueprint, open_visit_or_redirect
 from formsvc.counter.views.identification import identification_form
 from formsvc.db import session as db_session
 from formsvc.fields import FieldContext, FieldSpec
 from formsvc.resident.address_lookup import look_up_address
 from formsvc.resident.forms import PageForm, build_form, field_views
-from formsvc.staff.auth import require_role
+from formsvc.staff.auth import require_role, signed_in_staff
 from formsvc.submissions import identification as ident
 from formsvc.submissions.models import CounterVisit
 
@@ -54,7 +54,7 @@ def new_resident() -> ResponseReturnValue:
     ctx = FieldContext(locale="ja", today=today())
     form, notice, typed = _details_form(resident_fields(), {}, ctx)
     if typed is not None:
-        visit = CounterVisit(staff_id=signed_in_clerk().id, identification=chosen.method,
+        visit = CounterVisit(staff_id=signed_in_staff().id, identification=chosen.method,
                              identity_documents=chosen.documents, shared=with_typed({}, typed))
         db_session().add(visit)
         db_session().commit()

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from formsvc.counter.card_reader import active_reader
 from formsvc.counter.forms import IdentificationForm
-from formsvc.counter.views.blueprint import COUNTER, blueprint, signed_in_clerk
+from formsvc.counter.views.blueprint import COUNTER, blueprint
 from formsvc.db import session as db_session
-from formsvc.staff.auth import require_role
+from formsvc.staff.auth import require_role, signed_in_staff
 from formsvc.submissions import identification as ident
 from formsvc.submissions.models import CounterVisit
 
@@ -31,7 +31,7 @@ def home() -> ResponseReturnValue:
             return redirect(url_for(".card"))
         query: dict[str, Any] = form.query()  # url_for's own keywords (_external…) are none of these
         return redirect(url_for(".new_resident", **query))
-    user = signed_in_clerk()
+    user = signed_in_staff()
     visits = db_session().scalars(select(CounterVisit).where(
         CounterVisit.staff_id == user.id, CounterVisit.closed_at.is_(None))
         .order_by(CounterVisit.created_at.desc()).limit(20)).all()

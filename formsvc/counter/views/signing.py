@@ -18,14 +18,13 @@ from formsvc.counter.views.blueprint import (
     FLASH,
     blueprint,
     draft_or_404,
-    signed_in_clerk,
     submission_of,
     visit_or_404,
 )
 from formsvc.counter.views.visits import procedure_url
 from formsvc.db import session as db_session
 from formsvc.forms.catalog import version_by_id
-from formsvc.staff.auth import require_role
+from formsvc.staff.auth import require_role, signed_in_staff
 from formsvc.submissions import identification as ident
 from formsvc.submissions import reception
 from formsvc.submissions.models import CounterVisit, Draft
@@ -56,7 +55,7 @@ def signature(visit_id: int, draft_id: int):
             errors = error_summary(confirmation)
         else:
             try:
-                submission = service.sign(session, found, draft, compiled, ready, signed_in_clerk(), today())
+                submission = service.sign(session, found, draft, compiled, ready, signed_in_staff(), today())
                 session.commit()
             except AlreadySubmitted as already:
                 session.rollback()
@@ -94,7 +93,7 @@ def _signature_forms(found: CounterVisit, drafts: list[Draft]) -> bytes | None:
         ready = service.completion_of(compiled.definition, draft, today()) if compiled else None
         if compiled is None or ready is None or not ready.ready:
             continue
-        forms.append(signature_form(session, found, draft, compiled, ready, signed_in_clerk(),
+        forms.append(signature_form(session, found, draft, compiled, ready, signed_in_staff(),
                                     current_app.config["MUNICIPALITY_NAME"], today()))
     if not forms:
         return None

@@ -17,14 +17,13 @@ from formsvc.counter.views.blueprint import (
     blueprint,
     draft_or_404,
     open_visit_or_redirect,
-    signed_in_clerk,
     submission_of,
     visit_or_404,
 )
 from formsvc.db import session as db_session
 from formsvc.db import utcnow
 from formsvc.forms.catalog import published, version_by_id
-from formsvc.staff.auth import require_role
+from formsvc.staff.auth import require_role, signed_in_staff
 from formsvc.staff.models import StaffUser
 from formsvc.submissions import identification as ident
 from formsvc.submissions import reception
@@ -83,7 +82,7 @@ def start_procedure(visit_id: int):
         ready = service.completion_of(compiled.definition, existing, today())
         procedure = service.Procedure(existing, compiled, ready, None)
         return redirect(procedure_url(found, procedure))
-    draft = service.start_procedure(session, found, compiled, signed_in_clerk(), today())
+    draft = service.start_procedure(session, found, compiled, signed_in_staff(), today())
     session.commit()
     current_app.logger.info("counter visit %s: draft %s started (%s)", found.id, draft.id, compiled.id)
     return redirect(url_for("counter_form.question", visit_id=found.id, form_id=compiled.id,
