@@ -10,7 +10,7 @@ from formsvc.authentication.provider import register_embedded
 from formsvc.counter import card_reader
 from formsvc.mock_idp.card_reader import MockCardReader
 from formsvc.mock_idp.provider import MockProvider
-from formsvc.mock_idp.views import blueprint
+from formsvc.mock_idp.views.blueprint import blueprint  # its package adds the routes
 
 
 def register(app: Flask) -> None:

@@ -23,18 +23,13 @@ from formsvc.clock import JST
 from formsvc.db import utcnow
 from formsvc.forms.catalog import version_by_id
 from formsvc.japanese.era import era_of, to_wareki
-from formsvc.submissions import reception, status
+from formsvc.submissions import channels, reception, status
 from formsvc.submissions.identification import counter_facts
 from formsvc.submissions.models import Submission
 from formsvc.submissions.protection import masked_for_version
 
 LOCALE = "ja"  # records are for the counter: always Japanese
 
-CHANNELS = {
-    "online": "オンライン申請",
-    "counter": "窓口（職員による代理入力）",
-    "post": "郵送",
-}
 ACTORS = {"resident": "申請者", "system": "システム"}
 # Who signs residents in (formsvc.authentication): the My Number card, through the authentication app.
 IDENTITY_SOURCE = "マイナンバーカード（デジタル認証アプリ）"
@@ -225,7 +220,7 @@ def build_record(session: Session, submission: Submission, municipality: str,
         reception_display=reception.display(number),
         qr_uri=qr_data_uri(number),
         submitted_at=japan_datetime(submission.created_at),
-        channel=CHANNELS.get(submission.channel, submission.channel),
+        channel=channels.RECORD_LABELS.get(submission.channel, submission.channel),
         status=status.label(submission.status, LOCALE),
         sections=printed_sections(flow, sections),
         computed=computed_entries(flow),

@@ -24,13 +24,11 @@ from formsvc.applications.answers import Answers
 from formsvc.clock import JST
 from formsvc.definitions.schema import FormDefinition, Page
 from formsvc.fields import FieldSpec
+from formsvc.submissions import channels, status
 from formsvc.submissions.identification import CounterFacts
 from formsvc.submissions.models import Submission
 
 BASE_HEADERS = ("受付番号", "申請日時", "状況", "経路", "手数料", "入力した職員", "本人確認")
-STATUS_TEXT = {"received": "受付", "in_review": "審査中", "correction_requested": "差し戻し", "approved": "承認",
-               "rejected": "却下", "completed": "完了（交付済）", "withdrawn": "取下げ"}
-CHANNEL_TEXT = {"online": "オンライン", "counter": "窓口"}
 
 _BREAKS = re.compile(r"[\r\n\t\v\f\x85\u2028\u2029]+")
 # Characters that differ between platforms (機種依存文字): circled and parenthesised numbers and
@@ -129,8 +127,8 @@ def base_values(submission: Submission, counter: CounterFacts | None = None) -> 
     """The base columns; 入力した職員 and 本人確認 are filled for counter applications only."""
     return [submission.reception_number,
             submission.created_at.astimezone(JST).isoformat(timespec="seconds"),
-            STATUS_TEXT.get(submission.status, submission.status),
-            CHANNEL_TEXT.get(submission.channel, submission.channel),
+            status.SHORT_LABELS.get(submission.status, submission.status),
+            channels.LABELS.get(submission.channel, submission.channel),
             "" if submission.fee is None else str(submission.fee),
             clean(counter.entered_by) if counter else "",
             clean(counter.identification_text) if counter else ""]

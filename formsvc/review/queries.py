@@ -23,7 +23,7 @@ from formsvc.forms.catalog import compile_version
 from formsvc.forms.models import Form, FormVersion
 from formsvc.review.names import kana_search_key, search_key
 from formsvc.staff.models import StaffUser
-from formsvc.submissions import reception, status
+from formsvc.submissions import channels, reception, status
 from formsvc.submissions.models import Submission
 
 PAGE_SIZE = 50
@@ -36,14 +36,13 @@ LAST_DAY = date(2099, 12, 31)
 
 ALL_STATUSES = tuple(status.LABELS)
 # What still needs someone's attention (the default view).
-OPEN = (status.RECEIVED, status.IN_REVIEW, status.CORRECTION_REQUESTED)
 STATUS_CHOICES = {
     "open": ("対応中（受付・審査中・差し戻し）", "Open"),
     "all": ("すべて", "All"),
     **{key: (label[0].split("（")[0], label[1]) for key, label in status.LABELS.items()},
 }
 ASSIGNEE_CHOICES = {"any": ("すべて", "Anyone"), "me": ("自分", "Me"), "unassigned": ("未割当", "Unassigned")}
-CHANNEL_CHOICES = {"": ("すべて", "All"), "online": ("オンライン", "Online"), "counter": ("窓口", "Counter")}
+CHANNEL_CHOICES = {"": ("すべて", "All"), **{channel.code: channel.label for channel in channels.CHANNELS}}
 
 LIST_COLUMNS = (Submission.id, Submission.reception_number, Submission.form_id, Submission.version_id,
                 Submission.status, Submission.channel, Submission.fee, Submission.created_at,
@@ -89,7 +88,7 @@ class QueueFilter:
 
     def statuses(self) -> tuple[str, ...]:
         if self.status == "open":
-            return OPEN
+            return status.OPEN
         if self.status == "all":
             return ALL_STATUSES
         return (self.status,)

@@ -29,7 +29,7 @@ from formsvc.review.forms import ClaimNextForm, MoveForm, PrintForm
 from formsvc.staff import menu, roles
 from formsvc.staff.auth import require_role, signed_in_staff
 from formsvc.staff.models import StaffUser
-from formsvc.submissions import reception
+from formsvc.submissions import channels, reception, status
 from formsvc.submissions.identification import counter_facts
 from formsvc.submissions.models import Submission, Upload
 
@@ -89,8 +89,8 @@ def queue_page():
         status_choices=queries.STATUS_CHOICES, status_options=_options(queries.STATUS_CHOICES),
         assignee_options=_options(queries.ASSIGNEE_CHOICES), channel_options=_options(queries.CHANNEL_CHOICES),
         procedure_options=[Option(form_id, title) for form_id, title in titles.items()],
-        status_labels=export.STATUS_TEXT,
-        channel_labels=export.CHANNEL_TEXT, counter=counter, csv_versions=csv_versions,
+        status_labels=status.SHORT_LABELS,
+        channel_labels=channels.LABELS, counter=counter, csv_versions=csv_versions,
         can_claim=user.has_role(R), can_print=user.has_role(*PDF_ROLES),
         can_export=user.has_role(*EXPORT_ROLES), display_number=reception.display, short_datetime=short_datetime,
     ), 400 if queue_filter.errors else 200
@@ -98,8 +98,7 @@ def queue_page():
 
 menu.add_start_page(blueprint, (R,), queue_page)  # reviewers start at their work
 
-TABS = ("open", "received", "in_review", "correction_requested", "approved", "rejected", "completed", "withdrawn",
-        "all")
+TABS = ("open", *status.LABELS, "all")
 
 
 class Option(NamedTuple):
@@ -169,8 +168,8 @@ def _detail_page(submission: Submission, errors: list[tuple[str, str]] | None = 
         attachments=details.attachments(session, submission, definition),
         comparisons=details.comparisons(session, submission), events=submission.events,
         event_labels=details.STAFF_EVENT_LABELS, actor_label=details.actor_label,
-        status_label=export.STATUS_TEXT.get(submission.status, submission.status),
-        channel_label=export.CHANNEL_TEXT.get(submission.channel, submission.channel),
+        status_label=status.SHORT_LABELS.get(submission.status, submission.status),
+        channel_label=channels.LABELS.get(submission.channel, submission.channel),
         assignee_name=assignee_name, moves=workflow.available_moves(submission, user),
         reviewers=queries.reviewers(session) if user.has_role(A) else [],
         can_print=user.has_role(*PDF_ROLES), errors=errors or [], typed=typed or {},

@@ -43,7 +43,6 @@ DOCUMENT_CHOICES = (
 OTHER_DOCUMENT = "その他"
 MAX_DOCUMENTS_LENGTH = 50
 
-CHANNEL_LABELS = {"online": "オンライン", "counter": "窓口"}
 
 
 def describe(identification: str | None, documents: str | None = None) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 RECEIVED = "received"
 IN_REVIEW = "in_review"
 CORRECTION_REQUESTED = "correction_requested"
@@ -10,18 +12,35 @@ REJECTED = "rejected"
 COMPLETED = "completed"
 WITHDRAWN = "withdrawn"
 
-LABELS = {
-    RECEIVED: ("受付", "Received"),
-    IN_REVIEW: ("審査中", "In review"),
-    CORRECTION_REQUESTED: ("差し戻し（修正をお願いしています）", "Correction requested"),
-    APPROVED: ("承認", "Approved"),
-    REJECTED: ("却下", "Rejected"),
-    COMPLETED: ("完了（交付済）", "Completed"),
-    WITHDRAWN: ("取下げ", "Withdrawn"),
-}
 
+@dataclass(frozen=True)
+class Status:
+    """Everything the service knows of one status; a new status is one more entry below (and
+    the moves into it in formsvc.review.workflow)."""
+
+    code: str
+    label: tuple[str, str]  # what residents and the record say (ja, en)
+    short: str              # the staff's lists and the CSV (one word)
+    open: bool              # still being worked: the queue's 対応中
+    withdrawable: bool      # the resident may still withdraw it
+
+
+# In the order of the queue's tabs.
+STATUSES = (
+    Status(RECEIVED, ("受付", "Received"), "受付", open=True, withdrawable=True),
+    Status(IN_REVIEW, ("審査中", "In review"), "審査中", open=True, withdrawable=True),
+    Status(CORRECTION_REQUESTED, ("差し戻し（修正をお願いしています）", "Correction requested"), "差し戻し",
+           open=True, withdrawable=True),
+    Status(APPROVED, ("承認", "Approved"), "承認", open=False, withdrawable=False),
+    Status(REJECTED, ("却下", "Rejected"), "却下", open=False, withdrawable=False),
+    Status(COMPLETED, ("完了（交付済）", "Completed"), "完了（交付済）", open=False, withdrawable=False),
+    Status(WITHDRAWN, ("取下げ", "Withdrawn"), "取下げ", open=False, withdrawable=False),
+)
+LABELS = {status.code: status.label for status in STATUSES}
+SHORT_LABELS = {status.code: status.short for status in STATUSES}
+OPEN = tuple(status.code for status in STATUSES if status.open)
 # A resident may withdraw until a decision is made.
-WITHDRAWABLE = {RECEIVED, IN_REVIEW, CORRECTION_REQUESTED}
+WITHDRAWABLE = frozenset(status.code for status in STATUSES if status.withdrawable)
 
 
 def label(status: str, locale: str = "ja") -> str:
