@@ -15,7 +15,7 @@ from formsvc.vocabulary.common import Text
 class ConsentInputField(BooleanField):
     def process_formdata(self, valuelist):
         # Unticked means "no answer" (None), so `required` applies to it.
-        self.data = True if valuelist and valuelist[0] not in self.false_values else None
+        self.data = True if valuelist and valuelist[0] not in self.false_values else None  # type: ignore[assignment]  # stubs: bool only
 
 
 @register

@@ -108,7 +108,8 @@ class UploadInputField(MultipleFileField):
     def process_formdata(self, valuelist):
         # Browsers send an empty part when no file was chosen: that is "no new file".
         files = [item for item in valuelist if getattr(item, "filename", None)]
-        self.data = [*(self.object_data or []), *files] or None
+        # None when there is no file at all, so that `required` applies (the stubs allow only a list).
+        self.data = [*(self.object_data or []), *files] or None  # type: ignore[assignment]
 
 
 @register

@@ -167,7 +167,7 @@ class OnlineChannel(channels.Channel):
         draft, flow, form_id = application.draft, application.flow, application.form_id
         try:
             if draft.correction_of is not None:
-                corrected = db_session().get(Submission, draft.correction_of)
+                corrected = db_session().get_one(Submission, draft.correction_of)
                 submission = resubmit(db_session(), corrected, draft, flow.pruned(), flow.fee())
             else:
                 submission = submit(db_session(), draft, flow.pruned(), flow.fee())
@@ -179,7 +179,7 @@ class OnlineChannel(channels.Channel):
         except NotCorrectable:
             db_session().rollback()
             forget_draft(form_id)
-            corrected = db_session().get(Submission, draft.correction_of)
+            corrected = db_session().get_one(Submission, draft.correction_of)
             return redirect(url_for("my.application", number=corrected.reception_number))
         remember_submission(submission.reception_number)
         forget_draft(form_id)

@@ -8,8 +8,9 @@ access-log row and are never cached (formsvc.templating sets no-store for every 
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import func, select
@@ -113,6 +114,11 @@ def _options(labels: dict[str, tuple[str, str]]) -> list[Option]:
     return [Option(key, t(*label)) for key, label in labels.items()]
 
 
+def _queue_url(params: Mapping[str, Any]) -> str:
+    """The queue with these query parameters (a mapping: url_for's own keywords are typed)."""
+    return url_for("review.queue", **params)
+
+
 def _count_text(counts: dict[str, int], statuses: tuple[str, ...]) -> str:
     if any(queries.is_capped(counts[value]) for value in statuses):
         return f"{queries.COUNT_CAP:,}以上"
@@ -142,7 +148,7 @@ def claim_next():
     claimed = workflow.claim_next(db_session(), user, form_id)
     if claimed is None:
         db_session().rollback()
-        return redirect(url_for("review.queue", notice="nothing_to_claim", **({"form": form_id} if form_id else {})))
+        return redirect(_queue_url({"notice": "nothing_to_claim", **({"form": form_id} if form_id else {})}))
     number = claimed.reception_number
     db_session().commit()
     flash(f"受付番号 {reception.display(number)} を担当しました", "review")
@@ -302,9 +308,9 @@ def export_csv():
     titles = queries.procedure_titles(session)
     queue_filter = queries.parse_filter(request.args, set(titles))
     if not queue_filter.form_id:
-        return redirect(url_for("review.queue", notice="csv_needs_form", **queue_filter.args()))
+        return redirect(_queue_url({"notice": "csv_needs_form", **queue_filter.args()}))
     if queue_filter.errors:
-        return redirect(url_for("review.queue", **request.args))
+        return redirect(_queue_url(request.args))
     versions = session.execute(select(FormVersion).where(FormVersion.form_id == queue_filter.form_id)
                                .order_by(FormVersion.number)).scalars().all()
     wanted = request.args.get("version", "")
@@ -313,6 +319,8 @@ def export_csv():
     if version is None:
         abort(404)
     compiled = version_by_id(session, version.id)
+    if compiled is None:
+        abort(404)
     ids = queries.all_matching_ids(session, queue_filter, user.id, [Submission.version_id == version.id])
     rows = _in_order(session, ids)
     record_access(session, "csv", ids, staff=user, detail=f"{queue_filter.form_id} v{version.number}")

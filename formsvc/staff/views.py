@@ -52,13 +52,13 @@ def login():
         errors = [] if form.validate() else form.error_summary()
         if not errors:
             # The client's address as the nearest trusted proxy saw it (FORMSVC_PROXY_COUNT).
-            attempt = throttling.start(form.username.data, request.remote_addr or "unknown")
+            attempt = throttling.start(form.username.data or "", request.remote_addr or "unknown")
             if attempt.refused:
                 attempt.turned_away()
                 errors.append((t("ログインの失敗が続いたため、しばらくログインできません。15分ほど待ってからもう一度お試しください",
                                  "Too many failed attempts. Wait 15 minutes and try again"), "username"))
             else:
-                user = authenticate(db_session(), form.username.data, form.password.data)
+                user = authenticate(db_session(), form.username.data or "", form.password.data or "")
                 db_session().commit()
                 if user is not None:
                     attempt.succeeded()

@@ -25,16 +25,18 @@ def index():
 def new():
     form = admin_forms.CreateForm(request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
+        title = (form.title_ja.data or "").strip()
         try:
             created = working_copies.create(
-                db_session(), form.form_id.data.strip(), editing.text_value(form.title_ja.data, form.title_en.data),
-                form.department.data.strip(), actor())
+                db_session(), (form.form_id.data or "").strip(),
+                editing.text_value(form.title_ja.data or "", form.title_en.data or ""),
+                (form.department.data or "").strip(), actor())
         except NotAllowed as refused:
             db_session().rollback()
             form.form_id.errors = [refused.message]
         else:
             db_session().commit()
-            flash(f"手続き「{form.title_ja.data.strip()}」を下書きとして作成しました。内容を編集してから公開してください",
+            flash(f"手続き「{title}」を下書きとして作成しました。内容を編集してから公開してください",
                   "admin")
             return redirect(url_for("admin.edit", form_id=created.id))
     problems = admin_forms.error_summary(form)
@@ -50,10 +52,11 @@ def copy():
     form.source.choices = admin_forms.options((row.form.id, f"{row.title}（{row.form.id}）")
                                               for row in working_copies.procedures(session))
     if request.method == "POST" and form.validate():
+        title = (form.title_ja.data or "").strip()
         try:
             created = working_copies.copy_procedure(
-                session, procedure_or_404(form.source.data), form.form_id.data.strip(),
-                editing.text_value(form.title_ja.data, form.title_en.data), actor())
+                session, procedure_or_404(form.source.data or ""), (form.form_id.data or "").strip(),
+                editing.text_value(form.title_ja.data or "", form.title_en.data or ""), actor())
         except NotAllowed as refused:
             session.rollback()
             form.form_id.errors = [refused.message]
@@ -62,7 +65,7 @@ def copy():
             form.source.errors = ["複製元の定義が今の形式では正しくありません: " + first_errors(invalid.errors)]
         else:
             session.commit()
-            flash(f"「{form.source.data}」を複製して、手続き「{form.title_ja.data.strip()}」を下書きとして作成しました",
+            flash(f"「{form.source.data}」を複製して、手続き「{title}」を下書きとして作成しました",
                   "admin")
             return redirect(url_for("admin.procedure", form_id=created.id))
     problems = admin_forms.error_summary(form)
