@@ -248,6 +248,26 @@ def test_a_fieldset_wraps_what_the_caller_renders(render):
     assert not bare.find("div") and bare.find("fieldset")
 
 
+def test_a_fieldset_whose_legend_is_the_page_heading(render):
+    page = render('{% call ui.fieldset(legend="削除しますか", heading=true, group=false) %}x{% endcall %}')
+    legend = page.find("legend")
+    assert not legend.has_attr("class") and words(legend.find("h1")) == "削除しますか"
+
+
+def test_a_form_group_with_an_id_and_an_error_no_control_refers_to(render):
+    page = render('{% call ui.form_group("x", id="move-claim") %}'
+                  '{{ ui.error_message(none, "担当済みです") }}{% endcall %}')
+    group = page.find("div")
+    assert group["id"] == "move-claim" and group["class"] == ["form-group", "form-group--error"]
+    assert not group.find("p", class_="error-message").has_attr("id") and words(group) == "エラー：＊担当済みです"
+
+
+def test_a_choice_in_error(render):
+    box = render('{{ ui.choice("checkbox", "ok", "ok", "yes", "確認した", invalid=true) }}').find("input")
+    assert box["aria-invalid"] == "true" and not box.has_attr("aria-describedby")
+    assert not render('{{ ui.choice("radio", "a", "a", "1", "A") }}').find("input").has_attr("aria-invalid")
+
+
 def test_a_single_checkbox(render):
     page = render('{{ ui.checkbox(id="ok", name="ok", label="必須にする", hint="外すと任意", checked=true) }}')
     box = page.find("input")
