@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from formsvc.fields.admin_options import AdminOption
-from formsvc.fields.base import FieldContext, FieldSpec, register
-from formsvc.fields.composite import CompositeInputField, PartError, part_inputs, stripped
+from formsvc.fields.base import CompositeSpec, FieldContext, register
+from formsvc.fields.composite import CompositeInputField, PartError, stripped
 from formsvc.japanese.width import normalise_digits
 
 ADDRESS_PARTS = ("prefecture", "city", "town", "block", "building")
@@ -37,7 +37,7 @@ class AddressInputField(CompositeInputField):
 
 
 @register
-class AddressField(FieldSpec):
+class AddressField(CompositeSpec):
     type: Literal["address"] = "address"
     max_length: Annotated[int, AdminOption("最大文字数", "int")] = Field(80, ge=1, description="各欄の最大文字数")
 
@@ -92,12 +92,6 @@ class AddressField(FieldSpec):
                     part,
                 )
         return parts
-
-    def read_stored(self, data, ctx):
-        return self.combine(data, ctx)
-
-    def form_inputs(self, value):
-        return part_inputs(self.id, value) if value else {}
 
     def display(self, value, locale="ja"):
         if not value:

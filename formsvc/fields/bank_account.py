@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable
 from typing import Literal
 
-from formsvc.fields.base import FieldContext, FieldSpec, register
-from formsvc.fields.composite import CompositeInputField, PartError, part_inputs, stripped
+from formsvc.fields.base import CompositeSpec, FieldContext, register
+from formsvc.fields.composite import CompositeInputField, PartError, stripped
 from formsvc.japanese.kana import is_katakana, to_katakana
 from formsvc.japanese.width import digits_only
 
@@ -39,7 +39,7 @@ class BankAccountInputField(CompositeInputField):
 
 
 @register
-class BankAccountField(FieldSpec):
+class BankAccountField(CompositeSpec):
     type: Literal["bank_account"] = "bank_account"
 
     type_label = ("振込口座", "Bank account")
@@ -77,12 +77,6 @@ class BankAccountField(FieldSpec):
                                 else ctx.t(f"{label}を入力してください", f"Enter the {label.lower()}"), part)
             answer[part] = READERS[part](text, label, ctx)
         return answer
-
-    def read_stored(self, data, ctx):
-        return self.combine(data, ctx)
-
-    def form_inputs(self, value):
-        return part_inputs(self.id, value) if value else {}
 
     def display(self, value, locale="ja"):
         if not value:

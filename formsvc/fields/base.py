@@ -24,7 +24,7 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import StopValidation, ValidationError
 
 from formsvc import clock
-from formsvc.fields.composite import CompositeInputField
+from formsvc.fields.composite import CompositeInputField, part_inputs
 from formsvc.japanese.postal import PostalAddress
 from formsvc.vocabulary.common import Identifier, StrictModel, Text
 from formsvc.vocabulary.conditions import Condition, is_answered
@@ -268,6 +268,20 @@ class FieldSpec(StrictModel):
     def value_from_postal_address(self, found: PostalAddress) -> Any | None:
         """The answer this field starts with when its postal code's lookup found ``found``."""
         return None
+
+
+class CompositeSpec(FieldSpec):
+    """A question answered in several inputs: its stored answer is the dict of its parts, read
+    back (``read_stored``) and re-checked through the same ``combine`` that reads the inputs."""
+
+    def combine(self, raw: Mapping[str, str], ctx: FieldContext) -> Any:
+        raise NotImplementedError
+
+    def read_stored(self, data: Any, ctx: FieldContext) -> Any:
+        return self.combine(data, ctx)
+
+    def form_inputs(self, value: Any) -> dict[str, list[str]]:
+        return part_inputs(self.id, value) if value else {}
 
 
 class AnswerValidator:

@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from formsvc.fields.admin_options import AdminOption
-from formsvc.fields.base import FieldContext, FieldSpec, register
-from formsvc.fields.composite import CompositeInputField, PartError, part_inputs, stripped
+from formsvc.fields.base import CompositeSpec, FieldContext, register
+from formsvc.fields.composite import CompositeInputField, PartError, stripped
 
 NAME_PARTS = ("family", "given")
 
@@ -17,7 +17,7 @@ class NameInputField(CompositeInputField):
     parts = NAME_PARTS
 
 
-class PersonNameSpec(FieldSpec):
+class PersonNameSpec(CompositeSpec):
     """A name in two parts, family first: what the name and its フリガナ share."""
 
     max_length: Annotated[int, AdminOption("最大文字数", "int")] = Field(
@@ -55,9 +55,6 @@ class PersonNameSpec(FieldSpec):
                 raise PartError(str(error), part) from None
         return parts
 
-    def read_stored(self, data, ctx):
-        return self.combine(data, ctx)
-
     def validate_answer(self, value, ctx):
         labels = self.part_labels(ctx)
         for part in NAME_PARTS:
@@ -65,9 +62,6 @@ class PersonNameSpec(FieldSpec):
                 return [ctx.t(f"{labels[part]}は{self.max_length}文字以内で入力してください",
                               f"{labels[part]} must be {self.max_length} characters or fewer")]
         return []
-
-    def form_inputs(self, value):
-        return part_inputs(self.id, value) if value else {}
 
     def display(self, value, locale="ja"):
         return f"{value['family']}\u3000{value['given']}" if value else ""
