@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from tests.vocabulary.test_expressions import Answers, Definition, expression
+from tests.vocabulary.support import Answers
+from tests.vocabulary.test_expressions import Definition, expression
 
 
 @pytest.mark.parametrize("stored", [float("nan"), float("inf"), float("-inf"), "NaN", "sNaN",

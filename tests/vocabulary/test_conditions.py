@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 import pytest
 import yaml
 
 from formsvc.vocabulary.conditions import Condition, is_answered
-
-TODAY = date(2026, 11, 26)
-
-
-@dataclass
-class Answers:
-    """The two things a condition reads: answers by field id, and a repeating page's items."""
-
-    fields: dict[str, Any] = field(default_factory=dict)
-    repeated: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    today: date = TODAY
-
-    def value(self, field_id: str) -> Any:
-        return self.fields.get(field_id)
-
-    def items(self, page_id: str) -> list[dict[str, Any]]:
-        return self.repeated.get(page_id, [])
-
+from tests.vocabulary.support import Answers
 
 ANSWERS = Answers(
     fields={
