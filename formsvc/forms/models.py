@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from formsvc.db import Base, JSONDocument, UTCDateTime, utcnow
@@ -62,6 +62,10 @@ class FormVersion(Base):
     rolled_back_from: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # The administrator's note on what changed (変更内容).
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The definition's 受付期間 (valid_from / valid_until), copied here so that the version in
+    # force on a day can be found without reading documents. None: open-ended.
+    valid_from: Mapped[date | None] = mapped_column(Date, nullable=True)
+    valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
 
     form: Mapped[Form] = relationship(back_populates="versions")
 

@@ -101,6 +101,10 @@ class Submission(Base):
     draft_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     answers: Mapped[dict] = mapped_column(JSONDocument)
     fee: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The definition's computed values as they were when the application was sent
+    # ({computed id: value as text, e.g. "4.91" or "2027-03-31"}): staff, exports and records
+    # show what the resident saw, even if a later version computes differently.
+    computed: Mapped[dict] = mapped_column(JSONDocument, default=dict, server_default="{}")
     channel: Mapped[str] = mapped_column(String(16), default="online")
     # Counter applications: the staff member who entered it (the resident stays the applicant),
     # how the resident was identified (card / documents / none) and when they signed the printout.
