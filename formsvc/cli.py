@@ -23,13 +23,15 @@ def main() -> None:
 @with_appcontext
 def validate(paths: tuple[Path, ...]) -> None:
     """Check definitions; print every error as file:line:column. Exit 1 if any is invalid."""
-    from formsvc.definitions.loader import definition_files, load_all
+    from formsvc.definitions.library import shared_files
+    from formsvc.definitions.loader import definition_files, library_folders, load_all
 
     targets = list(paths) or [Path(current_app.config["DEFINITIONS_DIR"])]
     loaded, errors = load_all(targets)
     for error in errors:
         click.echo(str(error), err=True)
-    checked = len(definition_files(targets))
+    # A folder's shared/ blocks and lists are checked too, and counted as files checked.
+    checked = len(definition_files(targets)) + sum(len(shared_files(folder)) for folder in library_folders(targets))
     if errors:
         bad = len({error.file for error in errors})
         click.echo(f"{bad} / {checked} 件の定義にエラーがあります ({len(errors)} 個)", err=True)

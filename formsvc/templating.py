@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TypeVar
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from sqlalchemy.exc import SQLAlchemyError
 
 from formsvc.clock import JST
@@ -23,6 +23,9 @@ from formsvc.japanese.era import format_date_both
 def yen(amount: Decimal | int | None) -> str:
     if amount is None:
         return ""
+    # English pages write "300 yen" (the sites of Japanese cities do); e-mails and records stay Japanese.
+    if has_request_context() and current_locale() == "en":
+        return f"{int(amount):,} yen"
     return f"{int(amount):,}円"
 
 

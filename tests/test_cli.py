@@ -55,7 +55,8 @@ def test_validate_refuses_a_file_that_is_not_yaml(app, tmp_path):
     broken.write_text("id: x\ntitle: [unclosed\n", encoding="utf-8")
     result = app.test_cli_runner().invoke(main, ["validate", str(broken)])
     assert result.exit_code == 1
-    assert f"{broken}:3:1: YAMLとして読めません" in result.output
+    # At the unclosed bracket, not at the end of the file where PyYAML noticed it.
+    assert f"{broken}:2:8: YAMLとして読めません: 「[」が閉じられていません" in result.output
 
 
 def test_schema_json_is_up_to_date_with_the_models():

@@ -29,6 +29,7 @@ page showing personal data must say ``Cache-Control: no-store``.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import secrets
 from dataclasses import dataclass, field
@@ -51,6 +52,7 @@ from formsvc.staff import roles
 from formsvc.staff.models import StaffUser
 from formsvc.submissions.models import CounterVisit, Draft, Submission, Upload
 from tests.applicant import TINY_PDF, csrf_token
+from tests.applications.test_nested_repeat import SHOTOKU
 from tests.authentication.support import sign_in_with_card
 from tests.conftest import database_of, empty_all_tables
 from tests.review.conftest import REVIEW_FORM, REVIEW_SAMPLE, publish
@@ -98,6 +100,8 @@ class Route:
 
 
 ANY_STAFF = staff(R, C, A)
+# A page asked once per item of another repeating page (repeat.per), in its own procedure.
+NESTED = {"form_id": "nested_form_id", "page_id": "nested_page_id", "parent": "index"}
 DESK = staff(R, C)          # printing records: the desks that hand them out, not administrators
 EXPORT = staff(R, A)        # bulk CSV: reviewers and administrators, not the counter
 COUNTER = staff(C)
@@ -114,6 +118,8 @@ ROUTES: dict[str, Route] = {
     "resident.repeat_summary": Route(PUBLIC, {"page_id": "repeat_page_id"}),
     "resident.repeat_item": Route(PUBLIC, {"page_id": "repeat_page_id"}),
     "resident.repeat_remove": Route(PUBLIC, {"page_id": "repeat_page_id"}),
+    "resident.nested_item": Route(PUBLIC, NESTED),
+    "resident.nested_remove": Route(PUBLIC, NESTED),
     "resident.check": Route(PUBLIC),
     "resident.done": Route(SUBMITTING_BROWSER),
     "resident.postal_code_lookup": Route(PUBLIC),
@@ -140,6 +146,7 @@ ROUTES: dict[str, Route] = {
     "review.submission": Route(ANY_STAFF),
     "review.move": Route(ANY_STAFF),
     "review.attachment": Route(ANY_STAFF),
+    "review.attachment_preview": Route(ANY_STAFF, {"token": "photo_upload_token"}),
     "review.claim_next": Route(staff(R)),
     "review.record_pdf": Route(DESK),
     "review.archive_pdf": Route(DESK),
@@ -165,6 +172,8 @@ ROUTES: dict[str, Route] = {
     "counter_form.repeat_summary": Route(COUNTER, {"page_id": "repeat_page_id"}),
     "counter_form.repeat_item": Route(COUNTER, {"page_id": "repeat_page_id"}),
     "counter_form.repeat_remove": Route(COUNTER, {"page_id": "repeat_page_id"}),
+    "counter_form.nested_item": Route(COUNTER, NESTED),
+    "counter_form.nested_remove": Route(COUNTER, NESTED),
     "counter_form.check": Route(COUNTER),
     # Administrators: procedures, their versions and the preview.
     "admin.index": Route(ADMIN),
@@ -180,6 +189,7 @@ ROUTES: dict[str, Route] = {
     "admin.add_field": Route(ADMIN),
     "admin.field": Route(ADMIN),
     "admin.field_action": Route(ADMIN),
+    "admin.use_action": Route(ADMIN),
     "admin.publish": Route(ADMIN),
     "admin.version": Route(ADMIN),
     "admin.rollback": Route(ADMIN),
@@ -193,6 +203,8 @@ ROUTES: dict[str, Route] = {
     "preview.repeat_summary": Route(ADMIN, {"page_id": "repeat_page_id"}),
     "preview.repeat_item": Route(ADMIN, {"page_id": "repeat_page_id"}),
     "preview.repeat_remove": Route(ADMIN, {"page_id": "repeat_page_id"}),
+    "preview.nested_item": Route(ADMIN, NESTED),
+    "preview.nested_remove": Route(ADMIN, NESTED),
     "preview.check": Route(ADMIN),
     # The mock My Number card provider: demo mode only, open to everyone there.
     "mock_idp.cards": Route(PUBLIC, demo_only=True),
@@ -251,9 +263,24 @@ class Seed:
     api_token: str
 
 
+NESTED_FORM = "shotoku-test"  # SHOTOKU's id
+
+
+def _tiny_png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+TINY_PNG = _tiny_png()
+
+
 def seed(app) -> Seed:
     """One of everything a URL can name, in the database the walk runs on."""
     publish(app, REVIEW_SAMPLE, "review.yaml")
+    publish(app, SHOTOKU, "shotoku.yaml")
     for identity, username in STAFF_USERNAMES.items():
         make_staff(app, username, *(IDENTITIES[identity] or (R,)))
     resident_client = app.test_client()
@@ -274,9 +301,13 @@ def seed(app) -> Seed:
                                resident_issuer=login.issuer, resident_subject=login.subject)
         clerk = session.scalar(select(StaffUser).where(StaffUser.username == STAFF_USERNAMES["counter"]))
         visit = CounterVisit(staff_id=clerk.id, identification="none", shared={})
-        session.add_all([upload, resident_draft, visit])
+        photo = Upload(token=secrets.token_urlsafe(16), submission_id=submission.id, field_id="proxy_letter",
+                       filename="写真.png", content_type="image/png", size=len(TINY_PNG),
+                       sha256=hashlib.sha256(TINY_PNG).hexdigest(), content=TINY_PNG)
+        session.add_all([upload, photo, resident_draft, visit])
         session.flush()
         counter_draft = counter_service.start_procedure(session, visit, compiled, clerk, utcnow().date())
+        counter_service.start_procedure(session, visit, published(session, NESTED_FORM), clerk, utcnow().date())
         form = session.get(Form, REVIEW_FORM)
         edited = working_copies.editable_source(session, form).replace("審査用の見本申請", "審査用の見本申請（改訂中）")
         working_copies.save(session, form, edited, "staff:kanri")
@@ -284,6 +315,7 @@ def seed(app) -> Seed:
         values = {
             "form_id": REVIEW_FORM, "page_id": "applicant", "repeat_page_id": "items", "field_id": "name",
             "number": number, "version_number": 1, "upload_token": upload.token, "visit_id": visit.id,
+            "photo_upload_token": photo.token, "nested_form_id": NESTED_FORM, "nested_page_id": "incomes",
             "counter_draft_id": counter_draft.id, "resident_draft_id": resident_draft.id, "move": "claim",
             "index": 0, "action": "down", "locale": "ja", "postal_code": "1050011", "static_file": "css/formsvc.css",
         }

@@ -12,7 +12,8 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-from formsvc.admin import describe
+from formsvc.admin import describe, yaml_edit
+from formsvc.definitions.library import default_library
 from formsvc.definitions.schema import FormDefinition
 from formsvc.fields.admin_options import admin_options
 from formsvc.fields.base import FieldSpec
@@ -20,7 +21,8 @@ from formsvc.fields.choices import ChoiceSpec
 
 # Keys every field has, compared one by one; other keys are the type's own options (named by
 # their formsvc.fields.admin_options) and these.
-COMMON_FIELD_KEYS = {"type", "id", "label", "hint", "required", "show_if", "choices", "choice_list"}
+COMMON_FIELD_KEYS = {"type", "id", "label", "hint", "required", "required_if", "show_if", "choices", "choice_list",
+                     "omit_choices"}
 COMMON_OPTION_NAMES = {
     "prefill": "マイナンバーカードからの入力",
     "prefill_editable": "カードから入力した回答の変更",
@@ -31,8 +33,10 @@ TOP_TEXTS = {
     "description": "説明",
     "eligibility": "申請できる人",
     "declaration": "送信前の宣誓",
-    "next_steps": "送信後の流れ",
+    "outcomes_title": "必要な手続きの一覧の見出し",
 }
+ROLES = describe.ROLES
+HOW = {"bring": "窓口に持参", "attach": "添付", "either": "持参または添付"}
 
 AUTHENTICATION = {"none": "なし", "optional": "任意", "required": "必須"}
 
@@ -63,21 +67,101 @@ def source_diff(old_source: str, new_source: str, old_name: str, new_name: str) 
     return result
 
 
-def describe_changes(old: FormDefinition, new: FormDefinition) -> list[str]:
-    """Every difference between ``old`` and ``new`` as one Japanese sentence, in page order."""
-    return _Comparison(old, new).sentences()
+def describe_changes(old: FormDefinition, new: FormDefinition, old_source: str | None = None,
+                     new_source: str | None = None) -> list[str]:
+    """Every difference between ``old`` and ``new`` as one Japanese sentence, in page order.
+
+    With the YAML sources, questions that come from a shared block (``use:``) are named as
+    such: a block added or removed is one sentence, not one per question."""
+    return _Comparison(old, new, blocks_of(old, old_source), blocks_of(new, new_source)).sentences()
+
+
+@dataclass(frozen=True)
+class BlockUse:
+    """One ``use:`` of a shared block on a page, and the questions it brought in."""
+
+    block: str
+    prefix: str
+    page: str
+    field_ids: tuple[str, ...]
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.page, self.block, self.prefix)
+
+
+def blocks_of(definition: FormDefinition, source: str | None) -> list[BlockUse]:
+    """The ``use:`` items of ``source`` with the (expanded) questions of ``definition`` they stand for.
+
+    The stored definition holds the expanded questions in the order the page lists them, so a
+    page's written items and its questions are walked side by side: a written question is one
+    question, a ``use:`` is every question up to the next written one."""
+    if not source:
+        return []
+    try:
+        data = yaml_edit.load(source)
+    except yaml_edit.EditError:
+        return []
+    except Exception:  # a stored source that no longer parses: no block names
+        return []
+    uses: list[BlockUse] = []
+    pages = data.get("pages") if isinstance(data, dict) else None
+    for raw_page in pages if isinstance(pages, list) else []:
+        if not isinstance(raw_page, dict):
+            continue
+        page = definition.page_by_id(str(raw_page.get("id")))
+        items = raw_page.get("fields")
+        if page is None or not isinstance(items, list):
+            continue
+        ids = [spec.id for spec in page.fields]
+        position = 0
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            if "use" not in item:
+                if position < len(ids) and ids[position] == item.get("id"):
+                    position += 1
+                continue
+            following = next((other.get("id") for other in items[index + 1:]
+                              if isinstance(other, dict) and "use" not in other), None)
+            taken = []
+            while position < len(ids) and ids[position] != following:
+                taken.append(ids[position])
+                position += 1
+            uses.append(BlockUse(str(item["use"]), str(item.get("prefix") or ""), page.id, tuple(taken)))
+    return uses
+
+
+def block_title(block_id: str) -> str:
+    """The shared block's title from the library (its id when it cannot be read)."""
+    try:
+        shared = default_library().blocks.get(block_id)
+    except Exception:  # a missing or broken library: the id names the block
+        return block_id
+    if shared is None or not isinstance(shared.data, dict):
+        return block_id
+    title = shared.data.get("title")
+    if isinstance(title, dict):
+        return str(title.get("ja") or block_id)
+    return str(title) if title else block_id
 
 
 class _Comparison:
-    def __init__(self, old: FormDefinition, new: FormDefinition):
+    def __init__(self, old: FormDefinition, new: FormDefinition, old_blocks: list[BlockUse] | None = None,
+                 new_blocks: list[BlockUse] | None = None):
         self.old = old
         self.new = new
         self.out: list[str] = []
+        self.old_blocks = old_blocks or []
+        self.new_blocks = new_blocks or []
+        self.old_block_of = {field_id: use for use in self.old_blocks for field_id in use.field_ids}
+        self.new_block_of = {field_id: use for use in self.new_blocks for field_id in use.field_ids}
 
     def sentences(self) -> list[str]:
         self.procedure()
         self.fee()
         self.pages()
+        self.blocks()
         self.fields()
         self.lists()
         return self.out
@@ -130,12 +214,175 @@ class _Comparison:
             self.say("ライフイベントの分類を変更")
         if old.retention.years != new.retention.years:
             self.say(f"保存年限を{old.retention.years}年から{new.retention.years}年に変更")
-        self.keyed("必要な書類", [(describe.text(d.name), d) for d in old.documents],
-                   [(describe.text(d.name), d) for d in new.documents])
-        self.keyed("計算値", [(c.id, c) for c in old.computed], [(c.id, c) for c in new.computed],
-                   name=lambda c: describe.text(c.label))
-        self.keyed("ルール", [(r.id, r) for r in old.rules], [(r.id, r) for r in new.rules],
-                   name=lambda r: describe.text(r.message))
+        self.period()
+        self.next_steps()
+        self.documents()
+        self.computed()
+        self.outcomes()
+        self.rules()
+
+    def period(self) -> None:
+        """受付期間 (valid_from / valid_until)."""
+        before = _period(getattr(self.old, "valid_from", None), getattr(self.old, "valid_until", None))
+        after = _period(getattr(self.new, "valid_from", None), getattr(self.new, "valid_until", None))
+        if before != after:
+            self.say(f"受付期間を「{before}」から「{after}」に変更")
+
+    def next_steps(self) -> None:
+        old, new = self.old.next_steps, self.new.next_steps
+        if not isinstance(old, list) and not isinstance(new, list):
+            self.text_change("送信後の流れ", old, new)
+            return
+        before, after = _steps(old), _steps(new)
+        if _dump(before) == _dump(after):
+            return
+        old_texts = [describe.text(step.text) for step in before]
+        new_texts = [describe.text(step.text) for step in after]
+        for step in after:
+            words = describe.text(step.text)
+            if words not in old_texts:
+                self.say(f"送信後の流れに「{_short(words)}」を追加" + self.when(step.show_if, self.new))
+        for step in before:
+            words = describe.text(step.text)
+            if words not in new_texts:
+                self.say(f"送信後の流れから「{_short(words)}」を削除")
+        for step in after:
+            words = describe.text(step.text)
+            if words in old_texts:
+                was = before[old_texts.index(words)]
+                self.text_change(f"送信後の流れ「{_short(words)}」", was.text, step.text)
+                self.condition_change(f"送信後の流れ「{_short(words)}」", was.show_if, step.show_if)
+        kept_before = [w for w in old_texts if w in new_texts]
+        kept_after = [w for w in new_texts if w in old_texts]
+        if kept_before != kept_after:
+            self.say("送信後の流れの段落の順番を変更")
+
+    def when(self, cond, definition: FormDefinition, prefix: str = "表示条件") -> str:
+        return "" if cond is None else f"（{prefix}: {describe.condition(cond, definition)}）"
+
+    def documents(self) -> None:
+        before = {describe.text(d.name): d for d in self.old.documents}
+        after = {describe.text(d.name): d for d in self.new.documents}
+        for name, document in after.items():
+            if name not in before:
+                self.say(f"必要な書類「{name}」（{HOW.get(document.how, document.how)}）を追加"
+                         + self.when(document.show_if, self.new, "該当する場合"))
+        for name in before:
+            if name not in after:
+                self.say(f"必要な書類「{name}」を削除")
+        for name, document in after.items():
+            was = before.get(name)
+            if was is None:
+                continue
+            subject = f"必要な書類「{name}」"
+            self.text_change(subject + "の名前", was.name, document.name)
+            if was.how != document.how:
+                self.say(f"{subject}の出し方を「{HOW.get(was.how, was.how)}」から"
+                         f"「{HOW.get(document.how, document.how)}」に変更")
+            self.text_change(subject + "の説明", was.note, document.note)
+            self.condition_change(subject, was.show_if, document.show_if)
+
+    def computed(self) -> None:
+        before = {c.id: c for c in self.old.computed}
+        after = {c.id: c for c in self.new.computed}
+        for item in self.new.computed:
+            if item.id not in before:
+                self.say(f"計算値「{describe.text(item.label)}」を追加（{self.computed_words(item, self.new)}）"
+                         + self.when(getattr(item, "show_if", None), self.new))
+        for item in self.old.computed:
+            if item.id not in after:
+                self.say(f"計算値「{describe.text(item.label)}」を削除")
+        for item in self.new.computed:
+            was = before.get(item.id)
+            if was is None or _dump(was) == _dump(item):
+                continue
+            subject = f"計算値「{describe.text(item.label)}」"
+            self.text_change(f"計算値「{describe.text(was.label)}」の名前", was.label, item.label)
+            if _dump(was.expression) != _dump(item.expression):
+                self.say(f"{subject}の計算を「{self.computed_words(was, self.old)}」から"
+                         f"「{self.computed_words(item, self.new)}」に変更")
+            self.text_change(subject + "の単位", describe.as_text(was.unit), describe.as_text(item.unit))
+            was_places, places = getattr(was, "places", None), getattr(item, "places", None)
+            if was_places != places:
+                self.say(f"{subject}の表示桁数を{_places(was_places)}から{_places(places)}に変更")
+            was_role, role = getattr(was, "role", "value"), getattr(item, "role", "value")
+            if was_role != role:
+                self.say(f"{subject}の種類を「{ROLES.get(was_role, was_role)}」から「{ROLES.get(role, role)}」に変更")
+            self.condition_change(subject, getattr(was, "show_if", None), getattr(item, "show_if", None))
+
+    def computed_words(self, item, definition: FormDefinition) -> str:
+        return describe.computed(item, definition)
+
+    def outcomes(self) -> None:
+        before = {o.id: o for o in getattr(self.old, "outcomes", [])}
+        after = {o.id: o for o in getattr(self.new, "outcomes", [])}
+        for item in after.values():
+            if item.id not in before:
+                extras = []
+                if item.show_if is not None:
+                    extras.append(f"必要になる条件: {describe.condition(item.show_if, self.new)}")
+                if item.deadline:
+                    extras.append(f"期限: {self.computed_name(item.deadline, self.new)}")
+                self.say(f"必要な手続き「{describe.text(item.title)}」を追加"
+                         + (f"（{'、'.join(extras)}）" if extras else ""))
+        for item in before.values():
+            if item.id not in after:
+                self.say(f"必要な手続き「{describe.text(item.title)}」を削除")
+        for item in after.values():
+            was = before.get(item.id)
+            if was is None:
+                continue
+            subject = f"必要な手続き「{describe.text(item.title)}」"
+            self.text_change(f"必要な手続き「{describe.text(was.title)}」の名前", was.title, item.title)
+            self.text_change(subject + "の説明", was.body, item.body)
+            if _dump(was.show_if) != _dump(item.show_if):
+                if item.show_if is None:
+                    self.say(f"{subject}を全員に表示するように変更（変更前の条件: "
+                             f"{describe.condition(was.show_if, self.old)}）")
+                else:
+                    self.say(f"{subject}が必要になる条件を変更（変更後: {describe.condition(item.show_if, self.new)}）")
+            if was.deadline != item.deadline:
+                before_words = self.computed_name(was.deadline, self.old) if was.deadline else "なし"
+                after_words = self.computed_name(item.deadline, self.new) if item.deadline else "なし"
+                self.say(f"{subject}の期限を「{before_words}」から「{after_words}」に変更")
+        order_before = [key for key in before if key in after]
+        order_after = [key for key in after if key in before]
+        if order_before != order_after:
+            self.say("必要な手続きの順番を変更")
+
+    def computed_name(self, computed_id: str, definition: FormDefinition) -> str:
+        found = next((c for c in definition.computed if c.id == computed_id), None)
+        return f"計算値「{describe.text(found.label) if found else computed_id}」"
+
+    def rules(self) -> None:
+        before = {r.id: r for r in self.old.rules}
+        after = {r.id: r for r in self.new.rules}
+        for rule in self.new.rules:
+            if rule.id not in before:
+                self.say(f"ルール「{describe.text(rule.message)}」を追加（{self.rule_words(rule, self.new)}）")
+        for rule in self.old.rules:
+            if rule.id not in after:
+                self.say(f"ルール「{describe.text(rule.message)}」を削除")
+        for rule in self.new.rules:
+            was = before.get(rule.id)
+            if was is None or _dump(was) == _dump(rule):
+                continue
+            subject = f"ルール「{describe.text(rule.message)}」"
+            self.text_change(f"ルール「{describe.text(was.message)}」のメッセージ", was.message, rule.message)
+            if _dump(was.when) != _dump(rule.when) or _dump(was.check) != _dump(rule.check) \
+                    or getattr(was, "for_each", None) != getattr(rule, "for_each", None):
+                self.say(f"{subject}の内容を「{self.rule_words(was, self.old)}」から"
+                         f"「{self.rule_words(rule, self.new)}」に変更")
+            if was.field != rule.field:
+                self.say(f"{subject}のメッセージを表示する項目を「{self.field_label(was.field, self.old)}」から"
+                         f"「{self.field_label(rule.field, self.new)}」に変更")
+
+    def rule_words(self, rule, definition: FormDefinition) -> str:
+        return describe.rule(rule, definition)
+
+    def field_label(self, field_id: str, definition: FormDefinition) -> str:
+        spec = definition.field_by_id(field_id)
+        return describe.text(spec.label) if spec is not None and spec.label else field_id
 
     def keyed(self, what: str, old: list[tuple[str, Any]], new: list[tuple[str, Any]], name=None) -> None:
         name = name or (lambda item: None)
@@ -204,8 +451,32 @@ class _Comparison:
                 elif now is None:
                     self.say(f"ページ「{name}」を繰り返しのないページに変更")
                 elif was is not None:
-                    self.say(f"ページ「{name}」の繰り返しの設定を変更（{was.min}〜{was.max}件から"
-                             f"{now.min}〜{now.max}件へ）")
+                    self.repeat_change(name, was, now)
+
+    def repeat_change(self, name: str, was, now) -> None:
+        subject = f"ページ「{name}」"
+        if (was.min, was.max) != (now.min, now.max):
+            self.say(f"{subject}の繰り返しの設定を変更（{was.min}〜{was.max}件から{now.min}〜{now.max}件へ）")
+        self.text_change(f"{subject}の1件の呼び方", was.item_label, now.item_label)
+        if was.summary_field != now.summary_field:
+            before = self.field_label(was.summary_field, self.old) if was.summary_field else "なし"
+            after = self.field_label(now.summary_field, self.new) if now.summary_field else "なし"
+            self.say(f"{subject}の一覧に表示する項目を「{before}」から「{after}」に変更")
+        was_from, now_from = getattr(was, "first_item_from", None) or {}, getattr(now, "first_item_from", None) or {}
+        if was_from != now_from:
+            if now_from:
+                pairs = "、".join(f"「{self.field_label(item, self.new)}」←「{self.field_label(source, self.new)}」"
+                                  for item, source in now_from.items())
+                self.say(f"{subject}の1件目に前の回答を入れる設定を{'変更' if was_from else '追加'}（{pairs}）")
+            else:
+                self.say(f"{subject}の1件目に前の回答を入れる設定を削除")
+        was_per, now_per = getattr(was, "per", None), getattr(now, "per", None)
+        if was_per != now_per:
+            if now_per:
+                self.say(f"{subject}を「{describe.page_name(self.new, now_per)}」の各件ごとに繰り返すように変更")
+            else:
+                parent = describe.page_name(self.old, str(was_per))
+                self.say(f"{subject}を「{parent}」の各件ごとに繰り返さないように変更")
 
     def condition_change(self, owner: str, old, new) -> None:
         if _dump(old) == _dump(new):
@@ -220,17 +491,44 @@ class _Comparison:
 
     # -- fields --
 
+    def blocks(self) -> None:
+        """Shared blocks (``use:``) added to or removed from a page: one sentence each."""
+        before = {use.key: use for use in self.old_blocks}
+        after = {use.key: use for use in self.new_blocks}
+        for key, use in after.items():
+            if key not in before:
+                prefix = f"、IDの接頭辞「{use.prefix}」" if use.prefix else ""
+                self.say(f"ページ「{describe.page_name(self.new, use.page)}」に共通ブロック「{block_title(use.block)}」"
+                         f"（{len(use.field_ids)}項目{prefix}）を追加")
+        for key, use in before.items():
+            if key not in after:
+                self.say(f"ページ「{describe.page_name(self.old, use.page)}」から共通ブロック"
+                         f"「{block_title(use.block)}」（{len(use.field_ids)}項目）を削除")
+
+    def block_subject(self, field_id: str) -> str:
+        """「共通ブロック『申請者』の」 for a question a block brought in, else nothing."""
+        use = self.new_block_of.get(field_id) or self.old_block_of.get(field_id)
+        return f"共通ブロック「{block_title(use.block)}」の" if use is not None else ""
+
     def fields(self) -> None:
         old_fields = {spec.id: spec for spec in self.old.all_fields()}
         new_fields = {spec.id: spec for spec in self.new.all_fields()}
+        old_uses = {use.key for use in self.old_blocks}
+        new_uses = {use.key for use in self.new_blocks}
         for page in self.new.pages:
             for spec in page.fields:
                 if spec.id not in old_fields:
-                    self.say(f"ページ「{describe.text(page.title)}」に項目「{self.field_name(spec)}」"
-                             f"（{describe.type_name(spec.type)}）を追加")
+                    use = self.new_block_of.get(spec.id)
+                    if use is not None and use.key not in old_uses:
+                        continue  # the block was added: said once by blocks()
+                    self.say(f"ページ「{describe.text(page.title)}」に{self.block_subject(spec.id)}項目"
+                             f"「{self.field_name(spec)}」（{describe.type_name(spec.type)}）を追加")
         for spec in self.old.all_fields():
             if spec.id not in new_fields:
-                self.say(f"項目「{self.field_name(spec)}」を削除")
+                use = self.old_block_of.get(spec.id)
+                if use is not None and use.key not in new_uses:
+                    continue
+                self.say(f"{self.block_subject(spec.id)}項目「{self.field_name(spec)}」を削除")
         # Moves: to another page, or to another place among the same page's questions.
         for page in self.new.pages:
             old_page = self.old.page_by_id(page.id)
@@ -252,13 +550,25 @@ class _Comparison:
 
     def field(self, old: FieldSpec, new: FieldSpec) -> None:
         name = self.field_name(new)
-        subject = f"項目「{name}」"
+        block = self.block_subject(new.id)
+        subject = f"{block}項目「{name}」"
         if old.type != new.type:
             self.say(f"{subject}の種類を「{describe.type_name(old.type)}」から「{describe.type_name(new.type)}」に変更")
-        self.text_change(f"項目「{self.field_name(old)}」のラベル", old.label, new.label)
+        self.text_change(f"{block}項目「{self.field_name(old)}」のラベル", old.label, new.label)
         self.text_change(f"{subject}のヒント", old.hint, new.hint)
-        if old.required != new.required and new.has_answer:
+        old_required_if, new_required_if = getattr(old, "required_if", None), getattr(new, "required_if", None)
+        if old.required != new.required and new.has_answer and old_required_if is None and new_required_if is None:
             self.say(f"{subject}を{'必須' if new.required else '任意'}に変更")
+        if _dump(old_required_if) != _dump(new_required_if):
+            if old_required_if is None:
+                self.say(f"{subject}を条件つきで必須に変更（必須になる条件: "
+                         f"{describe.condition(new_required_if, self.new)}）")
+            elif new_required_if is None:
+                self.say(f"{subject}の必須になる条件をなくし、{'必須' if new.required else '任意'}に変更"
+                         f"（削除前: {describe.condition(old_required_if, self.old)}）")
+            else:
+                self.say(f"{subject}の必須になる条件を変更（変更前: {describe.condition(old_required_if, self.old)}／"
+                         f"変更後: {describe.condition(new_required_if, self.new)}）")
         self.condition_change(subject, old.show_if, new.show_if)
         if isinstance(old, ChoiceSpec) and isinstance(new, ChoiceSpec):
             self.choices(subject, old, new)
@@ -270,21 +580,31 @@ class _Comparison:
             if before == after:
                 continue
             what = names.get(key, key)
+            before_words, after_words = _option_words(new, key, before), _option_words(new, key, after)
             if before is None:
-                self.say(f"{subject}に{what}「{describe.value_words(after)}」を設定")
+                self.say(f"{subject}に{what}「{after_words}」を設定")
             elif after is None:
-                self.say(f"{subject}の{what}「{describe.value_words(before)}」をなくしました")
+                self.say(f"{subject}の{what}「{before_words}」をなくしました")
             else:
-                self.say(f"{subject}の{what}を「{describe.value_words(before)}」から「{describe.value_words(after)}」に変更")
+                self.say(f"{subject}の{what}を「{before_words}」から「{after_words}」に変更")
 
     def choices(self, subject: str, old: ChoiceSpec, new: ChoiceSpec) -> None:
         if old.choice_list != new.choice_list and new.choice_list:
             self.say(f"{subject}の選択肢を共通の一覧「{new.choice_list}」に変更")
         before = {c.value: c for c in old.all_choices()}
         after = {c.value: c for c in new.all_choices()}
+        if old.choice_list is not None and old.choice_list == new.choice_list:
+            # The same list with other omit_choices: say so, rather than "added"/"removed".
+            left_out = [before.pop(v) for v in (new.omit_choices or []) if v in before and v not in after]
+            taken_back = [after.pop(v) for v in (old.omit_choices or []) if v in after and v not in before]
+            for choices, how in ((left_out, "使わない"), (taken_back, "使う")):
+                if choices:
+                    names = "".join(f"「{describe.text(choice.label)}」" for choice in choices)
+                    self.say(f"{subject}で、一覧「{new.choice_list}」の選択肢{names}を{how}ように変更")
         for value, choice in after.items():
             if value not in before:
-                self.say(f"{subject}に選択肢「{describe.text(choice.label)}」を追加")
+                exclusive = "（他と同時に選べない）" if getattr(choice, "exclusive", False) else ""
+                self.say(f"{subject}に選択肢「{describe.text(choice.label)}」{exclusive}を追加")
         for value, choice in before.items():
             if value not in after:
                 self.say(f"{subject}の選択肢「{describe.text(choice.label)}」を削除")
@@ -298,6 +618,14 @@ class _Comparison:
                 self.say(f"{subject}の選択肢「{describe.text(choice.label)}」の金額を"
                          f"{'なし' if was.amount is None else describe.yen(was.amount)}から"
                          f"{'なし' if choice.amount is None else describe.yen(choice.amount)}に変更")
+            was_exclusive, now_exclusive = getattr(was, "exclusive", False), getattr(choice, "exclusive", False)
+            if was_exclusive != now_exclusive:
+                if now_exclusive:
+                    self.say(f"{subject}の選択肢「{describe.text(choice.label)}」を、他の選択肢と同時に選べない"
+                             "選択肢（該当なし）に変更")
+                else:
+                    self.say(f"{subject}の選択肢「{describe.text(choice.label)}」を、他の選択肢と同時に選べる"
+                             "ように変更")
         if [v for v in before if v in after] != [v for v in after if v in before]:
             self.say(f"{subject}の選択肢の順番を変更")
 
@@ -330,6 +658,17 @@ def _option_names(spec: FieldSpec) -> dict[str, str]:
     return {**COMMON_OPTION_NAMES, **{key: option.name for key, option in admin_options(type(spec)).items()}}
 
 
+def _option_words(spec: FieldSpec, key: str, value: Any) -> str:
+    """An option's value in words: file kinds by their names, check_digit by what it checks."""
+    option = admin_options(type(spec)).get(key)
+    if option is not None and option.kind == "accept" and isinstance(value, list):
+        names = dict(option.choices)
+        return "、".join(names.get(str(item), str(item)) for item in value)
+    if isinstance(value, str) and value in describe.LITERAL_WORDS:
+        return describe.LITERAL_WORDS[value]
+    return describe.value_words(value)
+
+
 def _options(spec: FieldSpec) -> dict[str, Any]:
     data = spec.model_dump(mode="json", by_alias=True, exclude_none=True)
     return {key: value for key, value in data.items() if key not in COMMON_FIELD_KEYS}
@@ -345,3 +684,36 @@ def _dump(model) -> Any:
 
 def _minutes(value: int | None) -> str:
     return "なし" if value is None else f"{value}分"
+
+
+def _period(start: Any, end: Any) -> str:
+    """受付期間 in words: 2027年4月1日から2028年3月31日まで, 期限なし."""
+    if start is None and end is None:
+        return "期限なし"
+    words = f"{describe.day_words(start)}から" if start is not None else ""
+    return words + (f"{describe.day_words(end)}まで" if end is not None else "")
+
+
+def _steps(value: Any) -> list:
+    """next_steps as a list of paragraphs (a plain Text is one, always shown)."""
+    if isinstance(value, list):
+        return value
+    return [_Step(value, None)] if value is not None else []
+
+
+@dataclass(frozen=True)
+class _Step:
+    text: Any
+    show_if: Any
+
+    def model_dump(self, **_: Any) -> Any:
+        return {"text": _dump(self.text), "show_if": _dump(self.show_if)}
+
+
+def _short(words: str, limit: int = 30) -> str:
+    words = " ".join(words.split())
+    return words if len(words) <= limit else words[:limit] + "…"
+
+
+def _places(value: int | None) -> str:
+    return "計算結果のまま" if value is None else f"小数点以下{value}桁"

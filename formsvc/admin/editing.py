@@ -9,6 +9,8 @@ YAML view (formsvc.admin.working_copies.check_source), which refuses an invalid 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,14 +20,16 @@ from formsvc.admin.yaml_edit import EditError
 from formsvc.definitions.schema import FormDefinition
 from formsvc.fields import REGISTRY
 from formsvc.fields.admin_options import admin_options
-from formsvc.fields.date import date_bound_text
+from formsvc.fields.date import date_bound_from_text, date_bound_text
 
 __all__ = ["EditError"]
 
 # Canonical key order: a new key goes after the keys that come before it here.
 TOP_KEYS = ("$schema", "id", "title", "description", "eligibility", "department", "life_events",
-            "authentication", "time_needed_minutes", "fee", "computed", "documents", "declaration",
-            "next_steps", "retention", "choice_lists", "pages", "rules")
+            "authentication", "time_needed_minutes", "valid_from", "valid_until", "fee", "computed",
+            "documents", "declaration", "next_steps", "outcomes_title", "outcomes", "retention",
+            "choice_lists", "pages", "rules")
+DEPARTMENT_KEYS = ("name", "contact")
 PAGE_KEYS = ("id", "title", "description", "kind", "show_if", "repeat", "fields")
 # A question's keys: these, with the type's own options (formsvc.fields.admin_options) between.
 FIELD_KEYS_BEFORE_OPTIONS = ("type", "id", "label", "hint", "required")
@@ -42,12 +46,16 @@ def _after(order: tuple[str, ...], key: str) -> tuple[str, ...]:
 
 # --- Text values ------------------------------------------------------------------------------
 
-def text_value(ja: str, en: str = "") -> str | dict | None:
-    """A Text as people write it: a plain string, or {ja, en} when there is English."""
-    ja, en = (ja or "").strip(), (en or "").strip()
-    if not ja:
+def text_value(ja: str, en: str = "", strip: bool = True) -> str | dict | None:
+    """A Text as people write it: a plain string, or {ja, en} when there is English.
+
+    Without ``strip`` the spaces around each text are kept (an empty text is still none)."""
+    ja, en = (ja or ""), (en or "")
+    if strip:
+        ja, en = ja.strip(), en.strip()
+    if not ja.strip():
         return None
-    return {"ja": ja, "en": en} if en else ja
+    return {"ja": ja, "en": en} if en.strip() else ja
 
 
 def text_parts(value: Any) -> tuple[str, str]:
@@ -99,6 +107,15 @@ def _at(data: Any, path: tuple) -> Any:
 def update_procedure(source: str, changes: dict[str, Any]) -> str:
     """Top-level keys (title, description, department, fee …); None removes an optional key."""
     return _update(source, (), yaml_edit.load(source), changes, TOP_KEYS)
+
+
+def update_department(source: str, name: Any) -> str:
+    """The department's name (a Text); its contact and everything else are left as written."""
+    data = yaml_edit.load(source)
+    department = data.get("department")
+    if not isinstance(department, dict):
+        return yaml_edit.set_value(source, ("department",), {"name": name}, after=_after(TOP_KEYS, "department"))
+    return _update(source, ("department",), department, {"name": name}, DEPARTMENT_KEYS)
 
 
 def update_fee(source: str, amount: Any | None, description: str | dict | None) -> str:
@@ -184,6 +201,31 @@ def remove_field(source: str, page_id: str, field_id: str) -> str:
     return yaml_edit.delete_item(source, ("pages", p, "fields"), f)
 
 
+def use_index(data: dict, page_id: str, index: int, block_id: str) -> tuple[int, int]:
+    """(page, item) of the ``use: block_id`` written as item ``index`` of the page's fields."""
+    p = page_index(data, page_id)
+    items = data["pages"][p].get("fields") or []
+    if not 0 <= index < len(items) or not isinstance(items[index], dict) or items[index].get("use") != block_id:
+        raise EditError(f"共通ブロック「{block_id}」はページ「{page_id}」のその位置にありません。"
+                        "画面を開き直してください")
+    return p, index
+
+
+def move_use(source: str, page_id: str, index: int, block_id: str, step: int) -> str:
+    """Move a shared block's ``use:`` (all its questions, as one item) up or down the page."""
+    data = yaml_edit.load(source)
+    p, f = use_index(data, page_id, index, block_id)
+    target = f + step
+    if not 0 <= target < len(data["pages"][p]["fields"]):
+        raise EditError("これ以上移動できません")
+    return yaml_edit.move_item(source, ("pages", p, "fields"), f, target)
+
+
+def remove_use(source: str, page_id: str, index: int, block_id: str) -> str:
+    p, f = use_index(yaml_edit.load(source), page_id, index, block_id)
+    return yaml_edit.delete_item(source, ("pages", p, "fields"), f)
+
+
 def update_field(source: str, page_id: str, field_id: str, changes: dict[str, Any]) -> str:
     data = yaml_edit.load(source)
     p, f = field_index(data, page_id, field_id)
@@ -234,8 +276,10 @@ def parse_choice_lines(text: str) -> list[ChoiceLine]:
     return result
 
 
-def merged_choices(lines: list[ChoiceLine], raw_choices: list | None) -> list:
-    """The new choices, keeping each existing choice's hint, amount and English label (by value).
+def merged_choices(lines: list[ChoiceLine], raw_choices: list | None, exclusive: list[str] | None = None) -> list:
+    """The new choices, keeping each existing choice's hint, amount, exclusive flag and English
+    label (by value); ``exclusive`` (when given) are the values of the choices that cannot be
+    combined with others (「該当なし」 of a checkboxes question).
 
     The English label is kept only while the Japanese label is unchanged, so a resident never sees
     a translation of words that are no longer there.
@@ -251,16 +295,62 @@ def merged_choices(lines: list[ChoiceLine], raw_choices: list | None) -> list:
         if old is not None:
             ja, en = text_parts(old.get("label"))
             item["label"] = text_value(line.label, en if ja == line.label else "")
-            for key in ("hint", "amount"):
-                if key in old:
-                    item[key] = old[key]
+            for key, value in old.items():
+                if key not in ("value", "label"):
+                    item[key] = value  # hint, amount, exclusive and whatever the YAML adds
         else:
             item["label"] = line.label
-        if set(item) == {"value", "label"} and item["label"] == line.value:
+        if exclusive is not None:
+            if line.value in exclusive:
+                item["exclusive"] = True
+            elif item.get("exclusive") is not False:
+                item.pop("exclusive", None)
+        if set(item) == {"value", "label"} and item["label"] == line.value and old is None:
             result.append(line.value)  # written as people write short lists: [本人, 代理人]
         else:
             result.append(item)
     return result
+
+
+def exclusive_values(raw_choices: list | None) -> list[str]:
+    """The values of the choices written with ``exclusive: true``."""
+    return [str(raw.get("value")) for raw in raw_choices or []
+            if isinstance(raw, dict) and raw.get("exclusive") is True]
+
+
+# --- date bounds: a date, or days and months from today -----------------------------------------
+
+MONTHS_BOUND = re.compile(r"(?:today|今日)([+-]\d{1,4})(?:m|か月|ヶ月|カ月)([+-]\d{1,5})?")
+
+
+def bound_text(value: Any) -> str:
+    """A date bound as administrators type it: 2025-04-01, today+7, today-3m (3 months ago),
+    today+1m-1 (a month from today, less a day)."""
+    if isinstance(value, dict) and value.get("months_from_today"):
+        months, days = int(value["months_from_today"]), int(value.get("days_from_today") or 0)
+        return f"today{months:+d}m" + (f"{days:+d}" if days else "")
+    return date_bound_text(value)
+
+
+def bound_from_text(text: str) -> date | dict | None:
+    """What ``bound_text`` writes, read back (None when it cannot be read)."""
+    typed = unicodedata.normalize("NFKC", text or "").replace(" ", "").strip()
+    match = MONTHS_BOUND.fullmatch(typed)
+    if match is None:
+        return date_bound_from_text(typed)
+    bound: dict[str, int] = {"months_from_today": int(match.group(1))}
+    if match.group(2):
+        bound["days_from_today"] = int(match.group(2))
+    return bound
+
+
+def same_bound(written: Any, typed: Any) -> bool:
+    """Whether two bounds mean the same day ({days_from_today: 0, months_from_today: -3} is -3m)."""
+    if isinstance(written, dict) and isinstance(typed, dict):
+        def key(bound: dict) -> tuple[int, int]:
+            return int(bound.get("months_from_today") or 0), int(bound.get("days_from_today") or 0)
+        return key(written) == key(typed)
+    return written == typed
 
 
 # --- conditions (a small form: question, operator, value) ---------------------------------------

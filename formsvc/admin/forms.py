@@ -4,7 +4,11 @@ so these are plain ``wtforms.Form``s; the templates add the token."""
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+import types
+import typing
+import unicodedata
+from datetime import date
+from typing import Annotated, Any, ClassVar, Literal, Union
 
 from wtforms import BooleanField, Form, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
@@ -15,7 +19,6 @@ from formsvc.definitions.schema import FormDefinition
 from formsvc.fields import REGISTRY
 from formsvc.fields.admin_options import AdminOption, admin_options
 from formsvc.fields.choices import ChoiceSpec
-from formsvc.fields.date import date_bound_from_text, date_bound_text
 from formsvc.fields.number import plain_number
 
 SLUG = r"^[a-z][a-z0-9-]{1,62}$"
@@ -43,6 +46,14 @@ class CreateForm(Form):
     title_ja = StringField("手続き名", validators=[required("手続き名を入力してください"), Length(max=200)])
     title_en = StringField("手続き名（英語、任意）", validators=[Optional(), Length(max=200)])
     department = StringField("担当課", validators=[required("担当課を入力してください"), Length(max=100)])
+    department_en = StringField("担当課（英語。手続き名に英語があるときは必須）",
+                                validators=[Length(max=100)])  # no Optional(): it would skip the check below
+
+    def validate_department_en(self, field):
+        # An English title offers the procedure in English: its department is shown too.
+        if (self.title_en.data or "").strip() and not (field.data or "").strip():
+            raise ValidationError("英語の訳がありません: 手続き名に英語があるため、担当課の英語も入力してください"
+                                  "（例: Citizens Division）")
 
 
 class CopyForm(Form):
@@ -80,11 +91,25 @@ class ProcedureForm(Form):
     description_ja = TextAreaField("説明", validators=[required("説明を入力してください")])
     description_en = TextAreaField("説明（英語、任意）", validators=[Optional()])
     department = StringField("担当課", validators=[required("担当課を入力してください"), Length(max=100)])
+    department_en = StringField("担当課（英語、任意）", validators=[Optional(), Length(max=200)])
+    # 受付期間: the published version takes applications only on these days (both optional).
+    valid_from = StringField("受付開始日（任意）", validators=[Optional()])
+    valid_until = StringField("受付終了日（任意）", validators=[Optional()])
     fee_kind = RadioField("手数料", choices=options([*FEE_KINDS, ("keep", "変更しない（YAMLで書いた計算式）")]),
                           default="none", validate_choice=True)
     fee_amount = StringField("金額または単価（円）")
     fee_field = SelectField("数値の項目", validate_choice=False)
     fee_description = StringField("手数料の説明（例: 1通300円）", validators=[Optional(), Length(max=200)])
+    fee_description_en = StringField("手数料の説明（英語、任意）", validators=[Optional(), Length(max=400)])
+
+    def validate_valid_from(self, field):
+        _period_date(field)
+
+    def validate_valid_until(self, field):
+        until = _period_date(field)
+        start = _read_date(self.valid_from.data)
+        if until is not None and start is not None and until < start:
+            raise ValidationError("受付終了日は受付開始日と同じ日か、それより後の日にしてください")
 
     def validate_fee_amount(self, field):
         amount = (field.data or "").replace(",", "").strip()
@@ -105,7 +130,51 @@ class ProcedureForm(Form):
 
     def changes(self) -> dict[str, Any]:
         return {"title": _text(self.title_ja, self.title_en),
-                "description": _text(self.description_ja, self.description_en)}
+                "description": _text(self.description_ja, self.description_en),
+                "valid_from": _read_date(self.valid_from.data),
+                "valid_until": _read_date(self.valid_until.data)}
+
+    def department_name(self) -> Any:
+        return _text(self.department, self.department_en)
+
+    def fee_text(self) -> Any:
+        return _text(self.fee_description, self.fee_description_en)
+
+
+DATE_TEXT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def _read_date(text: str | None) -> date | None:
+    """A date typed as 2027-04-01 (full-width digits too); None for empty or unreadable text."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    match = DATE_TEXT.fullmatch(text)
+    if match is None:
+        return None
+    try:
+        day = date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+    return day if 2000 <= day.year <= 2200 else None
+
+
+def _period_date(field) -> date | None:
+    text = (field.data or "").strip()
+    if not text:
+        return None
+    day = _read_date(text)
+    if day is None:
+        raise ValidationError(f"{field.label.text.removesuffix('（任意）')}は 2027-04-01 の形の、"
+                              "2000年から2200年までの日付で入力してください")
+    return day
+
+
+def period_form_values(data: dict) -> dict[str, str]:
+    """受付期間 as the form shows it (a date written in the YAML, as 2027-04-01)."""
+    values = {}
+    for key in ("valid_from", "valid_until"):
+        value = data.get(key)
+        values[key] = value.isoformat() if isinstance(value, date) else ("" if value is None else str(value))
+    return values
 
 
 def fee_form_values(raw_fee: Any) -> dict[str, str]:
@@ -113,15 +182,21 @@ def fee_form_values(raw_fee: Any) -> dict[str, str]:
     if not isinstance(raw_fee, dict):
         return {"fee_kind": "none"}
     amount = raw_fee.get("amount")
-    description = editing.text_parts(raw_fee.get("description"))[0]
+    description, description_en = editing.text_parts(raw_fee.get("description"))
+    texts = {"fee_description": description, "fee_description_en": description_en}
     if isinstance(amount, int) and not isinstance(amount, bool):
-        return {"fee_kind": "fixed", "fee_amount": str(amount), "fee_description": description}
+        return {"fee_kind": "fixed", "fee_amount": str(amount), **texts}
     multiply = amount.get("multiply") if isinstance(amount, dict) else None
     if isinstance(multiply, list) and len(multiply) == 2 and isinstance(multiply[0], dict) \
             and set(multiply[0]) == {"field"} and isinstance(multiply[1], int):
-        return {"fee_kind": "per_item", "fee_field": multiply[0]["field"], "fee_amount": str(multiply[1]),
-                "fee_description": description}
-    return {"fee_kind": "keep", "fee_description": description}
+        return {"fee_kind": "per_item", "fee_field": multiply[0]["field"], "fee_amount": str(multiply[1]), **texts}
+    return {"fee_kind": "keep", **texts}
+
+
+class BlockForm(Form):
+    """Which shared block a move or remove button is about (checked against the page)."""
+
+    block = HiddenField()
 
 
 class AddPageForm(Form):
@@ -185,6 +260,7 @@ class AddFieldForm(Form):
     label_en = StringField("質問（英語、任意）", validators=[Optional()])
     choices = TextAreaField("選択肢（1つ選ぶ・複数選ぶの項目のとき。1行に1つ「値: ラベル」）")
     content = TextAreaField("本文（説明文の項目）または同意する内容（同意の項目）")
+    content_en = TextAreaField("本文または同意する内容（英語、任意）", validators=[Optional()])
 
     # The form knows a type's needs from its model: a question of a choice type needs choices,
     # one with a required text option (説明文の本文, 同意する内容) needs the "content" box.
@@ -208,7 +284,8 @@ class AddFieldForm(Form):
             extra["choices"] = editing.merged_choices(editing.parse_choice_lines(self.choices.data or ""), [])
         content_key = _content_key(type_)
         if content_key:
-            extra[content_key] = (self.content.data or "").strip().replace("\r\n", "\n")
+            extra[content_key] = editing.text_value((self.content.data or "").replace("\r\n", "\n"),
+                                                    (self.content_en.data or "").replace("\r\n", "\n"))
         label = _text(self.label_ja, self.label_en)
         return editing.new_field(type_, (self.field_id.data or "").strip(), label, extra)
 
@@ -219,6 +296,11 @@ def _label_required(type_: str | None) -> bool:
 
 def _has_choices(type_: str | None) -> bool:
     return type_ in REGISTRY and issubclass(REGISTRY[type_], ChoiceSpec)
+
+
+def content_key(type_: str | None) -> str | None:
+    """The text option every question of ``type_`` must have, typed in the add form's box."""
+    return _content_key(type_)
 
 
 def _content_key(type_: str | None) -> str | None:
@@ -233,7 +315,8 @@ def _content_key(type_: str | None) -> str | None:
 # --- one question's options ---------------------------------------------------------------------
 
 # The inputs of the options' kinds (formsvc.fields.admin_options.OptionKind).
-DATE_BOUND_HINT = "2025-04-01 の形の日付、または today+7（今日から7日後）・today-1（昨日）・today（今日）"
+DATE_BOUND_HINT = ("2025-04-01 の形の日付、または today+7（今日から7日後）・today-1（昨日）・today（今日）・"
+                   "today-3m（今日の3か月前）")
 TEXT_KINDS = ("text", "longtext")
 
 
@@ -253,10 +336,20 @@ def field_form(type_: str, choice_list: str | None):
         elif option.kind == "pattern":
             attributes["option_pattern_regex"] = StringField("入力形式（正規表現）", validators=[Optional()])
             attributes["option_pattern_message"] = StringField("形式が違うときのメッセージ", validators=[Optional()])
-        elif option.kind in TEXT_KINDS and model.model_fields[key].is_required():
-            attributes[name] = TextAreaField(option.label, validators=[required(f"{option.label}を入力してください")])
-        elif option.kind == "longtext":
-            attributes[name] = TextAreaField(option.label, validators=[Optional()])
+            attributes["option_pattern_message_en"] = StringField("形式が違うときのメッセージ（英語、任意）",
+                                                                  validators=[Optional()])
+        elif option.kind in TEXT_KINDS:
+            if model.model_fields[key].is_required():
+                attributes[name] = TextAreaField(option.label,
+                                                 validators=[required(f"{option.label}を入力してください")])
+            else:
+                attributes[name] = TextAreaField(option.label, validators=[Optional()])
+            attributes[f"{name}_en"] = TextAreaField(f"{option.label}（英語、任意）", validators=[Optional()])
+        elif literal_values(model, key):
+            # A closed list of values (check_digit: insurer_number): a select, not a text box.
+            choices = [("", "使わない"), *((value, LITERAL_WORDS.get(value, value))
+                                          for value in literal_values(model, key))]
+            attributes[name] = SelectField(option.label, choices=options(choices), validate_choice=False)
         else:
             attributes[name] = StringField(option.label, validators=[Optional()])
     attributes["has_choices"] = issubclass(model, ChoiceSpec) and choice_list is None
@@ -265,6 +358,26 @@ def field_form(type_: str, choice_list: str | None):
     attributes["option_keys"] = tuple(option_specs)
     attributes["field_type"] = type_
     return type("QuestionForm", (FieldFormBase,), attributes)
+
+
+LITERAL_WORDS = describe.LITERAL_WORDS
+
+
+def literal_values(model: Any, key: str) -> tuple[str, ...]:
+    """The values of an option typed as a Literal (or Literal | None); () for any other type."""
+    found: list[str] = []
+
+    def walk(annotation: Any) -> None:
+        if typing.get_origin(annotation) is Literal:
+            found.extend(str(value) for value in typing.get_args(annotation))
+        elif typing.get_origin(annotation) in (Union, types.UnionType):
+            for arg in typing.get_args(annotation):
+                walk(arg)
+        elif typing.get_origin(annotation) is Annotated:
+            walk(typing.get_args(annotation)[0])
+
+    walk(model.model_fields[key].annotation)
+    return tuple(found)
 
 
 def option_rows(field_form: FieldFormBase) -> list[tuple[str, tuple[str, str, str | None], str]]:
@@ -304,17 +417,31 @@ class FieldFormBase(ConditionMixin, Form):
     def accepted(self, formdata) -> list[str]:
         return [value for value, _ in option_choices(self) if value in formdata.getlist("option_accept")]
 
+    @property
+    def several_choices(self) -> bool:
+        return self.has_choices and REGISTRY[self.field_type].several_choices
+
     def changes(self, raw: dict, formdata) -> dict[str, Any]:
-        """The keys to write into the question, None for the ones to remove (the default)."""
+        """The keys to write into the question, None for the ones to remove (the default).
+
+        A key written in the YAML with its default value (``required: true``, an ``accept``
+        listing the default kinds) stays written: a save changes only what the form changed."""
         changes: dict[str, Any] = {"label": _text(self.label_ja, self.label_en),
                                    "hint": _text(self.hint_ja, self.hint_en)}
-        if REGISTRY[self.field_type].has_answer:
+        # With required_if, the question is required only when its condition holds (the
+        # condition is edited in the YAML; the form shows it and leaves `required` alone).
+        if REGISTRY[self.field_type].has_answer and raw.get("required_if") is None:
             changes["required"] = None if self.required_answer.data else False
         if self.has_choices:
             lines = editing.parse_choice_lines(self.choices.data or "")
-            changes["choices"] = editing.merged_choices(lines, raw.get("choices"))
+            exclusive = formdata.getlist("exclusive_choices") if self.several_choices else None
+            changes["choices"] = editing.merged_choices(lines, raw.get("choices"), exclusive)
         for key, option in self.option_specs.items():
             changes[key] = self._option(key, option, raw, formdata)
+        for key, value in list(changes.items()):
+            if value is None and key in raw and key in REGISTRY[self.field_type].model_fields \
+                    and raw[key] == _default(self.field_type, key):
+                del changes[key]
         return changes
 
     def _option(self, key: str, option: AdminOption, raw: dict, formdata) -> Any:
@@ -325,20 +452,31 @@ class FieldFormBase(ConditionMixin, Form):
             return None if checked == default else checked
         if kind == "accept":
             chosen = self.accepted(formdata)
+            written = raw.get(key)
+            if isinstance(written, list) and chosen and set(chosen) == set(written):
+                return written  # the same kinds, in the order the YAML lists them
             return None if chosen in ([], default) else chosen
         if kind == "pattern":
             regex = (self["option_pattern_regex"].data or "").strip()
             message = (self["option_pattern_message"].data or "").strip()
+            english = (self["option_pattern_message_en"].data or "").strip()
             if not regex:
                 return None
-            return {"regex": regex, "message": message or "形式が正しくありません"}
+            return {"regex": regex, "message": editing.text_value(message or "形式が正しくありません", english)}
         value = (getattr(self, f"option_{key}").data or "").strip()
         if not value:
             return None
         if kind in TEXT_KINDS:
-            # The English (written in the YAML) is kept: the form edits the Japanese.
-            english = editing.text_parts(raw[key])[1] if isinstance(raw.get(key), dict) else ""
-            return editing.text_value(value.replace("\r\n", "\n"), english)
+            english = (getattr(self, f"option_{key}_en").data or "").strip().replace("\r\n", "\n")
+            written_ja, written_en = editing.text_parts(raw.get(key))
+            # Spaces written around a text are kept while the words are the same (a unit's
+            # English " copies" is shown right after the number).
+            if english == written_en.strip():
+                english = written_en
+            text = value.replace("\r\n", "\n")
+            if text == written_ja.strip():
+                text = written_ja
+            return editing.text_value(text, english, strip=False)
         if kind == "int":
             number = plain_number(value)
             if not isinstance(number, int):
@@ -350,10 +488,14 @@ class FieldFormBase(ConditionMixin, Form):
                 raise ValidationError(f"{option.label}は数で入力してください")
             return number
         if kind == "date_bound":
-            bound = date_bound_from_text(value)
+            bound = editing.bound_from_text(value)
             if bound is None:
                 raise ValidationError(f"{option.label}は{DATE_BOUND_HINT}で入力してください")
-            return bound
+            written = raw.get(key)
+            return written if editing.same_bound(written, bound) else bound
+        allowed = literal_values(REGISTRY[self.field_type], key)
+        if allowed and value not in allowed:
+            raise ValidationError(f"{option.label}は一覧から選んでください")
         return value
 
 
@@ -377,11 +519,13 @@ def field_form_values(raw: dict, type_: str) -> dict[str, Any]:
         elif kind == "pattern":
             pattern = value if isinstance(value, dict) else {}
             values["option_pattern_regex"] = pattern.get("regex", "")
-            values["option_pattern_message"] = editing.text_parts(pattern.get("message"))[0]
+            message_ja, message_en = editing.text_parts(pattern.get("message"))
+            values["option_pattern_message"] = message_ja
+            values["option_pattern_message_en"] = message_en
         elif kind in TEXT_KINDS:
-            values[f"option_{key}"] = editing.text_parts(value)[0]
+            values[f"option_{key}"], values[f"option_{key}_en"] = editing.text_parts(value)
         elif kind == "date_bound":
-            values[f"option_{key}"] = date_bound_text(value)
+            values[f"option_{key}"] = editing.bound_text(value)
         elif kind == "accept":
             values["accepted"] = list(value) if isinstance(value, list) else _default(type_, key)
         else:

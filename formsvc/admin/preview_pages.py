@@ -14,6 +14,7 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from formsvc.applications.outcomes import documents as all_documents
 from formsvc.db import session as db_session
 from formsvc.db import utcnow
 from formsvc.definitions.loader import load_text
@@ -75,6 +76,7 @@ def _preview_token(form_id: str) -> str | None:
 class PreviewChannel(channels.Channel):
     name = "preview"
     layout = "preview/layout.html"
+    enforces_application_period = False  # a preview of next 年度's version works before its day
 
     def find_draft(self, form_id: str) -> Draft | None:
         token = _preview_token(form_id)
@@ -132,7 +134,7 @@ def start(form_id: str):
     fee = definition.fee
     return render_template("resident/start.html", layout=PreviewChannel.layout, compiled=compiled,
                            definition=definition, draft=None, identity=None, preview=True,
-                           login_url=None,
+                           login_url=None, documents=all_documents(definition, current_locale()),
                            fee_text=fee.description.get(current_locale()) if fee and fee.description else None)
 
 

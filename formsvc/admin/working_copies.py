@@ -24,6 +24,7 @@ from formsvc.admin import editing, yaml_edit
 from formsvc.db import utcnow
 from formsvc.definitions.errors import DefinitionError, DefinitionInvalid
 from formsvc.definitions.loader import LoadedDefinition, load_text
+from formsvc.definitions.schema import FormDefinition
 from formsvc.definitions.yaml_source import YamlSyntaxError, parse
 from formsvc.forms.audit import record_event
 from formsvc.forms.loading import publish_loaded
@@ -47,6 +48,15 @@ pages:
     fields:
       - {type: name, id: applicant_name, label: {ja: 氏名, en: Name}}
 """
+
+
+# With an English title every text a resident sees needs its English (formsvc.definitions.checks
+# english_problems): the template's texts, in both languages, to be rewritten like the Japanese.
+NEW_PROCEDURE_ENGLISH = {
+    "description": {"ja": "この手続きの説明を書いてください。", "en": "Describe this procedure here."},
+    "declaration": {"ja": "上記の内容に相違ありません。", "en": "I declare that the above is true."},
+    "next_steps": {"ja": "審査の後、結果をお知らせします。", "en": "We will let you know the result after the review."},
+}
 
 
 class NotAllowed(Exception):
@@ -232,7 +242,10 @@ def rollback(session: Session, form: Form, number: int, actor: str, note: str | 
         raise NotAllowed(f"第{number}版はありません")
     if form.latest is not None and form.latest.checksum == old.checksum:
         raise NotAllowed(f"第{number}版は最新の版と同じ内容です")
-    loaded = check_source(old.source, form.id)
+    # The version's own document, not its source checked again: the source may `use:` shared
+    # blocks and lists that have changed since, and a rollback brings back what was published.
+    loaded = LoadedDefinition(FormDefinition.model_validate(old.document), old.source,
+                              old.source_file or file_name(form.id))
     publish_loaded(session, loaded, actor, origin="admin", rolled_back_from=number,
                    note=(note or "").strip() or None, source_file=old.source_file or file_name(form.id))
     version = form.latest
@@ -278,6 +291,9 @@ def create(session: Session, form_id: str, title, department, actor: str) -> For
     """A new procedure from the starting template: a draft with only a working copy."""
     text = editing.rename(NEW_PROCEDURE, form_id, title)
     text = yaml_edit.set_value(text, ("department", "name"), department)
+    if isinstance(title, dict) and title.get("en"):
+        for key, value in NEW_PROCEDURE_ENGLISH.items():
+            text = yaml_edit.set_value(text, (key,), value)
     form, _ = _new_form(session, form_id, text, actor)
     record_event(session, form_id, "created", actor)
     session.flush()

@@ -92,8 +92,14 @@ def prefilled(definition: FormDefinition, shared: dict, today: date) -> Answers:
             if value is None or spec.validate_value(spec.to_json(value), ctx):
                 continue
             answers.fields[spec.id] = spec.to_json(value)
+            # Held with the draft as a resident's card answers are (formsvc.applications.prefill):
+            # a page hidden by an answer and shown again gets the detail back, still verified
+            # when it was read from the card (Flow.pruned), unless staff changed it meanwhile.
+            held: dict = {"answer": spec.to_json(value)}
             if spec.prefill is not None and meaning in from_card:
                 answers.verified[spec.id] = {"source": SOURCE}
+                held["verified"] = {"source": SOURCE}
+            answers.prefill[spec.id] = held
     return answers
 
 

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 from formsvc.applications.answers import Answers
 from formsvc.applications.completion import Completion, completion
 from formsvc.applications.flow import CHECK
+from formsvc.clock import today as japan_today
 from formsvc.counter import carryover
 from formsvc.db import utcnow
 from formsvc.definitions.schema import FormDefinition
-from formsvc.forms.catalog import CompiledForm, all_published, version_by_id
+from formsvc.forms.catalog import CompiledForm, all_in_force, version_by_id
 from formsvc.japanese.kana import to_katakana
 from formsvc.review.names import name_text
 from formsvc.staff.models import StaffUser
@@ -62,9 +63,10 @@ def counter_use(session: Session, since_days: int = POPULAR_DAYS) -> dict[str, i
 
 
 def procedures(session: Session, query: str = "") -> list[tuple[CompiledForm, int]]:
-    """Published procedures matching ``query``, most used at the counter first, then by title."""
+    """Procedures open today (受付期間, as online) matching ``query``, most used at the counter
+    first, then by title."""
     use = counter_use(session)
-    found = [compiled for compiled in all_published(session) if not query or matches(compiled, query)]
+    found = [compiled for compiled in all_in_force(session, japan_today()) if not query or matches(compiled, query)]
     found.sort(key=lambda compiled: (-use.get(compiled.id, 0), compiled.definition.title.ja))
     return [(compiled, use.get(compiled.id, 0)) for compiled in found]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True, order=True)
@@ -12,10 +12,30 @@ class DefinitionError:
     column: int  # 1-based
     path: str  # e.g. pages[2].fields[0].type
     message: str
+    # An error inside a shared block (formsvc.definitions.library) is located in the block's
+    # file; these say which definition's `use:` brought the block in, and where.
+    used_in: str = ""
+    used_line: int = 0
+    used_column: int = 0
 
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""
-        return f"{self.file}:{self.line}:{self.column}: {where}{self.message}"
+        text = f"{self.file}:{self.line}:{self.column}: {where}{self.message}"
+        if self.used_in:
+            text += f" ({self.used_in} {self.used_line}行目の use: から)"
+        return text
+
+    def at_use(self) -> DefinitionError:
+        """The error placed at the `use:` line of the definition being read (for a view that
+        shows only that definition's text); the block's location goes into the message.
+        An error of the definition itself is returned as it is."""
+        if not self.used_in:
+            return self
+        block = f"{self.file}:{self.line}:{self.column}"
+        where = f" {self.path}" if self.path else ""
+        return replace(self, file=self.used_in, line=self.used_line, column=self.used_column, path="",
+                       message=f"共通ブロック ({block}{where}): {self.message}",
+                       used_in="", used_line=0, used_column=0)
 
 
 class DefinitionInvalid(Exception):

@@ -8,7 +8,7 @@ import json
 import types
 import typing
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -17,8 +17,17 @@ from pydantic_core import ErrorDetails
 
 from formsvc.definitions.checks import semantic_problems
 from formsvc.definitions.errors import DefinitionError, DefinitionInvalid, format_path
+from formsvc.definitions.library import (
+    SHARED_FOLDER,
+    Library,
+    Locator,
+    SharedFile,
+    default_library,
+    expand,
+    read_library,
+)
 from formsvc.definitions.schema import FormDefinition
-from formsvc.definitions.yaml_source import Path, SourceMap, YamlSyntaxError, parse
+from formsvc.definitions.yaml_source import Path, YamlSyntaxError, parse
 from formsvc.fields import REGISTRY
 
 
@@ -39,8 +48,14 @@ class LoadedDefinition:
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def load_text(text: str, filename: str = "<definition>") -> LoadedDefinition:
-    """Validate one definition; raise DefinitionInvalid listing every error found."""
+def load_text(text: str, filename: str = "<definition>", library: Library | None = None) -> LoadedDefinition:
+    """Validate one definition; raise DefinitionInvalid listing every error found.
+
+    ``library`` holds the shared blocks and lists that `use:` and `choice_list:` may name;
+    by default the ``shared/`` folder beside ``filename``, else the configured definitions
+    folder's (formsvc.definitions.library.default_library)."""
+    if library is None:
+        library = default_library(filename)
     try:
         data, source, duplicates = parse(text)
     except YamlSyntaxError as error:
@@ -56,20 +71,25 @@ def load_text(text: str, filename: str = "<definition>") -> LoadedDefinition:
         errors.append(_error(filename, source.value_position(()), (),
                              "定義は id, title, pages などのキーを持つマッピングにしてください"))
         raise DefinitionInvalid(errors)
+    expanded = expand(data, source, filename, library)
+    if expanded.errors:
+        # A `use:` that cannot be expanded leaves its questions out: whatever else would be
+        # reported about them (unknown references...) would only be noise.
+        raise DefinitionInvalid([*errors, *expanded.errors])
+    data, locator = expanded.data, expanded.locator
     try:
         definition = FormDefinition.model_validate(data)
     except ValidationError as invalid:
-        errors.extend(_schema_errors(invalid, data, source, filename))
-        raise DefinitionInvalid(errors) from None
+        errors.extend(_schema_errors(invalid, data, locator))
+        raise DefinitionInvalid(list(dict.fromkeys(errors))) from None
     for problem in semantic_problems(definition):
-        position = source.value_position(problem.path)
-        errors.append(_error(filename, position, problem.path, problem.message))
+        errors.append(locator.error(problem.path, problem.message))
     if errors:
-        raise DefinitionInvalid(errors)
+        raise DefinitionInvalid(list(dict.fromkeys(errors)))
     return LoadedDefinition(definition, text, filename)
 
 
-def load_file(path: FilePath | str) -> LoadedDefinition:
+def load_file(path: FilePath | str, library: Library | None = None) -> LoadedDefinition:
     path = FilePath(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -77,11 +97,14 @@ def load_file(path: FilePath | str) -> LoadedDefinition:
         raise DefinitionInvalid([DefinitionError(
             str(path), 1, 1, "", f"UTF-8 のテキストとして読めません ({error.reason})"
         )]) from None
-    return load_text(text, str(path))
+    return load_text(text, str(path), library)
 
 
 def definition_files(paths: Iterable[FilePath | str]) -> list[FilePath]:
-    """YAML files named directly or found in the given directories, in a stable order."""
+    """YAML files named directly or found in the given directories, in a stable order.
+
+    A directory's ``shared/`` folder holds the library (blocks and lists), not definitions:
+    it is not searched (library_errors checks its files)."""
     files: list[FilePath] = []
     for path in map(FilePath, paths):
         if path.is_dir():
@@ -91,19 +114,33 @@ def definition_files(paths: Iterable[FilePath | str]) -> list[FilePath]:
     return files
 
 
-def load_all(paths: Iterable[FilePath | str]) -> tuple[list[LoadedDefinition], list[DefinitionError]]:
-    """Load every definition; also report ids used by two files."""
+def library_folders(paths: Iterable[FilePath | str]) -> list[FilePath]:
+    """The libraries of the given directories (their ``shared/`` folders that exist)."""
+    folders = []
+    for path in map(FilePath, paths):
+        if path.is_dir() and (path / SHARED_FOLDER).is_dir():
+            folders.append(path / SHARED_FOLDER)
+    return folders
+
+
+def load_all(paths: Iterable[FilePath | str],
+             library: Library | None = None) -> tuple[list[LoadedDefinition], list[DefinitionError]]:
+    """Load every definition; also report ids used by two files, and every error in the
+    libraries (``shared/``) of the directories given."""
+    paths = list(paths)
     loaded: list[LoadedDefinition] = []
     errors: list[DefinitionError] = []
     seen: dict[str, str] = {}
+    for folder in library_folders(paths):
+        errors.extend(library_errors(read_library(folder) if library is None else library))
     for file in definition_files(paths):
         if not file.exists():
             errors.append(DefinitionError(str(file), 1, 1, "", "ファイルがありません"))
             continue
         try:
-            item = load_file(file)
+            item = load_file(file, library)
         except DefinitionInvalid as invalid:
-            errors.extend(invalid.errors)
+            errors.extend(error for error in invalid.errors if error not in errors)
             continue
         form_id = item.definition.id
         if form_id in seen:
@@ -116,13 +153,63 @@ def load_all(paths: Iterable[FilePath | str]) -> tuple[list[LoadedDefinition], l
     return loaded, errors
 
 
+# --- the library's own files ---------------------------------------------------------------------
+
+# A definition around one block or list, so that its questions and choices are checked exactly
+# as they are where they are used. Errors are located in the block's file.
+_CHECK_FILE = "<shared-check>"
+_CHECK_TEXT = """\
+id: shared-library-check
+title: check
+description: check
+department: {name: check}
+declaration: check
+next_steps: check
+retention: {years: 1}
+pages:
+  - id: shared_library_check_page
+    title: check
+    fields: []
+"""
+
+
+def library_errors(library: Library) -> list[DefinitionError]:
+    """Every error in a library's files, each at its own file:line:column: the files' form,
+    then each block's questions and each list's choices as a definition would check them."""
+    errors = list(library.problems)
+    for block in library.blocks.values():
+        if block.usable:
+            errors.extend(_checked_alone(library, {"use": block.id}, block))
+    for shared in library.lists.values():
+        if shared.usable:
+            question = {"type": "select", "id": "shared_library_check", "label": "check", "choice_list": shared.id}
+            errors.extend(_checked_alone(library, question, shared))
+    return list(dict.fromkeys(errors))
+
+
+def _checked_alone(library: Library, item: dict, shared: SharedFile) -> list[DefinitionError]:
+    data, source, _ = parse(_CHECK_TEXT)
+    data["pages"][0]["fields"] = [item]
+    expanded = expand(data, source, _CHECK_FILE, library)
+    found = list(expanded.errors)
+    if not found:
+        try:
+            definition = FormDefinition.model_validate(expanded.data)
+        except ValidationError as invalid:
+            found = list(_schema_errors(invalid, expanded.data, expanded.locator))
+        else:
+            found = [expanded.locator.error(p.path, p.message) for p in semantic_problems(definition)]
+    # Only what is wrong in the shared file is its error; the surrounding check is not a file.
+    return [replace(error, used_in="", used_line=0, used_column=0) for error in found if error.file == shared.file]
+
+
 # --- schema errors, in words an administrator can act on --------------------------------
 
 def _error(filename: str, position, path: Path, message: str) -> DefinitionError:
     return DefinitionError(filename, position.line, position.column, format_path(path), message)
 
 
-def _schema_errors(invalid: ValidationError, data: Any, source: SourceMap, filename: str):
+def _schema_errors(invalid: ValidationError, data: Any, locator: Locator):
     # Errors from alternatives of one union come out as one error per alternative: group them.
     grouped: dict[Path, list[tuple[str | None, ErrorDetails]]] = {}
     for error in invalid.errors(include_url=False):
@@ -141,8 +228,7 @@ def _schema_errors(invalid: ValidationError, data: Any, source: SourceMap, filen
             message = _message(first, path, data)
         # An unknown key is reported at the key itself; anything else at its value.
         at_key = first["type"] == "extra_forbidden"
-        position = source.key_position(path) if at_key else source.value_position(path)
-        yield _error(filename, position, path, message)
+        yield locator.error(path, message, at_key)
 
 
 BRANCH_WORDS = {
@@ -302,6 +388,11 @@ def _concrete(annotation: Any, node: Any) -> Any:
             annotation = typing.get_args(annotation)[0]
         elif origin in (typing.Union, types.UnionType):
             members = [a for a in typing.get_args(annotation) if a is not type(None)]
+            # A list in the data selects the list alternative (next_steps: text or a list).
+            listed = [a for a in (typing.get_args(m)[0] if typing.get_origin(m) is typing.Annotated else m
+                                  for m in members) if typing.get_origin(a) is list]
+            if isinstance(node, list) and listed:
+                return listed[0]
             if isinstance(node, dict) and node.get("type") in REGISTRY and len(members) > 2:
                 return REGISTRY[node["type"]]
             models = [m for m in members

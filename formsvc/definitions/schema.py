@@ -7,17 +7,21 @@ The pydantic models here are the single source of truth: the loader validates wi
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Literal, Union
 
-from pydantic import Discriminator, Field, model_validator
+from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
+from pydantic_core import PydanticCustomError
 
 from formsvc.fields import REGISTRY, FieldSpec
 from formsvc.fields.choices import ChoiceItem, ChoiceSpec
 from formsvc.vocabulary.common import Identifier, Slug, StrictModel, Text
 from formsvc.vocabulary.conditions import Condition
-from formsvc.vocabulary.expressions import ExpressionValue
+from formsvc.vocabulary.expressions import ExpressionValue, round_to
+from formsvc.vocabulary.values import Value, format_date, format_number, plain_decimal, value_from_json, with_unit
 
 # The registry decides which field types exist; the union is built from it at import time.
 # A type checker cannot follow a union built at run time: to it, a question is a FieldSpec.
@@ -83,12 +87,48 @@ class Fee(StrictModel):
 
 
 class Computed(StrictModel):
-    """A value computed from answers (e.g. a total) and shown on the check page."""
+    """A value computed from answers (a total, a subsidy amount, a deadline), shown on the check
+    page and kept with the submission (formsvc.vocabulary.expressions: Decimal, date or None)."""
 
     id: Identifier
     label: Text
     expression: ExpressionValue
-    unit: str | None = None
+    unit: Text | None = Field(None, description="数値の後ろに表示する単位 (例: 円, kW, {ja: 点, en: items})")
+    places: int | None = Field(
+        None, ge=0, le=6,
+        description="小数点以下の表示桁数 (四捨五入)。省略時は計算結果のまま (末尾の0は表示しない)")
+    role: Literal["value", "benefit", "deadline"] = Field(
+        "value", description="value: 計算結果 / benefit: 補助金額・給付額 / deadline: 期限 (日付)")
+    show_if: Condition | None = Field(None, description="表示・保存する条件 (省略時は常に)")
+
+    def shown(self, value: Value) -> Value:
+        """The value as shown and stored: rounded (四捨五入) to ``places`` when it is set."""
+        if isinstance(value, Decimal) and self.places is not None:
+            return round_to(value, Decimal(1).scaleb(-self.places), "round")
+        return value
+
+    def display(self, value: Value, locale: str = "ja") -> str:
+        """The value as a resident reads it: 「4.91 kW」, 「12,000円」, 「2027年3月31日(令和9年3月31日)」
+        ("31 March 2027" in English); "" when it cannot be computed yet."""
+        value = self.shown(value)
+        if value is None:
+            return ""
+        if isinstance(value, date):
+            return format_date(value, locale)
+        return with_unit(format_number(value, self.places), self.unit.get(locale) if self.unit else None, locale)
+
+    def to_json(self, value: Value) -> str | None:
+        """As stored with a submission: "4.91", "12000", "2027-03-31" (None: not computable)."""
+        value = self.shown(value)
+        if value is None:
+            return None
+        return value.isoformat() if isinstance(value, date) else plain_decimal(value)
+
+    def from_json(self, text: object) -> Value:
+        """A stored value read back; what cannot be read (a forged or damaged record) is None."""
+        return value_from_json(text)
+
+
 
 
 class Document(StrictModel):
@@ -98,6 +138,37 @@ class Document(StrictModel):
     )
     note: Text | None = None
     show_if: Condition | None = None
+
+
+class NextStep(StrictModel):
+    """One paragraph of 「このあとの流れ」, shown only when its condition holds."""
+
+    text: Text
+    show_if: Condition | None = Field(None, description="この案内を表示する条件 (省略時は常に)")
+
+
+def _next_steps_shape(value: object) -> str:
+    """Which form of next_steps the data is: only that form is validated, so a mistake inside
+    the list is reported once, not also as "this is not text"."""
+    return "list[...]" if isinstance(value, list) else "Text"
+
+
+NextSteps = Annotated[
+    # Tags are not key-like (capital, brackets): error paths then name only the data's keys.
+    Annotated[Text, Tag("Text")] | Annotated[list[NextStep], Field(min_length=1), Tag("list[...]")],
+    Discriminator(_next_steps_shape),
+]
+
+
+class Outcome(StrictModel):
+    """A procedure the answers lead to (おくやみ: 年金の届出, 国保の資格喪失…), shown after the
+    answers on the check page, the done page, the e-mail and the record, with its deadline."""
+
+    id: Identifier
+    title: Text = Field(description="手続きの名前 (例: 国民健康保険の資格喪失届)")
+    body: Text | None = Field(None, description="窓口・持ち物などの説明")
+    show_if: Condition | None = Field(None, description="この手続きが必要になる条件 (省略時は全員)")
+    deadline: Identifier | None = Field(None, description="期限: 日付になる computed のID")
 
 
 class Retention(StrictModel):
@@ -112,6 +183,14 @@ class Repeat(StrictModel):
     max: int = Field(ge=1, le=100)
     item_label: Text = Field(description="1件の呼び方 (例: 子ども)")
     summary_field: Identifier | None = Field(None, description="一覧に表示する項目のID")
+    # The first item starts with earlier answers: {item field id: earlier field id}, e.g. the
+    # first 世帯員 is the applicant (helper C, issue 13).
+    first_item_from: dict[Identifier, Identifier] = Field(
+        default_factory=dict, description="1件目に前のページの回答を入れる {このページの項目ID: 前の項目ID}")
+    # Nested repeat (one level): asked for each item of an earlier repeating page, e.g. each
+    # 世帯員's 収入 (formsvc.applications.answers stores them per parent item).
+    per: Identifier | None = Field(
+        None, description="親の繰り返しページのID (その各件ごとにこのページを繰り返す。例: 世帯員ごとの収入)")
 
     @model_validator(mode="after")
     def _min_not_above_max(self) -> Repeat:
@@ -143,6 +222,18 @@ class Rule(StrictModel):
     check: Condition = Field(description="満たすべき条件")
     field: Identifier = Field(description="メッセージを表示する項目のID")
     message: Text
+    # Checked once per item of this repeating page, inside the item (helper C, issue 13).
+    for_each: Identifier | None = Field(None, description="各件ごとに確かめる繰り返しページのID")
+
+
+def _date_not_number(value: object) -> object:
+    """受付期間 dates as written (2027-04-01): pydantic would read a number as seconds since 1970."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise PydanticCustomError("date_type", "日付を YYYY-MM-DD の形で書いてください")
+    return value
+
+
+CalendarDate = Annotated[date, BeforeValidator(_date_not_number)]
 
 
 class FormDefinition(StrictModel):
@@ -157,11 +248,18 @@ class FormDefinition(StrictModel):
         "none", description="マイナンバーカードによる本人確認"
     )
     time_needed_minutes: int | None = Field(None, ge=1, le=240)
+    # 受付期間 (construct: effective dates): copied to the published version, which residents
+    # get only on these days; next 年度's version can be published ahead with a later valid_from.
+    valid_from: CalendarDate | None = Field(None, description="受付開始日 (この日から受け付ける。例: 2027-04-01)")
+    valid_until: CalendarDate | None = Field(None, description="受付終了日 (この日まで受け付ける。例: 2028-03-31)")
     fee: Fee | None = None
     computed: list[Computed] = Field(default_factory=list)
     documents: list[Document] = Field(default_factory=list)
     declaration: Text = Field(description="送信前の宣誓 (例: 上記の内容に相違ありません)")
-    next_steps: Text = Field(description="送信後の流れ")
+    next_steps: NextSteps = Field(
+        description="送信後の流れ: 文章、または条件つきの段落の並び [{text, show_if}]")
+    outcomes_title: Text | None = Field(None, description="outcomes の見出し (省略時は「あなたに必要な手続き」)")
+    outcomes: list[Outcome] = Field(default_factory=list, description="回答から分かる、必要な手続きの一覧")
     retention: Retention
     choice_lists: dict[Identifier, list[ChoiceItem]] = Field(default_factory=dict)
     pages: list[Page] = Field(min_length=1)
@@ -194,3 +292,7 @@ class FormDefinition(StrictModel):
 
     def page_by_id(self, page_id: str) -> Page | None:
         return next((page for page in self.pages if page.id == page_id), None)
+
+    def nested_pages(self, page_id: str) -> list[Page]:
+        """The repeating pages asked per item of ``page_id`` (``repeat.per``), in order."""
+        return [page for page in self.pages if page.repeat is not None and page.repeat.per == page_id]

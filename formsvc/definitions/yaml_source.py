@@ -7,6 +7,7 @@ positions of its key and value, so that schema errors can be reported at their p
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,20 +70,102 @@ def parse(text: str) -> tuple[Any, SourceMap, list[DuplicateKey]]:
     except _TooComplex as error:
         raise YamlSyntaxError(f"YAMLとして読めません: {error.message}", _position(error.mark)) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        problem = f"{error.problem or ''} {error.context or ''}".strip()
-        raise YamlSyntaxError(
-            f"YAMLとして読めません: {problem}", _position(mark) if mark else Position(1, 1)
-        ) from None
+        message, position = syntax_problem(error, text)
+        raise YamlSyntaxError(f"YAMLとして読めません: {message}", position) from None
     except yaml.YAMLError as error:
         raise YamlSyntaxError(f"YAMLとして読めません: {error}", Position(1, 1)) from None
     source = SourceMap()
     duplicates: list[DuplicateKey] = []
     if node is None:
         return None, source, duplicates
-    constructor = yaml.SafeLoader("")
+    constructor = _Constructor("")
     data = _build(node, (), source, duplicates, constructor)
     return data, source, duplicates
+
+
+# --- syntax errors, in Japanese and where the mistake is --------------------------------------
+# PyYAML reports a problem where it noticed it (problem_mark), which for a missing ":" or an
+# unclosed quote or bracket is a later line than the mistake; the start of what it was reading
+# (context_mark) is then the place to show. For "expected <block end>" (a line indented to a
+# column no block uses) the problem mark is the line out of place: tried on misplaced keys,
+# list items and lines after blank lines and comments, it was never the line before.
+
+_CANNOT_START = re.compile(r"found character '(?P<char>.+)' that cannot start any token")
+_BLOCK_END = re.compile(r"expected <block end>, but found '(?P<token>.+)'")
+_FLOW_END = re.compile(r"expected ',' or '(?P<close>[\]}])', but got '(?P<token>.+)'")
+_OPENERS = {"]": "[", "}": "{"}
+_INDENTATION = ("字下げ（行頭の空白）がそろっていません。同じ階層のキーは同じ桁に、"
+                "その中身は親のキーより深く字下げし、リストの「- 」どうしも同じ桁にそろえてください")
+
+
+def syntax_problem(error: yaml.MarkedYAMLError, text: str) -> tuple[str, Position]:
+    """What to tell the author about PyYAML's ``error`` (Japanese, saying what to do), and where."""
+    problem, context = error.problem or "", error.context or ""
+    problem_at = _position(error.problem_mark) if error.problem_mark else Position(1, 1)
+    context_at = _position(error.context_mark) if error.context_mark else problem_at
+    lines = text.splitlines()
+
+    def line_text(position: Position) -> str:
+        return lines[position.line - 1] if 0 < position.line <= len(lines) else ""
+
+    if match := _CANNOT_START.fullmatch(problem):
+        char = match["char"]
+        if char == "\\t":
+            return "タブ文字は使えません。空白で字下げしてください（タブを空白に置き換えてください）", problem_at
+        return (f"値を「{char}」で始めることはできません。値全体を引用符で囲んでください"
+                f"（例: \"{char}…\"）", problem_at)
+    if "could not find expected ':'" in problem:
+        # Reported on the next line; the key without its colon is where the scan started.
+        return "キーの後ろに「: 」（コロンと空白）がありません。「キー: 値」の形で書いてください", context_at
+    if "while scanning a quoted scalar" in context:
+        return ("引用符（\" または '）が閉じられていません。値の終わりに、始めと同じ引用符を書いてください",
+                context_at)
+    if problem == "mapping values are not allowed here":
+        return _mapping_value_problem(line_text(problem_at), problem_at)
+    if problem == "sequence entries are not allowed here":
+        return ("値の途中に「- 」は書けません。リストにするときは次の行から字下げして「- 」を書き、"
+                "文字として書くときは値全体を引用符で囲んでください", problem_at)
+    if match := _FLOW_END.fullmatch(problem):
+        opener = _OPENERS[match["close"]]
+        if problem_at.line > context_at.line or match["token"] == "<stream end>":
+            return (f"「{opener}」が閉じられていません。同じ行の終わりに「{match['close']}」を書いてください",
+                    context_at)
+        return (f"「{opener} {match['close']}」の中の値に「:」「,」「{opener}」などが含まれています。"
+                "その値を引用符で囲んでください（例: {ja: 本庁舎, en: \"City Hall, 1st floor\"}）", problem_at)
+    if problem.startswith("expected the node content") and "flow" in context and "'-'" in problem:
+        return ("「[ ]」や「{ }」の中には「- 」のリストは書けません。「[」を消して次の行から「- 」で書くか、"
+                "「]」で閉じてください", problem_at)
+    if match := _BLOCK_END.fullmatch(problem):
+        token = match["token"]
+        if token in _OPENERS:
+            return (f"閉じかっこ「{token}」が多すぎます。対応する「{_OPENERS[token]}」があるか確かめてください",
+                    problem_at)
+        before = line_text(problem_at)[:problem_at.column - 1]
+        if token == "<scalar>" and before.rstrip().endswith(("\"", "'")):
+            return ("引用符で囲んだ値の後ろに文字があります。値全体を引用符で囲んでください"
+                    "（値の中の \" は \\\" と書きます）", problem_at)
+        return _INDENTATION, problem_at
+    if problem.startswith("found undefined alias"):
+        name = problem.split("'")[1] if "'" in problem else ""
+        return (f"エイリアス *{name} の参照先のアンカー &{name} がありません。"
+                f"先に &{name} を書くか、名前を確かめてください", problem_at)
+    if "found duplicate anchor" in problem:
+        return "同じ名前のアンカー（&）が2つあります。別の名前にしてください", problem_at
+    # Rarer problems: PyYAML's own words, still at their place.
+    return f"{problem} {context}".strip(), problem_at
+
+
+def _mapping_value_problem(line: str, problem_at: Position) -> tuple[str, Position]:
+    """「: 」 where a value was being read: inside a value on the same line, or on a line indented
+    deeper than its key's siblings (read as the continuation of the value above)."""
+    before = line[:problem_at.column - 1].strip()
+    before = before[2:] if before.startswith("- ") else before
+    if ": " in before:
+        return ("値の中に「: 」（コロンと空白）が含まれています。値全体を引用符で囲んでください"
+                "（例: hint: \"受付時間: 9時から\"）", problem_at)
+    indent = len(line) - len(line.lstrip(" "))
+    return ("この行は字下げが深すぎるため、前の行の値の続きとして読まれています。"
+            "同じ階層のキーと同じ桁に字下げをそろえてください", Position(problem_at.line, indent + 1))
 
 
 # --- aliases and nesting, bounded ---------------------------------------------------------------
@@ -143,6 +226,15 @@ class _BoundedLoader(yaml.SafeLoader):
                               event.start_mark)
 
 
+class _Constructor(yaml.SafeLoader):
+    """PyYAML's safe constructor, remembering which keys each mapping had as written: resolving
+    merge keys changes a mapping node in place, and an aliased node is built more than once."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.written_keys: dict[int, set[int]] = {}  # id(mapping node) -> ids of its own key nodes
+
+
 _COLLECTION_TAGS = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
 
 
@@ -153,8 +245,13 @@ def _build(node, path: Path, source: SourceMap, duplicates: list[DuplicateKey], 
         raise YamlSyntaxError(f"YAMLとして読めません: タグ '{node.tag}' は使えません",
                               _position(node.start_mark), path)
     if isinstance(node, yaml.MappingNode):
-        constructor.flatten_mapping(node)  # resolves YAML merge keys (<<)
+        # Merge keys (<<: *base) are resolved by PyYAML: the merged pairs are put first, the ones
+        # written here after them, so a key written here overrides a merged one (last one wins).
+        # Only a key written twice HERE is a duplicate, not one that overrides a merged key.
+        written = constructor.written_keys.setdefault(id(node), {id(key) for key, _ in node.value})
+        constructor.flatten_mapping(node)
         result: dict[Any, Any] = {}
+        written_keys: set[Any] = set()
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlSyntaxError("YAMLとして読めません: キーにはリストやマッピングではなく文字列を書いてください",
@@ -163,10 +260,12 @@ def _build(node, path: Path, source: SourceMap, duplicates: list[DuplicateKey], 
             if not isinstance(key, str | int):
                 key = str(key)
             child = (*path, key)
-            if key in result:
-                duplicates.append(DuplicateKey(
-                    child, _position(key_node.start_mark), source.keys[child]
-                ))
+            if id(key_node) in written:
+                if key in written_keys:
+                    duplicates.append(DuplicateKey(
+                        child, _position(key_node.start_mark), source.keys[child]
+                    ))
+                written_keys.add(key)
             source.keys[child] = _position(key_node.start_mark)
             result[key] = _build(value_node, child, source, duplicates, constructor)
         return result

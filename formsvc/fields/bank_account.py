@@ -5,6 +5,10 @@ The parts are what a bank transfer (全銀) needs: 金融機関コード (4 digi
 in full-width katakana. Digits may be typed full-width and with spaces or hyphens; the name may be
 typed in hiragana or half-width katakana (a bank's cash-card printout), and is stored as the
 project's other フリガナ are (formsvc.japanese.kana).
+
+The bank and branch codes must exist (formsvc.japanese.banks, zengin-code's data): a resident who
+does not know them searches by name with 金融機関を検索 / 支店を検索 (formsvc.resident.bank_lookup),
+and the names are shown beside the codes and in the answer.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Literal
 
 from formsvc.fields.base import CompositeSpec, FieldContext, register
 from formsvc.fields.composite import CompositeInputField, PartError, stripped
+from formsvc.japanese import banks
 from formsvc.japanese.kana import is_katakana, to_katakana
 from formsvc.japanese.width import digits_only
 
@@ -36,6 +41,9 @@ HOLDER_MAX_LENGTH = 30
 
 class BankAccountInputField(CompositeInputField):
     parts = PARTS
+    # The matches of a 金融機関を検索 / 支店を検索 to show (formsvc.resident.bank_lookup), set by
+    # the page that did the search.
+    bank_lookup: object = None
 
 
 @register
@@ -44,6 +52,18 @@ class BankAccountField(CompositeSpec):
 
     type_label = ("振込口座", "Bank account")
     menu_position = 145
+
+    def bank_name(self, typed: str) -> str:
+        """The name of the bank whose code is ``typed`` (as typed), else ""."""
+        code = typed_code(typed, CODE_DIGITS["bank"])
+        found = banks.bank(code) if code else None
+        return found.display_name if found is not None else ""
+
+    def branch_name(self, typed_bank: str, typed: str) -> str:
+        bank_code = typed_code(typed_bank, CODE_DIGITS["bank"])
+        code = typed_code(typed, CODE_DIGITS["branch"])
+        found = banks.branch(bank_code, code) if bank_code and code else None
+        return found.display_name if found is not None else ""
 
     def part_labels(self, ctx: FieldContext) -> dict[str, str]:
         return {part: ctx.t(ja, en) for part, (ja, en) in PART_LABELS.items()}
@@ -76,6 +96,17 @@ class BankAccountField(CompositeSpec):
                 raise PartError(ctx.t(f"{label}を選択してください", f"Select the {label.lower()}") if part == "kind"
                                 else ctx.t(f"{label}を入力してください", f"Enter the {label.lower()}"), part)
             answer[part] = READERS[part](text, label, ctx)
+            if part == "bank" and banks.bank(answer["bank"]) is None:
+                raise PartError(ctx.t(f"{label} {answer['bank']} の金融機関はありません。"
+                                      "コードを確かめるか、金融機関を検索して選んでください",
+                                      f"There is no bank with the code {answer['bank']}. "
+                                      "Check it, or search for the bank and choose it"), part)
+            if part == "branch" and banks.branch(answer["bank"], answer["branch"]) is None:
+                name = banks.bank(answer["bank"]).display_name  # type: ignore[union-attr]  # checked above
+                raise PartError(ctx.t(f"{name}に{label} {answer['branch']} の支店はありません。"
+                                      "コードを確かめるか、支店を検索して選んでください",
+                                      f"{name} has no branch with the code {answer['branch']}. "
+                                      "Check it, or search for the branch and choose it"), part)
         return answer
 
     def display(self, value, locale="ja"):
@@ -84,10 +115,18 @@ class BankAccountField(CompositeSpec):
         ctx = FieldContext(locale=locale)
         labels = self.part_labels(ctx)
         kind = ctx.t(*KINDS[value["kind"]]) if value.get("kind") in KINDS else value.get("kind", "")
+        # The names beside the codes, when the codes are known (a stored answer may predate a
+        # bank's merger: then only the code is shown).
+        bank_name = self.bank_name(value.get("bank", ""))
+        branch_name = self.branch_name(value.get("bank", ""), value.get("branch", ""))
+        bank = (ctx.t(f"{value['bank']}（{bank_name}）", f"{value['bank']} ({bank_name})")
+                if bank_name else value["bank"])
+        branch = (ctx.t(f"{value['branch']}（{branch_name}）", f"{value['branch']} ({branch_name})")
+                  if branch_name else value["branch"])
         return ctx.t(
-            f"{labels['bank']} {value['bank']}・{labels['branch']} {value['branch']}・"
+            f"{labels['bank']} {bank}・{labels['branch']} {branch}・"
             f"{kind} {value['number']}・{value['holder']}",
-            f"{labels['bank']} {value['bank']}, {labels['branch'].lower()} {value['branch']}, "
+            f"{labels['bank']} {bank}, {labels['branch'].lower()} {branch}, "
             f"{kind} {value['number']}, {value['holder']}",
         )
 
@@ -103,6 +142,15 @@ class BankAccountField(CompositeSpec):
     def example_answer(self):
         return {"bank": "0001", "branch": "001", "kind": "ordinary", "number": "1234567",
                 "holder": "ヤマダ\u3000タロウ"}
+
+
+def typed_code(text: str, length: int) -> str:
+    """A code as typed (full-width, with spaces), as ASCII digits; "" when it is not ``length``
+    digits. Used to show names beside what is typed, before the answer is checked."""
+    if len(text) > 4 * length:
+        return ""
+    digits = digits_only(text.strip())
+    return digits if len(digits) == length and re.fullmatch(r"[0-9]+", digits) else ""
 
 
 def _digits(text: str, label: str, part: str, ctx: FieldContext) -> str:

@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from wtforms import Field as WTFField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import StopValidation, ValidationError
@@ -92,12 +92,27 @@ class FieldSpec(StrictModel):
     hint: Text | None = None
     required: bool = True
     show_if: Condition | None = None
+    required_if: Condition | None = Field(
+        None, description="この条件が成り立つときだけ必須 (書くと、それ以外のときは任意。required は書かない)"
+    )
     prefill: PrefillSource | None = Field(
         None, description="マイナンバーカードの基本4情報から入力する (name, address, birthdate, gender, postal_code)"
     )
     prefill_editable: bool = Field(
         False, description="カードから入力した回答を住民が変更できるか (既定: 変更できない)"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _required_if_means_optional_otherwise(cls, data: Any) -> Any:
+        """A question with ``required_if`` is required only while its condition holds, so it is
+        read as ``required: false`` and the condition is checked when its page is sent."""
+        if isinstance(data, dict) and data.get("required_if") is not None:
+            if data.get("required") is True:
+                raise ValueError("required_if を書いた項目には required: true を書けません。"
+                                 "条件が成り立つときだけ必須になります。required を消してください")
+            return {**data, "required": False}
+        return data
 
     # The type's name in the administrators' pages (Japanese, English), and where their
     # "add a question" menu offers it (lower first).
@@ -122,6 +137,9 @@ class FieldSpec(StrictModel):
     quantity: ClassVar[bool] = False
     # The answer is a list of choices: conditions may ask whether it ``contains`` one.
     several_choices: ClassVar[bool] = False
+    # The answer is text typed by the resident: conditions may test it with ``matches`` (a
+    # regular expression, bounded by the question's max_length like its ``pattern``).
+    matchable: ClassVar[bool] = False
     # Only ever shown masked, and kept masked in the audit trail (formsvc.submissions.protection).
     protected: ClassVar[bool] = False
     # The inputs are options numbered <id>-0, <id>-1 … (radio buttons, checkboxes); a browser

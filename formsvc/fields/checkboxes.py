@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -17,9 +18,14 @@ class CheckboxesInputField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
+    def __init__(self, *args, in_order: Callable[[list[str]], list[str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.in_order = in_order
+
     def process_formdata(self, valuelist):
-        # Keep the order of the definition, not of the request.
-        self.data = list(dict.fromkeys(valuelist))
+        # Stored in the order of the definition, whatever order the browser sends the boxes in:
+        # the check page, staff pages, PDF and exports then list them as the page did.
+        self.data = self.in_order(list(valuelist))
 
     def pre_validate(self, form):
         pass  # membership is checked by the field type, with a Japanese message
@@ -40,17 +46,31 @@ class CheckboxesField(ChoiceSpec):
     def form_field(self, ctx):
         return CheckboxesInputField(
             self.label_text(ctx), choices=self.wtforms_choices(ctx),
-            validators=self.field_validators(ctx),
+            validators=self.field_validators(ctx), in_order=self.in_choice_order,
         )
 
     def automatic_hint(self, ctx):
-        return ctx.t("当てはまるものをすべて選んでください", "Select all that apply")
+        hint = ctx.t("当てはまるものをすべて選んでください", "Select all that apply")
+        # Said before it happens, so that nobody (and no screen reader user whose boxes the
+        # script unticks) is surprised by the error or the unticking.
+        for choice in self.exclusive_choices():
+            label = choice.label.get(ctx.locale)
+            hint += ctx.t(f"。「{label}」は他の選択肢と一緒には選べません",
+                          f". “{label}” cannot be selected together with other choices")
+        return hint
 
     def validate_answer(self, value, ctx):
         label = self.label_text(ctx)
         known = {choice.value for choice in self.all_choices()}
         if any(item not in known for item in value):
             return [self.unknown_choice_message(ctx)]
+        chosen_exclusive = [choice for choice in self.exclusive_choices() if choice.value in value]
+        if chosen_exclusive and len(value) > 1:
+            words = chosen_exclusive[0].label.get(ctx.locale)
+            return [ctx.t(f"「{words}」と他の選択肢は同時に選べません",
+                          f"You cannot select “{words}” together with other choices")]
+        if chosen_exclusive:
+            return []  # 「該当なし」 alone is a whole answer, whatever min_selected asks of the others
         if self.min_selected and len(value) < self.min_selected:
             return [ctx.t(f"{label}は{self.min_selected}つ以上選択してください",
                           f"Select at least {self.min_selected} for {label}")]

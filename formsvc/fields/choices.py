@@ -1,11 +1,14 @@
 """What radio buttons, select boxes and checkboxes share: their list of choices.
 
 A field lists its choices inline (``choices:``) or names a reusable list defined once
-at the top of the definition (``choice_list:``).
+at the top of the definition (``choice_list:``), possibly without some of its choices
+(``omit_choices:``: the shared 続柄 list's 世帯主 and 本人 are no relationship to a person who died).
 """
 
 from __future__ import annotations
 
+import difflib
+import re
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -27,11 +30,22 @@ def _int_as_text(value: Any) -> Any:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _shown(value: str) -> str:
+    """A value from the definition as a message quotes it: short, control characters visible."""
+    shown = _CONTROL.sub("\ufffd", value)
+    return shown if len(shown) <= 40 else shown[:40] + "…"
+
+
 class Choice(StrictModel):
     value: Annotated[str, BeforeValidator(_int_as_text)]
     label: Text
     hint: Text | None = None
     amount: Decimal | None = Field(None, description="この選択肢の金額 (手数料の計算に使う)")
+    exclusive: bool = Field(
+        False, description="複数選択 (checkboxes) で、他の選択肢と同時に選べない選択肢 (例: 該当なし)")
 
 
 ChoiceItem = Annotated[
@@ -44,6 +58,8 @@ ChoiceItem = Annotated[
 class ChoiceSpec(FieldSpec):
     choices: list[ChoiceItem] | None = Field(None, min_length=1)
     choice_list: Identifier | None = Field(None, description="choice_lists に定義した一覧のID")
+    omit_choices: list[Annotated[str, BeforeValidator(_int_as_text)]] | None = Field(
+        None, min_length=1, description="choice_list の一覧から省く (この質問では選べない) 選択肢の値")
     _resolved: list[Choice] | None = PrivateAttr(None)
 
     @model_validator(mode="after")
@@ -56,7 +72,9 @@ class ChoiceSpec(FieldSpec):
     def resolve_choices(self, choice_lists: dict[str, list[Choice]]) -> None:
         """Called once when the definition is built, so fields know their reusable list."""
         if self.choice_list is not None:
-            self._resolved = choice_lists.get(self.choice_list)
+            listed = choice_lists.get(self.choice_list)
+            omitted = set(self.omit_choices or ())
+            self._resolved = None if listed is None else [choice for choice in listed if choice.value not in omitted]
 
     def all_choices(self) -> list[Choice]:
         if self.choices is not None:
@@ -73,6 +91,16 @@ class ChoiceSpec(FieldSpec):
             if choice.value == value:
                 return choice.label.get(locale)
         return value
+
+    def exclusive_choices(self) -> list[Choice]:
+        """Choices that cannot be combined with any other (「該当なし」); only checkboxes have any."""
+        return [choice for choice in self.all_choices() if choice.exclusive] if self.several_choices else []
+
+    def in_choice_order(self, values: list[str]) -> list[str]:
+        """``values`` once each, in the order the page lists the choices; a value that is not a
+        choice (forged) goes last, to be refused."""
+        order = {choice.value: index for index, choice in enumerate(self.all_choices())}
+        return sorted(dict.fromkeys(values), key=lambda value: order.get(value, len(order)))
 
     def amounts(self) -> dict[str, Decimal]:
         return {c.value: c.amount for c in self.all_choices() if c.amount is not None}
@@ -124,8 +152,40 @@ class ChoiceSpec(FieldSpec):
             yield Problem(("choice_list",), f"choice_lists に '{self.choice_list}' がありません。"
                                             f"定義済みの一覧: {known}")
             return
+        yield from self._omit_problems(definition)
         seen: set[str] = set()
         for index, choice in enumerate(self.choices or []):
             if choice.value in seen:
                 yield Problem(("choices", index, "value"), f"選択肢の値 '{choice.value}' が重複しています")
             seen.add(choice.value)
+            if choice.exclusive and not self.several_choices:
+                # One choice of a radio or select is always alone; saying so means the author
+                # expected checkboxes.
+                yield Problem(("choices", index, "exclusive"),
+                              f"exclusive は複数選択 (checkboxes) の選択肢にだけ書けます。'{self.id}' は "
+                              f"{self.type} 項目なので、選択肢はもともと1つしか選べません。exclusive を消してください")
+
+    def _omit_problems(self, definition):
+        """``omit_choices`` names values of the list it leaves out, and leaves something to choose."""
+        if self.omit_choices is None:
+            return
+        if self.choice_list is None:
+            yield Problem(("omit_choices",), "omit_choices は choice_list と一緒にだけ書けます。choices に"
+                                             "直接書いた選択肢を省くなら、choices から消してください")
+            return
+        values = [choice.value for choice in definition.choice_lists[self.choice_list]]
+        seen: set[str] = set()
+        for index, omitted in enumerate(self.omit_choices):
+            if omitted in seen:
+                yield Problem(("omit_choices", index),
+                              f"omit_choices に '{_shown(omitted)}' が2回書かれています。1つにしてください")
+            elif omitted not in values:
+                close = difflib.get_close_matches(omitted[:100], values, n=1, cutoff=0.6)
+                hint = f"'{close[0]}' の書き間違いではありませんか。" if close else ""
+                yield Problem(("omit_choices", index),
+                              f"選択肢の一覧 '{self.choice_list}' に値 '{_shown(omitted)}' はありません。{hint}"
+                              f"一覧の値: {', '.join(values)}")
+            seen.add(omitted)
+        if values and set(values) <= set(self.omit_choices):
+            yield Problem(("omit_choices",), f"選択肢の一覧 '{self.choice_list}' の選択肢をすべて省いています。"
+                                             "選べる選択肢を1つ以上残してください")

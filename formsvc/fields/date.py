@@ -53,8 +53,20 @@ class DateField(FieldSpec):
         )
 
     def automatic_hint(self, ctx):
-        return ctx.t("年は西暦（例：2025）か和暦（例：令和7）で入力できます",
+        hint = ctx.t("年は西暦（例：2025）か和暦（例：令和7）で入力できます",
                      "Enter the year as 2025, or in the Japanese calendar as 令和7")
+        earliest, latest = resolve_bound(self.min, ctx.today), resolve_bound(self.max, ctx.today)
+        if earliest and latest and earliest > latest:
+            return f"{hint}{ctx.t('。', '. ')}{self._empty_window_message(earliest, latest, ctx)}"
+        return hint
+
+    def _empty_window_message(self, earliest: date, latest: date, ctx: FieldContext) -> str:
+        label = self.label_text(ctx)
+        return ctx.t(
+            f"今日は{label}に入力できる日付がありません（{format_date_both(earliest)}以降で、"
+            f"かつ{format_date_both(latest)}以前の日付だけを受け付けます）。担当課にお問い合わせください",
+            f"No date can be entered for {label} today: it must be on or after {earliest.isoformat()} "
+            f"and on or before {latest.isoformat()}. Please contact the department")
 
     def required_message(self, ctx):
         label = self.label_text(ctx)
@@ -64,6 +76,10 @@ class DateField(FieldSpec):
         label = self.label_text(ctx)
         earliest = resolve_bound(self.min, ctx.today)
         latest = resolve_bound(self.max, ctx.today)
+        if earliest and latest and earliest > latest:
+            # A fixed end and a moving end (min: 2027-04-01, max: today) leave no date on some
+            # days: "enter a date after 1 April 2027" would ask for a future 申請日, so say why.
+            return [self._empty_window_message(earliest, latest, ctx)]
         if earliest and value < earliest:
             if self.min_message:
                 return [self.min_message.get(ctx.locale)]
@@ -118,10 +134,16 @@ class DateField(FieldSpec):
         return today
 
     def problems(self, definition):
-        today = clock.today()
-        earliest, latest = resolve_bound(self.min, today), resolve_bound(self.max, today)
-        if earliest and latest and earliest > latest:
-            yield Problem(("min",), "min が max より後の日付になっています")
+        # Only bounds whose order is the same on every day are compared: two fixed dates, or two
+        # offsets in days. A fixed end with a moving one (min: 2027-04-01, max: today) is valid:
+        # whether it leaves a date on a given day is the question's business on that day, and a
+        # definition must not be valid or invalid depending on the day it is checked.
+        if isinstance(self.min, date) and isinstance(self.max, date) and self.min > self.max:
+            yield Problem(("min",), "min が max より後の日付になっています。min を max 以前の日付にしてください")
+        low, high = _in_days(self.min), _in_days(self.max)
+        if low is not None and high is not None and low > high:
+            yield Problem(("min",), "min が max より後の日付になっています"
+                                    "（days_from_today は min の方を小さくしてください）")
 
 
 def date_bound_from_text(text: str) -> date | dict | None:
@@ -150,6 +172,16 @@ def date_bound_text(value: Any) -> str:
     if isinstance(value, date):
         return f"{value:%Y-%m-%d}"
     return str(value)
+
+
+def _in_days(bound: DateBound | None) -> int | None:
+    """An offset from today counted in days only (its order against another such offset is the
+    same every day); None for a fixed date or an offset in months (months differ in length)."""
+    if not isinstance(bound, DateOffset):
+        return None
+    if any(getattr(bound, key, None) for key in ("months_from_today", "years_from_today")):
+        return None
+    return getattr(bound, "days_from_today", None) or 0
 
 
 def resolve_bound(bound: DateBound | None, today: date) -> date | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from formsvc.definitions.checks import semantic_problems
 from formsvc.definitions.errors import DefinitionError, DefinitionInvalid
 from formsvc.definitions.schema import FormDefinition
 from formsvc.forms.models import Form, FormVersion
+from formsvc.forms.periods import Reception, reception
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ def compile_version(version: FormVersion) -> CompiledForm:
 
 
 def published(session: Session, form_id: str) -> CompiledForm | None:
+    """The newest published version, whatever its 受付期間 (an administrator's preview). What
+    residents may start an application on is ``in_force_on``."""
     version = session.scalar(
         select(FormVersion)
         .join(Form, Form.id == FormVersion.form_id)
@@ -72,3 +76,47 @@ def all_published(session: Session) -> list[CompiledForm]:
     from formsvc.forms.loading import published_versions
 
     return [compile_version(version) for version in published_versions(session)]
+
+
+# --- 受付期間: the version in force on a day (formsvc.forms.periods) ---------------------------
+
+def _published_versions(session: Session, form_ids: list[str] | None = None) -> dict[str, list[FormVersion]]:
+    """Every published version of each published (not archived) procedure, by procedure."""
+    query = (select(FormVersion)
+             .join(Form, Form.id == FormVersion.form_id)
+             .where(Form.state == "published", FormVersion.number <= Form.published_version)
+             .order_by(FormVersion.form_id, FormVersion.number))
+    if form_ids is not None:
+        query = query.where(Form.id.in_(form_ids))
+    found: dict[str, list[FormVersion]] = {}
+    for version in session.scalars(query):
+        found.setdefault(version.form_id, []).append(version)
+    return found
+
+
+def reception_on(session: Session, form_id: str, day: date) -> Reception[CompiledForm] | None:
+    """Whether residents can start ``form_id`` on ``day``, with the version to show (in force,
+    coming or last in force); None for a procedure that is unknown, archived or never published."""
+    found = reception(_published_versions(session, [form_id]).get(form_id, []), day)
+    return found.with_version(compile_version(found.version)) if found is not None else None
+
+
+def in_force_on(session: Session, form_id: str, day: date) -> CompiledForm | None:
+    """The version residents start applications on, on ``day``; None when it takes none."""
+    found = reception_on(session, form_id, day)
+    return found.version if found is not None and found.is_open else None
+
+
+def all_receptions(session: Session, day: date) -> list[Reception[CompiledForm]]:
+    """Every published procedure on ``day`` (open, upcoming or closed), by procedure id."""
+    result = []
+    for versions in _published_versions(session).values():
+        found = reception(versions, day)
+        if found is not None:
+            result.append(found.with_version(compile_version(found.version)))
+    return result
+
+
+def all_in_force(session: Session, day: date) -> list[CompiledForm]:
+    """The version in force on ``day`` of every procedure open that day, by procedure id."""
+    return [found.version for found in all_receptions(session, day) if found.is_open]

@@ -146,6 +146,10 @@ def publish_loaded(session: Session, item: LoadedDefinition, actor: str, *, orig
         origin=origin,
         rolled_back_from=rolled_back_from,
         note=note or None,
+        # 受付期間, copied so that the version in force on a day is found without reading
+        # documents (formsvc.forms.periods); a rollback copies the old version's own period.
+        valid_from=item.definition.valid_from,
+        valid_until=item.definition.valid_until,
     )
     form.versions.append(version)
     form.published_version = version.number

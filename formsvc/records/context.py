@@ -16,13 +16,16 @@ from datetime import date, datetime
 import segno
 from sqlalchemy.orm import Session
 
-from formsvc.applications.answers import Answers
+from formsvc.applications import outcomes
+from formsvc.applications.answers import Answers, item_place
 from formsvc.applications.flow import Flow
 from formsvc.applications.sections import Section, answer_sections
 from formsvc.clock import JST
 from formsvc.db import utcnow
+from formsvc.definitions.schema import FormDefinition
 from formsvc.forms.catalog import version_by_id
 from formsvc.japanese.era import era_of, to_wareki
+from formsvc.records.images import PrintedAttachment, printed_attachments
 from formsvc.submissions import channels, reception, status
 from formsvc.submissions.identification import counter_facts
 from formsvc.submissions.models import Submission
@@ -112,7 +115,7 @@ class RecordView:
     channel: str
     status: str
     sections: list[PrintedSection]
-    computed: list[Entry]
+    computed: list[Entry]  # every computed value stored with the submission, labelled by its role
     fee: str | None
     fee_description: str | None
     identity_source: str | None
@@ -125,6 +128,15 @@ class RecordView:
     entered_by: str | None = None
     identification: str | None = None
     signed_at: str | None = None
+    # (heading, entries) per role: 計算結果, 給付額・補助金額の見込み, 期限 (formsvc.applications.outcomes).
+    computed_groups: list[tuple[str, list[Entry]]] = field(default_factory=list)
+    # The procedures the resident was told they need (outcomes), with their deadlines.
+    outcomes_title: str | None = None
+    outcomes: list[Entry] = field(default_factory=list)
+    # The documents that apply to the answers (documents[].show_if).
+    documents: list[Entry] = field(default_factory=list)
+    # The attached files, listed by name; pictures (HEIC converted to JPEG) printed (formsvc.records.images).
+    attachments: list[PrintedAttachment] = field(default_factory=list)
 
     @property
     def document_title(self) -> str:
@@ -149,6 +161,18 @@ def printed_sections(flow: Flow, sections: Sequence[Section]) -> list[PrintedSec
             empty=f"{page.repeat.item_label.get(LOCALE)}はありません" if page.repeat else "（回答なし）",
         ))
     return printed
+
+
+def _verified_label(definition: FormDefinition, labels: dict[str, str], key: str) -> str:
+    """What a verified answer is called: its question's label; inside an item of a repeating page
+    (marked ``members.0.member_name``), with the item: 「世帯員 1：氏名」."""
+    place = item_place(key)
+    if place is None:
+        return labels.get(key, key)
+    page, spec = definition.page_by_id(place[0]), definition.field_by_id(place[2])
+    if page is None or page.repeat is None or spec is None:
+        return key
+    return f"{page.repeat.item_label.get(LOCALE)} {place[1] + 1}：{spec.label.get(LOCALE)}"
 
 
 def _entries(section: Section) -> list[Entry]:
@@ -177,9 +201,19 @@ def _amount(value) -> str:
 
 
 def computed_entries(flow: Flow) -> list[Entry]:
-    """The definition's computed values (件数, 合計…) as printed, e.g. 「合計点数　3点」."""
-    return [Entry(item.label.get(LOCALE), f"{_amount(value)}{item.unit or ''}")
-            for item, value in flow.computed_values()]
+    """The definition's computed values (件数, 合計…) as printed, e.g. 「合計点数　3点」, from the
+    answers as they are (the counter's sheet to sign, before the application is sent)."""
+    return _printed(outcomes.computed_entries(flow.computed_values(), LOCALE))
+
+
+def _printed(entries: Sequence[outcomes.ComputedEntry]) -> list[Entry]:
+    """A benefit says 給付額・補助金額 and a date says 期限, unless its label already does."""
+    return [Entry(entry.header, entry.text) for entry in entries]
+
+
+def _outcome_entries(sent: outcomes.Sent) -> list[Entry]:
+    return [Entry(outcome.title, f"期限 {outcome.deadline}" if outcome.deadline else "")
+            for outcome in sent.guidance.outcomes]
 
 
 def build_record(session: Session, submission: Submission, municipality: str,
@@ -198,11 +232,14 @@ def build_record(session: Session, submission: Submission, municipality: str,
     submitted = submission.created_at.astimezone(JST)
     flow = Flow(definition, answers, submitted.date())
     sections = answer_sections(flow, LOCALE)
+    # Computed values as stored when it was sent (not computed again), and what applied then.
+    sent = outcomes.sent(definition, submission.answers, submission.computed, submitted.date(), LOCALE)
 
     labels = {row.spec.id: row.spec.label.get(LOCALE)
               for section in sections if section.item_index is None for row in section.rows}
     verifications = [
-        Verification(labels.get(field_id, field_id), COUNTER_CARD_READ if mark.get("source") == COUNTER_CARD_SOURCE
+        Verification(_verified_label(definition, labels, field_id),
+                     COUNTER_CARD_READ if mark.get("source") == COUNTER_CARD_SOURCE
                      else (mark.get("acr") or "不明").upper())
         for field_id, mark in answers.verified.items()
     ]
@@ -223,7 +260,12 @@ def build_record(session: Session, submission: Submission, municipality: str,
         channel=channels.RECORD_LABELS.get(submission.channel, submission.channel),
         status=status.label(submission.status, LOCALE),
         sections=printed_sections(flow, sections),
-        computed=computed_entries(flow),
+        computed=_printed(sent.computed),
+        computed_groups=[(heading, [Entry(entry.label, entry.text) for entry in entries])
+                         for _role, heading, entries in sent.groups(LOCALE)],
+        outcomes_title=sent.guidance.outcomes_title if sent.guidance.outcomes else None,
+        outcomes=_outcome_entries(sent),
+        documents=[Entry(document.name, document.how) for document in sent.guidance.documents],
         fee=f"{_amount(submission.fee)}円" if submission.fee is not None else None,
         fee_description=fee_spec.description.get(LOCALE) if fee_spec and fee_spec.description else None,
         identity_source=IDENTITY_SOURCE if identity else None,
@@ -236,6 +278,7 @@ def build_record(session: Session, submission: Submission, municipality: str,
         entered_by=(counter.entered_by or "（不明）") if counter else None,
         identification=counter.identification_text if counter else None,
         signed_at=japan_datetime(counter.signed_at) if counter and counter.signed_at else None,
+        attachments=printed_attachments(session, submission, definition, LOCALE),
     )
 
 

@@ -30,6 +30,9 @@ class Channel:
     free_navigation = False
     # Whether the layout lists the pages at the side (instead of the steps above the page).
     steps_in_aside = False
+    # Whether a draft whose version's 受付期間 (valid_until) is over may no longer be sent
+    # (formsvc.forms.periods); an administrator's preview sends nothing, so it does not care.
+    enforces_application_period = True
 
     def find_draft(self, form_id: str) -> Draft | None:
         raise NotImplementedError

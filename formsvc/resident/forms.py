@@ -88,6 +88,11 @@ class FieldView:
     locked: bool = False  # verified by the My Number card and not editable: shown as text
     verified: bool = False
     value_text: str = ""
+    # A conditional reveal (formsvc.resident.pages.reveal): when to answer, in words (part of the
+    # hint, so aria-describedby reads it), and the condition for the script (JSON) or None.
+    condition_hint: str | None = None
+    reveal: str | None = None
+    revealed: bool = False
 
     @property
     def locale(self) -> str:
@@ -108,7 +113,7 @@ class FieldView:
     @property
     def hint(self) -> str | None:
         own = self.spec.hint.get(self.locale) if self.spec.hint else None
-        parts = [text for text in (own, self.spec.automatic_hint(self.ctx)) if text]
+        parts = [text for text in (self.condition_hint, own, self.spec.automatic_hint(self.ctx)) if text]
         return " ".join(parts) or None
 
     @property

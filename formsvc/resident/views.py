@@ -16,13 +16,18 @@ from flask import (
 )
 from wtforms import Form, StringField
 
+from formsvc import clock
 from formsvc.applications.answers import Answers
+from formsvc.applications.outcomes import documents as all_documents
+from formsvc.applications.outcomes import sent
 from formsvc.applications.prefill import apply_identity
 from formsvc.authentication.residents import current_identity
+from formsvc.clock import JST
 from formsvc.db import session as db_session
 from formsvc.db import utcnow
 from formsvc.definitions.schema import LIFE_EVENT_LABELS
-from formsvc.forms.catalog import CompiledForm, all_published, published
+from formsvc.forms.catalog import CompiledForm, all_receptions, published, reception_on, version_by_id
+from formsvc.forms.periods import Reception, ended, sending_closed_message
 from formsvc.i18n import current_locale
 from formsvc.japanese.postal import lookup as postal_lookup
 from formsvc.navigation import safe_local_path
@@ -45,10 +50,17 @@ blueprint = Blueprint("resident", __name__)
 @blueprint.get("/")
 def portal() -> str:
     query = request.args.get("q", "").strip()
-    forms = all_published(db_session())
-    if query:
-        forms = [f for f in forms if _matches(f, query)]
     locale = current_locale()
+    receptions = all_receptions(db_session(), clock.today())
+    if query:
+        # A search finds closed procedures too: a resident looking for one learns it has closed.
+        receptions = [found for found in receptions if _matches(found.version, query)]
+    else:
+        # Browsing lists what can be applied for now, or soon (with the day it opens).
+        receptions = [found for found in receptions if found.state != "closed"]
+    forms = [found.version for found in receptions]
+    # 受付期間外: 「この手続きは2027年4月1日から受け付けます」 under the procedure's title.
+    notices = {found.version.id: found.notice(locale) for found in receptions if not found.is_open}
     by_event: dict[str, list[CompiledForm]] = {}
     for compiled in forms:
         for event in compiled.definition.life_events or []:
@@ -59,7 +71,7 @@ def portal() -> str:
     for compiled in forms:
         by_department.setdefault(compiled.definition.department.name.get(locale), []).append(compiled)
     return render_template("resident/portal.html", forms=forms, events=events,
-                           departments=sorted(by_department.items()), query=query)
+                           departments=sorted(by_department.items()), query=query, notices=notices)
 
 
 def _matches(compiled: CompiledForm, query: str) -> bool:
@@ -71,12 +83,16 @@ def _matches(compiled: CompiledForm, query: str) -> bool:
 
 @blueprint.get("/forms/<form_id>/")
 def start(form_id: str):
-    compiled = _published_or_404(form_id)
+    found = _reception_or_404(form_id)
+    compiled = found.version
     draft = _owned(find_draft(db_session(), draft_token(form_id), form_id))
+    if draft is not None and submission_of(db_session(), draft):
+        draft = None
     return render_template("resident/start.html", compiled=compiled, definition=compiled.definition,
-                           draft=draft if draft is not None and not submission_of(db_session(), draft)
-                           else None, identity=current_identity(),
+                           draft=draft, identity=current_identity(), reception=found,
+                           draft_closed=_sending_closed(draft) if draft is not None else None,
                            login_url=url_for("auth.login", next=request.path),
+                           documents=all_documents(compiled.definition, current_locale()),
                            fee_text=compiled.definition.fee.description.get(current_locale())
                            if compiled.definition.fee and compiled.definition.fee.description else None)
 
@@ -93,13 +109,17 @@ class StartButtons(Form):
 
 @blueprint.post("/forms/<form_id>/start")
 def begin(form_id: str):
-    compiled = _published_or_404(form_id)
+    found = _reception_or_404(form_id)
+    compiled = found.version
     identity = current_identity()
     if compiled.definition.authentication == "required" and identity is None:
         return redirect(url_for("auth.login", next=url_for("resident.start", form_id=form_id)))
     with_existing = _owned(find_draft(db_session(), draft_token(form_id), form_id))
     if StartButtons(request.form).resumes() and with_existing is not None:
         return redirect(page_url(form_id, resume_target(version_of(with_existing.version_id), with_existing)))
+    if not found.is_open:
+        # 受付期間外: no new application; the start page says when it opens or that it closed.
+        return redirect(url_for("resident.start", form_id=form_id))
     draft = new_draft(db_session(), compiled, current_locale())
     if identity is not None:
         draft.resident_issuer, draft.resident_subject = identity.issuer, identity.subject
@@ -117,6 +137,26 @@ def _owned(draft: Draft | None) -> Draft | None:
     identity = current_identity()
     return draft if identity is not None and identity.owns(draft.resident_issuer,
                                                            draft.resident_subject) else None
+
+
+def _reception_or_404(form_id: str) -> Reception[CompiledForm]:
+    """Whether ``form_id`` takes applications today (Japan time), with the version to show."""
+    found = reception_on(db_session(), form_id, clock.today())
+    if found is None:
+        abort(404)
+    return found
+
+
+def _sending_closed(draft: Draft) -> str | None:
+    """Why ``draft`` cannot be sent any more, or None. A draft keeps the version it started on,
+    and can be sent until that version's 受付期間 ends (the check page refuses it after)."""
+    if draft.correction_of is not None:
+        return None  # a correction (補正) of an application received in time is always sent
+    compiled = version_by_id(db_session(), draft.version_id) if draft.version_id is not None else None
+    valid_until = compiled.definition.valid_until if compiled is not None else None
+    if valid_until is None or not ended(valid_until, clock.today()):
+        return None
+    return sending_closed_message(valid_until, current_locale())
 
 
 def _published_or_404(form_id: str) -> CompiledForm:
@@ -199,8 +239,12 @@ def done(form_id: str, number: str):
     if submission is None:
         abort(404)
     compiled = version_of(submission.version_id)
+    # What the answers lead to, from the values stored when it was sent (never computed again).
+    after = sent(compiled.definition, submission.answers, submission.computed,
+                 submission.created_at.astimezone(JST).date(), current_locale())
     return render_template("resident/done.html", compiled=compiled, definition=compiled.definition,
-                           submission=submission, number=display_reception(number))
+                           submission=submission, number=display_reception(number),
+                           computed=after.groups(current_locale()), guidance=after.guidance)
 
 
 @blueprint.get("/postal-codes/<code>")

@@ -18,7 +18,7 @@ from formsvc.db import utcnow
 from formsvc.forms.catalog import version_by_id
 from formsvc.review import queries
 from formsvc.review.audit import record_access
-from formsvc.review.detail import answer_rows, attachments
+from formsvc.review.detail import answer_rows, attachments, sent_of
 from formsvc.review.openapi import document
 from formsvc.review.tokens import token_for
 from formsvc.submissions import status
@@ -116,14 +116,22 @@ def submission(number: str):
     definition = compiled.definition
     answers = [{
         "page": row.page.id, "item": row.item_index, "field": row.spec.id, "type": row.spec.type,
+        # A nested repeat (repeat.per): the parent item's index and the item named with it.
+        **({"parent_item": row.parent_index, "item_title": row.item_title} if row.parent_index is not None else {}),
         # Another system gets a 個人番号 masked, as staff see it (formsvc.submissions.protection).
         "label": row.spec.label.ja, "value": shared_value(row.spec, row.value),
         "text": row.text, "verified": row.verified,
     } for row in answer_rows(definition, found.answers, found.created_at)]
+    after = sent_of(definition, found)  # the values stored when it was sent, not computed again
     body = {
         **_summary(found, counter_facts(db_session(), [found]).get(found.id)),
         "form": {"id": found.form_id, "version": compiled.version_number, "title": definition.title.ja},
         "answers": answers,
+        "computed": [{"id": entry.id, "label": entry.label, "role": entry.role, "value": entry.stored,
+                      "text": entry.text} for entry in after.computed],
+        "outcomes": [{"id": outcome.id, "title": outcome.title,
+                      "deadline": outcome.deadline_day.isoformat() if outcome.deadline_day else None}
+                     for outcome in after.guidance.outcomes],
         "attachments": [{"field_label": item.field_label, "filename": item.filename,
                          "content_type": item.content_type, "size": item.size, "current": item.current}
                         for item in attachments(db_session(), found, definition)],

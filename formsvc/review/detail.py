@@ -14,8 +14,10 @@ from sqlalchemy.orm import Session
 
 from formsvc.applications.answers import Answers
 from formsvc.applications.flow import AnswerRow, Flow
+from formsvc.applications.outcomes import Sent, sent
 from formsvc.clock import JST
 from formsvc.definitions.schema import FormDefinition
+from formsvc.fields import file_content
 from formsvc.fields.file import clean_filename
 from formsvc.forms.catalog import version_by_id
 from formsvc.submissions.models import Submission, SubmissionEvent, Upload
@@ -46,6 +48,13 @@ def answer_rows(definition: FormDefinition, answers: dict, submitted: datetime) 
     return answer_flow(definition, answers, submitted).rows(LOCALE)
 
 
+def sent_of(definition: FormDefinition, submission: Submission) -> Sent:
+    """The computed values stored with the submission (not computed again) and the outcomes and
+    documents that apply to its answers: what the resident was told when they sent it."""
+    return sent(definition, submission.answers, submission.computed,
+                submission.created_at.astimezone(JST).date(), LOCALE)
+
+
 @dataclass(frozen=True)
 class Attachment:
     token: str
@@ -54,6 +63,15 @@ class Attachment:
     size: int
     field_label: str
     current: bool  # part of the answers as they are now (not only of an earlier version)
+
+    @property
+    def kind_label(self) -> str:
+        return file_content.kind_label(self.content_type)
+
+    @property
+    def is_image(self) -> bool:
+        """Shown on the page as a picture (HEIC converted to JPEG); the original downloads as sent."""
+        return file_content.is_image(self.content_type)
 
 
 def attachments(session: Session, submission: Submission, definition: FormDefinition) -> list[Attachment]:
@@ -93,11 +111,13 @@ class Comparison:
 
 
 def _row_key(row: AnswerRow) -> tuple:
-    return row.page.id, row.item_index, row.spec.id
+    return row.page.id, row.parent_index, row.item_index, row.spec.id
 
 
 def _row_label(row: AnswerRow) -> str:
     label = row.spec.label.get(LOCALE)
+    if row.item_title is not None:  # a nested item, named with its parent: 世帯員 2（山田花子）の収入 1
+        return f"{label}（{row.item_title}）"
     if row.page.repeat is not None and row.item_index is not None:
         label = f"{label}（{row.page.repeat.item_label.get(LOCALE)} {row.item_index + 1}）"
     return label

@@ -2,7 +2,8 @@
 
 One definition version per file, so that every column means one thing: the base columns, then
 one or more columns per question (``csv_columns()`` of its field type: one datum per cell),
-repeating pages as numbered column groups up to their maximum. UTF-8, a header row, CRLF
+repeating pages as numbered column groups up to their maximum, then one column per computed value
+(as stored with the submission, labelled 給付額・補助金額 or 期限 by its role). UTF-8, a header row, CRLF
 between records, no line breaks or tabs inside cells, platform-dependent characters
 (①, Ⅲ, ㈱, ㌔…) written as their plain equivalents; ``bom`` prepends a BOM for Excel.
 
@@ -21,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from formsvc.applications.answers import Answers
+from formsvc.applications.outcomes import csv_header, stored_values, to_stored
 from formsvc.clock import JST
 from formsvc.definitions.schema import FormDefinition, Page
 from formsvc.fields import FieldSpec
@@ -67,6 +69,7 @@ class Column:
     spec: FieldSpec
     part: int              # index into the field's csv_values
     item_index: int | None  # for repeating pages
+    parent_index: int | None = None  # a nested repeat (repeat.per): the parent item's
 
 
 def columns(definition: FormDefinition) -> list[Column]:
@@ -75,6 +78,17 @@ def columns(definition: FormDefinition) -> list[Column]:
         if page.kind == "exit":
             continue
         specs = page.answer_fields()
+        parent_page = definition.page_by_id(page.repeat.per) if page.repeat and page.repeat.per else None
+        if page.repeat is not None and parent_page is not None and parent_page.repeat is not None:
+            # 世帯員1_収入2_金額: every place a member's income can take, in the parent's order.
+            for parent_index in range(parent_page.repeat.max):
+                for child_index in range(page.repeat.max):
+                    for spec in specs:
+                        for part, (_suffix, header) in enumerate(spec.csv_columns()):
+                            header = (f"{parent_page.repeat.item_label.ja}{parent_index + 1}_"
+                                      f"{page.repeat.item_label.ja}{child_index + 1}_{header}")
+                            result.append(Column(header, page, spec, part, child_index, parent_index))
+            continue
         item_indexes: list[int | None] = list(range(page.repeat.max)) if page.repeat is not None else [None]
         for item_index in item_indexes:
             for spec in specs:
@@ -104,13 +118,17 @@ def _unique_headers(result: list[Column]) -> list[Column]:
 
 
 def _values(answers: Answers, cols: list[Column]) -> list[str]:
-    cache: dict[tuple[str, int | None], list[str]] = {}
+    cache: dict[tuple[str, int | None, int | None], list[str]] = {}
     cells = []
     for column in cols:
         spec = column.spec
-        key = (spec.id, column.item_index)
+        key = (spec.id, column.parent_index, column.item_index)
         if key not in cache:
-            if column.item_index is None:
+            if column.parent_index is not None and column.item_index is not None:
+                children = answers.child_items(column.page.id, column.parent_index)
+                stored = children[column.item_index].get(spec.id) \
+                    if column.item_index < len(children) and isinstance(children[column.item_index], dict) else None
+            elif column.item_index is None:
                 stored = answers.answer(spec.id)
             else:
                 page_items = answers.page_items(column.page.id)
@@ -134,16 +152,40 @@ def base_values(submission: Submission, counter: CounterFacts | None = None) -> 
             clean(counter.identification_text) if counter else ""]
 
 
+def computed_headers(definition: FormDefinition, taken: Iterable[str]) -> list[str]:
+    """One column per computed value, after the answers: its label, marked 給付額・補助金額 or 期限
+    by its role, with its unit; a header already used gets the computed id."""
+    used = set(taken)
+    headers = []
+    for item in definition.computed:
+        header = clean(csv_header(item))
+        if header in used:
+            header = f"{header}［{item.id}］"
+        used.add(header)
+        headers.append(header)
+    return headers
+
+
+def computed_values(definition: FormDefinition, submission: Submission) -> list[str]:
+    """The values stored with the submission, as stored ("4.91", "2027-03-31": one datum, readable
+    by a machine); empty when it was not shown, not computable, or sent before values were stored."""
+    stored = dict(to_stored(stored_values(definition, submission.computed)))
+    return [clean(stored.get(item.id)) for item in definition.computed]
+
+
 def write_csv(definition: FormDefinition, submissions: Iterable[Submission], bom: bool = False,
               counter: dict[int, CounterFacts] | None = None) -> bytes:
     cols = columns(definition)
+    answer_headers = [clean(column.header) for column in cols]
     buffer = io.StringIO(newline="")
     if bom:
         buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([formula_safe(cell) for cell in (*BASE_HEADERS, *(clean(column.header) for column in cols))])
+    headers = [*BASE_HEADERS, *answer_headers]
+    writer.writerow([formula_safe(cell) for cell in (*headers, *computed_headers(definition, headers))])
     for submission in submissions:
         cells = [*base_values(submission, (counter or {}).get(submission.id)),
-                 *_values(Answers.from_json(submission.answers), cols)]
+                 *_values(Answers.from_json(submission.answers), cols),
+                 *computed_values(definition, submission)]
         writer.writerow([formula_safe(cell) for cell in cells])
     return buffer.getvalue().encode("utf-8")

@@ -11,6 +11,9 @@ from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
 from formsvc.applications.answers import Answers
+from formsvc.applications.outcomes import Sent, sent
+from formsvc.clock import JST
+from formsvc.db import utcnow
 from formsvc.definitions.schema import FormDefinition
 from formsvc.forms.catalog import version_by_id
 from formsvc.review.models import OutboxMessage
@@ -68,8 +71,11 @@ def compose(kind: str, submission: Submission, definition: FormDefinition,
               f"申請日時：{local_datetime(submission.created_at)}"]
     if comment and kind in COMMENT_HEADINGS:
         lines += ["", f"【{COMMENT_HEADINGS[kind]}】", comment.strip()]
-    if kind == "approved":
-        lines += ["", "【今後の流れ】", definition.next_steps.ja]
+    after = _sent(submission, definition) if kind in ("received", "resubmitted", "approved") else None
+    if after is not None and kind != "approved":
+        lines += _sent_lines(after)
+    if after is not None:
+        lines += ["", "【今後の流れ】", *after.guidance.next_steps]
     if kind == "correction_requested":
         lines += ["", "マイナンバーカードでログインして申請した方は、「申請履歴」から修正できます。",
                   "それ以外の方は、受付番号をお伝えのうえ担当課へお問い合わせください。"]
@@ -80,6 +86,31 @@ def compose(kind: str, submission: Submission, definition: FormDefinition,
         contact += f"（電話 {department.contact.phone}）"
     lines += [f"{municipality} {contact}", "", "このメールは送信専用のアドレスから送っています。返信はできません。"]
     return f"【{municipality}】{subject}（受付番号 {number}）", "\n".join(lines) + "\n"
+
+
+def _sent(submission: Submission, definition: FormDefinition) -> Sent:
+    """What the application leads to: the computed values stored with it, and the outcomes,
+    documents and next steps that apply to its answers (as on the day it was sent)."""
+    submitted = (submission.created_at or utcnow()).astimezone(JST).date()
+    return sent(definition, submission.answers or {}, submission.computed, submitted, "ja")
+
+
+def _sent_lines(after: Sent) -> list[str]:
+    """Computed values (a benefit as 給付額・補助金額, a date as 期限), the procedures that apply with
+    their deadlines and the documents that apply, as plain text."""
+    lines: list[str] = []
+    for _role, heading, entries in after.groups("ja"):
+        lines += ["", f"【{heading}】", *(f"{entry.label}：{entry.text}" for entry in entries)]
+    guidance = after.guidance
+    if guidance.outcomes:
+        lines += ["", f"【{guidance.outcomes_title}】"]
+        for outcome in guidance.outcomes:
+            lines.append(f"・{outcome.title}" + (f"（期限：{outcome.deadline}）" if outcome.deadline else ""))
+            if outcome.body:
+                lines += [f"　{line}" for line in outcome.body.splitlines() if line.strip()]
+    if guidance.documents:
+        lines += ["", "【必要な書類】", *(f"・{document.name}（{document.how}）" for document in guidance.documents)]
+    return lines
 
 
 def notify(session: Session, submission: Submission, kind: str, comment: str | None = None,

@@ -97,12 +97,35 @@ def document() -> dict:
                     "text": {"type": "string", "description": "表示用の回答"},
                     "verified": {"type": "boolean", "description": "マイナンバーカードで確認済み"},
                 }},
+                "ComputedValue": {"type": "object", "required": ["id", "label", "role", "value", "text"],
+                                  "properties": {
+                    "id": {"type": "string", "description": "計算値のID（定義の computed[].id）"},
+                    "label": {"type": "string", "description": "計算値の名前"},
+                    "role": {"type": "string", "enum": ["value", "benefit", "deadline"],
+                             "description": "value: 計算結果、benefit: 給付額・補助金額（申請者が受け取る見込み額）、"
+                                            "deadline: 期限（日付）"},
+                    "value": {"type": ["string", "null"],
+                              "description": "申請時に保存した値。数は10進の文字列（例: \"12000\"、\"4.91\"）、"
+                                             "日付は YYYY-MM-DD。計算できなかったときは null",
+                              "examples": ["12000", "2027-03-31"]},
+                    "text": {"type": "string", "description": "表示用（例: 12,000円、2027年3月31日）"},
+                }},
+                "Outcome": {"type": "object", "required": ["id", "title", "deadline"], "properties": {
+                    "id": {"type": "string", "description": "定義の outcomes[].id"},
+                    "title": {"type": "string", "description": "申請者に案内した手続きの名前"},
+                    "deadline": {"type": ["string", "null"], "format": "date",
+                                 "description": "その手続きの期限（申請時に保存した値。なければ null）"},
+                }},
                 "Submission": {"allOf": [
                     {"$ref": "#/components/schemas/SubmissionSummary"},
                     {"type": "object", "properties": {
                         "form": {"type": "object", "properties": {
                             "id": {"type": "string"}, "version": {"type": "integer"}, "title": {"type": "string"}}},
                         "answers": {"type": "array", "items": {"$ref": "#/components/schemas/Answer"}},
+                        "computed": {"type": "array", "items": {"$ref": "#/components/schemas/ComputedValue"},
+                                     "description": "申請時に計算して保存した値（後から計算し直さない）"},
+                        "outcomes": {"type": "array", "items": {"$ref": "#/components/schemas/Outcome"},
+                                     "description": "回答から申請者に案内した、必要な手続き"},
                         "attachments": {"type": "array", "items": {"type": "object", "properties": {
                             "field_label": {"type": "string"}, "filename": {"type": "string"},
                             "content_type": {"type": "string"}, "size": {"type": "integer"},

@@ -170,7 +170,7 @@ def _detail_page(submission: Submission, errors: list[tuple[str, str]] | None = 
     record_access(session, "detail", [submission.id], staff=user)
     page = render_template(
         "review/detail.html", submission=submission, definition=definition, compiled=compiled,
-        sections=answer_sections(flow, details.LOCALE),
+        sections=answer_sections(flow, details.LOCALE), sent=details.sent_of(definition, submission),
         attachments=details.attachments(session, submission, definition),
         comparisons=details.comparisons(session, submission), events=submission.events,
         event_labels=details.STAFF_EVENT_LABELS, actor_label=details.actor_label,
@@ -233,6 +233,28 @@ def attachment(number: str, token: str):
     response = send_file(io.BytesIO(upload.content), mimetype=upload.content_type, max_age=0)
     # Names stored before they were cleaned on upload may hold CR/LF or bidi controls.
     response.headers["Content-Disposition"] = content_disposition(upload.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@blueprint.get("/submissions/<number>/attachments/<token>/preview.jpg")
+@require_role(*QUEUE_ROLES)
+def attachment_preview(number: str, token: str):
+    """An attached picture as a JPEG the browser can show: HEIC photos converted (browsers other
+    than Safari cannot show HEIC), every picture bounded in size and without its metadata."""
+    from formsvc.records.images import to_jpeg  # as record_pdf: records are imported when used
+
+    found = _submission_or_404(number)
+    upload = db_session().scalar(select(Upload).where(Upload.token == token, Upload.submission_id == found.id))
+    if upload is None:
+        abort(404)
+    jpeg = to_jpeg(upload.content, upload.content_type)
+    if jpeg is None:
+        abort(404)
+    record_access(db_session(), "attachment", [found.id], staff=signed_in_staff(), detail=f"preview:{upload.id}")
+    db_session().commit()
+    response = send_file(io.BytesIO(jpeg), mimetype="image/jpeg", max_age=0)
+    response.headers["Content-Disposition"] = content_disposition(upload.filename + ".jpg", inline=True)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 

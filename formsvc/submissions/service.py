@@ -11,6 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from formsvc.applications.answers import Answers
+from formsvc.applications.flow import Flow
+from formsvc.applications.outcomes import to_stored
+from formsvc.clock import today
 from formsvc.db import utcnow
 from formsvc.definitions.schema import FormDefinition
 from formsvc.forms.catalog import version_by_id
@@ -50,6 +53,7 @@ def submit(session: Session, draft: Draft, answers: Answers, fee: Decimal | None
         draft_id=draft.id,
         answers=answers.to_json(),
         fee=int(fee) if fee is not None else None,
+        computed=computed_json(definition, answers),
         channel=channel,
         entered_by_id=entered_by_id,
         identification=identification,
@@ -73,6 +77,13 @@ def submit(session: Session, draft: Draft, answers: Answers, fee: Decimal | None
                                 data={"channel": channel, **(event_data or {})}))
     submission_received.send(submission, session=session, resubmitted=False)
     return submission
+
+
+def computed_json(definition: FormDefinition, answers: Answers) -> dict[str, str | None]:
+    """The computed values shown with these answers (those whose show_if holds), as stored with
+    the submission: staff, exports, the record and the e-mail show these, not values computed again
+    later (a newer version's formula, or a date such as "today" that has moved on)."""
+    return to_stored(Flow(definition, answers, today()).computed_values())
 
 
 # How often a reception number taken by a concurrent submission (between the check for an
@@ -119,10 +130,12 @@ def resubmit(session: Session, submission: Submission, draft: Draft, answers: An
     # The audit trail keeps the earlier answers with every 個人番号 masked (formsvc.submissions.protection).
     previous = {"answers": masked_for_version(session, submission.version_id, submission.answers),
                 "fee": submission.fee,
+                "computed": submission.computed or {},
                 "version_id": submission.version_id}
     version_id, definition = _version_of(session, draft)
     submission.answers = answers.to_json()
     submission.fee = int(fee) if fee is not None else None
+    submission.computed = computed_json(definition, answers)
     submission.version_id = version_id
     submission.status = RECEIVED
     submission_arriving.send(submission, session=session, resubmitted=True)

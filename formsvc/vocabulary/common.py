@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 # Ids become HTML ids, form names and CSV headers, so keep them to a safe ASCII shape.
 Identifier = Annotated[
@@ -62,4 +63,24 @@ Text = Annotated[
     AlsoAccepts({"type": "string", "minLength": 1}),
 ]
 
-Scalar = str | int | float | bool
+# bool first: True and False are ints to Python, and pydantic serialises a union "laxly" (first
+# member that accepts the value) whenever the model holding it is not an exact match for its own
+# member of an enclosing union (e.g. a question whose float option still holds an int default).
+# With int before bool, `equals: false` was stored as `equals: 0` and the published version no
+# longer compiled. Validation is unaffected (smart mode takes the exact type first).
+Scalar = bool | str | int | float
+
+
+def _compiles(value: str) -> str:
+    # Refused where it is written, in the administrator's words, rather than failing on a
+    # resident's answer later.
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise ValueError(f"正規表現として読めません: {error}") from error
+    return value
+
+
+# A regular expression an administrator writes, matched against a whole answer (a text question's
+# ``pattern`` and the ``matches`` condition share it).
+Regex = Annotated[str, AfterValidator(_compiles)]

@@ -51,6 +51,22 @@
     });
   });
 
+  // A choice such as 「該当なし」 stands alone (the hint says so, and without JavaScript the
+  // server refuses it with others): ticking it unticks the others, ticking another unticks it.
+  document.querySelectorAll("[data-exclusive-choices]").forEach(function (group) {
+    var alone = JSON.parse(group.getAttribute("data-exclusive-choices"));
+    var boxes = group.querySelectorAll("input[type=checkbox]");
+    boxes.forEach(function (box) {
+      box.addEventListener("change", function () {
+        if (!box.checked) { return; }
+        var ticked = alone.indexOf(box.value) !== -1;
+        boxes.forEach(function (other) {
+          if (other !== box && (ticked || alone.indexOf(other.value) !== -1)) { other.checked = false; }
+        });
+      });
+    });
+  });
+
   // Warn a signed-in resident two minutes before their sign-in times out, and let them stay.
   var seconds = parseInt(document.body.getAttribute("data-session-seconds") || "", 10);
   var warning = document.getElementById("timeout-warning");

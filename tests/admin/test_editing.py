@@ -91,9 +91,9 @@ def test_conditions_from_the_small_form_read_values_by_the_questions_type():
 
 
 def test_each_type_offers_its_own_options():
-    assert editing.option_fields("number") == ["min", "max", "integer", "unit"]
-    assert editing.option_fields("text") == ["min_length", "max_length", "pattern", "autocomplete"]
-    assert editing.option_fields("file") == ["accept", "max_size_mb", "max_files"]
+    assert editing.option_fields("number") == ["min", "max", "integer", "places", "unit"]
+    assert editing.option_fields("text") == ["min_length", "max_length", "pattern", "autocomplete", "check_digit"]
+    assert editing.option_fields("file") == ["accept", "max_size_mb", "max_files", "min_files"]
     assert editing.option_fields("radio") == []
 
 
@@ -103,3 +103,14 @@ def test_a_questions_keys_are_written_in_the_order_of_its_types_options():
         "choices", "choice_list", "show_if", "prefill", "prefill_editable")
     text = editing.update_field(SAMPLE, "request", "copies", {"integer": False})
     assert "{type: number, id: copies, label: 通数, min: 1, max: 5, integer: false, unit: 通}" in text
+
+
+def test_date_bounds_in_months_are_read_and_written_back():
+    assert editing.bound_text({"months_from_today": -228}) == "today-228m"
+    assert editing.bound_text({"months_from_today": 1, "days_from_today": -1}) == "today+1m-1"
+    assert editing.bound_text({"days_from_today": 7}) == "today+7"
+    assert editing.bound_from_text("today-228m") == {"months_from_today": -228}
+    assert editing.bound_from_text("今日＋1か月-1") == {"months_from_today": 1, "days_from_today": -1}
+    assert editing.bound_from_text("today+99999m") is None
+    assert editing.bound_from_text("today-3m\x00") is None
+    assert editing.same_bound({"months_from_today": -3, "days_from_today": 0}, {"months_from_today": -3})

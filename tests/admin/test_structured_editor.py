@@ -252,11 +252,12 @@ def test_procedure_title_and_fee_are_edited(app):
     values = form_values(admin.get(EDIT).text, f"/admin/forms/{FORM}/settings")
     assert (values["fee_kind"], values["fee_field"], values["fee_amount"]) == ("per_item", "copies", "300")
     done = submit(admin, EDIT, f"/admin/forms/{FORM}/settings",
-                  {"fee_amount": "400", "fee_description": "1通400円", "title_en": "Sample certificate"})
+                  {"fee_amount": "400", "fee_description": "1通400円", "title_ja": "見本の証明書の交付申請"})
     assert done.status_code == 302
     data = load(working_source(app))
     assert data["fee"] == {"amount": {"multiply": [{"field": "copies"}, 400]}, "description": "1通400円"}
-    assert data["title"] == {"ja": "見本の証明書交付申請", "en": "Sample certificate"}
+    # (An English title asks for English everywhere: tests/admin/test_english_in_the_editor.py.)
+    assert data["title"] == "見本の証明書の交付申請"
     overview = text_of(admin.get(f"/admin/forms/{FORM}").text)
     assert "手数料の計算を「「通数」 × 300円」から「「通数」 × 400円」に変更" in overview
     assert "手数料の説明を「1通300円」から「1通400円」に変更" in overview

@@ -14,7 +14,7 @@ MOVING_IN = """\
 id: moving-in
 title: {ja: 転入の届出, en: Moving in}
 description: {ja: テスト用の手続きです。, en: A procedure for tests.}
-department: {name: 市民課}
+department: {name: {ja: 市民課, en: Citizens Division}}
 declaration: {ja: 上記の内容に相違ありません。, en: The above is true.}
 next_steps: {ja: 審査の後、郵送します。, en: We will post it.}
 retention: {years: 5}
@@ -23,28 +23,30 @@ pages:
     title: {ja: 申請者, en: Applicant}
     fields:
       - {type: name, id: name, label: {ja: 氏名, en: Name}, prefill: name}
-      - {type: date, id: birth, label: 生年月日, prefill: birthdate}
-      - {type: address, id: home, label: 住所, prefill: address}
-      - {type: yes_no, id: from_abroad, label: 国外からの転入ですか}
-      - {type: yes_no, id: with_family, label: 家族と一緒に転入しますか}
+      - {type: date, id: birth, label: {ja: 生年月日, en: Date of birth}, prefill: birthdate}
+      - {type: address, id: home, label: {ja: 住所, en: Address}, prefill: address}
+      - {type: yes_no, id: from_abroad, label: {ja: 国外からの転入ですか, en: Are you moving in from abroad}}
+      - {type: yes_no, id: with_family, label: {ja: 家族と一緒に転入しますか, en: Is your family moving in with you}}
   - id: abroad
     kind: exit
-    title: 国外からの転入は窓口で届け出てください
+    title: {ja: 国外からの転入は窓口で届け出てください, en: Moving in from abroad is notified at the counter}
     show_if: {field: from_abroad, equals: true}
     fields:
-      - {type: guidance, id: come_to_the_counter, content: 市民課の窓口にお越しください。}
+      - type: guidance
+        id: come_to_the_counter
+        content: {ja: 市民課の窓口にお越しください。, en: Please come to the Citizens Division counter.}
   - id: family
     title: {ja: 家族, en: Family}
     show_if: {field: with_family, equals: true}
     repeat: {min: 1, max: 3, item_label: {ja: 家族, en: Family member}}
     fields:
-      - {type: text, id: member, label: 家族の氏名, max_length: 20}
-      - {type: file, id: member_document, label: 家族の書類, required: false}
+      - {type: text, id: member, label: {ja: 家族の氏名, en: Family member's name}, max_length: 20}
+      - {type: file, id: member_document, label: {ja: 家族の書類, en: Family member's document}, required: false}
   - id: documents
-    title: 書類
+    title: {ja: 書類, en: Documents}
     fields:
-      - {type: file, id: certificate, label: 転出証明書, max_files: 2}
-      - {type: text, id: note, label: 備考, required: false}
+      - {type: file, id: certificate, label: {ja: 転出証明書, en: Certificate of moving out}, max_files: 2}
+      - {type: text, id: note, label: {ja: 備考, en: Notes}, required: false}
 """
 
 DEFINITION: FormDefinition = load_text(MOVING_IN, "moving-in.yaml").definition

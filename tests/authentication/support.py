@@ -83,18 +83,19 @@ def log_out(client, page_html: str):
 # --- small definitions -------------------------------------------------------------------------
 
 PREFILL_FIELDS = """\
-      - {type: name, id: name, label: 氏名, prefill: name}
-      - {type: postal_code, id: postal, label: 郵便番号, prefill: postal_code, prefill_editable: true}
-      - {type: address, id: home, label: 住所, prefill: address}
-      - {type: date, id: birth, label: 生年月日, prefill: birthdate, max: {days_from_today: 0}}
+      - {type: name, id: name, label: {ja: 氏名, en: Name}, prefill: name}
+      - {type: postal_code, id: postal, label: {ja: 郵便番号, en: Postcode}, prefill: postal_code,
+         prefill_editable: true}
+      - {type: address, id: home, label: {ja: 住所, en: Address}, prefill: address}
+      - {type: date, id: birth, label: {ja: 生年月日, en: Date of birth}, prefill: birthdate, max: {days_from_today: 0}}
       - type: radio
         id: gender
-        label: 性別
+        label: {ja: 性別, en: Gender}
         prefill: gender
-        choices: [{value: m, label: 男性}, {value: f, label: 女性}]
+        choices: [{value: m, label: {ja: 男性, en: Male}}, {value: f, label: {ja: 女性, en: Female}}]
 """
 PLAIN_FIELDS = """\
-      - {type: text, id: nickname, label: 呼び名, max_length: 20}
+      - {type: text, id: nickname, label: {ja: 呼び名, en: Nickname}, max_length: 20}
 """
 
 
@@ -103,21 +104,21 @@ def definition_yaml(form_id: str, authentication: str, title: str, prefill: bool
 id: {form_id}
 title: {{ja: {title}, en: {form_id}}}
 description: {{ja: テスト用の手続きです。, en: For tests.}}
-department: {{name: 市民課}}
+department: {{name: {{ja: 市民課, en: Citizens Division}}}}
 authentication: {authentication}
 declaration: {{ja: 上記の内容に相違ありません。, en: The above is true.}}
 next_steps: {{ja: 審査の後、郵送します。, en: We will post it.}}
 retention: {{years: 5}}
 pages:
   - id: applicant
-    title: 申請者
+    title: {{ja: 申請者, en: Applicant}}
     fields:
 {PREFILL_FIELDS if prefill else PLAIN_FIELDS}\
   - id: request
-    title: 請求内容
+    title: {{ja: 請求内容, en: Your request}}
     fields:
-      - {{type: number, id: copies, label: 通数, min: 1, max: 5, unit: 通}}
-      - {{type: text, id: purpose, label: 使いみち, max_length: 40}}
+      - {{type: number, id: copies, label: {{ja: 通数, en: Copies}}, min: 1, max: 5, unit: {{ja: 通, en: copies}}}}
+      - {{type: text, id: purpose, label: {{ja: 使いみち, en: Purpose}}, max_length: 40}}
 """
 
 

@@ -23,7 +23,8 @@ SPECS = load_text(definition_yaml(FORM, "required", "x"), "x.yaml").definition
 
 
 def locked_answers(html: str) -> list[str]:
-    return re.findall(r'<p class="locked-answer">(.*?) <span class="verified-tag">', html)
+    return re.findall(r'<p class="locked-answer"><span class="answer-text">(.*?)</span> '
+                      r'<span class="verified-tag">', html)
 
 
 def start(client, card: str) -> None:

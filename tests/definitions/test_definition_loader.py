@@ -17,11 +17,11 @@ VALID = """\
 # yaml-language-server: $schema=../../form_definitions/schema.json
 id: sodai-gomi-sample
 title: {ja: 粗大ごみの収集申込み（見本）, en: Bulky waste collection (sample)}
-description: 見本の手続きです。
-department: {name: 環境課, contact: {phone: 03-1234-5678}}
+description: {ja: 見本の手続きです。, en: A sample procedure.}
+department: {name: {ja: 環境課, en: Environment Division}, contact: {phone: 03-1234-5678}}
 life_events: [waste, moving]
-declaration: 上記の内容に相違ありません。
-next_steps: 収集日をお知らせします。
+declaration: {ja: 上記の内容に相違ありません。, en: The above is true.}
+next_steps: {ja: 収集日をお知らせします。, en: We will tell you the collection day.}
 retention: {years: 3}
 fee:
   amount:
@@ -32,62 +32,75 @@ fee:
           then: {computed: handling}
           else: 0
 computed:
-  - {id: handling, label: 取扱手数料, expression: 100, unit: 円}
-  - {id: pieces, label: 点数, expression: {sum: {page: items, of: {field: quantity}}}, unit: 点}
-  - {id: pieces_with_handling, label: 点数（取扱含む）, expression: {add: [{computed: pieces}, 1]}}
+  - {id: handling, label: {ja: 取扱手数料, en: Handling fee}, expression: 100, unit: {ja: 円, en: " yen"}}
+  - {id: pieces, label: {ja: 点数, en: Pieces}, expression: {sum: {page: items, of: {field: quantity}}},
+     unit: {ja: 点, en: " pieces"}}
+  - {id: pieces_with_handling, label: {ja: 点数（取扱含む）, en: Pieces (with handling)},
+     expression: {add: [{computed: pieces}, 1]}}
 documents:
-  - name: 委任状
+  - name: {ja: 委任状, en: Letter of proxy}
     how: attach
     show_if: {field: requester, equals: agent}
 choice_lists:
   kinds:
-    - {value: sofa, label: ソファ, amount: 1000}
-    - {value: chair, label: いす, amount: 300}
+    - {value: sofa, label: {ja: ソファ, en: Sofa}, amount: 1000}
+    - {value: chair, label: {ja: いす, en: Chair}, amount: 300}
 pages:
   - id: eligibility
-    title: 対象の確認
+    title: {ja: 対象の確認, en: Eligibility}
     fields:
-      - {type: yes_no, id: resident, label: 市内にお住まいですか}
+      - {type: yes_no, id: resident, label: {ja: 市内にお住まいですか, en: Do you live in the city}}
       - type: radio
         id: requester
-        label: 申込者
-        choices: [{value: self, label: 本人}, {value: agent, label: 代理人}]
+        label: {ja: 申込者, en: Who is applying}
+        choices: [{value: self, label: {ja: 本人, en: Yourself}}, {value: agent, label: {ja: 代理人, en: An agent}}]
   - id: not_eligible
     kind: exit
-    title: この手続きの対象ではありません
+    title: {ja: この手続きの対象ではありません, en: This procedure is not for you}
     show_if: {field: resident, equals: false}
     fields:
-      - {type: guidance, id: go_elsewhere, content: お住まいの市区町村にお問い合わせください。}
+      - type: guidance
+        id: go_elsewhere
+        content: {ja: お住まいの市区町村にお問い合わせください。, en: Please contact the city or town where you live.}
   - id: applicant
-    title: 申込者
+    title: {ja: 申込者, en: Applicant}
     fields:
-      - {type: name, id: applicant_name, label: 氏名}
-      - {type: postal_code, id: postal_code, label: 郵便番号, fills: home}
-      - {type: address, id: home, label: 住所}
-      - {type: checkboxes, id: places, label: 出す場所, choices: [玄関前, 集積所], required: false}
-      - {type: text, id: note, label: 備考, required: false, max_length: 100}
+      - {type: name, id: applicant_name, label: {ja: 氏名, en: Name}}
+      - {type: postal_code, id: postal_code, label: {ja: 郵便番号, en: Postcode}, fills: home}
+      - {type: address, id: home, label: {ja: 住所, en: Address}}
+      - type: checkboxes
+        id: places
+        label: {ja: 出す場所, en: Where you put it out}
+        choices:
+          - {value: 玄関前, label: {ja: 玄関前, en: In front of the door}}
+          - {value: 集積所, label: {ja: 集積所, en: At a collection point}}
+        required: false
+      - {type: text, id: note, label: {ja: 備考, en: Notes}, required: false, max_length: 100}
   - id: place_detail
-    title: 出す場所の詳細
+    title: {ja: 出す場所の詳細, en: About the collection point}
     show_if: {field: places, contains: 集積所}
     fields:
-      - {type: text, id: place_name, label: 集積所の名前}
+      - {type: text, id: place_name, label: {ja: 集積所の名前, en: Name of the collection point}}
   - id: items
-    title: 品目
-    repeat: {min: 1, max: 10, item_label: 品目, summary_field: item_kind}
+    title: {ja: 品目, en: Items}
+    repeat: {min: 1, max: 10, item_label: {ja: 品目, en: item}, summary_field: item_kind}
     fields:
-      - {type: select, id: item_kind, label: 品目, choice_list: kinds}
-      - {type: number, id: quantity, label: 点数, min: 1, max: 5}
+      - {type: select, id: item_kind, label: {ja: 品目, en: Item}, choice_list: kinds}
+      - {type: number, id: quantity, label: {ja: 点数, en: Pieces}, min: 1, max: 5}
   - id: many_items
-    title: 多数の品目
+    title: {ja: 多数の品目, en: Many items}
     show_if: {any: [{count: items, gte: 5}, {field: requester, one_of: [agent]}]}
     fields:
-      - {type: date, id: collection_date, label: 収集希望日, min: {days_from_today: 7}}
+      - {type: date, id: collection_date, label: {ja: 収集希望日, en: Preferred collection day},
+         min: {days_from_today: 7}}
 rules:
   - id: note_for_agents
     when: {field: requester, equals: agent}
     check: {field: note, answered: true}
     field: note
-    message: 代理人の方は備考に連絡先を書いてください
+    message:
+      ja: 代理人の方は備考に連絡先を書いてください
+      en: If you are an agent, write how to contact you in the notes
 """
 
 BROKEN = Path(__file__).parent / "broken"
@@ -106,6 +119,7 @@ KINDS = {
     "unreachable_after_exit", "exit_page_with_question", "unknown_choice_list", "fills_non_address",
     "fills_unknown_id", "repeat_min_above_max", "bad_regex", "invalid_date", "unknown_yaml_tag",
     "fee_unknown_field_multiline", "recursive_alias", "alias_expansion", "deep_nesting",
+    "exclusive_on_radio", "matches_on_number", "matches_bad_regex",
 }
 
 
@@ -173,7 +187,7 @@ def test_each_mistake_is_reported_where_it_was_made(path):
 
 
 def test_every_error_is_listed_when_there_are_several():
-    text = VALID.replace("label: 市内にお住まいですか", "lable: 市内にお住まいですか") \
+    text = VALID.replace("label: {ja: 市内にお住まいですか", "lable: {ja: 市内にお住まいですか") \
                 .replace("{field: requester, equals: agent}", "{field: requestr, equals: agent}")
     with pytest.raises(DefinitionInvalid) as raised:
         load_text(text, "sample.yaml")
@@ -187,9 +201,9 @@ def test_every_error_is_listed_when_there_are_several():
     messages = str(raised.value).splitlines()
     assert len(messages) == 2
     assert messages[0].startswith(
-        "sample.yaml:25:22: documents[0].show_if.field: 項目 'requestr' はこの定義にありません。"
+        "sample.yaml:27:22: documents[0].show_if.field: 項目 'requestr' はこの定義にありません。"
     )
-    assert messages[1].startswith("sample.yaml:71:19: rules[0].when.field: 項目 'requestr'")
+    assert messages[1].startswith("sample.yaml:82:19: rules[0].when.field: 項目 'requestr'")
     assert "'requester' の書き間違いではありませんか" in messages[1]
 
 

@@ -16,36 +16,39 @@ MUNICIPALITY = "デモ市"
 RECORDS_SAMPLE = """\
 id: records-sample
 title: {ja: 記録テスト用の交付申請, en: Records test permit}
-description: {ja: 記録のテスト用の手続きです。}
-department: {name: 市民課 証明係}
+description: {ja: 記録のテスト用の手続きです。, en: A procedure for the records tests.}
+department: {name: {ja: 市民課 証明係, en: "Citizens Division, Certificates"}}
 authentication: optional
-declaration: {ja: 上記の内容に相違ありません。}
-next_steps: {ja: 審査の後、郵送します。}
+declaration: {ja: 上記の内容に相違ありません。, en: The above is true.}
+next_steps: {ja: 審査の後、郵送します。, en: We will post it after review.}
 retention: {years: 5}
 fee:
   amount: {add: [{multiply: [{field: copies}, 300]}, {sum: {page: items, of: {amount: item_kind}}}]}
-  description: {ja: 1通300円と品目ごとの手数料の合計}
+  description: {ja: 1通300円と品目ごとの手数料の合計, en: 300 yen a copy plus the fee for each item}
 pages:
   - id: applicant
-    title: {ja: 申請者}
+    title: {ja: 申請者, en: Applicant}
     fields:
-      - {type: name, id: name, label: {ja: 氏名}, prefill: name}
-      - {type: date, id: birth_date, label: 生年月日, max: {days_from_today: 0}, prefill: birthdate}
-      - {type: address, id: home, label: 住所, prefill: address}
-      - {type: phone, id: phone, label: 電話番号}
+      - {type: name, id: name, label: {ja: 氏名, en: Name}, prefill: name}
+      - {type: date, id: birth_date, label: {ja: 生年月日, en: Date of birth}, max: {days_from_today: 0},
+         prefill: birthdate}
+      - {type: address, id: home, label: {ja: 住所, en: Address}, prefill: address}
+      - {type: phone, id: phone, label: {ja: 電話番号, en: Phone number}}
   - id: request
-    title: 請求内容
+    title: {ja: 請求内容, en: Your request}
     fields:
-      - {type: number, id: copies, label: 通数, min: 1, max: 5, unit: 通}
-      - {type: textarea, id: reason, label: 請求の理由, max_length: 4000}
+      - {type: number, id: copies, label: {ja: 通数, en: Copies}, min: 1, max: 5, unit: {ja: 通, en: " copies"}}
+      - {type: textarea, id: reason, label: {ja: 請求の理由, en: Why you need it}, max_length: 4000}
   - id: items
-    title: 追加の品目
-    repeat: {min: 0, max: 3, item_label: 品目, summary_field: item_kind}
+    title: {ja: 追加の品目, en: Additional items}
+    repeat: {min: 0, max: 3, item_label: {ja: 品目, en: item}, summary_field: item_kind}
     fields:
       - type: select
         id: item_kind
-        label: 品目
-        choices: [{value: a, label: 証明書A, amount: 200}, {value: b, label: 証明書B, amount: 450}]
+        label: {ja: 品目, en: Item}
+        choices:
+          - {value: a, label: {ja: 証明書A, en: Certificate A}, amount: 200}
+          - {value: b, label: {ja: 証明書B, en: Certificate B}, amount: 450}
 """
 
 SAMPLE_ANSWERS = {

@@ -12,7 +12,7 @@ SAMPLE = """\
 id: sample-permit
 title: {ja: 見本の許可申請, en: Sample permit}
 description: {ja: テスト用の手続きです。, en: A procedure for tests.}
-department: {name: 市民課, contact: {phone: 03-1234-5678}}
+department: {name: {ja: 市民課, en: Citizens Division}, contact: {phone: 03-1234-5678}}
 life_events: [certificates]
 declaration: {ja: 上記の内容に相違ありません。, en: The above is true.}
 next_steps: {ja: 審査の後、郵送します。, en: We will post the permit.}
@@ -29,43 +29,55 @@ pages:
     title: {ja: この手続きは市内にお住まいの方が対象です, en: This is for residents}
     show_if: {field: resident, equals: false}
     fields:
-      - {type: guidance, id: go_elsewhere, content: お住まいの市区町村にお問い合わせください。}
+      - type: guidance
+        id: go_elsewhere
+        content: {ja: お住まいの市区町村にお問い合わせください。, en: Please contact the city or town where you live.}
   - id: applicant
     title: {ja: 申請者, en: Applicant}
     fields:
       - {type: name, id: name, label: {ja: 氏名, en: Name}}
-      - {type: kana, id: kana, label: フリガナ}
-      - {type: date, id: birth_date, label: 生年月日, max: {days_from_today: 0}}
-      - {type: postal_code, id: postal, label: 郵便番号, fills: home}
-      - {type: address, id: home, label: 住所}
-      - {type: radio, id: via, label: 申請者, choices: [{value: self, label: 本人}, {value: agent, label: 代理人}]}
+      - {type: kana, id: kana, label: {ja: フリガナ, en: Name in kana}}
+      - {type: date, id: birth_date, label: {ja: 生年月日, en: Date of birth}, max: {days_from_today: 0}}
+      - {type: postal_code, id: postal, label: {ja: 郵便番号, en: Postcode}, fills: home}
+      - {type: address, id: home, label: {ja: 住所, en: Address}}
+      - type: radio
+        id: via
+        label: {ja: 申請者, en: Who is applying}
+        choices:
+          - {value: self, label: {ja: 本人, en: Yourself}}
+          - {value: agent, label: {ja: 代理人, en: An agent}}
   - id: agent
-    title: 代理人
+    title: {ja: 代理人, en: Agent}
     show_if: {field: via, equals: agent}
     fields:
-      - {type: text, id: agent_name, label: 代理人の氏名, max_length: 20}
-      - {type: file, id: proxy_letter, label: 委任状, accept: [pdf], max_size_mb: 1}
+      - {type: text, id: agent_name, label: {ja: 代理人の氏名, en: Agent's name}, max_length: 20}
+      - {type: file, id: proxy_letter, label: {ja: 委任状, en: Letter of proxy}, accept: [pdf], max_size_mb: 1}
   - id: request
-    title: 請求内容
+    title: {ja: 請求内容, en: Your request}
     fields:
-      - {type: number, id: copies, label: 通数, min: 1, max: 5, unit: 通}
-      - {type: text, id: agent_note, label: 代理人への連絡, required: false, show_if: {field: via, equals: agent}}
-      - {type: date, id: pickup, label: 受取希望日, min: {days_from_today: 3}}
-      - {type: date, id: pickup_last, label: 受取期限, required: false}
+      - {type: number, id: copies, label: {ja: 通数, en: Copies}, min: 1, max: 5, unit: {ja: 通, en: " copies"}}
+      - {type: text, id: agent_note, label: {ja: 代理人への連絡, en: Note for the agent}, required: false,
+         show_if: {field: via, equals: agent}}
+      - {type: date, id: pickup, label: {ja: 受取希望日, en: Preferred pickup date}, min: {days_from_today: 3}}
+      - {type: date, id: pickup_last, label: {ja: 受取期限, en: Latest pickup date}, required: false}
   - id: items
-    title: 追加の品目
-    repeat: {min: 0, max: 2, item_label: 品目, summary_field: item_kind}
+    title: {ja: 追加の品目, en: Additional items}
+    repeat: {min: 0, max: 2, item_label: {ja: 品目, en: item}, summary_field: item_kind}
     fields:
       - type: select
         id: item_kind
-        label: 品目
-        choices: [{value: a, label: 証明書A, amount: 200}, {value: b, label: 証明書B, amount: 450}]
+        label: {ja: 品目, en: Item}
+        choices:
+          - {value: a, label: {ja: 証明書A, en: Certificate A}, amount: 200}
+          - {value: b, label: {ja: 証明書B, en: Certificate B}, amount: 450}
 rules:
   - id: last_after_pickup
     when: {field: pickup_last, answered: true}
     check: {field: pickup_last, gte: {field: pickup}}
     field: pickup_last
-    message: 受取期限は受取希望日より後の日付にしてください
+    message:
+      ja: 受取期限は受取希望日より後の日付にしてください
+      en: The latest pickup date must be after the preferred pickup date
 """
 
 

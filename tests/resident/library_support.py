@@ -246,12 +246,13 @@ def check_answers(page: str) -> dict[str, dict[str, str]]:
 
 
 def computed_values(page: str) -> dict[str, str]:
-    block = re.search(r'<h2 id="computed-title">.*?</section>', page, flags=re.S)
-    if block is None:
-        return {}
-    return {text_of(key): text_of(value) for key, value in re.findall(
-        r'<dt class="summary-list__key">(.*?)</dt><dd class="summary-list__value">(.*?)</dd>',
-        block.group(0), flags=re.S)}
+    """Every computed value on a check or done page, whatever its role (値・給付額・期限)."""
+    values: dict[str, str] = {}
+    for block in re.findall(r'<h2 id="computed-[a-z]+-title">.*?</section>', page, flags=re.S):
+        values.update({text_of(key): text_of(value) for key, value in re.findall(
+            r'<dt class="summary-list__key">(.*?)</dt><dd class="summary-list__value">(.*?)</dd>',
+            block, flags=re.S)})
+    return values
 
 
 def fee_shown(page: str) -> str | None:

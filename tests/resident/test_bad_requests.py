@@ -155,7 +155,7 @@ def test_a_resident_mid_application_finishes_on_the_version_they_started(
     person.apply(until="request")
     started_on = db_session.scalars(select(Draft)).one().version_id
     with app.app_context(), database().transaction() as session:
-        changed = SAMPLE.replace("label: 通数", "label: 必要な通数（新）")
+        changed = SAMPLE.replace("{ja: 通数,", "{ja: 必要な通数（新）,")
         publish_loaded(session, load_text(changed, "sample.yaml"), actor="test")
     request_page = client.get("/forms/sample-permit/pages/request")
     assert "必要な通数（新）" not in request_page.text and "通数" in request_page.text

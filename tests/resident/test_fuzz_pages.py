@@ -29,10 +29,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import pytest
+import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from formsvc import clock
 from formsvc.db import database
 from formsvc.definitions.schema import FormDefinition, Page
 from formsvc.fields import FieldContext
@@ -42,7 +45,7 @@ from formsvc.submissions.models import Draft, Submission, SubmissionEvent, Uploa
 from formsvc.vocabulary.conditions import Condition, DateOffset, FieldRef
 from tests.applicant import PAGE_URL, TINY_PDF, Applicant, csrf_token
 from tests.backends import IN_CI
-from tests.conftest import JAPAN_TODAY
+from tests.conftest import clock_in_period, hold_clock
 from tests.identity import sign_in
 from tests.resident.library_support import error_summary
 
@@ -204,6 +207,20 @@ def merge(first: dict, second: dict) -> dict:
     return merged
 
 
+def known_answers(form_id: str, today: date) -> dict[str, Any]:
+    """Answers the simple solver above cannot find, per procedure: conditions and rules on computed
+    values. "base" is merged into the example answers (a child young enough for the computed
+    end of eligibility); each of "exits" is walked on its own (the answers, items too, that make a
+    computed total exceed a computed limit), and a child whose birth date fits the example 学年.
+    ``today`` is the day of the walk (a day of the procedure's 受付期間)."""
+    known: dict[str, dict[str, Any]] = {
+        "kodomo-iryohi": {"base": {"child_birth_date": today.replace(year=today.year - 5, day=1)}},
+        # The example 学年 is the first (小学1年生): a child born in the 小学生 years fits it.
+        "shugaku-enjo": {"base": {"child_birth_date": date(2015, 6, 1)}, "exits": [{"member_income": 999_999_999}]},
+    }
+    return known.get(form_id, {})
+
+
 def answer_sets(definition: FormDefinition, today: date) -> list[dict[str, Any]]:
     """The example answers, then answers that show each conditional page and question (exit
     pages apart: each gets a walk of its own, since it ends the application there)."""
@@ -225,8 +242,10 @@ def answer_sets(definition: FormDefinition, today: date) -> list[dict[str, Any]]
             avoided = avoiding(page.show_if, definition)
             if compatible(base, avoided):
                 base = merge(base, avoided)
+    known = known_answers(definition.id, today)
+    base = {**base, **known.get("base", {})}
     sets: list[dict[str, Any]] = [base]
-    exits: list[dict[str, Any]] = []
+    exits: list[dict[str, Any]] = [{**base, **answers} for answers in known.get("exits", [])]
     for page in definition.pages:
         conditions = [page.show_if] if page.show_if is not None else []
         conditions += [spec.show_if for spec in page.fields if spec.show_if is not None]
@@ -291,7 +310,7 @@ class Walk:
 
     def repeat(self, page: Page, token: str) -> str:
         base = f"/forms/{self.person.form_id}/pages/{page.id}"
-        valid = self.person.inputs_for(page, {})
+        valid = self.person.inputs_for(page, self.person.answers)  # item answers of KNOWN_ANSWERS too
         self.fuzz(f"{base}/items/0", page.fields, valid, token, key=f"{page.id}/items/0")
         for index in range(max(page.repeat.min, 1)):
             response = self.answer(f"{base}/items/{index}", page, valid, token)
@@ -320,7 +339,7 @@ class Walk:
         data = {name: values for name, values in valid.items() if name not in files}
         response = self.client.post(path, data={**data, "csrf_token": token}, content_type="multipart/form-data")
         if response.status_code == 200 and files:
-            fresh = {name: (io.BytesIO(TINY_PDF), "document.pdf") for name in files}
+            fresh = {spec.id: acceptable_files(spec) for spec in page.fields if spec.type == "file"}
             response = self.client.post(path, data={**data, **fresh, "csrf_token": token},
                                         content_type="multipart/form-data")
         return response
@@ -350,6 +369,16 @@ class Walk:
         settings(max_examples=self.examples, deadline=None, database=None, derandomize=IN_CI,
                  suppress_health_check=list(HealthCheck))(given(payload_strategy(inputs, files))(send))()
         assert_nothing_half_written(self.session)
+
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\0" * 64
+
+
+def acceptable_files(spec) -> list[tuple[io.BytesIO, str]]:
+    """As many files as the question needs (min_files), of a kind it accepts (a photo question
+    may refuse PDF)."""
+    content, name = (TINY_PDF, "document.pdf") if "pdf" in spec.accept else (JPEG, "photo.jpg")
+    return [(io.BytesIO(content), name) for _ in range(max(spec.min_files or 1, 1))]
 
 
 def assert_handled(response, path: str, payload, exit_page: bool) -> None:
@@ -422,26 +451,61 @@ def assert_nothing_half_written(session) -> None:
 
 # --- the test ----------------------------------------------------------------------------------------
 
-def test_no_page_of_any_procedure_fails_on_hostile_answers(app, db_session):
+def fuzz_the_library(app, db_session, procedures: list[str], examples: int) -> int:
+    """Publish ``procedures`` and walk each of them with hostile answers; the number of requests.
+
+    Each procedure is walked on a day of its 受付期間 (clock_in_period): a procedure whose period
+    is over, or not open yet, on the day the suite runs is still walked, on its period's nearest day."""
     with app.app_context(), database().transaction() as session:
-        report = import_definitions(session, [LIBRARY / f"{name}.yaml" for name in PROCEDURES], actor="test")
+        report = import_definitions(session, [LIBRARY / f"{name}.yaml" for name in procedures], actor="test")
     assert report.errors == [], report.errors
-    plans = []
-    for form_id in PROCEDURES:
-        definition = Applicant(app.test_client(), app, form_id).definition()
-        plans.append((form_id, definition, answer_sets(definition, JAPAN_TODAY)))
-    stations = sum(len(page.fields) > 0 or page.repeat is not None for _, d, _ in plans for page in d.pages)
-    per_page = max(2, FUZZ_EXAMPLES // stations)
+    definitions = [Applicant(app.test_client(), app, form_id).definition() for form_id in procedures]
+    stations = sum(len(page.fields) > 0 or page.repeat is not None for d in definitions for page in d.pages)
+    per_page = max(2, examples // stations)
 
     requests = 0
-    for form_id, definition, sets in plans:
+    for form_id, definition in zip(procedures, definitions, strict=True):
         reached: set[str] = set()
         fuzzed: set[str] = set()
-        for answers in sets:
-            walk = Walk(app, db_session, form_id, answers, per_page, fuzzed)
-            reached.update(walk.run())
-            requests += walk.requests
-            assert_nothing_half_written(db_session)
+        with clock_in_period(definition) as day:
+            for answers in answer_sets(definition, day):
+                walk = Walk(app, db_session, form_id, answers, per_page, fuzzed)
+                reached.update(walk.run())
+                requests += walk.requests
+                assert_nothing_half_written(db_session)
         missed = {page.id for page in definition.pages} - reached
         assert not missed, f"{form_id}: the walks never reached {sorted(missed)}"
+    return requests
+
+
+def test_no_page_of_any_procedure_fails_on_hostile_answers(app, db_session):
+    requests = fuzz_the_library(app, db_session, PROCEDURES, FUZZ_EXAMPLES)
     assert requests >= FUZZ_EXAMPLES * 0.8, requests
+
+
+def procedures_with_a_period() -> list[str]:
+    found = []
+    for name in PROCEDURES:
+        document = yaml.safe_load((LIBRARY / f"{name}.yaml").read_text(encoding="utf-8"))
+        if document.get("valid_from") or document.get("valid_until"):
+            found.append(name)
+    return found
+
+
+@pytest.mark.parametrize("real_day", [date(2027, 5, 1), date(2026, 3, 1)], ids=["after", "before"])
+def test_the_walks_still_work_when_run_outside_a_procedures_period(app, db_session, monkeypatch, real_day):
+    """The suite run on a day outside the shipped 受付期間 (令和8年度: 2026-04-01 to 2027-03-31):
+    each procedure with a period is still walked to its end and sent, on a day of its period."""
+    procedures = procedures_with_a_period()
+    if not procedures:
+        pytest.skip("no shipped procedure has a 受付期間")
+    hold_clock(monkeypatch, real_day)
+    client = app.test_client()
+    fuzz_the_library(app, db_session, procedures, examples=2 * len(procedures))
+    for form_id in procedures:
+        # That day the procedure itself takes nothing (closed, or not open yet) ...
+        assert f'action="/forms/{form_id}/start"' not in client.get(f"/forms/{form_id}/").text
+    # ... yet the walks sent applications to each (every walk that does not end on an exit page
+    # sends one), and the clock is back on the day of the run.
+    assert len(db_session.scalars(select(Submission)).all()) >= len(procedures)
+    assert clock.today() == real_day

@@ -20,20 +20,20 @@ FREE_TEXT = """\
 id: free-text
 title: {ja: 自由記述の届出, en: Free text}
 description: {ja: テスト用の手続きです。, en: For tests.}
-department: {name: 市民課}
+department: {name: {ja: 市民課, en: Citizens Division}}
 declaration: {ja: 上記の内容に相違ありません。, en: The above is true.}
 next_steps: {ja: 確認します。, en: We will check it.}
 retention: {years: 5}
 pages:
   - id: about
-    title: 内容
+    title: {ja: 内容, en: Details}
     fields:
-      - {type: name, id: name, label: 氏名}
-      - {type: text, id: memo, label: メモ, required: false}
-      - {type: textarea, id: details, label: 詳しい内容, required: false}
-      - {type: number, id: count, label: 人数, required: false}
-      - {type: number, id: area, label: 面積, integer: false, required: false}
-      - {type: file, id: photo, label: 写真, accept: [pdf], required: false}
+      - {type: name, id: name, label: {ja: 氏名, en: Name}}
+      - {type: text, id: memo, label: {ja: メモ, en: Memo}, required: false}
+      - {type: textarea, id: details, label: {ja: 詳しい内容, en: Details}, required: false}
+      - {type: number, id: count, label: {ja: 人数, en: Number of people}, required: false}
+      - {type: number, id: area, label: {ja: 面積, en: Area}, integer: false, required: false}
+      - {type: file, id: photo, label: {ja: 写真, en: Photo}, accept: [pdf], required: false}
 """
 PAGE = "/forms/free-text/pages/about"
 CONTROL_MESSAGE = "に使用できない文字（制御文字）が含まれています。「�」の文字を消してください"

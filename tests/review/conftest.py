@@ -17,18 +17,19 @@ REVIEW_SAMPLE = (
     .replace("見本の許可申請", "審査用の見本申請")
     .replace("{type: name, id: name, label: {ja: 氏名, en: Name}}",
              "{type: name, id: name, label: {ja: 氏名, en: Name}, prefill: name}")
-    .replace("      - {type: kana, id: kana, label: フリガナ}\n",
-             "      - {type: kana, id: kana, label: フリガナ}\n"
-             "      - {type: email, id: email, label: メールアドレス, required: false}\n")
-    .replace("      - {type: date, id: pickup_last, label: 受取期限, required: false}\n",
-             "      - {type: date, id: pickup_last, label: 受取期限, required: false}\n"
-             "      - {type: textarea, id: note, label: 連絡事項, required: false}\n"
+    .replace("      - {type: kana, id: kana, label: {ja: フリガナ, en: Name in kana}}\n",
+             "      - {type: kana, id: kana, label: {ja: フリガナ, en: Name in kana}}\n"
+             "      - {type: email, id: email, label: {ja: メールアドレス, en: Email address}, required: false}\n")
+    .replace("      - {type: date, id: pickup_last, label: {ja: 受取期限, en: Latest pickup date}, required: false}\n",
+             "      - {type: date, id: pickup_last, label: {ja: 受取期限, en: Latest pickup date}, required: false}\n"
+             "      - {type: textarea, id: note, label: {ja: 連絡事項, en: Message}, required: false}\n"
              "      - type: checkboxes\n"
              "        id: purposes\n"
-             "        label: 使いみち\n"
+             "        label: {ja: 使いみち, en: What it is for}\n"
              "        required: false\n"
-             "        choices: [{value: bank, label: 銀行}, {value: work, label: 勤務先},\n"
-             "                  {value: other, label: その他}]\n")
+             "        choices: [{value: bank, label: {ja: 銀行, en: A bank}},\n"
+             "                  {value: work, label: {ja: 勤務先, en: An employer}},\n"
+             "                  {value: other, label: {ja: その他, en: Other}}]\n")
 )
 REVIEW_FORM = "review-permit"
 PLAIN_FORM = "sample-permit"

@@ -28,7 +28,7 @@ def apply_signed_in(app, form_id: str, **answers) -> tuple[object, str]:
 def test_detail_shows_every_answer_with_the_labels_of_the_version_used(app, review_form, db_session):
     _, number = apply_signed_in(app, review_form, copies=2, note="一行目\n二行目")
     # A new version renames questions after the resident applied.
-    publish(app, REVIEW_SAMPLE.replace("label: 通数", "label: 必要な通数").replace("label: 連絡事項", "label: 備考"),
+    publish(app, REVIEW_SAMPLE.replace("{ja: 通数,", "{ja: 必要な通数,").replace("{ja: 連絡事項,", "{ja: 備考,"),
             "review-v2.yaml")
     reviewer = staff_client(app, "shinsa", "reviewer")
     page = reviewer.get(f"/staff/submissions/{number}")

@@ -88,7 +88,7 @@ def test_the_bom_variant_for_excel(app, review_form):
 
 def test_one_procedure_and_one_version_per_file(app, review_form, plain_form):
     old = apply(app, review_form)
-    publish(app, REVIEW_SAMPLE.replace("label: 通数", "label: 必要な通数"), "review-v2.yaml")
+    publish(app, REVIEW_SAMPLE.replace("{ja: 通数,", "{ja: 必要な通数,"), "review-v2.yaml")
     new = apply(app, review_form)
     apply(app, plain_form)
     exporter = staff_client(app, "shinsa", "reviewer")
@@ -124,11 +124,13 @@ HYPERLINK = '=HYPERLINK("https://example.com/?"&A2,"詳細")'
 # A procedure whose labels and answers a spreadsheet would run as formulas, and a number question
 # whose answers may be negative (amounts): such plain numbers must stay readable as numbers.
 FORMULA_SAMPLE = (
-    REVIEW_SAMPLE.replace("label: 連絡事項", "label: '@連絡事項'")
-    .replace("      - {type: number, id: copies, label: 通数, min: 1, max: 5, unit: 通}\n",
-             "      - {type: number, id: copies, label: 通数, min: 1, max: 5, unit: 通}\n"
-             "      - {type: number, id: adjustment, label: '-調整額', min: -100000, max: 100000,"
-             " required: false}\n")
+    REVIEW_SAMPLE.replace("{ja: 連絡事項,", "{ja: '@連絡事項',")
+    .replace("      - {type: number, id: copies, label: {ja: 通数, en: Copies}, min: 1, max: 5,"
+             " unit: {ja: 通, en: \" copies\"}}\n",
+             "      - {type: number, id: copies, label: {ja: 通数, en: Copies}, min: 1, max: 5,"
+             " unit: {ja: 通, en: \" copies\"}}\n"
+             "      - {type: number, id: adjustment, label: {ja: '-調整額', en: '-Adjustment'},"
+             " min: -100000, max: 100000, required: false}\n")
 )
 
 

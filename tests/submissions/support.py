@@ -21,7 +21,7 @@ MY_NUMBER_SAMPLE = """\
 id: my-number-claim
 title: {ja: 個人番号のある請求, en: A claim with My Numbers}
 description: {ja: テスト用の手続きです。, en: A procedure for tests.}
-department: {name: こども家庭課, contact: {phone: 03-1234-5678}}
+department: {name: {ja: こども家庭課, en: Children and Families Division}, contact: {phone: 03-1234-5678}}
 life_events: [childcare]
 authentication: optional
 declaration: {ja: 上記の内容に相違ありません。, en: The above is true.}
@@ -31,16 +31,17 @@ pages:
   - id: claimant
     title: {ja: 請求者, en: Claimant}
     fields:
-      - {type: text, id: claimant_name, label: 請求者の氏名, max_length: 40}
-      - {type: email, id: email, label: メールアドレス, required: false}
-      - {type: my_number, id: claimant_my_number, label: 請求者の個人番号}
-      - {type: number, id: children, label: 子どもの人数, min: 1, max: 9, unit: 人}
+      - {type: text, id: claimant_name, label: {ja: 請求者の氏名, en: Claimant's name}, max_length: 40}
+      - {type: email, id: email, label: {ja: メールアドレス, en: Email address}, required: false}
+      - {type: my_number, id: claimant_my_number, label: {ja: 請求者の個人番号, en: Claimant's My Number}}
+      - {type: number, id: children, label: {ja: 子どもの人数, en: Number of children}, min: 1, max: 9,
+         unit: {ja: 人, en: children}}
   - id: members
-    title: 世帯員
-    repeat: {min: 0, max: 2, item_label: 世帯員, summary_field: member_name}
+    title: {ja: 世帯員, en: Household members}
+    repeat: {min: 0, max: 2, item_label: {ja: 世帯員, en: household member}, summary_field: member_name}
     fields:
-      - {type: text, id: member_name, label: 世帯員の氏名, max_length: 40}
-      - {type: my_number, id: member_my_number, label: 世帯員の個人番号}
+      - {type: text, id: member_name, label: {ja: 世帯員の氏名, en: Household member's name}, max_length: 40}
+      - {type: my_number, id: member_my_number, label: {ja: 世帯員の個人番号, en: Household member's My Number}}
 """
 
 CLAIMANT_NUMBER = "123456789018"

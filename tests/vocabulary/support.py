@@ -12,15 +12,19 @@ TODAY = date(2026, 11, 26)
 
 @dataclass
 class Answers:
-    """The two things a condition or expression reads: answers by field id, and a repeating
-    page's items."""
+    """What a condition or expression reads: answers by field id, a repeating page's items,
+    and computed values by id."""
 
     fields: dict[str, Any] = field(default_factory=dict)
     repeated: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     today: date = TODAY
+    computed: dict[str, Any] = field(default_factory=dict)
 
     def value(self, field_id: str) -> Any:
         return self.fields.get(field_id)
 
     def items(self, page_id: str) -> list[dict[str, Any]]:
         return self.repeated.get(page_id, [])
+
+    def computed_value(self, computed_id: str) -> Any:
+        return self.computed.get(computed_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 import yaml
@@ -157,3 +158,71 @@ def test_equals_can_compare_with_another_answer():
     assert same.evaluate(Both("a", "b")) is True
     assert same.evaluate(Both("a", "a")) is False
     assert same.field_references() == {"first_choice", "second_choice"}
+
+
+# --- computed values and date offsets (definition language v2) ------------------------------
+
+COMPUTED = Answers(
+    fields={"death_date": date(2026, 1, 31), "kw": 4.911, "copies": 3},
+    computed={"subsidy": Decimal(98000), "deadline": date(2026, 2, 14), "unknown": None},
+    today=date(2026, 4, 30),
+)
+
+
+@pytest.mark.parametrize(("written", "expected"), [
+    ("{computed: subsidy, gte: 98000}", True),
+    ("{computed: subsidy, gt: 98000}", False),
+    ("{computed: subsidy, equals: 98000}", True),
+    ("{computed: subsidy, answered: true}", True),
+    ("{computed: unknown, answered: true}", False),      # not computable yet
+    ("{computed: unknown, gt: 0}", False),
+    ("{computed: deadline, lt: {days_from_today: 0}}", True),
+    ("{field: kw, gte: 4.911}", True),                    # the float answer compares as typed
+    ("{field: kw, equals: 4.911}", True),
+    ("{computed: subsidy, lt: {computed: deadline}}", False),  # a number and a date: never
+    ("{field: copies, lte: {computed: subsidy}}", True),
+    # {field: …, months: N}: 31 January + 3 months = 30 April (month-end clamped).
+    ("{field: death_date, gte: {months_from_today: -3}}", True),
+    ("{field: death_date, gte: {months_from_today: -3, days_from_today: 2}}", False),
+    ("{computed: deadline, gte: {field: death_date, days: 14}}", True),
+    ("{computed: deadline, gt: {field: death_date, days: 14}}", False),
+    ("{field: death_date, lt: {field: death_date, years: 1}}", True),
+    ("{field: copies, lt: {field: copies, days: 1}}", False),  # only dates move
+])
+def test_conditions_on_computed_values_and_date_offsets(written, expected):
+    assert condition(written).evaluate(COMPUTED) is expected
+
+
+def test_within_three_months_of_the_death_date():
+    within = condition("{field: death_date, gte: {months_from_today: -3}}")
+    assert within.evaluate(Answers(fields={"death_date": date(2026, 1, 31)}, today=date(2026, 4, 30)))
+    assert not within.evaluate(Answers(fields={"death_date": date(2026, 1, 29)}, today=date(2026, 4, 30)))
+
+
+def test_computed_references_are_collected():
+    written = condition("""
+        all:
+          - {computed: subsidy, gt: 0}
+          - {field: death_date, lt: {computed: deadline, days: 1}}
+          - not: {field: copies, equals: {computed: other}}
+    """)
+    assert written.computed_references() == {"subsidy", "deadline", "other"}
+    assert written.field_references() == {"death_date", "copies"}
+
+
+@pytest.mark.parametrize("written", [
+    "{computed: subsidy, field: copies, gt: 0}",
+    "{field: death_date, gt: {}}",
+    "{field: death_date, gt: {days_from_today: 100000}}",
+    "{field: death_date, gt: {field: other, months: 99999}}",
+    "{field: death_date, gt: {computed: x, weeks: 1}}",
+])
+def test_badly_shaped_computed_and_offset_operands_are_refused(written):
+    with pytest.raises(ValueError):
+        condition(written)
+
+
+def test_a_hostile_computed_value_compares_as_false():
+    hostile = Answers(computed={"subsidy": "98000\x00"})
+    assert condition("{computed: subsidy, gt: 0}").evaluate(hostile) is False
+    assert condition("{computed: subsidy, lt: 0}").evaluate(hostile) is False

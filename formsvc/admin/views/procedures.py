@@ -10,6 +10,7 @@ from formsvc.admin.views.common import ADMIN, actor, blueprint, procedure_or_404
 from formsvc.admin.views.located import first_errors
 from formsvc.admin.working_copies import NotAllowed
 from formsvc.db import session as db_session
+from formsvc.definitions.checks import MISSING_ENGLISH
 from formsvc.definitions.errors import DefinitionInvalid
 from formsvc.staff.auth import require_role
 
@@ -30,10 +31,14 @@ def new():
             created = working_copies.create(
                 db_session(), (form.form_id.data or "").strip(),
                 editing.text_value(form.title_ja.data or "", form.title_en.data or ""),
-                (form.department.data or "").strip(), actor())
+                editing.text_value(form.department.data or "", form.department_en.data or ""), actor())
         except NotAllowed as refused:
             db_session().rollback()
             form.form_id.errors = [refused.message]
+        except DefinitionInvalid as invalid:
+            # Not expected from the template and the form's own checks; shown, never a 500.
+            db_session().rollback()
+            form.title_ja.errors = ["ひな形から手続きを作れませんでした: " + first_errors(invalid.errors)]
         else:
             db_session().commit()
             flash(f"手続き「{title}」を下書きとして作成しました。内容を編集してから公開してください",
@@ -62,7 +67,16 @@ def copy():
             form.form_id.errors = [refused.message]
         except DefinitionInvalid as invalid:
             session.rollback()
-            form.source.errors = ["複製元の定義が今の形式では正しくありません: " + first_errors(invalid.errors)]
+            if all(error.message == MISSING_ENGLISH for error in invalid.errors):
+                # The new English title asks for English the original does not have.
+                where = "、".join(f"{e.line}行{e.column}列 {e.path}" for e in invalid.errors[:3])
+                more = " ほか" if len(invalid.errors) > 3 else ""
+                form.title_en.errors = [
+                    f"英語の訳がありません: 複製元には英語の訳がない文が{len(invalid.errors)}か所あります"
+                    f"（{where}{more}）。英語の手続き名を空にして複製し、すべての文に英語を"
+                    "加えてから英語の手続き名を付けてください"]
+            else:
+                form.source.errors = ["複製元の定義が今の形式では正しくありません: " + first_errors(invalid.errors)]
         else:
             session.commit()
             flash(f"「{form.source.data}」を複製して、手続き「{title}」を下書きとして作成しました",

@@ -12,7 +12,7 @@ from formsvc.admin import forms as admin_forms
 from formsvc.admin.diff import describe_changes
 from formsvc.admin.views.common import ADMIN, RevisionForm, actor, blueprint, procedure_or_404
 from formsvc.admin.views.located import located_summary
-from formsvc.admin.views.versions import definition_of
+from formsvc.admin.views.versions import definition_of, published_message, version_periods
 from formsvc.admin.working_copies import NotAllowed, revision
 from formsvc.db import session as db_session
 from formsvc.definitions.errors import DefinitionError, DefinitionInvalid
@@ -33,14 +33,15 @@ def _procedure_page(form: Form, publish_form: admin_forms.PublishForm | None = N
         new_definition = load_text(copy.source, working_copies.file_name(form.id)).definition
         if current is not None:
             old_definition = definition_of(current)
-            changes = describe_changes(old_definition, new_definition) if old_definition else []
+            changes = describe_changes(old_definition, new_definition, current.source, copy.source) \
+                if old_definition else []
     versions = list(reversed(form.versions))
     return render_template(
         "admin/procedure.html", form=form, title=_title(form, copy), copy=copy, current=current,
         versions=versions, changes=changes, history=audit.history(session, form.id),
         publish_form=publish_form or admin_forms.PublishForm(),
         revision=revision(copy.source) if copy else "", errors=errors or [], located=located or [],
-        never_published=not form.versions,
+        never_published=not form.versions, periods=version_periods(form),
     ), code
 
 
@@ -82,7 +83,7 @@ def publish(form_id: str):
     if version is None:
         flash("下書きは公開中の版と同じ内容のため、新しい版は作らずに下書きを閉じました", "admin")
     else:
-        flash(f"第{version.number}版を公開しました。これから始まる申請はこの版を使います", "admin")
+        flash(published_message(form, version), "admin")
     return redirect(url_for("admin.procedure", form_id=form_id))
 
 

@@ -12,17 +12,20 @@ from wtforms.validators import ValidationError
 
 from formsvc.admin import describe, editing
 from formsvc.admin import forms as admin_forms
+from formsvc.admin.diff import block_title
 from formsvc.admin.views.common import ADMIN, RevisionForm, blueprint
 from formsvc.admin.views.structured_editor import (
     MOVES,
     Refusal,
     apply_change,
+    beside_controls,
     condition_choices,
     current,
     editable_procedure,
     page_editor,
     page_or_404,
     shown_errors,
+    written_index,
 )
 from formsvc.admin.working_copies import revision
 from formsvc.definitions.schema import FormDefinition
@@ -66,6 +69,12 @@ def add_field(form_id: str, page_id: str):
     refusal = apply_change(form, RevisionForm(request.form).revision.data,
                            lambda source: editing.add_field(source, page_id, spec), f"項目「{name}」を追加")
     if refusal is not None:
+        at = written_index(refusal.text, page_id, spec["id"])
+        content_key = admin_forms.content_key(spec["type"])
+        controls = {(*at, "label"): "label_en"} if at else {}
+        if at and content_key:
+            controls[(*at, content_key)] = "content_en"
+        refusal = beside_controls(refusal, field_form, controls, choices=((*at, "choices"), "choices") if at else None)
         return page_editor(form, page_id, add_field_form=field_form, refusal=refusal, code=400)
     return redirect(url_for("admin.field", form_id=form_id, page_id=page_id, field_id=spec["id"]))
 
@@ -79,18 +88,34 @@ def _field_page(form: Form, page_id: str, field_id: str, field_form: Any = None,
     if field_form is None:
         field_form = _form_class(spec)(data=values)
         accepted = values.get("accepted", [])
+        exclusive = editing.exclusive_values(raw.get("choices"))
     else:
         accepted = field_form.accepted(request.form)
+        exclusive = request.form.getlist("exclusive_choices")
     field_form.revision.data = revision(source)
-    condition_choices(field_form, definition, before_page=page_id)
+    condition_choices(field_form, definition, before_page=page_id, before_field=field_id)
+    choice_items = [admin_forms.SelectChoice(value, words) for value, words in _choice_words(raw)]
     return render_template(
         "admin/field.html", form=form, definition=definition, page=definition.page_by_id(page_id), spec=spec,
         field_form=field_form, options=admin_forms.option_rows(field_form),
         accepted=accepted, file_kinds=admin_forms.options(admin_forms.option_choices(field_form)),
-        date_bound_hint=admin_forms.DATE_BOUND_HINT,
+        date_bound_hint=admin_forms.DATE_BOUND_HINT, exclusive=exclusive, choice_items=choice_items,
         condition_words=describe.condition(spec.show_if, definition), revision=revision(source),
+        required_if_words=describe.condition(spec.required_if, definition)
+        if getattr(spec, "required_if", None) is not None else None,
         **shown_errors(refusal, field_form),
     ), code
+
+
+def _choice_words(raw: dict) -> list[tuple[str, str]]:
+    """(value, label) of the question's choices as written (for the 「該当なし」 checkboxes)."""
+    items = []
+    for choice in raw.get("choices") or []:
+        if isinstance(choice, dict):
+            items.append((str(choice.get("value")), editing.text_parts(choice.get("label"))[0]))
+        else:
+            items.append((str(choice), str(choice)))
+    return items
 
 
 @blueprint.route("/forms/<form_id>/pages/<page_id>/fields/<field_id>", methods=["GET", "POST"])
@@ -104,7 +129,7 @@ def field(form_id: str, page_id: str, field_id: str):
     _, data, definition = current(form)
     raw = _raw_field(data, page_id, field_id)
     field_form = _form_class(_spec_or_404(definition, field_id))(request.form)
-    condition_choices(field_form, definition, before_page=page_id)
+    condition_choices(field_form, definition, before_page=page_id, before_field=field_id)
     valid = field_form.validate()
     changes: dict[str, Any] = {}
     if valid:
@@ -127,8 +152,22 @@ def field(form_id: str, page_id: str, field_id: str):
                            lambda source: editing.update_field(source, page_id, field_id, changes),
                            f"項目「{name}」を変更")
     if refusal is not None:
+        refusal = beside_controls(refusal, field_form, *_english_controls(field_form, refusal.text, page_id, field_id))
         return _field_page(form, page_id, field_id, field_form, refusal=refusal, code=400)
     return redirect(url_for("admin.field", form_id=form_id, page_id=page_id, field_id=field_id))
+
+
+def _english_controls(field_form: Any, source: str, page_id: str, field_id: str) -> tuple[dict, Any]:
+    """The question's texts (as paths in ``source``) and the inputs for their English."""
+    at = written_index(source, page_id, field_id)
+    if at is None:
+        return {}, None
+    controls = {(*at, "label"): "label_en", (*at, "hint"): "hint_en",
+                (*at, "pattern", "message"): "option_pattern_message_en"}
+    for key, option in field_form.option_specs.items():
+        if option.kind in admin_forms.TEXT_KINDS:
+            controls[(*at, key)] = f"option_{key}_en"
+    return controls, ((*at, "choices"), "choices")
 
 
 def _attach_option_error(field_form: Any, message: str) -> None:
@@ -171,3 +210,34 @@ def field_action(form_id: str, page_id: str, field_id: str, action: str):
     if refusal is not None:
         return page_editor(form, page_id, refusal=refusal, code=400)
     return redirect(url_for("admin.page", form_id=form_id, page_id=page_id) + f"#field-{field_id}")
+
+
+@blueprint.post("/forms/<form_id>/pages/<page_id>/uses/<int:index>/<action>")
+@require_role(ADMIN)
+def use_action(form_id: str, page_id: str, index: int, action: str):
+    """Move or remove a shared block's ``use:`` on a page (its questions go with it)."""
+    form = editable_procedure(form_id)
+    if isinstance(form, Response):
+        return form
+    _, _, definition = current(form)
+    page_or_404(definition, page_id)
+    if action not in (*MOVES, "delete"):
+        abort(404)
+    block = (admin_forms.BlockForm(request.form).block.data or "").strip()
+    name = block_title(block)
+    if action == "delete":
+        def change(source: str) -> str:
+            return editing.remove_use(source, page_id, index, block)
+
+        words = f"共通ブロック「{name}」を削除"
+    else:
+        step, verb = MOVES[action]
+
+        def change(source: str) -> str:
+            return editing.move_use(source, page_id, index, block, step)
+
+        words = f"共通ブロック「{name}」を{verb}"
+    refusal = apply_change(form, RevisionForm(request.form).revision.data, change, words)
+    if refusal is not None:
+        return page_editor(form, page_id, refusal=refusal, code=400)
+    return redirect(url_for("admin.page", form_id=form_id, page_id=page_id))

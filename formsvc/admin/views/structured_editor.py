@@ -8,8 +8,8 @@ where they are in the text, on the page it was made from.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -18,13 +18,16 @@ from wtforms import Form as WTForm
 
 from formsvc.admin import describe, editing, working_copies, yaml_edit
 from formsvc.admin import forms as admin_forms
+from formsvc.admin.diff import block_title, blocks_of
 from formsvc.admin.views.common import ADMIN, RevisionForm, actor, blueprint, procedure_or_404
 from formsvc.admin.views.located import listing, located_summary
 from formsvc.admin.working_copies import NotAllowed, revision
 from formsvc.db import session as db_session
-from formsvc.definitions.errors import DefinitionError, DefinitionInvalid
+from formsvc.definitions.checks import MISSING_ENGLISH
+from formsvc.definitions.errors import DefinitionError, DefinitionInvalid, format_path
 from formsvc.definitions.loader import load_text
 from formsvc.definitions.schema import FormDefinition, Page
+from formsvc.fields.base import FieldSpec
 from formsvc.forms.models import Form
 from formsvc.staff.auth import require_role
 
@@ -68,6 +71,70 @@ def apply_change(form: Form, submitted_revision: str | None, change: Callable[[s
     return None
 
 
+# A choice's English label has no input of its own (the choices box is `value: ラベル` lines).
+CHOICE_ENGLISH = ("英語の訳がありません: 選択肢{labels}の英語がありません（手続き名に英語があるため、"
+                  "選択肢にも英語が必要です）。選択肢の英語はYAMLで label: {{ja: {first}, en: …}} と書いてください")
+
+Path = tuple[str | int, ...]
+
+
+def beside_controls(refusal: Refusal | None, form: WTForm | None, controls: Mapping[Path, str],
+                    choices: tuple[Path, str] | None = None) -> Refusal | None:
+    """A refused change's missing translations (「英語の訳がありません」) of texts ``form`` edits,
+    shown beside the input for that text's English, and linked there from the summary: the
+    administrator fixes them where they type, not only in the YAML listing below.
+
+    ``controls`` maps a text's path in the definition to its English input; ``choices`` is the
+    path of a question's choices and the name of the box they are typed in."""
+    if refusal is None or form is None:
+        return refusal
+    wanted = {format_path(path): name for path, name in controls.items()}
+    summary = list(refusal.summary)
+    choice_labels: list[str] = []
+    for index, error in enumerate(refusal.located):
+        if error.message != MISSING_ENGLISH:
+            continue
+        name = wanted.get(error.path)
+        if name is None and choices is not None and error.path.startswith(format_path(choices[0]) + "["):
+            name = choices[1]
+            choice_labels.append(_choice_label(refusal.text, error.path))
+        elif name is not None and name in form:
+            form[name].errors = [*form[name].errors, error.message]
+        if name is not None and name in form and index < len(summary):
+            summary[index] = (summary[index][0], form[name].id)
+    if choice_labels and choices is not None and choices[1] in form:
+        # One message for all of them: the box shows one error.
+        control = form[choices[1]]
+        control.errors = [*control.errors, CHOICE_ENGLISH.format(
+            labels="".join(f"「{label}」" for label in choice_labels), first=choice_labels[0])]
+    return replace(refusal, summary=summary)
+
+
+def _choice_label(source: str, path: str) -> str:
+    """The Japanese label of the choice at ``path`` (e.g. pages[0].fields[2].choices[1].label)."""
+    value: Any = yaml_edit.load(source)
+    for part in path.replace("[", ".").replace("]", "").split("."):
+        if isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        elif isinstance(value, dict) and part in value:
+            value = value[part]
+        else:
+            return ""
+    return editing.text_parts(value)[0]
+
+
+def written_index(source: str, page_id: str, field_id: str | None = None) -> Path | None:
+    """The path of a page (or of a question of it) in ``source`` as written; None when absent."""
+    try:
+        data = yaml_edit.load(source)
+        if field_id is None:
+            return ("pages", editing.page_index(data, page_id))
+        p, f = editing.field_index(data, page_id, field_id)
+    except (editing.EditError, KeyError, TypeError, ValueError):
+        return None
+    return ("pages", p, "fields", f)
+
+
 def shown_errors(refusal: Refusal | None, *forms: WTForm | None) -> dict[str, Any]:
     """A page's errors: the refused change's (with the text around the located ones), else the forms' own."""
     if refusal is None:
@@ -99,11 +166,18 @@ def page_or_404(definition: FormDefinition, page_id: str) -> Page:
     return page
 
 
-def condition_choices(condition_form: Any, definition: FormDefinition, before_page: str) -> None:
-    """Questions a condition may read: answers on earlier pages, outside repeating pages."""
+def condition_choices(condition_form: Any, definition: FormDefinition, before_page: str,
+                      before_field: str | None = None) -> None:
+    """Questions a condition may read: answers on earlier pages, outside repeating pages; for a
+    question, also the questions before it on its own page (of the same item, on a repeating
+    page), shown with it as a conditional reveal."""
     choices = [("", "選んでください")]
     for page in definition.pages:
         if page.id == before_page:
+            ids = [spec.id for spec in page.fields]
+            if before_field in ids:
+                choices.extend((spec.id, f"{describe.text(spec.label)}（このページ）")
+                               for spec in page.fields[:ids.index(before_field)] if spec.has_answer)
             break
         if page.repeat is not None:
             continue
@@ -121,10 +195,11 @@ def _edit_page(form: Form, procedure_form: admin_forms.ProcedureForm | None = No
     if procedure_form is None:
         title_ja, title_en = editing.text_parts(data.get("title"))
         description_ja, description_en = editing.text_parts(data.get("description"))
-        department = editing.text_parts((data.get("department") or {}).get("name"))[0]
+        department, department_en = editing.text_parts((data.get("department") or {}).get("name"))
         procedure_form = admin_forms.ProcedureForm(
             data={"revision": revision(source), "title_ja": title_ja, "title_en": title_en,
                   "description_ja": description_ja, "description_en": description_en, "department": department,
+                  "department_en": department_en, **admin_forms.period_form_values(data),
                   **admin_forms.fee_form_values(data.get("fee"))})
     procedure_form.revision.data = revision(source)
     _number_field_choices(procedure_form, definition)
@@ -136,7 +211,48 @@ def _edit_page(form: Form, procedure_form: admin_forms.ProcedureForm | None = No
         **shown_errors(refusal, procedure_form, add_page_form),
         has_copy=working_copies.working_copy(db_session(), form.id) is not None,
         fee_words=describe.expression(definition.fee.amount, definition, money=True) if definition.fee else None,
+        overview=overview(definition),
     ), code
+
+
+@dataclass(frozen=True)
+class Overview:
+    """A part of the definition the structured editor has no form for, described in words."""
+
+    title: str
+    key: str  # its top-level key in the YAML
+    rows: list[tuple[str, str]]  # (name, what it does)
+
+
+HOW_WORDS = {"bring": "窓口に持参", "attach": "添付", "either": "持参または添付"}
+
+
+def overview(definition: FormDefinition) -> list[Overview]:
+    """Documents, computed values, outcomes, next steps and rules, each described (describe.py)."""
+    parts = [
+        Overview("必要な書類", "documents", [
+            (describe.text(item.name), HOW_WORDS.get(item.how, item.how)
+             + ("" if item.show_if is None else f"（該当する場合: {describe.condition(item.show_if, definition)}）"))
+            for item in definition.documents]),
+        Overview("計算値", "computed", [
+            (describe.text(item.label), describe.computed(item, definition)
+             + ("" if getattr(item, "show_if", None) is None
+                else f"（表示条件: {describe.condition(item.show_if, definition)}）"))
+            for item in definition.computed]),
+        Overview(describe.text(getattr(definition, "outcomes_title", None)) or "あなたに必要な手続き", "outcomes", [
+            (describe.text(item.title), describe.outcome(item, definition))
+            for item in getattr(definition, "outcomes", [])]),
+    ]
+    steps = definition.next_steps
+    if isinstance(steps, list):
+        parts.append(Overview("送信後の流れ", "next_steps", [
+            (describe.text(step.text), "いつも表示" if step.show_if is None
+             else f"{describe.condition(step.show_if, definition)}のとき表示") for step in steps]))
+    else:
+        parts.append(Overview("送信後の流れ", "next_steps", [(describe.text(steps), "いつも表示")]))
+    parts.append(Overview("ルール（回答の確認）", "rules", [
+        (describe.text(item.message), describe.rule(item, definition)) for item in definition.rules]))
+    return parts
 
 
 def _number_field_choices(procedure_form: admin_forms.ProcedureForm, definition: FormDefinition) -> None:
@@ -166,8 +282,8 @@ def settings(form_id: str):
 
     def change(source: str) -> str:
         source = editing.update_procedure(source, procedure_form.changes())
-        source = yaml_edit.set_value(source, ("department", "name"), (procedure_form.department.data or "").strip())
-        description = editing.text_value(procedure_form.fee_description.data or "")
+        source = editing.update_department(source, procedure_form.department_name())
+        description = procedure_form.fee_text()
         if procedure_form.fee_kind.data == "keep":
             if "fee" in yaml_edit.load(source):
                 source = editing.update_fee(source, yaml_edit.load(source)["fee"]["amount"], description)
@@ -176,6 +292,9 @@ def settings(form_id: str):
 
     refusal = apply_change(form, procedure_form.revision.data, change, "手続きの基本情報を変更")
     if refusal is not None:
+        refusal = beside_controls(refusal, procedure_form, {
+            ("title",): "title_en", ("description",): "description_en",
+            ("department", "name"): "department_en", ("fee", "description"): "fee_description_en"})
         return _edit_page(form, procedure_form, refusal=refusal, code=400)
     return redirect(url_for("admin.edit", form_id=form_id))
 
@@ -196,6 +315,8 @@ def add_page(form_id: str):
                            lambda source: editing.add_page(source, page_id, title, page_form.kind.data),
                            f"ページ「{title_ja}」を追加")
     if refusal is not None:
+        added = written_index(refusal.text, page_id)
+        refusal = beside_controls(refusal, page_form, {(*added, "title"): "page_title_en"} if added else {})
         return _edit_page(form, add_page_form=page_form, refusal=refusal, code=400)
     return redirect(url_for("admin.page", form_id=form_id, page_id=page_id))
 
@@ -231,6 +352,43 @@ def page_action(form_id: str, page_id: str, action: str):
 
 # --- one page ---------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class PageItem:
+    """One item of a page's fields as written: a question, or a shared block (``use:``) that
+    stands for several questions (edited in the block's file, moved and removed as one)."""
+
+    index: int  # its place in the page's fields as written
+    spec: FieldSpec | None = None
+    block: str = ""
+    block_title: str = ""
+    questions: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return self.spec.id if self.spec is not None else f"use-{self.index}"
+
+
+def page_items(source: str, data: dict, definition: FormDefinition, page: Page) -> list[PageItem]:
+    """The page's fields as the YAML writes them (a block is one item)."""
+    raw_page = data["pages"][editing.page_index(data, page.id)]
+    written = raw_page.get("fields") or []
+    uses = iter([use for use in blocks_of(definition, source) if use.page == page.id])
+    items: list[PageItem] = []
+    for index, raw in enumerate(written):
+        if isinstance(raw, dict) and "use" in raw:
+            use = next(uses, None)
+            ids = use.field_ids if use is not None else ()
+            names = tuple(describe.text(spec.label) if spec.label else spec.id
+                          for spec in (definition.field_by_id(field_id) for field_id in ids) if spec is not None)
+            items.append(PageItem(index, block=str(raw["use"]), block_title=block_title(str(raw["use"])),
+                                  questions=names))
+        elif isinstance(raw, dict):
+            spec = definition.field_by_id(str(raw.get("id")))
+            if spec is not None:
+                items.append(PageItem(index, spec=spec))
+    return items
+
+
 def page_editor(form: Form, page_id: str, page_form: admin_forms.PageForm | None = None,
                 add_field_form: admin_forms.AddFieldForm | None = None, refusal: Refusal | None = None,
                 code: int = 200):
@@ -248,6 +406,7 @@ def page_editor(form: Form, page_id: str, page_form: admin_forms.PageForm | None
     condition_choices(page_form, definition, before_page=page_id)
     return render_template(
         "admin/page.html", form=form, definition=definition, page=page, page_form=page_form,
+        items=page_items(source, data, definition, page),
         add_field_form=add_field_form or admin_forms.AddFieldForm(), revision=revision(source),
         condition_words=describe.condition(page.show_if, definition),
         **shown_errors(refusal, page_form, add_field_form),
@@ -283,5 +442,8 @@ def page(form_id: str, page_id: str):
                            lambda source: editing.update_page(source, page_id, changes),
                            f"ページ「{title_ja.strip()}」を変更")
     if refusal is not None:
+        at = written_index(refusal.text, page_id)
+        refusal = beside_controls(refusal, page_form, {(*at, "title"): "title_en",
+                                                       (*at, "description"): "description_en"} if at else {})
         return page_editor(form, page_id, page_form, refusal=refusal, code=400)
     return redirect(url_for("admin.page", form_id=form_id, page_id=page_id))

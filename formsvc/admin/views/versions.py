@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from flask import abort, flash, redirect, render_template, request, url_for
+from pydantic import ValidationError
 
 from formsvc.admin import forms as admin_forms
 from formsvc.admin import working_copies
@@ -11,19 +15,82 @@ from formsvc.admin.diff import describe_changes, source_diff
 from formsvc.admin.views.common import ADMIN, actor, blueprint, procedure_or_404
 from formsvc.admin.views.located import first_errors, listing
 from formsvc.admin.working_copies import NotAllowed
+from formsvc.clock import today
 from formsvc.db import session as db_session
 from formsvc.definitions.errors import DefinitionInvalid
 from formsvc.definitions.loader import load_text
 from formsvc.definitions.schema import FormDefinition
 from formsvc.forms.models import Form, FormVersion
+from formsvc.forms.periods import english_date, japanese_date, period_text, version_states
+from formsvc.i18n import current_locale
 from formsvc.staff.auth import require_role
 
 
 def definition_of(version: FormVersion) -> FormDefinition | None:
+    # The stored document, not the source read again: the source's `use:` and shared
+    # `choice_list:` would take today's shared blocks and lists, while the version keeps
+    # those it was published with (formsvc.definitions.library).
     try:
-        return load_text(version.source, version.source_file or "").definition
-    except DefinitionInvalid:
+        return FormDefinition.model_validate(version.document)
+    except ValidationError:
         return None  # written for an older schema: only the text diff can be shown
+
+
+@dataclass(frozen=True)
+class VersionPeriod:
+    """A version's 受付期間 and where it stands today, as the administrator reads it."""
+
+    period: str  # 「2027年4月1日から2028年3月31日まで」, or 「指定なし」
+    state: str  # "in_force" (residents get it today), "scheduled" (予定: from a later day) or "past"
+    label: str | None  # 「公開中」, 「予定（2027年4月1日から）」; None for a past version
+    from_day: date | None = None  # scheduled: the day it comes into force
+    period_limited: bool = False  # the version has valid_from or valid_until
+    starts: str | None = None  # scheduled: 「2027年4月1日から」
+
+
+def version_periods(form: Form, day: date | None = None) -> dict[int, VersionPeriod]:
+    """Each version's 受付期間 and state on ``day`` (today in Japan), by version number, by the
+    same rule residents are served by (formsvc.forms.periods)."""
+    day = day or today()
+    locale = current_locale()
+    en = locale == "en"
+    published = [v for v in form.versions if form.published_version is not None and v.number <= form.published_version]
+    states = version_states(published, day)
+    result = {}
+    for version in form.versions:
+        state = states.get(version.number)
+        label = starts = None
+        if state is not None and state.state == "in_force":
+            label = "published" if en else "公開中"
+        elif state is not None and state.state == "scheduled" and state.from_day is not None:
+            starts = f"from {english_date(state.from_day)}" if en else f"{japanese_date(state.from_day)}から"
+            label = f"scheduled: {starts}" if en else f"予定（{starts}）"
+        result[version.number] = VersionPeriod(
+            period_text(version.valid_from, version.valid_until, locale) or ("not limited" if en else "指定なし"),
+            state.state if state is not None else "past", label, state.from_day if state is not None else None,
+            version.valid_from is not None or version.valid_until is not None, starts)
+    return result
+
+
+def published_message(form: Form, version: FormVersion) -> str:
+    """What publishing ``version`` means for residents: it is used now, from a later day, or
+    never (its 受付期間 is over, or a version starting later takes over)."""
+    note = period_note(form, version) or "これから始まる申請はこの版を使います"
+    return f"第{version.number}版を公開しました。{note}"
+
+
+def period_note(form: Form, version: FormVersion) -> str | None:
+    """When a just-published ``version`` is not the one residents get from now on, why; else None."""
+    periods = version_periods(form)
+    facts = periods.get(version.number)
+    if facts is not None and facts.state == "scheduled" and facts.from_day is not None:
+        in_force = next((number for number, other in periods.items() if other.state == "in_force"), None)
+        until = f"それまでは第{in_force}版を使います" if in_force else "それまでは受付期間外のため申請できません"
+        return f"{japanese_date(facts.from_day)}から始まる申請はこの版を使います（{until}）"
+    if facts is not None and facts.state == "past":
+        return (f"ただし受付期間（{facts.period}）のため、住民の方が今後この版で申請を始めることはありません。"
+                "valid_from / valid_until を確かめてください")
+    return None
 
 
 def _version_or_404(form: Form, number: int) -> FormVersion:
@@ -35,6 +102,7 @@ def _version_or_404(form: Form, number: int) -> FormVersion:
 
 def _version_page(form: Form, version: FormVersion, rollback_form: admin_forms.PublishForm, code: int = 200):
     return render_template("admin/version.html", form=form, version=version, rollback_form=rollback_form,
+                           period=version_periods(form).get(version.number),
                            lines=listing(version.source, [])[0], errors=admin_forms.error_summary(rollback_form)), code
 
 
@@ -66,7 +134,8 @@ def rollback(form_id: str, number: int):
               "admin-error")
         return redirect(url_for("admin.version", form_id=form_id, number=number))
     session.commit()
-    flash(f"第{number}版の内容を第{created.number}版として公開しました", "admin")
+    note = period_note(form, created)
+    flash(f"第{number}版の内容を第{created.number}版として公開しました" + (f"。{note}" if note else ""), "admin")
     return redirect(url_for("admin.procedure", form_id=form_id))
 
 
@@ -100,7 +169,7 @@ def diff(form_id: str):
     if start and to:
         old_name, old_source, old_definition = side(start)
         new_name, new_source, new_definition = side(to)
-        sentences = describe_changes(old_definition, new_definition) \
+        sentences = describe_changes(old_definition, new_definition, old_source, new_source) \
             if old_definition is not None and new_definition is not None else None
         comparison = {"old": old_name, "new": new_name, "sentences": sentences,
                       "lines": source_diff(old_source, new_source, old_name, new_name)}

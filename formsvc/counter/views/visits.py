@@ -22,7 +22,7 @@ from formsvc.counter.views.blueprint import (
 )
 from formsvc.db import session as db_session
 from formsvc.db import utcnow
-from formsvc.forms.catalog import published, version_by_id
+from formsvc.forms.catalog import in_force_on, version_by_id
 from formsvc.staff.auth import require_role, signed_in_staff
 from formsvc.staff.models import StaffUser
 from formsvc.submissions import identification as ident
@@ -73,8 +73,8 @@ def start_procedure(visit_id: int):
     if found is None:
         return closed
     session = db_session()
-    compiled = published(session, ProcedureChoice(request.form).form_id.data or "")
-    if compiled is None:
+    compiled = in_force_on(session, ProcedureChoice(request.form).form_id.data or "", today())
+    if compiled is None:  # unknown, archived or outside its 受付期間 today (as online)
         abort(404)
     existing = service.open_draft(session, found, compiled.id)
     if existing is not None:

@@ -15,8 +15,9 @@ from flask.typing import RouteCallable
 from formsvc.errors import redisplays_on_csrf_failure
 from formsvc.resident.pages.application import ApplicationPage
 from formsvc.resident.pages.check import CheckPage
+from formsvc.resident.pages.nested import NestedItemPage
 from formsvc.resident.pages.questions import QuestionPage, RepeatItemPage
-from formsvc.resident.pages.repeats import RepeatRemovePage, RepeatSummaryPage
+from formsvc.resident.pages.repeats import NestedRemovePage, RepeatRemovePage, RepeatSummaryPage
 
 PAGES: tuple[tuple[str, str, type[ApplicationPage]], ...] = (
     # (rule under the channel's prefix, endpoint, view)
@@ -24,6 +25,9 @@ PAGES: tuple[tuple[str, str, type[ApplicationPage]], ...] = (
     ("/forms/<form_id>/pages/<page_id>/items", "repeat_summary", RepeatSummaryPage),
     ("/forms/<form_id>/pages/<page_id>/items/<int:index>", "repeat_item", RepeatItemPage),
     ("/forms/<form_id>/pages/<page_id>/items/<int:index>/remove", "repeat_remove", RepeatRemovePage),
+    # A nested repeating page (repeat.per): item <index> of parent item <parent>.
+    ("/forms/<form_id>/pages/<page_id>/items/<int:parent>/<int:index>", "nested_item", NestedItemPage),
+    ("/forms/<form_id>/pages/<page_id>/items/<int:parent>/<int:index>/remove", "nested_remove", NestedRemovePage),
     ("/forms/<form_id>/check", "check", CheckPage),
 )
 

@@ -64,10 +64,11 @@ def draft_flow(definition: FormDefinition, draft: Draft) -> Flow:
 
 def save(application: Application, answers: Answers, completed: list[str]) -> None:
     """Store answers as they stand now: what is no longer asked is dropped, and a page that
-    was skipped counts as unanswered again if a later change brings it back."""
+    was skipped counts as unanswered again if a later change brings it back. The card's answers
+    are held with the draft, and fill their questions again whenever they are asked."""
     flow = Flow(application.definition, answers, today())
     visible = {page.id for page in flow.visible_pages()}
-    save_answers(application.draft, flow.pruned(), [p for p in completed if p in visible])
+    save_answers(application.draft, flow.pruned(hold_card=True), [p for p in completed if p in visible])
 
 
 def with_completed(completed: list[str], page_id: str) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from wtforms import Form, StringField
 
 from formsvc.resident.address_lookup import requested_lookup
+from formsvc.resident.bank_lookup import BankLookupRequest, requested_bank_lookup
 
 REMOVE_FILE_ACTION = "remove-file:"
 
@@ -31,6 +32,10 @@ class QuestionButtons(Form):
     def looked_up_postal_code(self) -> str | None:
         """The id of the postal-code question whose 住所を検索 was pressed, else None."""
         return requested_lookup(self.action.data or "")
+
+    def bank_lookup(self) -> BankLookupRequest | None:
+        """金融機関を検索 / 支店を検索 or a match chosen ("bank-search:<field id>"…), else None."""
+        return requested_bank_lookup(self.action.data or "")
 
 
 class RepeatSummaryButtons(Form):

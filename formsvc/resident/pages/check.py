@@ -13,9 +13,12 @@ from flask import redirect, url_for
 from flask.typing import ResponseReturnValue
 
 from formsvc.applications.flow import CHECK
+from formsvc.applications.outcomes import computed_entries, grouped, guidance
 from formsvc.applications.sections import Section, answer_sections
+from formsvc.clock import today
 from formsvc.db import session as db_session
 from formsvc.errors import csrf_refused
+from formsvc.forms.periods import ended, sending_closed_message
 from formsvc.i18n import current_locale, t
 from formsvc.resident.channels import current_channel
 from formsvc.resident.pages.application import Application, ApplicationPage, open_application, render
@@ -50,20 +53,40 @@ def _check(form_id: str, send: bool, refused: bool) -> ResponseReturnValue:
         return redirect(page_url(form_id, exit_page.id))
     broken = [(message, page_url(form_id, page.id, **{"return": CHECK}) + f"#{field_id}")
               for page, field_id, message in flow.failing_rules(current_locale())]
-    if send and not broken:
+    closed = _sending_closed(application)
+    if send and not broken and closed is None:
         return channel.finish(application)
     page = render("resident/check.html", application=application,
                   sections=[(section, _change_url(application, section))
                             for section in answer_sections(flow, current_locale())],
-                  fee=flow.fee(), computed=flow.computed_values(), steps=steps(application, CHECK),
+                  fee=flow.fee(),
+                  computed=grouped(computed_entries(flow.computed_values(), current_locale()), current_locale()),
+                  guidance=guidance(flow, flow.computed_values(), current_locale()),
+                  steps=steps(application, CHECK),
                   back_url=back_url(application, CHECK), submit_label=t(*channel.submit_label()),
-                  csrf_failed=refused, broken_rules=broken)
-    return (page, 400) if refused else page
+                  csrf_failed=refused, broken_rules=broken, sending_closed=closed,
+                  leave_url=channel.leave_url(form_id), leave_label=t(*channel.leave_label()))
+    return (page, 400) if refused or (send and closed) else page
+
+
+def _sending_closed(application: Application) -> str | None:
+    """Why the application cannot be sent: the 受付期間 of the version it was started on is
+    over (a draft keeps its version; a newer version is a new application). None: it can.
+    A correction the staff asked for (補正) answers an application received in time: always sent."""
+    valid_until = application.definition.valid_until
+    if not current_channel().enforces_application_period or application.draft.correction_of is not None \
+            or not ended(valid_until, today()):
+        return None
+    assert valid_until is not None  # ended() says it is set
+    return sending_closed_message(valid_until, current_locale())
 
 
 def _change_url(application: Application, section: Section) -> str:
     """変更: the section's page (or item), coming back here once it is answered."""
     back_here: dict[str, Any] = {"return": CHECK}
+    if section.item_index is not None and section.parent_index is not None:
+        return url_for(".nested_item", form_id=application.form_id, page_id=section.page.id,
+                       parent=section.parent_index, index=section.item_index, **back_here)
     if section.item_index is not None:
         return url_for(".repeat_item", form_id=application.form_id, page_id=section.page.id,
                        index=section.item_index, **back_here)

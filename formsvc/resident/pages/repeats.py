@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, redirect, request
+from flask import abort, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
 from formsvc.db import session as db_session
@@ -23,6 +23,7 @@ from formsvc.resident.pages.application import (
 )
 from formsvc.resident.pages.buttons import RemovalConfirmation, RepeatSummaryButtons
 from formsvc.resident.pages.navigation import back_url, guard, item_url, next_url, return_params, steps, summary_url
+from formsvc.vocabulary.conditions import Item
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ class RepeatSummaryPage(ApplicationPage):
         opened = open_repeating_page(form_id, page_id)
         if not isinstance(opened, RepeatingPage):
             return opened
+        if opened.repeat.per is not None:
+            return _nested_summary(opened)
         if not opened.application.answers.page_items(page_id) and opened.repeat.min > 0:
             return redirect(item_url(form_id, page_id, 0))
         return _summary(opened)
@@ -73,9 +76,16 @@ class RepeatSummaryPage(ApplicationPage):
         if not isinstance(opened, RepeatingPage):
             return opened
         application, repeat = opened.application, opened.repeat
+        if repeat.per is not None:
+            return _continue_nested(opened)
         count = len(application.answers.page_items(page_id))
         if RepeatSummaryButtons(request.form).adds_an_item():
             return redirect(item_url(form_id, page_id, count))
+        # Rules on the whole list (exactly one 世帯主, at least as many members as children)
+        # are checked when the list is continued; rules on each item when it is saved.
+        broken = application.flow.rule_errors(opened.page, current_locale()) if count >= repeat.min else {}
+        if broken:
+            return _summary(opened, error=next(iter(broken.values())))
         if count >= repeat.min:
             save(application, application.answers, with_completed(application.draft.completed_pages, page_id))
             db_session().commit()
@@ -114,7 +124,9 @@ class RepeatRemovePage(ApplicationPage):
         application = opened.application
         if RemovalConfirmation(request.form).confirmed():
             answers = application.answers.copy()
-            answers.remove_item(page_id, index)
+            # A 世帯員's own 収入 (pages asked per item: repeat.per) go with them.
+            nested = [child.id for child in application.definition.nested_pages(page_id)]
+            answers.remove_item(page_id, index, nested=nested)
             save(application, answers, [p for p in application.draft.completed_pages if p != page_id])
             db_session().commit()
         return redirect(summary_url(form_id, page_id))
@@ -126,6 +138,146 @@ def _existing_item(form_id: str, page_id: str, index: int) -> RepeatingPage | Re
     if application is None:
         return current_channel().no_application(form_id)
     opened = _repeating_page_or_404(application, page_id)
-    if index >= len(application.answers.page_items(page_id)):
-        return redirect(summary_url(form_id, page_id))
+    if opened.repeat.per is not None or index >= len(application.answers.page_items(page_id)):
+        return redirect(summary_url(form_id, page_id))  # a nested page's items: NestedRemovePage
     return opened
+
+
+# --- nested repeat (repeat.per): each parent item's own list ------------------------------------
+
+def nested_item_url(form_id: str, page_id: str, parent_index: int, index: int, **params: Any) -> str:
+    return url_for(".nested_item", form_id=form_id, page_id=page_id, parent=parent_index, index=index,
+                   **{**return_params(), **params})
+
+
+def nested_remove_url(form_id: str, page_id: str, parent_index: int, index: int) -> str:
+    return url_for(".nested_remove", form_id=form_id, page_id=page_id, parent=parent_index, index=index,
+                   **return_params())
+
+
+def parent_title(application: Application, page: Page, parent_index: int) -> str:
+    """The parent item a nested page's items belong to: 「世帯員 2（山田花子）」."""
+    assert page.repeat is not None and page.repeat.per is not None
+    parent_page = application.definition.page_by_id(page.repeat.per)
+    assert parent_page is not None and parent_page.repeat is not None
+    parents = application.flow.items(parent_page.id)
+    own = RepeatingPage(application, parent_page, parent_page.repeat)
+    label = f"{parent_page.repeat.item_label.get(current_locale())} {parent_index + 1}"
+    if parent_index >= len(parents):
+        return label
+    name = own.item_title(parents[parent_index], parent_index)
+    return label if name == label else t(f"{label}（{name}）", f"{label} ({name})")
+
+
+def nested_item_title(application: Application, page: Page, parent_index: int, index: int) -> str:
+    """A nested item as its page's heading names it: 「世帯員 2（山田花子）の収入 1」."""
+    assert page.repeat is not None
+    own = f"{page.repeat.item_label.get(current_locale())} {index + 1}"
+    whose = parent_title(application, page, parent_index)
+    return t(f"{whose}の{own}", f"{own} of {whose}")
+
+
+@dataclass(frozen=True)
+class NestedItem:
+    """A nested page opened at one parent item: the page, and that parent's items of it."""
+
+    opened: RepeatingPage
+    parent: Item
+    children: list[Item]
+
+
+def open_nested_item(form_id: str, page_id: str, parent_index: int, index: int,
+                     existing: bool) -> NestedItem | ResponseReturnValue:
+    """The nested page and the parent's items when item ``index`` of parent item ``parent_index``
+    may be opened (``existing``: it must be there; else one past the last adds one); otherwise
+    the response: a forged or stale position leads back to the list, never to another item."""
+    opened = open_repeating_page(form_id, page_id)
+    if not isinstance(opened, RepeatingPage):
+        return opened
+    if opened.repeat.per is None:
+        abort(404)
+    children = opened.application.flow.children(page_id, parent_index)
+    parents = opened.application.flow.items(opened.repeat.per)
+    limit = len(children) if existing else min(len(children) + 1, opened.repeat.max)
+    if not 0 <= parent_index < len(parents) or not 0 <= index < limit:
+        return redirect(summary_url(form_id, page_id))
+    return NestedItem(opened, parents[parent_index], children)
+
+
+def _nested_groups(opened: RepeatingPage) -> list[dict[str, Any]]:
+    application, page, repeat = opened.application, opened.page, opened.repeat
+    assert repeat.per is not None
+    groups = []
+    label = repeat.item_label.get(current_locale())
+    for parent in application.flow.items(repeat.per):
+        whose = parent_title(application, page, parent.index)
+        children = parent.nested.get(page.id, [])
+        groups.append({
+            "index": parent.index, "title": whose,
+            "heading": t(f"{whose}の{label}", f"{label} of {whose}"),
+            "rows": [{"index": child.index, "title": opened.item_title(child, child.index),
+                      "label": f"{label} {child.index + 1}",
+                      "change_url": nested_item_url(application.form_id, page.id, parent.index, child.index),
+                      "remove_url": nested_remove_url(application.form_id, page.id, parent.index, child.index)}
+                     for child in children],
+            "add_url": nested_item_url(application.form_id, page.id, parent.index, len(children))
+            if len(children) < repeat.max else None,
+        })
+    return groups
+
+
+def _nested_summary(opened: RepeatingPage, errors: list[tuple[str, str]] | None = None) -> str:
+    """Each parent item (世帯員) with its own items (収入), 〜を追加する for each, and 次へ進む."""
+    application, page = opened.application, opened.page
+    parent_page = application.definition.page_by_id(opened.repeat.per or "")
+    return render("resident/repeat_nested.html", application=application, page=page,
+                  parent_page=parent_page, groups=_nested_groups(opened), errors=errors or [],
+                  return_params=return_params(), steps=steps(application, page.id),
+                  back_url=back_url(application, page.id))
+
+
+def _continue_nested(opened: RepeatingPage) -> ResponseReturnValue:
+    """次へ進む: every parent item has at least ``min`` items, and the rules on the list hold."""
+    application, page, repeat = opened.application, opened.page, opened.repeat
+    assert repeat.per is not None
+    errors: list[tuple[str, str]] = []  # (message, the id it links to), as the error summary reads them
+    label = repeat.item_label.get(current_locale())
+    for parent in application.flow.items(repeat.per):
+        if len(parent.nested.get(page.id, [])) < repeat.min:
+            whose = parent_title(application, page, parent.index)
+            errors.append((t(f"{whose}の{label}を{repeat.min}件以上追加してください",
+                             f"Add at least {repeat.min} {label} for {whose}"), f"add-{parent.index}"))
+    if not errors:
+        errors = [(message, "items") for message in application.flow.rule_errors(page, current_locale()).values()]
+    if errors:
+        return _nested_summary(opened, errors)
+    save(application, application.answers, with_completed(application.draft.completed_pages, page.id))
+    db_session().commit()
+    return redirect(next_url(application, page.id))
+
+
+class NestedRemovePage(ApplicationPage):
+    """削除しますか for one item of a nested page (「世帯員 1（山田太郎）の収入 2」)."""
+
+    def get(self, form_id: str, page_id: str, parent: int, index: int) -> ResponseReturnValue:
+        found = open_nested_item(form_id, page_id, parent, index, existing=True)
+        if not isinstance(found, NestedItem):
+            return found
+        opened, children = found.opened, found.children
+        return render("resident/repeat_remove.html", application=opened.application, page=opened.page,
+                      title=opened.item_title(children[index], index), index=index,
+                      nested_title=nested_item_title(opened.application, opened.page, parent, index),
+                      return_params=return_params(),
+                      back_url=summary_url(form_id, page_id))
+
+    def post(self, form_id: str, page_id: str, parent: int, index: int) -> ResponseReturnValue:
+        found = open_nested_item(form_id, page_id, parent, index, existing=True)
+        if not isinstance(found, NestedItem):
+            return found
+        application = found.opened.application
+        if RemovalConfirmation(request.form).confirmed():
+            answers = application.answers.copy()
+            answers.remove_child(page_id, parent, index)
+            save(application, answers, [p for p in application.draft.completed_pages if p != page_id])
+            db_session().commit()
+        return redirect(summary_url(form_id, page_id))

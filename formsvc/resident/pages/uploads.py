@@ -8,6 +8,7 @@ Until the page is accepted, a new file is a pending entry of the answers
 from __future__ import annotations
 
 import hashlib
+import io
 import secrets
 from collections.abc import Iterable
 from typing import Any
@@ -18,16 +19,21 @@ from wtforms import Form
 from formsvc.applications.answers import Answers
 from formsvc.db import session as db_session
 from formsvc.fields import FieldSpec
-from formsvc.fields.file import MEDIA_TYPES, clean_filename, sniff
+from formsvc.fields.file import MEDIA_TYPES, clean_filename, identify
 from formsvc.submissions.models import Draft, Upload
 
 
-def answers_on_page(answers: Answers, page_id: str, item_index: int | None) -> dict[str, Any]:
-    """The answers of an ordinary page (item_index None) or of one item of a repeating page,
-    to change in place ({} for an item not there)."""
+def answers_on_page(answers: Answers, page_id: str, item_index: int | None,
+                    parent_index: int | None = None) -> dict[str, Any]:
+    """The answers of an ordinary page (item_index None) or of one item of a repeating page
+    (of a nested one: under parent item ``parent_index``), to change in place ({} for an item
+    not there)."""
     if item_index is None:
         return answers.fields
     items = answers.items.get(page_id, [])
+    if parent_index is not None:
+        items = items[parent_index] if 0 <= parent_index < len(items) and isinstance(items[parent_index], list) \
+            else []
     return items[item_index] if item_index < len(items) else {}
 
 
@@ -46,7 +52,9 @@ def store_uploads(draft: Draft, form: Form, specs: Iterable[FieldSpec], answers:
             upload = new_files[entry["pending"]]
             upload.stream.seek(0)
             content = upload.stream.read()
-            kind = sniff(content[:16])
+            # Identified again from the bytes stored (the page checked the same bytes, pictures
+            # included, so they are not decoded a second time).
+            kind = identify(io.BytesIO(content), check_images=False).kind
             if kind is None:
                 raise ValueError("a file the page accepted is of no accepted kind")
             row = Upload(token=secrets.token_urlsafe(24), draft_id=draft.id,
