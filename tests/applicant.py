@@ -105,8 +105,20 @@ class Applicant:
         raise AssertionError("the application did not end")
 
     def _repeat(self, path: str, page) -> str:
-        items = self.items.get(page.id) or [{}] * max(page.repeat.min, 1)
         base = f"{self.prefix}/forms/{self.form_id}/pages/{page.id}"
+        if page.repeat.per is not None:
+            # A nested page (repeat.per): items[page.id] holds one list per parent item; when not
+            # given, each parent item gets the page's minimum of example items.
+            parents = len(self.items.get(page.repeat.per) or [{}])
+            nested = self.items.get(page.id) or [[{}] * page.repeat.min for _ in range(parents)]
+            for parent, values_list in enumerate(nested):
+                for index, values in enumerate(values_list):
+                    response = self.post(f"{base}/items/{parent}/{index}", self.inputs_for(page, values))
+                    assert response.status_code == 302, _errors(response.text)
+            response = self.post(f"{base}/items", {"action": "continue"})
+            assert response.status_code == 302, _errors(response.text)
+            return urlparse(response.location).path
+        items = self.items.get(page.id) or [{}] * max(page.repeat.min, 1)
         for index, values in enumerate(items):
             response = self.post(f"{base}/items/{index}", self.inputs_for(page, values))
             assert response.status_code == 302, _errors(response.text)

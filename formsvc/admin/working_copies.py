@@ -87,7 +87,9 @@ def check_source(text: str, form_id: str) -> LoadedDefinition:
     try:
         loaded = load_text(text, filename)
     except DefinitionInvalid as invalid:
-        errors.extend(invalid.errors)
+        # The editor shows the text being edited: a mistake inside a shared block it uses is
+        # placed at that `use:` line (the block's own file:line:column goes into the message).
+        errors.extend(error.at_use() for error in invalid.errors)
     id_error = _changed_id(text, form_id, filename)
     if id_error is not None and not any(error.path == "id" for error in errors):
         errors.append(id_error)

@@ -141,11 +141,6 @@ def stored_values(definition: FormDefinition, stored: Mapping[str, Any] | None) 
     return values
 
 
-def stored_entries(definition: FormDefinition, stored: Mapping[str, Any] | None,
-                   locale: str) -> list[ComputedEntry]:
-    return computed_entries(stored_values(definition, stored), locale)
-
-
 # --- next steps and outcomes -------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -72,12 +72,6 @@ def version_by_id(session: Session, version_id: int) -> CompiledForm | None:
     return compile_version(version) if version is not None else None
 
 
-def all_published(session: Session) -> list[CompiledForm]:
-    from formsvc.forms.loading import published_versions
-
-    return [compile_version(version) for version in published_versions(session)]
-
-
 # --- 受付期間: the version in force on a day (formsvc.forms.periods) ---------------------------
 
 def _published_versions(session: Session, form_ids: list[str] | None = None) -> dict[str, list[FormVersion]]:

@@ -107,7 +107,13 @@ def test_the_library_uses_the_constructs_of_language_v2(library):
                for choice in spec.all_choices()), "an exclusive choice"
     assert any(getattr(spec, "places", None) for spec in fields if spec.type == "number"), "decimals"
     accepted = {kind for spec in fields if spec.type == "file" for kind in spec.accept}
-    assert {"heic", "xlsx"} <= accepted, accepted
+    assert {"heic", "xlsx", "docx"} <= accepted, accepted
+    assert any(page.repeat and page.repeat.per for d in library for page in d.pages), "a nested repeat (per)"
+    assert any(spec.required_if for spec in fields), "required_if"
+    assert any("count" in node and any(isinstance(node.get(op), dict) and "count" in node[op]
+                                       for op in ("gt", "gte", "lt", "lte", "equals"))
+               for node in nodes), "a count compared with another count"
+    assert any("divide" in node for node in nodes), "divide"
     assert any(getattr(spec, "min_files", None) for spec in fields), "min_files"
     # A field shown by an earlier answer of the same item (就労 → 勤務先).
     assert any(spec.show_if and spec.show_if.field in {f.id for f in page.fields}

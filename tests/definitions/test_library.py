@@ -396,3 +396,25 @@ def test_a_rollback_brings_back_the_block_content_that_version_was_published_wit
         assert version.checksum == form.version(1).checksum
         restored = FormDefinition.model_validate(version.document)
     assert restored.field_by_id("home_phone").label.ja == "電話番号"
+
+
+def test_the_admin_editor_places_a_mistake_inside_a_block_at_the_use_line(app, tmp_path):
+    from formsvc.admin.working_copies import check_source
+
+    folder = library_at(tmp_path)
+    # An English title asks for English everywhere, the block's labels included.
+    english_head = HEAD.replace("title: 届出", "title: {ja: 届出, en: Notification}")
+    path = write(folder, """\
+        - id: who
+          title: 連絡先
+          fields:
+            - {use: contact, prefix: home_}
+        """, head=english_head)
+    app.config["DEFINITIONS_DIR"] = str(folder)
+    with app.app_context(), pytest.raises(DefinitionInvalid) as refused:
+        check_source(path.read_text(encoding="utf-8"), "sample")
+    use_line = next(number for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                    if "use: contact" in line)
+    in_block = [error for error in refused.value.errors if "contact.yaml" in error.message]
+    assert in_block, refused.value.errors
+    assert all(error.line == use_line and error.file == "sample.yaml" for error in in_block)

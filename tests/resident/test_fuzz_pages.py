@@ -216,7 +216,11 @@ def known_answers(form_id: str, today: date) -> dict[str, Any]:
     known: dict[str, dict[str, Any]] = {
         "kodomo-iryohi": {"base": {"child_birth_date": today.replace(year=today.year - 5, day=1)}},
         # The example 学年 is the first (小学1年生): a child born in the 小学生 years fits it.
-        "shugaku-enjo": {"base": {"child_birth_date": date(2015, 6, 1)}, "exits": [{"member_income": 999_999_999}]},
+        # 勤務先の電話番号 is required_if 働いている (optional questions are otherwise left blank).
+        "shugaku-enjo": {"base": {"child_birth_date": date(2015, 6, 1), "member_employer_phone": "03-3433-1111"},
+                         "exits": [{"income_amount": 999_999_999}]},
+        # 設置費用 far above 41万円/kW (an exit on a computed value the solver cannot reach).
+        "taiyoko-hojo": {"exits": [{"system_cost": 99_999_999}]},
     }
     return known.get(form_id, {})
 
@@ -311,9 +315,11 @@ class Walk:
     def repeat(self, page: Page, token: str) -> str:
         base = f"/forms/{self.person.form_id}/pages/{page.id}"
         valid = self.person.inputs_for(page, self.person.answers)  # item answers of KNOWN_ANSWERS too
-        self.fuzz(f"{base}/items/0", page.fields, valid, token, key=f"{page.id}/items/0")
+        # A nested page (repeat.per) has its items under the first parent item: items/0/<index>.
+        items = f"{base}/items/0" if page.repeat.per is not None else f"{base}/items"
+        self.fuzz(f"{items}/0", page.fields, valid, token, key=f"{page.id}/items/0")
         for index in range(max(page.repeat.min, 1)):
-            response = self.answer(f"{base}/items/{index}", page, valid, token)
+            response = self.answer(f"{items}/{index}", page, valid, token)
             assert response.status_code == 302, (page.id, response.status_code, error_summary(response.text))
         actions = {"action": ["continue", "add", "remove", "\x00", ""]}
         self.fuzz(f"{base}/items", [], actions, token, key=f"{page.id}/items")

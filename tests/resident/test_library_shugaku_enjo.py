@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
+from typing import Any
 
 import pytest
 
@@ -15,6 +16,7 @@ from tests.resident.library_support import (
     Resident,
     assert_confirmation,
     check_answers,
+    message_beside,
     moved_to,
     publish,
     stored_submission,
@@ -41,7 +43,10 @@ MORI = {
 }
 MOTHER = {"member_name": {"family": "森", "given": "由美"}, "member_relationship": "head",
           "member_birth_date": date(1985, 5, 5), "member_works": True, "member_employer": "デモスーパー",
-          "member_income": 1500000}
+          "member_employer_phone": "03-3433-1111"}
+# 森さんの令和7年中の所得: パートの給与 (給与所得控除後 1,500,000円)。子どもには所得がない.
+PART_TIME = {"income_kind": "salary", "income_source": "デモスーパー", "income_amount": 1500000}
+MORI_INCOMES = [[PART_TIME], [], []]
 SON = {"member_name": {"family": "森", "given": "蓮"}, "member_relationship": "child",
        "member_birth_date": date(2015, 6, 1)}
 DAUGHTER = {"member_name": {"family": "森", "given": "結衣"}, "member_relationship": "child",
@@ -62,10 +67,25 @@ def form(app):
     return publish(app, FORM)
 
 
+class Household(Resident):
+    """A Resident who answers one income of a member on demand (the nested page
+    ``member_incomes``, ``repeat.per: members``: items["member_incomes"][i] are the i-th
+    member's incomes)."""
+
+    def answer_income(self, parent: int, index: int, raw: dict[str, Any] | None = None, **values):
+        data = self.inputs_for(self.page("member_incomes"), values)
+        data.update(raw or {})
+        return self.post(f"{INCOMES}/{parent}/{index}", data)
+
+
+INCOMES = f"{PAGES}/member_incomes/items"
+
+
 def resident(client, app, members=(MOTHER, SON, DAUGHTER), children=(SON_AT_SCHOOL, DAUGHTER_AT_SCHOOL),
-             **answers) -> Resident:
-    return Resident(client, app, FORM, answers={**MORI, **answers},
-                    items={"members": list(members), "children": list(children)})
+             incomes=MORI_INCOMES, **answers) -> Household:
+    return Household(client, app, FORM, answers={**MORI, **answers},
+                     items={"members": list(members), "member_incomes": [list(i) for i in incomes],
+                            "children": list(children)})
 
 
 def _section(html: str, heading: str) -> str:
@@ -77,7 +97,8 @@ def _section(html: str, heading: str) -> str:
 def test_a_household_of_three_applies(client, app, form, db_session):
     person = resident(client, app)
     check = person.apply()
-    assert person.visited == ["situation", "applicant", "members", "children", "allowance_certificate", "payee"]
+    assert person.visited == ["situation", "applicant", "members", "member_incomes", "children",
+                              "allowance_certificate", "payee"]
     values = _section(check.text, "計算結果")
     assert "3人" in values and "1,500,000円" in values and "2,179,000円" in values
     # 学用品費: 小学生 11,630円 + 中学生 22,730円 (学年は生年月日から).
@@ -91,8 +112,10 @@ def test_a_household_of_three_applies(client, app, form, db_session):
     items = submission.answers["items"]
     assert [item["member_relationship"] for item in items["members"]] == ["head", "child", "child"]
     # Questions that do not apply to a child were not stored for the child.
-    assert "member_income" not in items["members"][1] and "member_works" not in items["members"][1]
+    assert "member_works" not in items["members"][1] and "member_employer_phone" not in items["members"][1]
     assert items["members"][0]["member_employer"] == "デモスーパー"
+    # Each member's incomes are kept with the member, in the members' order.
+    assert items["member_incomes"] == [[PART_TIME], [], []]
 
 
 def test_the_first_member_starts_as_the_applicant(client, app, form):
@@ -113,9 +136,91 @@ def test_someone_must_be_the_only_head_of_household(client, app, form):
         assert response.status_code == 200 and message in text_of(response.text)
 
 
+def test_the_household_income_adds_every_income_of_every_member(client, app, form, db_session):
+    # 森さんは給与と事業、同居の祖母 (昭和30年生まれ) は年金: 4人世帯の基準額 2,618,000円.
+    grandmother = {"member_name": {"family": "森", "given": "節子"}, "member_relationship": "mother",
+                   "member_birth_date": date(1955, 3, 3), "member_works": False}
+    side_business = {"income_kind": "business", "income_source": "ハンドメイド雑貨の販売", "income_amount": 200000}
+    pension = {"income_kind": "pension", "income_source": "国民年金", "income_amount": 0}
+    rent = {"income_kind": "other", "income_source": "駐車場の賃料（不動産所得）", "income_amount": 300000}
+    person = resident(client, app, members=[MOTHER, SON, DAUGHTER, grandmother],
+                      incomes=[[PART_TIME, side_business], [], [], [pension, rent]])
+    check = person.apply()
+    values = _section(check.text, "計算結果")
+    assert "4人" in values and "2,000,000円" in values and "2,618,000円" in values
+    # The check page lists each member's incomes right after the member, named with the member.
+    headings = [text_of(h) for h in re.findall(r"<h2[^>]*>(.*?)</h2>", check.text)]
+    assert [h for h in headings if "の所得" in h] == [
+        "世帯員 1（森\u3000由美）の所得 1", "世帯員 1（森\u3000由美）の所得 2",
+        "世帯員 4（森\u3000節子）の所得 1", "世帯員 4（森\u3000節子）の所得 2"], headings
+    number = person.submit_from_check()
+    submission = stored_submission(db_session, number)
+    assert submission.computed["household_income"] == "2000000"
+    assert submission.answers["items"]["member_incomes"] == [[PART_TIME, side_business], [], [],
+                                                             [pension, rent]]
+
+
+def test_an_other_income_must_say_what_it_is(client, app, form):
+    person = resident(client, app)
+    person.at("member_incomes")
+    refused = person.answer_income(0, 0, income_kind="other", income_amount=100000)
+    assert refused.status_code == 200
+    assert message_beside(refused.text, "income_source") == "支払元または所得の内容を入力してください"
+    # Salary without the payer is still taken: only 「その他」 must say what it is.
+    assert moved_to(person.answer_income(0, 0, income_kind="salary", income_amount=100000), INCOMES)
+    page = text_of(client.get(f"{INCOMES}/0/1").text)
+    assert "「所得の種類」で「その他」と答えた場合は必ず答えてください" in page
+
+
+def test_hostile_answers_to_an_income_are_refused(client, app, form):
+    person = resident(client, app)
+    person.at("member_incomes")
+    for raw in ({"income_amount": "1e999"}, {"income_amount": "1000000000"}, {"income_amount": "-1"},
+                {"income_amount": "\x00"}, {"income_source": "\x00\x07"}, {"income_kind": "<script>"}):
+        response = person.answer_income(0, 0, raw=raw, **PART_TIME)
+        assert response.status_code == 200, raw
+    for path in (f"{INCOMES}/3/0", f"{INCOMES}/0/5", f"{INCOMES}/99999999999999999999/0"):
+        assert moved_to(client.get(path), INCOMES), path
+
+
+def test_a_working_member_gives_the_employers_phone(client, app, form):
+    person = resident(client, app)
+    person.at("members")
+    without = person.answer_item("members", 0, raw={"member_employer_phone": ""}, **MOTHER)
+    assert without.status_code == 200
+    assert message_beside(without.text, "member_employer_phone") == "勤務先の電話番号を入力してください"
+    # Someone who does not work leaves it empty.
+    assert person.answer_item("members", 0, raw={"member_employer_phone": ""},
+                              **{**MOTHER, "member_works": False}).status_code == 302
+
+
+def test_the_children_at_school_must_be_among_the_household_members(client, app, form):
+    message = ("お子さんの人数が世帯員の人数より多くなっています。"
+               "「世帯の全員」に、小学校・中学校に通うお子さんも入れてください")
+    # Only the mother is entered as a member, with two children at school.
+    person = resident(client, app, members=[MOTHER], incomes=[[PART_TIME]])
+    person.at("children")
+    for index, values in enumerate((SON_AT_SCHOOL, DAUGHTER_AT_SCHOOL)):
+        assert person.answer_item("children", index, **values).status_code == 302
+    response = person.continue_from_items("children")
+    assert response.status_code == 200 and message in text_of(response.text)
+    # With the children among the members, the application goes on to the check page.
+    resident(client, app, members=[MOTHER, SON, DAUGHTER], children=[SON_AT_SCHOOL, DAUGHTER_AT_SCHOOL]).apply()
+
+
+def test_in_english_the_incomes_are_asked_per_member(client, app, form):
+    client.get("/language/en")
+    person = resident(client, app)
+    person.at("member_incomes")
+    page = text_of(client.get(f"{INCOMES}/0/0").text)
+    assert "Kind of income" in page and "Income in 2025" in page
+
+
 def test_income_above_the_limit_ends_the_application(client, app, form):
-    # Two people: the limit is 1,513,000円.
-    over = resident(client, app, members=[{**MOTHER, "member_income": 1513001}, SON])
+    # Two people: the limit is 1,513,000円; the incomes of both kinds are added.
+    over = resident(client, app, members=[MOTHER, SON], incomes=[[
+        {**PART_TIME, "income_amount": 1013001},
+        {"income_kind": "pension", "income_source": "遺族厚生年金", "income_amount": 500000}], []])
     over.apply()
     assert over.visited[-1] == "income_exit"
     page = client.get(f"{PAGES}/income_exit").text
@@ -124,7 +229,8 @@ def test_income_above_the_limit_ends_the_application(client, app, form):
 
 
 def test_income_at_the_limit_goes_on(client, app, form):
-    person = resident(client, app, members=[{**MOTHER, "member_income": 1513000}, SON], children=[SON_AT_SCHOOL])
+    person = resident(client, app, members=[MOTHER, SON], incomes=[[{**PART_TIME, "income_amount": 1513000}], []],
+                      children=[SON_AT_SCHOOL])
     check = person.apply()
     assert "1,513,000円" in _section(check.text, "計算結果")
     assert "11,630円" in _section(check.text, "給付額・補助金額の見込み")

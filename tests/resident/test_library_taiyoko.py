@@ -41,6 +41,7 @@ NAKAMURA = {
     "applicant_phone": "090-1111-2222",
     "home_ownership": "own",
     "output_kw": "4.911",
+    "system_cost": 1_350_000,  # 税抜: 1kWあたり 274,893円 (1,350,000 ÷ 4.911 = 274,893.09…)
     "module_maker": "デモ電機 DM-410",
     "contract_date": date(2026, 9, 1),
     "completion_date": date(2026, 10, 20),
@@ -84,18 +85,24 @@ def test_a_4911_kw_system_gets_98000_yen(client, app, form, db_session):
     benefit = _section(check.text, "給付額・補助金額の見込み")
     assert "補助金額" in benefit and "98,000円" in benefit
     assert "2027年1月20日" in _section(check.text, "期限")  # 設置完了日 + 3か月
+    # 設置費用 ÷ 出力, 1円未満切り捨て, shown with its unit.
+    assert sections["設置した太陽光発電システム"]["設置費用（税抜）"] == "1,350,000円"
+    values = _section(check.text, "計算結果")
+    assert "1kWあたりの設置費用（税抜）" in values and "274,893円/kW" in values
     assert "手数料" not in check.text
     number = person.submit_from_check()
     assert_confirmation(client, FORM, number)
     submission = stored_submission(db_session, number)
-    assert submission.computed == {"subsidy": "98000", "application_deadline": "2027-01-20"}
+    assert submission.computed == {"subsidy": "98000", "cost_per_kw": "274893",
+                                   "application_deadline": "2027-01-20"}
     assert submission.answers["fields"]["output_kw"] in (4.911, "4.911")
 
 
 @pytest.mark.parametrize(("typed", "subsidy"), [
     ("3", "60,000円"), ("5", "100,000円"), ("9.999", "100,000円"), ("0.049", "0円"), ("2.57", "51,000円")])
 def test_the_subsidy_is_capped_and_rounded_down(client, app, form, typed, subsidy):
-    check = resident(client, app, output_kw=typed).apply()
+    # 30万円/kW: under the cap on the cost per kW.
+    check = resident(client, app, output_kw=typed, system_cost=int(float(typed) * 300_000)).apply()
     assert subsidy in _section(check.text, "給付額・補助金額の見込み")
 
 
@@ -109,6 +116,48 @@ def test_ten_kw_or_more_ends_at_the_exit_page(client, app, form, typed):
     assert moved_to(client.get(f"/forms/{FORM}/check"), f"{PAGES}/too_large_exit")
     # Just under 10 kW goes on.
     assert moved_to(person.answer("system", raw={"output_kw": "9.999"}), f"{PAGES}/schedule")
+
+
+# 上限 41万円/kW (J-PEC 平成25年度の価格要件): 4.911kW × 410,000円 = 2,013,510円 is exactly at it.
+@pytest.mark.parametrize(("cost", "ends"), [
+    ("2013510", False),    # 410,000円/kW: at the cap, covered
+    ("2013514", False),    # 410,000.81…円/kW: below 1円 is cut off, still 410,000円
+    ("2013515", True),     # 410,001.01…円/kW: above the cap
+    ("99999999", True),
+])
+def test_a_system_costing_more_than_410000_yen_per_kw_ends_at_the_exit_page(client, app, form, cost, ends):
+    person = resident(client, app)
+    person.at("system")
+    response = person.answer("system", raw={"system_cost": cost})
+    if not ends:
+        assert moved_to(response, f"{PAGES}/schedule")
+        return
+    assert moved_to(response, f"{PAGES}/too_expensive_exit")
+    page = text_of(client.get(f"{PAGES}/too_expensive_exit").text)
+    assert "1kWあたりの設置費用が41万円を超えるシステムは補助の対象外です" in page
+    assert moved_to(client.get(f"/forms/{FORM}/check"), f"{PAGES}/too_expensive_exit")
+
+
+def test_the_cost_per_kw_in_english(client, app, form):
+    client.get("/language/en")
+    check = resident(client, app).apply()
+    text = re.sub(r"\s+", " ", text_of(check.text))
+    assert "Installation cost per kW (before tax)" in text and "274,893 yen per kW" in text
+
+
+def test_the_cost_is_checked(client, app, form):
+    person = resident(client, app)
+    person.at("system")
+    person.assert_mistakes("system", [
+        Mistake("system_cost", "設置費用（税抜）を入力してください", raw={"system_cost": ""}),
+        Mistake("system_cost", "設置費用（税抜）は1から100000000までの数字で入力してください",
+                raw={"system_cost": "0"}),
+        Mistake("system_cost", "設置費用（税抜）は1から100000000までの数字で入力してください",
+                raw={"system_cost": "1" + "0" * 40}),
+        Mistake("system_cost", "数字で入力してください", raw={"system_cost": "135万円"}),
+    ], then=f"{PAGES}/schedule")
+    nul = person.answer("system", raw={"system_cost": "1350000\x00"})
+    assert nul.status_code == 200 and "制御文字" in text_of(nul.text)
 
 
 def test_the_output_is_checked(client, app, form):
@@ -148,7 +197,12 @@ def test_the_quotation_and_photos(client, app, form):
     assert one_photo.status_code == 200
     assert "設置後の写真を2ファイル以上添付してください（いまは1ファイルです）" in one_photo.text
     gif = person.answer("attachments", quotation=Files(("見積書.gif", b"GIF89a" + b"\0" * 64)))
-    assert gif.status_code == 200 and "見積書.gifはExcel（xlsx）・PDFのファイルではありません" in gif.text
+    assert gif.status_code == 200 and "見積書.gifはExcel（xlsx）・Word（docx）・PDFのファイルではありません" in gif.text
+    # The installer's contract as a Word file is taken as it is; a macro-enabled one is not.
+    macro = person.answer("attachments", quotation=Files(("契約書.docx", filekinds.xlsm())))
+    assert macro.status_code == 200
+    word = person.answer("attachments", quotation=Files(("契約書.docx", filekinds.docx())))
+    assert moved_to(word, f"{PAGES}/payee"), text_of(word.text)[:500]
     ok = person.answer("attachments", quotation=Files(("見積書.xlsx", filekinds.xlsx())),
                        photos=Files(("IMG_0001.HEIC", filekinds.heic()), ("パワコン.jpg", JPEG)))
     assert moved_to(ok, f"{PAGES}/payee"), text_of(ok.text)[:500]

@@ -40,7 +40,8 @@ def test_the_staff_detail_shows_the_stored_values_by_role_and_what_the_resident_
     page = staff_client(app, "shinsa", "reviewer").get(f"/staff/submissions/{number}")
     assert page.status_code == 200
     text = _text(page.text)
-    assert re.search(r"給付額・補助金額の見込み 葬祭費 50,000円", text)
+    # The heading, the note that review may change the amount, then the amount.
+    assert re.search(r"給付額・補助金額の見込み 申請の内容から計算した見込みです。[^ ]* 葬祭費 50,000円", text)
     assert f"国民健康保険の資格喪失届の期限 {japanese(deadline(14))}" in text
     assert "計算結果 手続きの数 2件" in text
     assert "申請者に案内した手続き（あなたに必要な手続き）" in text
