@@ -9,6 +9,7 @@ from typing import Any
 from formsvc.definitions.schema import FormDefinition
 from formsvc.fields import REGISTRY
 from formsvc.fields.base import registered_types
+from formsvc.forms.periods import japanese_date
 from formsvc.vocabulary.common import LocalizedText
 from formsvc.vocabulary.conditions import ComputedRef, Condition, CountRef, DateOffset, FieldRef
 from formsvc.vocabulary.expressions import Expression
@@ -47,7 +48,7 @@ def yen(value: Any) -> str:
 
 def date_bound(value: Any) -> str:
     if isinstance(value, DateOffset):
-        return offset_words(value.days_from_today, getattr(value, "months_from_today", 0))
+        return offset_words(value.days_from_today, value.months_from_today)
     if isinstance(value, dict) and ("days_from_today" in value or "months_from_today" in value):
         return offset_words(int(value.get("days_from_today") or 0), int(value.get("months_from_today") or 0))
     if isinstance(value, date):
@@ -75,9 +76,8 @@ def shift_words(days: int | None = None, months: int | None = None, years: int |
     return "、".join(f"{abs(value):,}{unit}{'後' if value > 0 else '前'}" for value, unit in values if value)
 
 
-def day_words(value: date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
-
+# How a document is handed in (documents[].how).
+HOW_WORDS = {"bring": "窓口に持参", "attach": "添付", "either": "持参または添付"}
 
 # Words for the values of options that are a closed list (a Literal), e.g. text check_digit.
 LITERAL_WORDS = {"insurer_number": "保険者番号（6桁または8桁。最後の1桁が検証番号）"}
@@ -158,15 +158,15 @@ def _condition(cond: Condition, definition: FormDefinition, top: bool = False) -
     # A leaf is about a repeating page's count, a computed value or one field's answer.
     field_id = cond.field or ""
     spec = definition.field_by_id(field_id) if field_id else None
-    computed_id = getattr(cond, "computed", None)
+    computed_id = cond.computed
     is_date = spec is not None and spec.type == "date"
     if cond.count:
-        subject = count_words(definition, cond.count, getattr(cond, "where", None))
+        subject = count_words(definition, cond.count, cond.where)
     elif computed_id:
         found = _computed_named(definition, computed_id)
         subject = f"計算値「{_label(found, computed_id)}」"
-        is_date = found is not None and getattr(found, "role", "value") == "deadline"
-    elif (computing := getattr(cond, "expression", None)) is not None:  # {expression: {age: ...}, gte: 15}
+        is_date = found is not None and found.role == "deadline"
+    elif (computing := cond.expression) is not None:  # {expression: {age: ...}, gte: 15}
         subject = f"式「{expression(computing, definition)}」"
         is_date = computing.result_type(definition) == "date"
     else:
@@ -183,7 +183,7 @@ def _condition(cond: Condition, definition: FormDefinition, top: bool = False) -
         return f"{subject}が{''.join(_operand(v, spec, definition) for v in cond.one_of)}のどれか"
     if cond.contains is not None:
         return f"{subject}で{_operand(cond.contains, spec, definition)}を選択"
-    matches = getattr(cond, "matches", None)
+    matches = cond.matches
     if matches is not None:
         return f"{subject}が形式「{matches}」に一致"
     for name in COMPARISON_WORDS:
@@ -337,7 +337,7 @@ def _date_or_rounding(op: str, expr: Expression, definition: FormDefinition, mon
     if op == "today":
         return "今日"
     if op == "date_" and expr.date_ is not None:  # {date: 2026-04-01}
-        return day_words(expr.date_)
+        return japanese_date(expr.date_)
     if op in ("add_days", "add_months", "add_years"):
         shift = getattr(expr, op)
         key, unit = {"add_days": ("days", "日"), "add_months": ("months", "か月"), "add_years": ("years", "年")}[op]
@@ -361,7 +361,7 @@ def _date_or_rounding(op: str, expr: Expression, definition: FormDefinition, mon
         grade = expr.school_grade
         return f"{words(grade.on)}時点の学年（生年月日: {words(grade.birth)}）"
     if op == "reaches_age":
-        reaches = getattr(expr, "reaches_age", None)
+        reaches = expr.reaches_age
         return f"{words(reaches.birth)}の人が{reaches.age}歳に達する日" if reaches is not None else None
     if op == "fiscal_year":
         return f"{words(expr.fiscal_year)}の年度"
@@ -384,11 +384,11 @@ def as_text(value: Any) -> LocalizedText | None:
 
 def computed(item: Any, definition: FormDefinition) -> str:
     """A computed value's calculation and how it is shown: 「所得」 × 0.1の千円未満切り捨て、給付額・補助金額."""
-    role = getattr(item, "role", "value")
+    role = item.role
     unit = text(as_text(item.unit))
     money = role == "benefit" or unit == "円"
     words = expression(item.expression, definition, money=money)
-    places = getattr(item, "places", None)
+    places = item.places
     extras = [ROLES[role]] if role != "value" and role in ROLES else []
     if places is not None:
         extras.append(f"小数点以下{places}桁で表示" if places else "整数で表示")
@@ -400,7 +400,7 @@ def computed(item: Any, definition: FormDefinition) -> str:
 def rule(item: Any, definition: FormDefinition) -> str:
     """A rule in words: 各「世帯員」について、…のとき、…であること."""
     words = ""
-    for_each = getattr(item, "for_each", None)
+    for_each = item.for_each
     if for_each:
         words += f"各「{page_name(definition, for_each)}」について、"
     if item.when is not None:

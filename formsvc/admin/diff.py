@@ -18,6 +18,7 @@ from formsvc.definitions.schema import FormDefinition
 from formsvc.fields.admin_options import admin_options
 from formsvc.fields.base import FieldSpec
 from formsvc.fields.choices import ChoiceSpec
+from formsvc.forms.periods import period_text
 
 # Keys every field has, compared one by one; other keys are the type's own options (named by
 # their formsvc.fields.admin_options) and these.
@@ -36,8 +37,6 @@ TOP_TEXTS = {
     "outcomes_title": "必要な手続きの一覧の見出し",
 }
 ROLES = describe.ROLES
-HOW = {"bring": "窓口に持参", "attach": "添付", "either": "持参または添付"}
-
 AUTHENTICATION = {"none": "なし", "optional": "任意", "required": "必須"}
 
 
@@ -100,8 +99,6 @@ def blocks_of(definition: FormDefinition, source: str | None) -> list[BlockUse]:
         return []
     try:
         data = yaml_edit.load(source)
-    except yaml_edit.EditError:
-        return []
     except Exception:  # a stored source that no longer parses: no block names
         return []
     uses: list[BlockUse] = []
@@ -156,6 +153,8 @@ class _Comparison:
         self.new_blocks = new_blocks or []
         self.old_block_of = {field_id: use for use in self.old_blocks for field_id in use.field_ids}
         self.new_block_of = {field_id: use for use in self.new_blocks for field_id in use.field_ids}
+        # Block titles read from the library once per comparison, not once per question.
+        self.block_titles: dict[str, str] = {}
 
     def sentences(self) -> list[str]:
         self.procedure()
@@ -223,8 +222,8 @@ class _Comparison:
 
     def period(self) -> None:
         """受付期間 (valid_from / valid_until)."""
-        before = _period(getattr(self.old, "valid_from", None), getattr(self.old, "valid_until", None))
-        after = _period(getattr(self.new, "valid_from", None), getattr(self.new, "valid_until", None))
+        before = period_text(self.old.valid_from, self.old.valid_until) or "期限なし"
+        after = period_text(self.new.valid_from, self.new.valid_until) or "期限なし"
         if before != after:
             self.say(f"受付期間を「{before}」から「{after}」に変更")
 
@@ -265,7 +264,7 @@ class _Comparison:
         after = {describe.text(d.name): d for d in self.new.documents}
         for name, document in after.items():
             if name not in before:
-                self.say(f"必要な書類「{name}」（{HOW.get(document.how, document.how)}）を追加"
+                self.say(f"必要な書類「{name}」（{describe.HOW_WORDS.get(document.how, document.how)}）を追加"
                          + self.when(document.show_if, self.new, "該当する場合"))
         for name in before:
             if name not in after:
@@ -277,8 +276,8 @@ class _Comparison:
             subject = f"必要な書類「{name}」"
             self.text_change(subject + "の名前", was.name, document.name)
             if was.how != document.how:
-                self.say(f"{subject}の出し方を「{HOW.get(was.how, was.how)}」から"
-                         f"「{HOW.get(document.how, document.how)}」に変更")
+                self.say(f"{subject}の出し方を「{describe.HOW_WORDS.get(was.how, was.how)}」から"
+                         f"「{describe.HOW_WORDS.get(document.how, document.how)}」に変更")
             self.text_change(subject + "の説明", was.note, document.note)
             self.condition_change(subject, was.show_if, document.show_if)
 
@@ -288,7 +287,7 @@ class _Comparison:
         for item in self.new.computed:
             if item.id not in before:
                 self.say(f"計算値「{describe.text(item.label)}」を追加（{self.computed_words(item, self.new)}）"
-                         + self.when(getattr(item, "show_if", None), self.new))
+                         + self.when(item.show_if, self.new))
         for item in self.old.computed:
             if item.id not in after:
                 self.say(f"計算値「{describe.text(item.label)}」を削除")
@@ -302,27 +301,27 @@ class _Comparison:
                 self.say(f"{subject}の計算を「{self.computed_words(was, self.old)}」から"
                          f"「{self.computed_words(item, self.new)}」に変更")
             self.text_change(subject + "の単位", describe.as_text(was.unit), describe.as_text(item.unit))
-            was_places, places = getattr(was, "places", None), getattr(item, "places", None)
+            was_places, places = was.places, item.places
             if was_places != places:
                 self.say(f"{subject}の表示桁数を{_places(was_places)}から{_places(places)}に変更")
-            was_role, role = getattr(was, "role", "value"), getattr(item, "role", "value")
+            was_role, role = was.role, item.role
             if was_role != role:
                 self.say(f"{subject}の種類を「{ROLES.get(was_role, was_role)}」から「{ROLES.get(role, role)}」に変更")
-            self.condition_change(subject, getattr(was, "show_if", None), getattr(item, "show_if", None))
+            self.condition_change(subject, was.show_if, item.show_if)
 
     def computed_words(self, item, definition: FormDefinition) -> str:
         return describe.computed(item, definition)
 
     def outcomes(self) -> None:
-        before = {o.id: o for o in getattr(self.old, "outcomes", [])}
-        after = {o.id: o for o in getattr(self.new, "outcomes", [])}
+        before = {o.id: o for o in self.old.outcomes}
+        after = {o.id: o for o in self.new.outcomes}
         for item in after.values():
             if item.id not in before:
                 extras = []
                 if item.show_if is not None:
                     extras.append(f"必要になる条件: {describe.condition(item.show_if, self.new)}")
                 if item.deadline:
-                    extras.append(f"期限: {self.computed_name(item.deadline, self.new)}")
+                    extras.append(f"期限: {describe.computed_name(item.deadline, self.new)}")
                 self.say(f"必要な手続き「{describe.text(item.title)}」を追加"
                          + (f"（{'、'.join(extras)}）" if extras else ""))
         for item in before.values():
@@ -342,17 +341,13 @@ class _Comparison:
                 else:
                     self.say(f"{subject}が必要になる条件を変更（変更後: {describe.condition(item.show_if, self.new)}）")
             if was.deadline != item.deadline:
-                before_words = self.computed_name(was.deadline, self.old) if was.deadline else "なし"
-                after_words = self.computed_name(item.deadline, self.new) if item.deadline else "なし"
+                before_words = describe.computed_name(was.deadline, self.old) if was.deadline else "なし"
+                after_words = describe.computed_name(item.deadline, self.new) if item.deadline else "なし"
                 self.say(f"{subject}の期限を「{before_words}」から「{after_words}」に変更")
         order_before = [key for key in before if key in after]
         order_after = [key for key in after if key in before]
         if order_before != order_after:
             self.say("必要な手続きの順番を変更")
-
-    def computed_name(self, computed_id: str, definition: FormDefinition) -> str:
-        found = next((c for c in definition.computed if c.id == computed_id), None)
-        return f"計算値「{describe.text(found.label) if found else computed_id}」"
 
     def rules(self) -> None:
         before = {r.id: r for r in self.old.rules}
@@ -370,7 +365,7 @@ class _Comparison:
             subject = f"ルール「{describe.text(rule.message)}」"
             self.text_change(f"ルール「{describe.text(was.message)}」のメッセージ", was.message, rule.message)
             if _dump(was.when) != _dump(rule.when) or _dump(was.check) != _dump(rule.check) \
-                    or getattr(was, "for_each", None) != getattr(rule, "for_each", None):
+                    or was.for_each != rule.for_each:
                 self.say(f"{subject}の内容を「{self.rule_words(was, self.old)}」から"
                          f"「{self.rule_words(rule, self.new)}」に変更")
             if was.field != rule.field:
@@ -383,18 +378,6 @@ class _Comparison:
     def field_label(self, field_id: str, definition: FormDefinition) -> str:
         spec = definition.field_by_id(field_id)
         return describe.text(spec.label) if spec is not None and spec.label else field_id
-
-    def keyed(self, what: str, old: list[tuple[str, Any]], new: list[tuple[str, Any]], name=None) -> None:
-        name = name or (lambda item: None)
-        before, after = dict(old), dict(new)
-        for key, item in new:
-            if key not in before:
-                self.say(f"{what}「{name(item) or key}」を追加")
-            elif _dump(before[key]) != _dump(item):
-                self.say(f"{what}「{name(item) or key}」を変更")
-        for key, item in old:
-            if key not in after:
-                self.say(f"{what}「{name(item) or key}」を削除")
 
     def fee(self) -> None:
         old, new = self.old.fee, self.new.fee
@@ -462,7 +445,7 @@ class _Comparison:
             before = self.field_label(was.summary_field, self.old) if was.summary_field else "なし"
             after = self.field_label(now.summary_field, self.new) if now.summary_field else "なし"
             self.say(f"{subject}の一覧に表示する項目を「{before}」から「{after}」に変更")
-        was_from, now_from = getattr(was, "first_item_from", None) or {}, getattr(now, "first_item_from", None) or {}
+        was_from, now_from = was.first_item_from or {}, now.first_item_from or {}
         if was_from != now_from:
             if now_from:
                 pairs = "、".join(f"「{self.field_label(item, self.new)}」←「{self.field_label(source, self.new)}」"
@@ -470,7 +453,7 @@ class _Comparison:
                 self.say(f"{subject}の1件目に前の回答を入れる設定を{'変更' if was_from else '追加'}（{pairs}）")
             else:
                 self.say(f"{subject}の1件目に前の回答を入れる設定を削除")
-        was_per, now_per = getattr(was, "per", None), getattr(now, "per", None)
+        was_per, now_per = was.per, now.per
         if was_per != now_per:
             if now_per:
                 self.say(f"{subject}を「{describe.page_name(self.new, now_per)}」の各件ごとに繰り返すように変更")
@@ -508,7 +491,11 @@ class _Comparison:
     def block_subject(self, field_id: str) -> str:
         """「共通ブロック『申請者』の」 for a question a block brought in, else nothing."""
         use = self.new_block_of.get(field_id) or self.old_block_of.get(field_id)
-        return f"共通ブロック「{block_title(use.block)}」の" if use is not None else ""
+        if use is None:
+            return ""
+        if use.block not in self.block_titles:
+            self.block_titles[use.block] = block_title(use.block)
+        return f"共通ブロック「{self.block_titles[use.block]}」の"
 
     def fields(self) -> None:
         old_fields = {spec.id: spec for spec in self.old.all_fields()}
@@ -556,7 +543,7 @@ class _Comparison:
             self.say(f"{subject}の種類を「{describe.type_name(old.type)}」から「{describe.type_name(new.type)}」に変更")
         self.text_change(f"{block}項目「{self.field_name(old)}」のラベル", old.label, new.label)
         self.text_change(f"{subject}のヒント", old.hint, new.hint)
-        old_required_if, new_required_if = getattr(old, "required_if", None), getattr(new, "required_if", None)
+        old_required_if, new_required_if = old.required_if, new.required_if
         if old.required != new.required and new.has_answer and old_required_if is None and new_required_if is None:
             self.say(f"{subject}を{'必須' if new.required else '任意'}に変更")
         if _dump(old_required_if) != _dump(new_required_if):
@@ -603,7 +590,7 @@ class _Comparison:
                     self.say(f"{subject}で、一覧「{new.choice_list}」の選択肢{names}を{how}ように変更")
         for value, choice in after.items():
             if value not in before:
-                exclusive = "（他と同時に選べない）" if getattr(choice, "exclusive", False) else ""
+                exclusive = "（他と同時に選べない）" if choice.exclusive else ""
                 self.say(f"{subject}に選択肢「{describe.text(choice.label)}」{exclusive}を追加")
         for value, choice in before.items():
             if value not in after:
@@ -618,7 +605,7 @@ class _Comparison:
                 self.say(f"{subject}の選択肢「{describe.text(choice.label)}」の金額を"
                          f"{'なし' if was.amount is None else describe.yen(was.amount)}から"
                          f"{'なし' if choice.amount is None else describe.yen(choice.amount)}に変更")
-            was_exclusive, now_exclusive = getattr(was, "exclusive", False), getattr(choice, "exclusive", False)
+            was_exclusive, now_exclusive = was.exclusive, choice.exclusive
             if was_exclusive != now_exclusive:
                 if now_exclusive:
                     self.say(f"{subject}の選択肢「{describe.text(choice.label)}」を、他の選択肢と同時に選べない"
@@ -684,14 +671,6 @@ def _dump(model) -> Any:
 
 def _minutes(value: int | None) -> str:
     return "なし" if value is None else f"{value}分"
-
-
-def _period(start: Any, end: Any) -> str:
-    """受付期間 in words: 2027年4月1日から2028年3月31日まで, 期限なし."""
-    if start is None and end is None:
-        return "期限なし"
-    words = f"{describe.day_words(start)}から" if start is not None else ""
-    return words + (f"{describe.day_words(end)}まで" if end is not None else "")
 
 
 def _steps(value: Any) -> list:

@@ -557,7 +557,7 @@ class _Checker:
                     yield from self._order((*node_path, key), ref, before_page, owner, before_field)
             if node.computed and node.computed in self.computed and before_page is not None:
                 yield from self._computed_order((*node_path, "computed"), node.computed, before_page, owner)
-        kind = _result_type(leaf.expression, self.d)
+        kind = leaf.expression.result_type(self.d)
         for name in ("contains", "matches"):
             if getattr(leaf, name) is not None:
                 yield Problem((*path, name), f"{name} は式 (expression) の値には使えません。equals や gte などで"
@@ -579,7 +579,7 @@ class _Checker:
         if leaf.count:
             return "number"
         if leaf.expression is not None:
-            return _result_type(leaf.expression, self.d)
+            return leaf.expression.result_type(self.d)
         spec = self.d.field_by_id(leaf.field) if leaf.field else None
         if spec is not None and spec.type in ("number", "date"):
             return spec.type
@@ -619,7 +619,7 @@ class _Checker:
                 hint = f"'{close[0]}' の書き間違いではありませんか。" if close else ""
                 yield Problem(path, f"deadline には computed のIDを書いてください。'{outcome.deadline}' は"
                                     f" computed にありません。{hint}定義済み: {known}")
-            elif _result_type(computed.expression, self.d) != "date":
+            elif computed.expression.result_type(self.d) != "date":
                 yield Problem(path, f"deadline の computed '{outcome.deadline}' は日付になりません。"
                                     "期限は日付になる式 (例: {add_months: {to: {field: death_date}, months: 3}}) "
                                     "の computed にしてください")
@@ -725,14 +725,6 @@ class _Checker:
         close = difflib.get_close_matches(ref, known, n=1, cutoff=0.6)
         hint = f"'{close[0]}' の書き間違いではありませんか。" if close else ""
         return Problem((*path, key) if key else path, f"項目 '{ref}' はこの定義にありません。{hint}")
-
-
-def _result_type(expression: Expression, definition: FormDefinition) -> str | None:
-    """"number" or "date": what an expression evaluates to (None when it cannot be told)."""
-    try:
-        return expression.result_type(definition)
-    except (AttributeError, LookupError, TypeError, ValueError):
-        return None
 
 
 def _comparable_types() -> str:

@@ -29,6 +29,7 @@ from typing import Any
 
 from formsvc.definitions.errors import DefinitionError, format_path
 from formsvc.definitions.yaml_source import Path, Position, SourceMap, YamlSyntaxError, parse
+from formsvc.vocabulary.common import quoted
 
 # The folder of the library inside a folder of definitions.
 SHARED_FOLDER = "shared"
@@ -40,7 +41,6 @@ USE_KEYS = ("use", "prefix", "omit")
 REFERENCE_KEYS = frozenset({"field", "fills", "amount"})
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,62}")
 _PREFIX = re.compile(r"[a-z][a-z0-9_]{0,40}")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # A shared file larger than this is not read (a definition library holds small files).
 MAX_FILE_BYTES = 1_000_000
 
@@ -64,7 +64,7 @@ class SharedFile:
         return self.source.key_position(path) if at_key else self.source.value_position(path)
 
     def field_ids(self) -> list[str]:
-        fields = (self.data or {}).get("fields") or []
+        fields = _list((self.data or {}).get("fields"))
         return [item["id"] for item in fields if isinstance(item, dict) and isinstance(item.get("id"), str)]
 
 
@@ -313,18 +313,23 @@ def expand(data: Any, source: SourceMap, filename: str, library: Library) -> Exp
     return Expanded(data, locator, errors)
 
 
+def _list(value: Any) -> list:
+    """``value`` when it is a list; anything else (a mistake the schema reports) as no items."""
+    return value if isinstance(value, list) else []
+
+
 def _written_ids(data: dict) -> dict[str, str]:
     """Ids the definition itself writes (pages, questions, computed values), with where."""
     taken: dict[str, str] = {}
-    for p, page in enumerate(data.get("pages") or []):
+    for p, page in enumerate(_list(data.get("pages"))):
         if not isinstance(page, dict):
             continue
         if isinstance(page.get("id"), str):
             taken.setdefault(page["id"], f"ページ pages[{p}]")
-        for f, item in enumerate(page.get("fields") or []):
+        for f, item in enumerate(_list(page.get("fields"))):
             if isinstance(item, dict) and isinstance(item.get("id"), str) and "use" not in item:
                 taken.setdefault(item["id"], f"項目 pages[{p}].fields[{f}]")
-    for c, computed in enumerate(data.get("computed") or []):
+    for c, computed in enumerate(_list(data.get("computed"))):
         if isinstance(computed, dict) and isinstance(computed.get("id"), str):
             taken.setdefault(computed["id"], f"計算値 computed[{c}]")
     return taken
@@ -340,7 +345,7 @@ def _use(item: dict, path: Path, library: Library, locator: Locator, taken: dict
 
     for key in item:
         if key not in USE_KEYS:
-            return fail((key,), f"use: と一緒に書けるのは prefix と omit だけです ('{_shown(key)}' は書けません)。"
+            return fail((key,), f"use: と一緒に書けるのは prefix と omit だけです ('{quoted(key)}' は書けません)。"
                                 "項目を変えるには、ブロックを使わずに項目を書いてください", at_key=True)
     name = item["use"]
     if not isinstance(name, str):
@@ -351,7 +356,7 @@ def _use(item: dict, path: Path, library: Library, locator: Locator, taken: dict
         close = difflib.get_close_matches(name[:100], known, n=1, cutoff=0.6)
         hint = f"'{close[0]}' の書き間違いではありませんか。" if close else ""
         listing = f"使えるブロック: {', '.join(known)}" if known else "共通ブロックが1つもありません"
-        return fail(("use",), f"共通ブロック '{_shown(name)}' がありません ({library.where('block')})。{hint}{listing}")
+        return fail(("use",), f"共通ブロック '{quoted(name)}' がありません ({library.where('block')})。{hint}{listing}")
     if not block.usable:
         first = block.problems[0] if block.problems else None
         detail = f" ({first})" if first else ""
@@ -372,7 +377,7 @@ def _use(item: dict, path: Path, library: Library, locator: Locator, taken: dict
         if omitted not in ids:
             close = difflib.get_close_matches(str(omitted)[:100], ids, n=1, cutoff=0.6)
             hint = f"'{close[0]}' の書き間違いではありませんか。" if close else ""
-            return fail(("omit", index), f"共通ブロック '{name}' に項目 '{_shown(omitted)}' はありません。{hint}"
+            return fail(("omit", index), f"共通ブロック '{name}' に項目 '{quoted(omitted)}' はありません。{hint}"
                                          f"省ける項目: {', '.join(ids)}")
     kept = [(index, spec) for index, spec in enumerate(block.data["fields"])  # type: ignore[index]
             if spec["id"] not in omit]
@@ -394,12 +399,6 @@ def _use(item: dict, path: Path, library: Library, locator: Locator, taken: dict
     for _index, spec in result:
         taken[spec["id"]] = f"共通ブロック '{name}' (pages[{path[1]}].fields[{path[3]}] の use:) の項目"
     return result
-
-
-def _shown(text: object) -> str:
-    """A name from the definition as a message may quote it: short, control characters visible."""
-    shown = _CONTROL.sub("\ufffd", str(text))
-    return shown if len(shown) <= 40 else shown[:40] + "…"
 
 
 def _renamed(node: Any, renamed: dict[str, str], top: bool = True) -> Any:
@@ -424,8 +423,8 @@ def _copy_lists(data: dict, library: Library, locator: Locator) -> dict:
         return data  # the schema reports it
     own = dict(own or {})
     wanted: list[str] = []
-    for page in data["pages"]:
-        for spec in (page.get("fields") or []) if isinstance(page, dict) else []:
+    for page in _list(data.get("pages")):
+        for spec in _list(page.get("fields")) if isinstance(page, dict) else []:
             name = spec.get("choice_list") if isinstance(spec, dict) else None
             if isinstance(name, str) and name not in own and name not in wanted:
                 wanted.append(name)

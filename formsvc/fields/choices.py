@@ -8,7 +8,6 @@ at the top of the definition (``choice_list:``), possibly without some of its ch
 from __future__ import annotations
 
 import difflib
-import re
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -16,7 +15,7 @@ from pydantic import BeforeValidator, Field, PrivateAttr, model_validator
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
 
 from formsvc.fields.base import FieldContext, FieldSpec, Problem
-from formsvc.vocabulary.common import AlsoAccepts, Identifier, StrictModel, Text
+from formsvc.vocabulary.common import AlsoAccepts, Identifier, StrictModel, Text, quoted
 
 
 def _choice_from_plain_value(value: Any) -> Any:
@@ -30,13 +29,6 @@ def _int_as_text(value: Any) -> Any:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def _shown(value: str) -> str:
-    """A value from the definition as a message quotes it: short, control characters visible."""
-    shown = _CONTROL.sub("\ufffd", value)
-    return shown if len(shown) <= 40 else shown[:40] + "…"
 
 
 class Choice(StrictModel):
@@ -178,12 +170,12 @@ class ChoiceSpec(FieldSpec):
         for index, omitted in enumerate(self.omit_choices):
             if omitted in seen:
                 yield Problem(("omit_choices", index),
-                              f"omit_choices に '{_shown(omitted)}' が2回書かれています。1つにしてください")
+                              f"omit_choices に '{quoted(omitted)}' が2回書かれています。1つにしてください")
             elif omitted not in values:
                 close = difflib.get_close_matches(omitted[:100], values, n=1, cutoff=0.6)
                 hint = f"'{close[0]}' の書き間違いではありませんか。" if close else ""
                 yield Problem(("omit_choices", index),
-                              f"選択肢の一覧 '{self.choice_list}' に値 '{_shown(omitted)}' はありません。{hint}"
+                              f"選択肢の一覧 '{self.choice_list}' に値 '{quoted(omitted)}' はありません。{hint}"
                               f"一覧の値: {', '.join(values)}")
             seen.add(omitted)
         if values and set(values) <= set(self.omit_choices):

@@ -179,9 +179,7 @@ def _in_days(bound: DateBound | None) -> int | None:
     same every day); None for a fixed date or an offset in months (months differ in length)."""
     if not isinstance(bound, DateOffset):
         return None
-    if any(getattr(bound, key, None) for key in ("months_from_today", "years_from_today")):
-        return None
-    return getattr(bound, "days_from_today", None) or 0
+    return None if bound.months_from_today else bound.days_from_today
 
 
 def resolve_bound(bound: DateBound | None, today: date) -> date | None:

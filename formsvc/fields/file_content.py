@@ -142,6 +142,11 @@ def identify(stream: IO[bytes], check_images: bool = True) -> Finding:
         stream.seek(position)
 
 
+# What decoding a damaged or forged picture raises (PIL and pillow-heif): SyntaxError for a box of
+# an unknown version, IndexError for a file without a primary image, and the usual I/O errors.
+DECODE_ERRORS = (ValueError, RuntimeError, OSError, EOFError, SyntaxError, IndexError, MemoryError)
+
+
 def _readable_heif(stream: IO[bytes]) -> Finding:
     import pillow_heif  # only when a photo arrives: it loads libheif
 
@@ -152,7 +157,7 @@ def _readable_heif(stream: IO[bytes]) -> Finding:
         if width * height > MAX_IMAGE_PIXELS:
             return Finding(None, "too_large_image")
         heif.data  # noqa: B018 - decodes the picture: a truncated or corrupt file fails here
-    except (ValueError, RuntimeError, OSError, EOFError, MemoryError):
+    except DECODE_ERRORS:
         return Finding(None, "broken")
     return Finding("heic")
 
@@ -164,6 +169,10 @@ def _office_kind(stream: IO[bytes]) -> Finding:
     if names is None:
         return Finding(None, "not_office")
     lowered = [name.lower() for name in names]
+    if len(set(lowered)) != len(lowered):
+        # Office forbids two parts of one name; zipfile would open another [Content_Types].xml
+        # than the one checked here.
+        return Finding(None, "not_office")
     # A VBA project (xlsm/docm, or one renamed to .xlsx), Excel 4 macro sheets, ActiveX controls.
     if any(name.endswith("vbaproject.bin") or name.startswith("xl/macrosheets/") or "activex" in name
            for name in lowered):

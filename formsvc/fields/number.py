@@ -123,7 +123,7 @@ class NumberField(FieldSpec):
     def form_field(self, ctx):
         return NumberInputField(
             self.label_text(ctx), validators=self.field_validators(ctx),
-            integer=self.whole_numbers_only, ctx=ctx, places=self.places,
+            integer=self.integer, ctx=ctx, places=self.places,
             too_long=lambda negative: self.too_long_message(negative, ctx),
         )
 
@@ -139,10 +139,6 @@ class NumberField(FieldSpec):
                 and not isinstance(data.get("places"), bool):
             data = {**data, "integer": data["places"] == 0}
         return data
-
-    @property
-    def whole_numbers_only(self) -> bool:
-        return self.integer
 
     def unit_text(self, locale: str = "ja") -> str | None:
         return self.unit.get(locale) if self.unit is not None else None

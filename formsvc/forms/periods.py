@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Generic, Literal, Protocol, TypeVar
 
+from formsvc.vocabulary.values import format_date
+
 
 class Dated(Protocol):
     """A published version's number and 受付期間 (FormVersion is one)."""
@@ -193,6 +195,15 @@ def version_states(versions: Sequence[V], day: date) -> dict[int, VersionState]:
     return states
 
 
+def sending_closed(valid_until: date | None, day: date, locale: str = "ja", correction: bool = False) -> str | None:
+    """Why a draft on a version whose 受付期間 ends ``valid_until`` cannot be sent on ``day``; None:
+    it can. A draft keeps the version it started on and is sent only within its period; a
+    correction the staff asked for (補正) answers an application received in time: always sent."""
+    if correction or valid_until is None or not ended(valid_until, day):
+        return None
+    return sending_closed_message(valid_until, locale)
+
+
 def sending_closed_message(valid_until: date, locale: str = "ja") -> str:
     """Why a draft cannot be sent: its version's 受付期間 is over (drafts keep their version)."""
     if locale == "en":
@@ -205,13 +216,8 @@ def japanese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
-
-
 def english_date(day: date) -> str:
-    # Not strftime's %B: that follows the server's locale.
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return format_date(day, "en")
 
 
 def period_text(valid_from: date | None, valid_until: date | None, locale: str = "ja") -> str | None:

@@ -72,6 +72,7 @@ class _Entry:
     item: Bank | Branch
     code: str
     keys: tuple[str, ...]  # normalised name, kana and romaji
+    loose: str  # the romaji with spellings folded (_loose_romaji), worked out once with the data
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ def _banks() -> tuple[dict[str, Bank], tuple[_Entry, ...]]:
         row = raw[code]
         bank = Bank(row["code"], row["name"], row["kana"])
         banks[bank.code] = bank
-        entries.append(_Entry(bank, bank.code, _keys(row)))
+        entries.append(_entry(bank, row))
     return banks, tuple(entries)
 
 
@@ -128,7 +129,7 @@ def _branches(bank_code: str) -> tuple[dict[str, Branch], tuple[_Entry, ...]]:
         row = raw[code]
         branch = Branch(bank_code, row["code"], row["name"], row["kana"])
         branches[branch.code] = branch
-        entries.append(_Entry(branch, branch.code, _keys(row)))
+        entries.append(_entry(branch, row))
     return branches, tuple(entries)
 
 
@@ -184,7 +185,7 @@ def _rank(entry: _Entry, words: str, loose: str) -> int | None:
     best: int | None = None
     candidates = [(key, words) for key in entry.keys]
     if loose:
-        candidates.append((_loose_romaji(entry.keys[-1]), loose))
+        candidates.append((entry.loose, loose))
     for key, wanted in candidates:
         if key == wanted:
             return 0
@@ -195,8 +196,9 @@ def _rank(entry: _Entry, words: str, loose: str) -> int | None:
     return best
 
 
-def _keys(row: dict) -> tuple[str, ...]:
-    return (_normalised(row["name"]), _normalised(row["hira"]), _normalised(row["roma"]))
+def _entry(item: Bank | Branch, row: dict) -> _Entry:
+    keys = (_normalised(row["name"]), _normalised(row["hira"]), _normalised(row["roma"]))
+    return _Entry(item, item.code, keys, _loose_romaji(keys[-1]))
 
 
 def _normalised(text: str) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from formsvc.applications.answers import Answers
 from formsvc.definitions.schema import FormDefinition
 from formsvc.fields.file import clean_filename
-from formsvc.fields.file_content import IMAGE_KINDS, MAX_IMAGE_PIXELS, is_image, kind_label, kind_of
+from formsvc.fields.file_content import DECODE_ERRORS, IMAGE_KINDS, MAX_IMAGE_PIXELS, is_image, kind_label, kind_of
 from formsvc.submissions.models import Submission, Upload
 
 # Longest side of a converted picture: sharp on A4 at the printed width (about 150 mm at 250 dpi)
@@ -48,7 +48,7 @@ def to_jpeg(content: bytes, content_type: str, max_side: int = MAX_SIDE) -> byte
             image = background
         buffer = io.BytesIO()
         image.save(buffer, format="JPEG", quality=JPEG_QUALITY)
-    except (OSError, ValueError, RuntimeError, EOFError, SyntaxError, MemoryError, Image.DecompressionBombError):
+    except (*DECODE_ERRORS, Image.DecompressionBombError):
         return None
     return buffer.getvalue()
 

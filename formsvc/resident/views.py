@@ -27,7 +27,7 @@ from formsvc.db import session as db_session
 from formsvc.db import utcnow
 from formsvc.definitions.schema import LIFE_EVENT_LABELS
 from formsvc.forms.catalog import CompiledForm, all_receptions, published, reception_on, version_by_id
-from formsvc.forms.periods import Reception, ended, sending_closed_message
+from formsvc.forms.periods import Reception, sending_closed
 from formsvc.i18n import current_locale
 from formsvc.japanese.postal import lookup as postal_lookup
 from formsvc.navigation import safe_local_path
@@ -150,13 +150,9 @@ def _reception_or_404(form_id: str) -> Reception[CompiledForm]:
 def _sending_closed(draft: Draft) -> str | None:
     """Why ``draft`` cannot be sent any more, or None. A draft keeps the version it started on,
     and can be sent until that version's 受付期間 ends (the check page refuses it after)."""
-    if draft.correction_of is not None:
-        return None  # a correction (補正) of an application received in time is always sent
     compiled = version_by_id(db_session(), draft.version_id) if draft.version_id is not None else None
-    valid_until = compiled.definition.valid_until if compiled is not None else None
-    if valid_until is None or not ended(valid_until, clock.today()):
-        return None
-    return sending_closed_message(valid_until, current_locale())
+    return sending_closed(compiled.definition.valid_until if compiled is not None else None, clock.today(),
+                          current_locale(), correction=draft.correction_of is not None)
 
 
 def _published_or_404(form_id: str) -> CompiledForm:

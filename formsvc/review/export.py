@@ -169,7 +169,7 @@ def computed_headers(definition: FormDefinition, taken: Iterable[str]) -> list[s
 def computed_values(definition: FormDefinition, submission: Submission) -> list[str]:
     """The values stored with the submission, as stored ("4.91", "2027-03-31": one datum, readable
     by a machine); empty when it was not shown, not computable, or sent before values were stored."""
-    stored = dict(to_stored(stored_values(definition, submission.computed)))
+    stored = to_stored(stored_values(definition, submission.computed))
     return [clean(stored.get(item.id)) for item in definition.computed]
 
 

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from formsvc.request_guard import CONTROL
+
 # Ids become HTML ids, form names and CSV headers, so keep them to a safe ASCII shape.
 Identifier = Annotated[
     str,
@@ -84,3 +86,10 @@ def _compiles(value: str) -> str:
 # A regular expression an administrator writes, matched against a whole answer (a text question's
 # ``pattern`` and the ``matches`` condition share it).
 Regex = Annotated[str, AfterValidator(_compiles)]
+
+
+def quoted(value: object) -> str:
+    """A value from a definition as an error message quotes it: at most 40 characters, control
+    characters shown as \ufffd (a message must not carry a NUL or a line break into a page)."""
+    shown = CONTROL.sub("\ufffd", str(value))
+    return shown if len(shown) <= 40 else shown[:40] + "…"

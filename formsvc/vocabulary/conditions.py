@@ -64,7 +64,7 @@ class DateShift(StrictModel):
     def shifted(self, value: Any) -> Any:
         """``value`` moved by the offsets; without offsets, ``value`` itself; None when it is not
         a date (a number cannot be moved by months) or the result is beyond the calendar."""
-        if self.days is None and self.months is None and self.years is None:
+        if not self.has_offset():
             return value
         if not isinstance(value, date):
             return None
@@ -200,6 +200,10 @@ class Condition(StrictModel):
                 refs.add(operand.computed)
         if self.where is not None:
             refs |= self.where.computed_references()
+        for name in COMPARISONS:
+            operand = getattr(self, name)
+            if isinstance(operand, CountRef) and operand.where is not None:
+                refs |= operand.where.computed_references()
         for child in self.children():
             refs |= child.computed_references()
         return refs

@@ -73,15 +73,12 @@ def period_end(event: date, amount: int, unit: PeriodUnit) -> date:
     start = add_days(event, 1)  # 起算日
     if unit == "days":
         return add_days(start, amount - 1)
-    index = start.year * 12 + (start.month - 1) + amount * (12 if unit == "years" else 1)
-    year, month = divmod(index, 12)
-    if not 1 <= year <= 9999:
-        raise OverflowError("date out of range")
-    last = calendar.monthrange(year, month + 1)[1]
-    if start.day > last:
-        # 143条2項ただし書: no corresponding day in the last month, so that month's last day.
-        return date(year, month + 1, last)
-    return date(year, month + 1, start.day) - timedelta(days=1)
+    end = add_months(start, amount * (12 if unit == "years" else 1))
+    if end.day < start.day:
+        # 143条2項ただし書: no corresponding day in the last month (add_months clamped to its
+        # end), so the period ends on that month's last day.
+        return end
+    return end - timedelta(days=1)  # the day before the corresponding day (応当日の前日)
 
 
 def days_between(start: date, end: date) -> int:

@@ -105,3 +105,29 @@ def test_a_number_question_cannot_be_integer_and_have_places():
     found = errors(SOLAR.replace("integer: false\n        places: 3", "integer: true\n        places: 3"))
     assert [p for _, _, p, _ in found] == ["pages[0].fields[0].places"]
     assert "integer を消すか false に" in found[0][3]
+
+
+def test_a_cycle_through_a_counted_items_condition_is_refused():
+    # A computed value counting items by a condition on itself would never finish computing.
+    text = """\
+id: cycle-test
+title: 循環
+description: テスト用の手続きです。
+department: {name: 市民課}
+declaration: 上記の内容に相違ありません。
+next_steps: 内容を確認します。
+retention: {years: 1}
+computed:
+  - id: a
+    label: A
+    expression: {if: {when: {count: kids, gte: {count: kids, where: {computed: a, equals: 1}}}, then: 1, else: 0}}
+pages:
+  - {id: first, title: 最初, fields: [{type: text, id: name, label: 氏名}]}
+  - id: kids
+    title: 子ども
+    repeat: {max: 3, item_label: 子ども}
+    fields: [{type: text, id: kid, label: 子どもの氏名}]
+"""
+    with pytest.raises(DefinitionInvalid) as refused:
+        load_text(text, "cycle.yaml")
+    assert any("循環" in error.message for error in refused.value.errors), refused.value.errors

@@ -418,3 +418,16 @@ def test_the_admin_editor_places_a_mistake_inside_a_block_at_the_use_line(app, t
     in_block = [error for error in refused.value.errors if "contact.yaml" in error.message]
     assert in_block, refused.value.errors
     assert all(error.line == use_line and error.file == "sample.yaml" for error in in_block)
+
+
+@pytest.mark.parametrize("mistake", [
+    "computed: 5\npages: [{id: page, title: ページ, fields: []}]\n",
+    "pages: [{id: page, title: ページ, fields: 5}]\n",
+    "pages: [{id: page, title: ページ, fields: true}]\n",
+    "pages: 7\n",
+])
+def test_a_list_written_as_a_scalar_is_a_located_error_not_a_crash(mistake):
+    # The editor sends whatever was typed: expanding blocks must leave such mistakes to the schema.
+    with pytest.raises(DefinitionInvalid) as refused:
+        load_text(HEAD + mistake, "sample.yaml")
+    assert all(error.file == "sample.yaml" and error.line >= 1 for error in refused.value.errors)

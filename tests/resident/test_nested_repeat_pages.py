@@ -8,6 +8,7 @@ check page lists each income under its member, and staff see them named with the
 from __future__ import annotations
 
 import csv
+import html as html_lib
 import io
 import re
 
@@ -180,3 +181,23 @@ def test_the_item_page_reads_the_parent_when_the_page_is_sent(client, app, form,
     stored = the_draft(db_session).answers["items"]["incomes"]
     assert "survivor_pension" not in stored[0][0]
     assert stored[2] == [{"income_kind": "pension", "amount": 900000, "survivor_pension": True}]
+
+
+def test_a_reveal_inside_a_nested_item_reads_its_parent_members_answers(client, app):
+    # 遺族年金ですか: asked when the income is a pension (this page) of a member aged 60 or over
+    # (the parent item). The script must decide the parent's part as the server does.
+    shotoku = SHOTOKU.replace(
+        "show_if: {field: member_age, gte: 60}",
+        "show_if: {all: [{field: income_kind, equals: pension}, {field: member_age, gte: 60}]}")
+    with app.app_context(), database().transaction() as session:
+        publish_loaded(session, load_text(shotoku, "shotoku.yaml"), actor="test")
+    household(client, app)
+
+    def script(parent: int) -> str:
+        page = client.get(f"{INCOMES}/{parent}/0").text
+        found = re.search(r'id="survivor_pension-conditional" data-reveal="([^"]*)"', page)
+        assert found, page
+        return html_lib.unescape(found.group(1))
+
+    assert '{"const":true}' in script(2)   # 花子, 70
+    assert '{"const":false}' in script(0)  # 太郎, 45

@@ -102,7 +102,7 @@ def _field_page(form: Form, page_id: str, field_id: str, field_form: Any = None,
         date_bound_hint=admin_forms.DATE_BOUND_HINT, exclusive=exclusive, choice_items=choice_items,
         condition_words=describe.condition(spec.show_if, definition), revision=revision(source),
         required_if_words=describe.condition(spec.required_if, definition)
-        if getattr(spec, "required_if", None) is not None else None,
+        if spec.required_if is not None else None,
         **shown_errors(refusal, field_form),
     ), code
 

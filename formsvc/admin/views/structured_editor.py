@@ -224,24 +224,21 @@ class Overview:
     rows: list[tuple[str, str]]  # (name, what it does)
 
 
-HOW_WORDS = {"bring": "窓口に持参", "attach": "添付", "either": "持参または添付"}
-
-
 def overview(definition: FormDefinition) -> list[Overview]:
     """Documents, computed values, outcomes, next steps and rules, each described (describe.py)."""
     parts = [
         Overview("必要な書類", "documents", [
-            (describe.text(item.name), HOW_WORDS.get(item.how, item.how)
+            (describe.text(item.name), describe.HOW_WORDS.get(item.how, item.how)
              + ("" if item.show_if is None else f"（該当する場合: {describe.condition(item.show_if, definition)}）"))
             for item in definition.documents]),
         Overview("計算値", "computed", [
             (describe.text(item.label), describe.computed(item, definition)
-             + ("" if getattr(item, "show_if", None) is None
+             + ("" if item.show_if is None
                 else f"（表示条件: {describe.condition(item.show_if, definition)}）"))
             for item in definition.computed]),
-        Overview(describe.text(getattr(definition, "outcomes_title", None)) or "あなたに必要な手続き", "outcomes", [
+        Overview(describe.text(definition.outcomes_title) or "あなたに必要な手続き", "outcomes", [
             (describe.text(item.title), describe.outcome(item, definition))
-            for item in getattr(definition, "outcomes", [])]),
+            for item in definition.outcomes]),
     ]
     steps = definition.next_steps
     if isinstance(steps, list):

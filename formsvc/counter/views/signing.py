@@ -24,7 +24,7 @@ from formsvc.counter.views.blueprint import (
 from formsvc.counter.views.visits import procedure_url
 from formsvc.db import session as db_session
 from formsvc.forms.catalog import version_by_id
-from formsvc.forms.periods import ended, sending_closed_message
+from formsvc.forms.periods import sending_closed
 from formsvc.staff.auth import require_role, signed_in_staff
 from formsvc.submissions import identification as ident
 from formsvc.submissions import reception
@@ -52,10 +52,10 @@ def signature(visit_id: int, draft_id: int):
         confirmation = SignatureConfirmation(request.form)
         if found.closed_at is not None:
             errors.append(("この来庁対応は終了しています。受け付けるには新しい来庁対応を始めてください", "confirm"))
-        elif (until := compiled.definition.valid_until) is not None and ended(until, today()):
+        elif closed := sending_closed(compiled.definition.valid_until, today(), "ja",
+                                      correction=draft.correction_of is not None):
             # Same rule as online: a draft keeps its version, and is received only within its 受付期間.
-            errors.append((sending_closed_message(until, "ja") + "取りやめて、新しい様式で入力し直してください",
-                           "confirm"))
+            errors.append((closed + "取りやめて、新しい様式で入力し直してください", "confirm"))
         elif not confirmation.validate():
             errors = error_summary(confirmation)
         else:

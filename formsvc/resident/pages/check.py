@@ -18,7 +18,7 @@ from formsvc.applications.sections import Section, answer_sections
 from formsvc.clock import today
 from formsvc.db import session as db_session
 from formsvc.errors import csrf_refused
-from formsvc.forms.periods import ended, sending_closed_message
+from formsvc.forms.periods import sending_closed
 from formsvc.i18n import current_locale, t
 from formsvc.resident.channels import current_channel
 from formsvc.resident.pages.application import Application, ApplicationPage, open_application, render
@@ -73,12 +73,10 @@ def _sending_closed(application: Application) -> str | None:
     """Why the application cannot be sent: the 受付期間 of the version it was started on is
     over (a draft keeps its version; a newer version is a new application). None: it can.
     A correction the staff asked for (補正) answers an application received in time: always sent."""
-    valid_until = application.definition.valid_until
-    if not current_channel().enforces_application_period or application.draft.correction_of is not None \
-            or not ended(valid_until, today()):
+    if not current_channel().enforces_application_period:
         return None
-    assert valid_until is not None  # ended() says it is set
-    return sending_closed_message(valid_until, current_locale())
+    return sending_closed(application.definition.valid_until, today(), current_locale(),
+                          correction=application.draft.correction_of is not None)
 
 
 def _change_url(application: Application, section: Section) -> str:

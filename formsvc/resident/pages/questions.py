@@ -86,10 +86,12 @@ class Questions:
         verified = set(application.answers.verified) if self.item_index is None else set()
         views = field_views(form, self.visible, self.ctx, rule_errors, locked=self.locked,
                             verified=verified, values=self.values)
+        # Conditions inside an item read its own (and its parent item's) answers, as on the server.
+        answers = application.flow if self.item is None else application.flow.scope(page, self.item)
         for view in views:
             view.condition_hint = condition_hint(view.spec, page, application.flow, self.ctx.locale)
             view.revealed = is_revealed(view.spec, page)
-            view.reveal = reveal_script(view.spec, page, application.flow)
+            view.reveal = reveal_script(view.spec, page, answers)
         return render(
             "resident/page.html", application=application, page=page, fields=views,
             field_context=self.ctx, error_summary=[(view.error, view.error_target) for view in views if view.error],
@@ -278,12 +280,12 @@ def _put(answers: Answers, page: Page, item_index: int | None, values: dict[str,
         answers.put_child(page.id, questions.parent_index, item_index, values)
         return
     answers.put_item(page.id, item_index, values)
-    if item_index == 0:
+    # Only the first item, when it is added (the page had no items yet), starts out marked.
+    if item_index == 0 and not questions.application.answers.page_items(page.id):
         for field_id, (stored, mark) in first_item_values(questions.application.definition,
                                                           questions.application.answers, page).items():
             key = item_key(page.id, 0, field_id)
-            if mark and values.get(field_id) == stored and key not in answers.verified \
-                    and len(questions.application.answers.page_items(page.id)) == 0:
+            if mark and values.get(field_id) == stored and key not in answers.verified:
                 answers.verified[key] = dict(mark)
 
 

@@ -196,10 +196,12 @@ def open_nested_item(form_id: str, page_id: str, parent_index: int, index: int,
         return opened
     if opened.repeat.per is None:
         abort(404)
-    children = opened.application.flow.children(page_id, parent_index)
     parents = opened.application.flow.items(opened.repeat.per)
+    if not 0 <= parent_index < len(parents):
+        return redirect(summary_url(form_id, page_id))
+    children = parents[parent_index].nested.get(page_id, [])
     limit = len(children) if existing else min(len(children) + 1, opened.repeat.max)
-    if not 0 <= parent_index < len(parents) or not 0 <= index < limit:
+    if not 0 <= index < limit:
         return redirect(summary_url(form_id, page_id))
     return NestedItem(opened, parents[parent_index], children)
 

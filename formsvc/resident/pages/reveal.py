@@ -19,7 +19,7 @@ from typing import Any
 from formsvc.applications.flow import Flow
 from formsvc.definitions.schema import Page
 from formsvc.fields import FieldSpec
-from formsvc.vocabulary.conditions import COMPARISONS, Condition
+from formsvc.vocabulary.conditions import COMPARISONS, AnswerLookup, Condition
 from formsvc.vocabulary.values import format_date
 
 # What the script can test on an input: the operator and the values the browser sends.
@@ -146,31 +146,32 @@ def _operand_text(spec: FieldSpec, operand: Any, name: str, flow: Flow, locale: 
     return str(operand)
 
 
-def reveal_script(spec: FieldSpec, page: Page, flow: Flow) -> str | None:
+def reveal_script(spec: FieldSpec, page: Page, answers: AnswerLookup) -> str | None:
     """The condition for the script, as JSON; None when the script cannot follow it (the question
     then stays shown, with its hint). Answers of earlier pages are decided here (``const``)."""
     if not is_revealed(spec, page) or spec.show_if is None:
         return None
     own = {field.id: field for field in page.fields}
-    script = _script(spec.show_if, own, flow)
+    script = _script(spec.show_if, own, answers)
     return json.dumps(script, ensure_ascii=False, separators=(",", ":")) if script is not None else None
 
 
-def _script(condition: Condition, own: Mapping[str, FieldSpec], flow: Flow) -> dict[str, Any] | None:
+def _script(condition: Condition, own: Mapping[str, FieldSpec], answers: AnswerLookup) -> dict[str, Any] | None:
     for name in ("all", "any"):
         children = getattr(condition, name)
         if children is not None:
-            parts = [_script(child, own, flow) for child in children]
+            parts = [_script(child, own, answers) for child in children]
             return None if any(part is None for part in parts) else {name: parts}
     if condition.not_ is not None:
-        inner = _script(condition.not_, own, flow)
+        inner = _script(condition.not_, own, answers)
         return None if inner is None else {"not": inner}
     if condition.expression is not None and condition.field_references() & set(own):
         return None  # computed from this page's answers (an age from a birth date): the server decides
     spec = own.get(condition.field or "")
     if spec is None or condition.count:
-        # Not on this page: the answers given already decide it.
-        return {"const": condition.evaluate(flow)}
+        # Not on this page: the answers given already decide it (inside an item, as the server
+        # reads them: the item's and its parent item's answers first).
+        return {"const": condition.evaluate(answers)}
     operator = next((name for name in SCRIPTABLE if getattr(condition, name) is not None), None)
     if operator is None or hasattr(getattr(condition, operator), "field"):
         return None
