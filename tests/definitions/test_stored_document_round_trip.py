@@ -65,7 +65,7 @@ pages:
     assert stored["integer"] is False and stored["places"] == 3
     assert_round_trips(loaded)
     spec = FormDefinition.model_validate(loaded.document).field_by_id("kw")
-    assert isinstance(spec, NumberField) and not spec.whole_numbers_only
+    assert isinstance(spec, NumberField) and not spec.integer
 
 
 @pytest.mark.parametrize(("written", "integer"), [
