@@ -4,6 +4,8 @@ from formsvc.authentication.models import ResidentLogin
 from formsvc.db import Base
 from formsvc.forms.models import Form, FormEvent, FormVersion, FormWorkingCopy
 from formsvc.mock_idp.models import MockIdpAccessToken, MockIdpAuthorizationCode, MockIdpCardState
+from formsvc.mock_payments.models import MockPayment, MockPaymentNotification
+from formsvc.payments.models import Payment, PaymentNotification
 from formsvc.review.models import AccessLog, ApiToken, OutboxMessage
 from formsvc.staff.models import StaffLoginFailure, StaffUser
 from formsvc.submissions.models import CounterVisit, Draft, Submission, SubmissionEvent, Upload
@@ -11,6 +13,7 @@ from formsvc.submissions.models import CounterVisit, Draft, Submission, Submissi
 __all__ = [
     "AccessLog", "ApiToken", "Base", "CounterVisit", "Draft", "Form", "FormEvent", "FormVersion",
     "FormWorkingCopy", "MockIdpAccessToken",
-    "MockIdpAuthorizationCode", "MockIdpCardState", "OutboxMessage", "ResidentLogin", "StaffLoginFailure",
+    "MockIdpAuthorizationCode", "MockIdpCardState", "MockPayment", "MockPaymentNotification",
+    "Payment", "PaymentNotification", "OutboxMessage", "ResidentLogin", "StaffLoginFailure",
     "StaffUser", "Submission", "SubmissionEvent", "Upload",
 ]

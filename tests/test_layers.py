@@ -18,11 +18,12 @@ PACKAGE = Path(formsvc.__file__).parent
 # Highest first. A module may import its own line and the lines below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("formsvc", "formsvc.cli", "formsvc.models", "formsvc.migrate"),  # the app factory and CLI
-    ("formsvc.mock_idp",),                       # demo only: nothing in production imports it
+    ("formsvc.mock_idp", "formsvc.mock_payments"),  # demo only: nothing in production imports them
     ("formsvc.admin", "formsvc.counter"),
     ("formsvc.review",),
     ("formsvc.records",),
     ("formsvc.resident",),
+    ("formsvc.payments",),                       # fees paid online or at the counter; refunds
     ("formsvc.authentication",),
     ("formsvc.submissions",),
     ("formsvc.applications",),                   # the domain core: answers, flow, sections

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from formsvc.db import Base, JSONDocument, UTCDateTime, utcnow
@@ -100,7 +100,7 @@ class Submission(Base):
     # Not a foreign key: the draft may be purged, the submission stays.
     draft_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     answers: Mapped[dict] = mapped_column(JSONDocument)
-    fee: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    fee: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # yen; beyond int4 for large fees
     # The definition's computed values as they were when the application was sent
     # ({computed id: value as text, e.g. "4.91" or "2027-03-31"}): staff, exports and records
     # show what the resident saw, even if a later version computes differently.
