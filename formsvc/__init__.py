@@ -29,6 +29,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     if app.config["MOCK_IDP_ENABLED"] is None:
         # The mock My Number card is part of demo mode, and never of a production configuration.
         app.config["MOCK_IDP_ENABLED"] = bool(app.config["FORMSVC_DEMO"])
+    if app.config.get("MOCK_PAYMENTS_ENABLED") is None:
+        # Likewise the mock payment provider (/mock-pay): demo mode only.
+        app.config["MOCK_PAYMENTS_ENABLED"] = bool(app.config["FORMSVC_DEMO"])
 
     from formsvc import db, errors, health, request_guard, templating
     from formsvc.admin.preview_pages import blueprint as preview
@@ -36,6 +39,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from formsvc.authentication.views import blueprint as auth
     from formsvc.counter.application_pages import blueprint as counter_form
     from formsvc.counter.views import blueprint as counter
+    from formsvc.payments.views import blueprint as payments
     from formsvc.resident.my import blueprint as my
     from formsvc.resident.views import blueprint as resident
     from formsvc.review import intake
@@ -61,8 +65,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(admin)
     app.register_blueprint(review)
     app.register_blueprint(review_api)
+    app.register_blueprint(payments)  # the providers' notifications (webhooks)
     if app.config["MOCK_IDP_ENABLED"]:
         from formsvc.mock_idp import registration
 
         registration.register(app)
+    if app.config["MOCK_PAYMENTS_ENABLED"]:
+        from formsvc.mock_payments import registration as mock_payments
+
+        mock_payments.register(app)
     return app

@@ -7,6 +7,7 @@ configuration table and the code cannot drift apart.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -48,6 +49,22 @@ def load_or_create_secret_key(instance: Path) -> str:
     return key
 
 
+def load_or_create_instance_secret(instance: Path, filename: str) -> str:
+    """A random secret generated once into instance/<filename> (mode 0600), as SECRET_KEY is
+    when unset: e.g. the demo's payment webhook secret, shared by the mock provider and the app."""
+    secret_file = instance / filename
+    if not secret_file.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another worker starting at the same moment wrote it first
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(32))
+    return secret_file.read_text().strip()
+
+
 def load_or_create_encryption_keys(instance: Path) -> list[str]:
     """Return the keys that encrypt 個人番号 at rest (formsvc.crypto), newest first.
 
@@ -83,6 +100,16 @@ def load_or_create_encryption_keys(instance: Path) -> list[str]:
     return keys
 
 
+def payment_provider_origin(value: str | None) -> str | None:
+    """FORMSVC_PAYMENT_PROVIDER_ORIGIN as a Content-Security-Policy source: only a plain
+    https origin, so a typo or a stray ';' cannot widen or break the policy."""
+    if not value:
+        return None
+    if not re.fullmatch(r"https://[A-Za-z0-9.-]+(:[0-9]{1,5})?", value.strip()):
+        raise ValueError(f"FORMSVC_PAYMENT_PROVIDER_ORIGIN must be https://host[:port], not {value!r}")
+    return value.strip()
+
+
 def default_database_url(instance: Path) -> str:
     return f"sqlite:///{instance / 'formsvc.sqlite3'}"
 
@@ -104,6 +131,11 @@ def settings_from_environment() -> dict:
         ),
         "MAX_CONTENT_LENGTH": int(os.environ.get("FORMSVC_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
         "MUNICIPALITY_NAME": os.environ.get("FORMSVC_MUNICIPALITY", "デモ市"),
+        # Where the municipality is, as an address begins (several separated by commas): the
+        # counter warns when a card's address is elsewhere (a 転入 not yet registered). The
+        # demo's default is the home of the usual test card (formsvc.mock_idp.cards); "" turns
+        # the check off.
+        "MUNICIPALITY_ADDRESS": os.environ.get("FORMSVC_MUNICIPALITY_ADDRESS", "埼玉県さいたま市"),
         # How long an unfinished application is kept after the resident's last step.
         "DRAFT_LIFETIME_HOURS": int(os.environ.get("FORMSVC_DRAFT_LIFETIME_HOURS", 24)),
         "PERMANENT_SESSION_LIFETIME": 3600 * int(os.environ.get("FORMSVC_DRAFT_LIFETIME_HOURS", 24)),
@@ -131,6 +163,15 @@ def settings_from_environment() -> dict:
         "SMTP_USER": os.environ.get("FORMSVC_SMTP_USER") or None,
         "SMTP_PASSWORD": os.environ.get("FORMSVC_SMTP_PASSWORD") or None,
         "SMTP_STARTTLS": env_flag("FORMSVC_SMTP_STARTTLS", default=True),
+        # Online payment of fees (formsvc.payments): the provider's name (registered at app
+        # creation; "mock" in demo mode) and the secret its notifications are signed with.
+        "PAYMENT_PROVIDER": os.environ.get("FORMSVC_PAYMENT_PROVIDER") or None,
+        "PAYMENT_WEBHOOK_SECRET": os.environ.get("FORMSVC_PAYMENT_WEBHOOK_SECRET") or None,
+        # The provider's page origin (https://pay.example.jp), allowed as a form-action target.
+        "PAYMENT_PROVIDER_ORIGIN": payment_provider_origin(os.environ.get("FORMSVC_PAYMENT_PROVIDER_ORIGIN")),
+        # The demo's mock payment provider (/mock-pay): never in production; on in demo mode.
+        "MOCK_PAYMENTS_ENABLED": (env_flag("FORMSVC_MOCK_PAYMENTS") if "FORMSVC_MOCK_PAYMENTS" in os.environ
+                                  else None),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env_flag("FORMSVC_SECURE_COOKIES"),

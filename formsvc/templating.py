@@ -90,10 +90,14 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        # Browsers apply form-action to the redirect that follows a form: 支払いへ進む redirects
+        # to the payment provider's pages, so its origin (if not this service) is allowed too.
+        provider_origin = current_app.config.get("PAYMENT_PROVIDER_ORIGIN")
+        form_action = f"'self' {provider_origin}" if provider_origin else "'self'"
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "form-action 'self'; frame-ancestors 'none'",
+            f"form-action {form_action}; frame-ancestors 'none'",
         )
         if may_show_personal_data():
             # Never kept by the browser (back button, a shared PC) or a proxy.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import stat
 
+import pytest
+
 from formsvc import create_app
 from formsvc.cli import main
 from formsvc.config import load_or_create_secret_key, settings_from_environment
@@ -59,3 +61,18 @@ def test_formsvc_routes_lists_the_health_check(app):
     result = app.test_cli_runner().invoke(main, ["routes"])
     assert result.exit_code == 0, result.output
     assert "/healthz" in result.output
+
+
+def test_a_real_payment_providers_origin_is_allowed_as_a_form_target(monkeypatch, tmp_path):
+    """支払いへ進む redirects to the provider after a POST: browsers check that against form-action."""
+    from formsvc.config import payment_provider_origin
+
+    assert payment_provider_origin("https://pay.example.jp") == "https://pay.example.jp"
+    assert payment_provider_origin(None) is None
+    for bad in ("http://pay.example.jp", "https://pay.example.jp; script-src *", "*", "https://a b"):
+        with pytest.raises(ValueError):
+            payment_provider_origin(bad)
+    app = create_app({"TESTING": True, "PAYMENT_PROVIDER_ORIGIN": "https://pay.example.jp",
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'csp.sqlite3'}"})
+    policy = app.test_client().get("/healthz").headers["Content-Security-Policy"]
+    assert "form-action 'self' https://pay.example.jp;" in policy

@@ -47,6 +47,7 @@ from formsvc.counter import service as counter_service
 from formsvc.db import database, utcnow
 from formsvc.forms.catalog import published
 from formsvc.forms.models import Form
+from formsvc.mock_payments.models import MockPayment
 from formsvc.review.tokens import create_token
 from formsvc.staff import roles
 from formsvc.staff.models import StaffUser
@@ -122,6 +123,8 @@ ROUTES: dict[str, Route] = {
     "resident.nested_remove": Route(PUBLIC, NESTED),
     "resident.check": Route(PUBLIC),
     "resident.done": Route(SUBMITTING_BROWSER),
+    # Back from the payment provider: this browser's draft only, whatever the address names.
+    "resident.payment_return": Route(PUBLIC),
     "resident.postal_code_lookup": Route(PUBLIC),
     "resident.switch_language": Route(PUBLIC),
     "auth.login": Route(PUBLIC),
@@ -152,6 +155,9 @@ ROUTES: dict[str, Route] = {
     "review.archive_pdf": Route(DESK),
     "review.print_selected": Route(DESK),
     "review.export_csv": Route(EXPORT),
+    # 返金する: reviewers and administrators (the seed has no refund due: the page sends back to the detail).
+    "review.refund": Route(staff(R, A)),
+    "review.refund_confirm": Route(staff(R, A)),
     # The API for other systems: a token, never a session.
     "review_api.openapi": Route(PUBLIC),
     "review_api.submissions": Route(API),
@@ -168,6 +174,13 @@ ROUTES: dict[str, Route] = {
     "counter.visit_pdf": Route(COUNTER),
     "counter.discard": Route(COUNTER, {"draft_id": "counter_draft_id"}, last=True),
     "counter.close_visit": Route(COUNTER, last=True),
+    "counter.take_payment": Route(COUNTER, {"submission_id": "counter_submission_id"},
+                                  form={"method": "counter_method"}),
+    "counter.issue": Route(COUNTER, {"submission_id": "counter_submission_id"}),
+    "counter.visit_receipt": Route(COUNTER),
+    "counter.submission_receipt": Route(COUNTER, {"submission_id": "counter_submission_id"}),
+    "counter.cashbook_page": Route(COUNTER),
+    "counter.cashbook_csv": Route(COUNTER),
     "counter_form.question": Route(COUNTER),
     "counter_form.repeat_summary": Route(COUNTER, {"page_id": "repeat_page_id"}),
     "counter_form.repeat_item": Route(COUNTER, {"page_id": "repeat_page_id"}),
@@ -214,6 +227,19 @@ ROUTES: dict[str, Route] = {
     "mock_idp.reset_cards": Route(PUBLIC, demo_only=True),
     "mock_idp.token": Route(PROTOCOL, demo_only=True),
     "mock_idp.userinfo": Route(PROTOCOL, demo_only=True),
+    # A payment provider's signed notifications: the signature is the authentication (401 without it).
+    "payments.notification": Route(PROTOCOL, {"provider": "payment_provider"}),
+    # The mock payment provider: demo mode only; a payment's pages are found by its unguessable id.
+    "mock_payments.pay": Route(PUBLIC, {"payment_id": "mock_payment_id"}, demo_only=True),
+    "mock_payments.card": Route(PUBLIC, {"payment_id": "mock_payment_id"}, demo_only=True),
+    "mock_payments.challenge": Route(PUBLIC, {"payment_id": "mock_payment_id"}, demo_only=True),
+    "mock_payments.konbini": Route(PUBLIC, {"payment_id": "mock_payment_id"}, demo_only=True),
+    "mock_payments.number": Route(PUBLIC, {"payment_id": "mock_payment_id"}, demo_only=True),
+    "mock_payments.cancel": Route(PUBLIC, {"payment_id": "mock_payment_id"}, demo_only=True, last=True),
+    "mock_payments.admin": Route(PUBLIC, demo_only=True),
+    "mock_payments.confirm": Route(PUBLIC, {"payment_id": "mock_payment_id"}, demo_only=True),
+    "mock_payments.deliver": Route(PUBLIC, demo_only=True),
+    "mock_payments.down": Route(PUBLIC, demo_only=True),
 }
 
 # Where a path variable's name says which seeded value it takes (ROUTES may override it);
@@ -286,6 +312,7 @@ def seed(app) -> Seed:
     resident_client = app.test_client()
     assert sign_in_with_card(resident_client).status_code == 302
     number = make_submissions(app, REVIEW_FORM, 1)[0]
+    counter_number = make_submissions(app, REVIEW_FORM, 1)[0]  # received at the counter visit below
     with app.app_context(), database().transaction() as session:
         session.execute(update(StaffUser).where(StaffUser.username == STAFF_USERNAMES["staff_without_a_role"])
                         .values(roles=[]))
@@ -304,9 +331,14 @@ def seed(app) -> Seed:
         photo = Upload(token=secrets.token_urlsafe(16), submission_id=submission.id, field_id="proxy_letter",
                        filename="写真.png", content_type="image/png", size=len(TINY_PNG),
                        sha256=hashlib.sha256(TINY_PNG).hexdigest(), content=TINY_PNG)
-        session.add_all([upload, photo, resident_draft, visit])
+        mock_payment = MockPayment(id="mp_" + secrets.token_hex(16), idempotency_key=secrets.token_hex(16),
+                                   amount=300, reference="FPWALK", description="見本の手数料", return_url="/",
+                                   state="created")
+        session.add_all([upload, photo, resident_draft, visit, mock_payment])
         session.flush()
         counter_draft = counter_service.start_procedure(session, visit, compiled, clerk, utcnow().date())
+        counter_submission = session.scalar(select(Submission).where(Submission.reception_number == counter_number))
+        counter_submission.channel, counter_submission.visit_id = "counter", visit.id
         counter_service.start_procedure(session, visit, published(session, NESTED_FORM), clerk, utcnow().date())
         form = session.get(Form, REVIEW_FORM)
         edited = working_copies.editable_source(session, form).replace("審査用の見本申請", "審査用の見本申請（改訂中）")
@@ -318,6 +350,8 @@ def seed(app) -> Seed:
             "photo_upload_token": photo.token, "nested_form_id": NESTED_FORM, "nested_page_id": "incomes",
             "counter_draft_id": counter_draft.id, "resident_draft_id": resident_draft.id, "move": "claim",
             "index": 0, "action": "down", "locale": "ja", "postal_code": "1050011", "static_file": "css/formsvc.css",
+            "payment_provider": "mock", "mock_payment_id": mock_payment.id,
+            "counter_submission_id": counter_submission.id, "counter_method": "cash",
         }
     return Seed(values, resident_client, api_token)
 

@@ -9,10 +9,12 @@ whatever the YAML looked like. ``source_diff`` is the unified diff of the stored
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from formsvc.admin import describe, yaml_edit
+from formsvc.definitions.channels import CHANNEL_LABELS
 from formsvc.definitions.library import default_library
 from formsvc.definitions.schema import FormDefinition
 from formsvc.fields.admin_options import admin_options
@@ -72,7 +74,38 @@ def describe_changes(old: FormDefinition, new: FormDefinition, old_source: str |
 
     With the YAML sources, questions that come from a shared block (``use:``) are named as
     such: a block added or removed is one sentence, not one per question."""
-    return _Comparison(old, new, blocks_of(old, old_source), blocks_of(new, new_source)).sentences()
+    sentences = _Comparison(old, new, blocks_of(old, old_source), blocks_of(new, new_source)).sentences()
+    return sentences + channel_changes(old, new)
+
+
+def channel_changes(old: FormDefinition, new: FormDefinition) -> list[str]:
+    """What changed in how each channel asks the procedure (``channels:``), as 「窓口: …」.
+
+    Each channel's definition before and after is compared as a whole; what the procedure's own
+    change already says is left out, so only what the channel's overrides change remains. A page
+    or a question the channel leaves out reads 「…を省略」, and the questions of an omitted page
+    are not listed one by one."""
+    plain = set(_Comparison(old, new).sentences())
+    result: list[str] = []
+    for channel, label in CHANNEL_LABELS.items():
+        before, after = old.for_channel(channel), new.for_channel(channel)
+        if before is old and after is new:
+            continue  # no overrides on either side
+        gone = _page_fields(before, after)
+        back = _page_fields(after, before)
+        for sentence in _Comparison(before, after).sentences():
+            if sentence in plain or _about_fields(sentence, gone, "を削除") or _about_fields(sentence, back, "を追加"):
+                continue  # the questions of a page omitted (or asked again): the page says it
+            if channel == "counter" and "の英語" in sentence:
+                continue  # the counter is in Japanese: its wording has no English to lose or gain
+            removed = re.fullmatch(r"((?:終了)?ページ「[^」]*」|[^「]*(?:「[^」]*」の)?項目「[^」]*」)を削除", sentence)
+            if removed:
+                sentence = f"{removed.group(1)}を省略"
+            elif added := (re.fullmatch(r"((?:終了)?ページ「[^」]*」)を追加（\d+番目）", sentence)
+                           or re.fullmatch(r"ページ「[^」]*」に(.*?項目「[^」]*」)（.*）を追加", sentence)):
+                sentence = f"{added.group(1)}の省略をやめる"
+            result.append(f"{label}: {sentence}")
+    return result
 
 
 @dataclass(frozen=True)
@@ -211,6 +244,9 @@ class _Comparison:
             self.say(f"所要時間の目安を{_minutes(old.time_needed_minutes)}から{_minutes(new.time_needed_minutes)}に変更")
         if old.life_events != new.life_events:
             self.say("ライフイベントの分類を変更")
+        if old.same_day_issue != new.same_day_issue:
+            self.say("即日交付（審査なしでその場で交付）にする" if new.same_day_issue else
+                     "即日交付をやめる（審査してから交付）")
         if old.retention.years != new.retention.years:
             self.say(f"保存年限を{old.retention.years}年から{new.retention.years}年に変更")
         self.period()
@@ -625,6 +661,18 @@ class _Comparison:
         for name in self.old.choice_lists:
             if name not in self.new.choice_lists:
                 self.say(f"共通の選択肢一覧「{name}」を削除")
+
+
+def _page_fields(before: FormDefinition, after: FormDefinition) -> list[FieldSpec]:
+    """The questions of the pages ``before`` has and ``after`` does not."""
+    kept = {page.id for page in after.pages}
+    return [spec for page in before.pages if page.id not in kept for spec in page.fields]
+
+
+def _about_fields(sentence: str, fields: list[FieldSpec], ending: str) -> bool:
+    """Whether ``sentence`` is the removal (or addition) of one of ``fields``."""
+    return sentence.endswith(ending) and any(
+        f"項目「{describe.text(spec.label) if spec.label else spec.id}」" in sentence for spec in fields)
 
 
 def _page_id(definition: FormDefinition, field_id: str) -> str | None:

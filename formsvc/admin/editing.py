@@ -28,7 +28,7 @@ __all__ = ["EditError"]
 TOP_KEYS = ("$schema", "id", "title", "description", "eligibility", "department", "life_events",
             "authentication", "time_needed_minutes", "valid_from", "valid_until", "fee", "computed",
             "documents", "declaration", "next_steps", "outcomes_title", "outcomes", "retention",
-            "choice_lists", "pages", "rules")
+            "choice_lists", "pages", "rules", "same_day_issue", "channels")
 DEPARTMENT_KEYS = ("name", "contact")
 PAGE_KEYS = ("id", "title", "description", "kind", "show_if", "repeat", "fields")
 # A question's keys: these, with the type's own options (formsvc.fields.admin_options) between.

@@ -30,6 +30,9 @@ from formsvc.submissions.models import Draft
 
 blueprint = Blueprint("preview", __name__, url_prefix="/admin/preview")
 SESSION_KEY = "preview_drafts"
+# Which channel's definition each procedure is previewed as (formsvc.definitions.channels).
+CHANNEL_KEY = "preview_channels"
+PREVIEW_CHANNELS = {"online": "オンライン", "counter": "窓口"}
 
 # Per procedure, its working copy's checksum and compiled definition: only the latest is kept
 # (every save makes a new checksum; older ones would only pile up in a long-running worker).
@@ -73,6 +76,25 @@ def _preview_token(form_id: str) -> str | None:
     return session.get(SESSION_KEY, {}).get(form_id)
 
 
+def preview_channel(form_id: str) -> str:
+    """The channel the administrator previews ``form_id`` as (online unless they chose 窓口)."""
+    chosen = session.get(CHANNEL_KEY, {}).get(form_id)
+    return chosen if chosen in PREVIEW_CHANNELS else "online"
+
+
+def _choose_channel(form_id: str, channel: str) -> None:
+    """Preview as ``channel`` from now on: a preview under way was answered on the other
+    channel's pages, so it starts again."""
+    if channel == preview_channel(form_id):
+        return
+    chosen = dict(session.get(CHANNEL_KEY, {}))
+    chosen[form_id] = channel
+    session[CHANNEL_KEY] = chosen
+    tokens = dict(session.get(SESSION_KEY, {}))
+    tokens.pop(form_id, None)
+    session[SESSION_KEY] = tokens
+
+
 class PreviewChannel(channels.Channel):
     name = "preview"
     layout = "preview/layout.html"
@@ -88,10 +110,12 @@ class PreviewChannel(channels.Channel):
             Draft.staff_id == staff.id, Draft.expires_at > utcnow()))
 
     def compiled_of(self, draft: Draft) -> CompiledForm | None:
+        channel = preview_channel(draft.form_id)
         if draft.version_id is not None:
-            return version_by_id(db_session(), draft.version_id)
+            return version_by_id(db_session(), draft.version_id, channel)
         # A preview of the working copy follows its edits; once published, the published one.
-        return previewed(db_session(), draft.form_id)
+        compiled = previewed(db_session(), draft.form_id)
+        return compiled.for_channel(channel) if compiled is not None else None
 
     def no_application(self, form_id: str):
         return redirect(url_for("preview.start", form_id=form_id))
@@ -123,13 +147,23 @@ def edit_url(form_id: str) -> str:
 @blueprint.context_processor
 def _preview_facts():
     form_id = (request.view_args or {}).get("form_id")
-    return {"preview_edit_url": edit_url(form_id) if form_id else "/admin/"}
+    if not form_id:
+        return {"preview_edit_url": "/admin/"}
+    current = preview_channel(form_id)
+    switch = [{"label": label, "current": code == current,
+               "url": url_for("preview.start", form_id=form_id, channel=code)}
+              for code, label in PREVIEW_CHANNELS.items()]
+    return {"preview_edit_url": edit_url(form_id), "preview_channel_label": PREVIEW_CHANNELS[current],
+            "preview_channels": switch}
 
 
 @blueprint.get("/forms/<form_id>/")
 @require_role("admin")
 def start(form_id: str):
-    compiled = _previewed_or_404(form_id)
+    wanted = request.args.get("channel")
+    if wanted in PREVIEW_CHANNELS:  # anything else (a forged value) keeps the channel as it is
+        _choose_channel(form_id, wanted)
+    compiled = _previewed_or_404(form_id).for_channel(preview_channel(form_id))
     definition = compiled.definition
     fee = definition.fee
     return render_template("resident/start.html", layout=PreviewChannel.layout, compiled=compiled,
@@ -141,7 +175,7 @@ def start(form_id: str):
 @blueprint.post("/forms/<form_id>/start")
 @require_role("admin")
 def begin(form_id: str):
-    compiled = _previewed_or_404(form_id)
+    compiled = _previewed_or_404(form_id).for_channel(preview_channel(form_id))
     staff = current_staff()
     if staff is None:  # require_role lets only signed-in staff in
         abort(403)

@@ -47,6 +47,7 @@ class CounterChannel(channels.Channel):
     layout = "staff/application.html"
     free_navigation = True
     steps_in_aside = True
+    verified_label = ("マイナンバーカードから読取", "Read from the My Number card")  # as every counter page says
 
     def find_draft(self, form_id: str) -> Draft | None:
         if open_visit() is None:

@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from wtforms.validators import ValidationError
 
 from formsvc.counter.card_reader import CardOnReader, is_pin, typed_pin
+from formsvc.counter.fees import METHODS
 from formsvc.resident.address_lookup import requested_lookup
 from formsvc.submissions import identification as ident
 
@@ -145,6 +146,16 @@ class ProcedureChoice(Form):
     """The procedure to start (the id of a published form)."""
 
     form_id = StringField()
+
+
+class CounterPaymentForm(Form):
+    """収納: how the fee was paid (現金 or キャッシュレス決済)."""
+
+    method = StringField(filters=[_stripped])
+
+    def validate_method(self, field) -> None:
+        if field.data not in METHODS:
+            raise ValidationError("収納の方法（現金またはキャッシュレス決済）を選んでください")
 
 
 class SignatureConfirmation(Form):

@@ -9,10 +9,12 @@ details read from the My Number card (formsvc.counter.card_reader) are listed un
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Any
 
 from formsvc.fields import REGISTRY, FieldContext, FieldSpec
+from formsvc.submissions.identification import CARD
 from formsvc.vocabulary.conditions import is_answered
 
 # The shared details, by meaning. The card gives the first five (the 基本4情報 and the postal
@@ -82,3 +84,29 @@ def shared_from_card(details: dict, today: date) -> dict:
             shared[meaning] = stored
     shared[VERIFIED] = sorted(key for key in CARD_MEANINGS if key in shared)
     return shared
+
+
+def address_prefixes(setting: str | None) -> tuple[str, ...]:
+    """FORMSVC_MUNICIPALITY_ADDRESS as prefixes to compare with (several separated by commas,
+    e.g. a city and a town merged into it); empty: no check."""
+    return tuple(_comparable(part) for part in (setting or "").split(",") if _comparable(part))
+
+
+def _comparable(text: str) -> str:
+    # Full-width digits, spaces and the like: an address typed or read either way compares equal.
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def card_address_outside(shared: dict, identification: str | None, prefixes: tuple[str, ...]) -> str | None:
+    """The address read from the card, as printed, when it is not in the municipality (a 転入
+    not yet registered, most likely); None when it is inside, not from the card, or unchecked."""
+    if identification != CARD or not prefixes or "address" not in verified_meanings(shared):
+        return None
+    stored = shared.get("address")
+    if not isinstance(stored, dict):
+        return None
+    spec = FIELDS["address"]
+    text = spec.display(spec.from_json(stored))
+    if any(_comparable(text).startswith(prefix) for prefix in prefixes):
+        return None
+    return text

@@ -128,7 +128,8 @@ def visit_procedures(session: Session, visit: CounterVisit, today: date) -> list
     result = []
     now = utcnow()
     for draft in drafts:
-        compiled = version_by_id(session, draft.version_id) if draft.version_id is not None else None
+        compiled = (version_by_id(session, draft.version_id, draft.channel)
+                    if draft.version_id is not None else None)
         submission = submissions.get(draft.id)
         if compiled is None or (submission is None and draft.expires_at <= now):
             continue  # an unfinished application kept past its lifetime is gone (formsvc purge-drafts)
@@ -138,8 +139,10 @@ def visit_procedures(session: Session, visit: CounterVisit, today: date) -> list
 
 
 def completion_of(definition: FormDefinition, draft: Draft, today: date) -> Completion:
-    """Where the counter application ``draft`` stands: ready to sign, or what is still to do."""
-    return completion(definition, Answers.from_json(draft.answers), draft.completed_pages, today)
+    """Where the counter application ``draft`` stands: ready to sign, or what is still to do
+    (asked as the counter asks it: formsvc.definitions.channels)."""
+    return completion(definition.for_channel(draft.channel), Answers.from_json(draft.answers),
+                      draft.completed_pages, today)
 
 
 def open_draft(session: Session, visit: CounterVisit, form_id: str) -> Draft | None:
@@ -152,6 +155,7 @@ def open_draft(session: Session, visit: CounterVisit, form_id: str) -> Draft | N
 def start_procedure(session: Session, visit: CounterVisit, compiled: CompiledForm, staff: StaffUser,
                     today: date) -> Draft:
     """A counter application of ``compiled`` for the visit's resident, their shared details filled in."""
+    compiled = compiled.for_channel(CHANNEL)  # the counter's questions are the ones prefilled
     draft = Draft(
         token=secrets.token_urlsafe(32),
         form_id=compiled.id,

@@ -51,8 +51,9 @@ def _period_problems(definition: FormDefinition) -> Iterator[Problem]:
                                         "受付終了日は受付開始日以降にしてください")
 
 
-# Texts residents never see (the staff's records management basis): no English needed.
-NOT_SHOWN_TO_RESIDENTS = {("retention", "basis")}
+# Texts residents never see (the staff's records management basis; the counter's wording, read
+# by staff who enter the application in Japanese): no English needed.
+NOT_SHOWN_TO_RESIDENTS = {("retention", "basis"), ("channels", "counter")}
 MISSING_ENGLISH = "英語の訳がありません（title に英語があるため、表示する文にはすべて en が必要です）"
 
 

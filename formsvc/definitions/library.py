@@ -33,7 +33,7 @@ from formsvc.vocabulary.common import quoted
 
 # The folder of the library inside a folder of definitions.
 SHARED_FOLDER = "shared"
-BLOCK_KEYS = ("id", "title", "description", "fields")
+BLOCK_KEYS = ("id", "title", "description", "fields", "channels")
 LIST_KEYS = ("id", "title", "description", "source", "choices")
 USE_KEYS = ("use", "prefix", "omit")
 # Keys whose value names another question: rewritten with the block's prefix when they name
@@ -222,7 +222,41 @@ def _read(path: FilePath, kind: str) -> SharedFile:
                         at_key=True)
             elif not isinstance(item.get("id"), str):
                 problem((body, index), "項目には id を書いてください")
+    if kind == "block" and "channels" in data:
+        _check_block_channels(data, problem)
     return SharedFile(kind, stem, name, data, source, tuple(problems))
+
+
+BLOCK_CHANNELS = ("online", "counter")
+
+
+def _check_block_channels(data: dict, problem) -> None:
+    """A block's ``channels:`` changes only its own questions: {channel: {fields: {id: changes}}}
+    (the keys of the changes are checked where the block is used, against each question's type)."""
+    channels = data["channels"]
+    if not isinstance(channels, dict):
+        problem(("channels",), "channels には {counter: {fields: {項目ID: {label: ...}}}} の形で書いてください")
+        return
+    ids = [item["id"] for item in _list(data.get("fields"))
+           if isinstance(item, dict) and isinstance(item.get("id"), str)]
+    for channel, changes in channels.items():
+        if channel not in BLOCK_CHANNELS:
+            problem(("channels", channel), f"チャネル '{quoted(channel)}' はありません。使えるチャネル: "
+                                           f"{', '.join(BLOCK_CHANNELS)}", at_key=True)
+            continue
+        if not isinstance(changes, dict) or set(changes) - {"fields"} or not isinstance(changes.get("fields"), dict):
+            problem(("channels", channel), "共通ブロックの channels に書けるのは fields: {項目ID: {変更}} だけです")
+            continue
+        for field_id, change in changes["fields"].items():
+            if field_id not in ids:
+                close = difflib.get_close_matches(str(field_id)[:100], ids, n=1, cutoff=0.6)
+                hint = f"'{close[0]}' の書き間違いではありませんか。" if close else ""
+                problem(("channels", channel, "fields", field_id),
+                        f"このブロックに項目 '{quoted(field_id)}' はありません。{hint}項目: {', '.join(ids)}",
+                        at_key=True)
+            elif not isinstance(change, dict):
+                problem(("channels", channel, "fields", field_id),
+                        "変更は {label: ..., hint: ...} のようなマッピングで書いてください")
 
 
 # --- expansion -----------------------------------------------------------------------------------
@@ -248,6 +282,21 @@ class Locator:
     source: SourceMap
     fields: dict[tuple[int, int], _Own | _FromBlock] = field(default_factory=dict)
     lists: dict[str, SharedFile] = field(default_factory=dict)
+    # A channel's change of a block's question written in the block (``channels:`` of the block
+    # file): (channel, prefixed id) -> (block, the block field's id, the `use:` item).
+    channel_fields: dict[tuple[str, str], tuple[SharedFile, str, Path]] = field(default_factory=dict)
+
+    def channel_error(self, path: Path, message: str, at_key: bool = False) -> DefinitionError:
+        """An error in ``channels:``: where the definition writes it, else (a change the block
+        brought in) in the block's file."""
+        if len(path) >= 4 and path[0] == "channels" and path[2] == "fields" \
+                and path[:5] not in self.source.values:
+            origin = self.channel_fields.get((str(path[1]), str(path[3])))
+            if origin is not None:
+                block, field_id, use_path = origin
+                inner: Path = ("channels", path[1], "fields", field_id, *path[4:])
+                return self._elsewhere(block, inner, message, at_key, use_path)
+        return self.written(path, message, at_key)
 
     def error(self, path: Path, message: str, at_key: bool = False) -> DefinitionError:
         if len(path) >= 4 and path[0] == "pages" and path[2] == "fields":
@@ -293,6 +342,7 @@ def expand(data: Any, source: SourceMap, filename: str, library: Library) -> Exp
     if isinstance(pages, list):
         taken = _written_ids(data)
         new_pages: list[Any] = []
+        block_channels: list[tuple[SharedFile, str, Path]] = []
         for p, page in enumerate(pages):
             if not isinstance(page, dict) or not isinstance(page.get("fields"), list):
                 new_pages.append(page)
@@ -301,14 +351,18 @@ def expand(data: Any, source: SourceMap, filename: str, library: Library) -> Exp
             for j, item in enumerate(page["fields"]):
                 if isinstance(item, dict) and "use" in item:
                     path: Path = ("pages", p, "fields", j)
-                    for index, expanded in _use(item, path, library, locator, taken, errors):
+                    used = list(_use(item, path, library, locator, taken, errors))
+                    for index, expanded in used:
                         locator.fields[(p, len(fields))] = _FromBlock(library.blocks[item["use"]], index, path)
                         fields.append(expanded)
+                    if used:
+                        block_channels.append((library.blocks[item["use"]], item.get("prefix") or "", path))
                 else:
                     locator.fields[(p, len(fields))] = _Own(j)
                     fields.append(item)
             new_pages.append({**page, "fields": fields})
         data = {**data, "pages": new_pages}
+        data = _with_block_channels(data, block_channels, locator)
         data = _copy_lists(data, library, locator)
     return Expanded(data, locator, errors)
 
@@ -414,6 +468,46 @@ def _renamed(node: Any, renamed: dict[str, str], top: bool = True) -> Any:
     if isinstance(node, list):
         return [_renamed(value, renamed, top=False) for value in node]
     return node
+
+
+def _with_block_channels(data: dict, used: list[tuple[SharedFile, str, Path]], locator: Locator) -> dict:
+    """Each used block's per-channel changes of its questions (e.g. the counter's staff wording,
+    「申請者の…」 where residents read 「あなたの…」), under the definition's ``channels:`` with
+    the questions' prefixed ids. What the definition writes itself for a question wins, key by
+    key; a question the `use:` omits has no changes."""
+    written = data.get("channels")
+    if written is not None and not isinstance(written, dict):
+        return data  # the schema reports it
+    merged = copy.deepcopy(written) if written else {}
+    changed = False
+    for block, prefix, use_path in used:
+        block_channels = (block.data or {}).get("channels")
+        if not isinstance(block_channels, dict):
+            continue
+        ids = block.field_ids()
+        kept = {spec.get("id") for spec in _list(data["pages"][use_path[1]].get("fields"))
+                if isinstance(spec, dict)}
+        renamed = {spec_id: prefix + spec_id for spec_id in ids}
+        for channel, changes in block_channels.items():
+            fields = changes.get("fields") if isinstance(changes, dict) else None
+            if not isinstance(fields, dict):
+                continue
+            target = merged.setdefault(channel, {})
+            if not isinstance(target, dict):
+                continue
+            own_fields = target.setdefault("fields", {})
+            if not isinstance(own_fields, dict):
+                continue
+            for field_id, change in fields.items():
+                new_id = renamed.get(field_id)
+                if new_id is None or new_id not in kept or not isinstance(change, dict):
+                    continue
+                own = own_fields.get(new_id)
+                own_fields[new_id] = {**_renamed(copy.deepcopy(change), renamed, top=False),
+                                      **(own if isinstance(own, dict) else {})}
+                locator.channel_fields[(str(channel), new_id)] = (block, field_id, use_path)
+                changed = True
+    return {**data, "channels": merged} if changed else data
 
 
 def _copy_lists(data: dict, library: Library, locator: Locator) -> dict:

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from formsvc.definitions.channels import channel_problems
 from formsvc.definitions.checks import semantic_problems
 from formsvc.definitions.errors import DefinitionError, DefinitionInvalid, format_path
 from formsvc.definitions.library import (
@@ -84,6 +85,9 @@ def load_text(text: str, filename: str = "<definition>", library: Library | None
         raise DefinitionInvalid(list(dict.fromkeys(errors))) from None
     for problem in semantic_problems(definition):
         errors.append(locator.error(problem.path, problem.message))
+    # Overrides are written in the definition itself (never in a block): located as written.
+    for channel_problem in channel_problems(definition):
+        errors.append(locator.channel_error(channel_problem.path, channel_problem.message, channel_problem.at_key))
     if errors:
         raise DefinitionInvalid(list(dict.fromkeys(errors)))
     return LoadedDefinition(definition, text, filename)
@@ -199,6 +203,8 @@ def _checked_alone(library: Library, item: dict, shared: SharedFile) -> list[Def
             found = list(_schema_errors(invalid, expanded.data, expanded.locator))
         else:
             found = [expanded.locator.error(p.path, p.message) for p in semantic_problems(definition)]
+            found += [expanded.locator.channel_error(p.path, p.message, p.at_key)
+                      for p in channel_problems(definition)]
     # Only what is wrong in the shared file is its error; the surrounding check is not a file.
     return [replace(error, used_in="", used_line=0, used_column=0) for error in found if error.file == shared.file]
 

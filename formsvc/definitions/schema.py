@@ -13,7 +13,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Literal, Union
 
-from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, model_validator
 from pydantic_core import PydanticCustomError
 
 from formsvc.fields import REGISTRY, FieldSpec
@@ -84,6 +84,8 @@ class Fee(StrictModel):
     amount: ExpressionValue = Field(description="手数料の式 (例: {multiply: [{field: copies}, 300]})")
     description: Text | None = Field(None, description="料金の説明 (例: 1通300円)")
     payment: Text | None = Field(None, description="支払い方法")
+    online_payment: bool = Field(
+        True, description="オンライン申請では送信前に支払う (false: 納付書など後払い。窓口では常に収納する)")
 
 
 class Computed(StrictModel):
@@ -226,6 +228,48 @@ class Rule(StrictModel):
     for_each: Identifier | None = Field(None, description="各件ごとに確かめる繰り返しページのID")
 
 
+class PageOverride(StrictModel):
+    """A page as one channel asks it (channels.<channel>.pages.<page id>)."""
+
+    omit: bool = Field(False, description="true: このチャネルではこのページを尋ねない")
+    title: Text | None = None
+    description: Text | None = None
+
+
+class FieldOverride(BaseModel):
+    """A question as one channel asks it: ``omit``, or any key of that question's type (label,
+    hint, min, max, required, ...). The keys are checked against the question's type by
+    formsvc.definitions.channels (the whole question is validated again with them)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    omit: bool = Field(False, description="true: このチャネルではこの項目を尋ねない")
+
+
+class RuleOverride(StrictModel):
+    omit: bool = Field(False, description="true: このチャネルではこのルールを確かめない (省略した項目を読むルールなど)")
+
+
+class ChannelOverride(StrictModel):
+    """What differs on one channel (formsvc.definitions.channels builds the channel's definition)."""
+
+    same_day_issue: bool | None = Field(None, description="このチャネルでは即日交付する (審査なし)")
+    pages: dict[Identifier, PageOverride] = Field(default_factory=dict, description="ページIDごとの変更")
+    fields: dict[Identifier, FieldOverride] = Field(
+        default_factory=dict, description="項目IDごとの変更 (共通ブロックの項目は prefix 付きのID)")
+    rules: dict[Identifier, RuleOverride] = Field(default_factory=dict, description="ルールIDごとの省略")
+    next_steps: NextSteps | None = Field(None, description="このチャネルでの送信後の流れ (置き換え)")
+    declaration: Text | None = Field(None, description="このチャネルでの宣誓 (置き換え)")
+    documents: list[Document] | None = Field(None, description="このチャネルでの必要書類 (置き換え)")
+
+
+class Channels(StrictModel):
+    """Per channel (online: 行かない窓口, counter: 書かない窓口), what differs from the definition."""
+
+    online: ChannelOverride | None = None
+    counter: ChannelOverride | None = None
+
+
 def _date_not_number(value: object) -> object:
     """受付期間 dates as written (2027-04-01): pydantic would read a number as seconds since 1970."""
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -264,6 +308,10 @@ class FormDefinition(StrictModel):
     choice_lists: dict[Identifier, list[ChoiceItem]] = Field(default_factory=dict)
     pages: list[Page] = Field(min_length=1)
     rules: list[Rule] = Field(default_factory=list)
+    same_day_issue: bool = Field(
+        False, description="即日交付 (審査なしでその場で交付する)。ふつうは channels.counter に書く")
+    channels: Channels | None = Field(
+        None, description="チャネル (online / counter) ごとの変更: ページ・項目の省略、文言、next_steps など")
 
     @model_validator(mode="after")
     def _resolve_choice_lists(self) -> FormDefinition:
@@ -296,3 +344,18 @@ class FormDefinition(StrictModel):
     def nested_pages(self, page_id: str) -> list[Page]:
         """The repeating pages asked per item of ``page_id`` (``repeat.per``), in order."""
         return [page for page in self.pages if page.repeat is not None and page.repeat.per == page_id]
+
+    @cached_property
+    def _channel_variants(self) -> dict[str, FormDefinition]:
+        return {}
+
+    def for_channel(self, channel: str) -> FormDefinition:
+        """The definition as ``channel`` asks it ("preview" is online): its pages and questions,
+        wording and next steps (formsvc.definitions.channels). Itself when nothing differs."""
+        from formsvc.definitions.channels import derive  # the logic lives beside the checks
+
+        channel = "online" if channel == "preview" else channel
+        variants = self._channel_variants
+        if channel not in variants:
+            variants[channel] = derive(self, channel)
+        return variants[channel]

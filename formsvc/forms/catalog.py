@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from formsvc.definitions.channels import channel_problems
 from formsvc.definitions.checks import semantic_problems
 from formsvc.definitions.errors import DefinitionError, DefinitionInvalid
 from formsvc.definitions.schema import FormDefinition
@@ -32,6 +33,14 @@ class CompiledForm:
     def id(self) -> str:
         return self.definition.id
 
+    def for_channel(self, channel: str) -> CompiledForm:
+        """The same version as ``channel`` asks it (formsvc.definitions.channels): a counter
+        draft or submission is read with the counter's pages, wording and next steps."""
+        definition = self.definition.for_channel(channel)
+        if definition is self.definition:
+            return self
+        return CompiledForm(self.version_id, self.version_number, definition)
+
 
 _cache: dict[tuple[int, str], CompiledForm] = {}
 _lock = threading.Lock()
@@ -44,11 +53,12 @@ def compile_version(version: FormVersion) -> CompiledForm:
     if cached is not None:
         return cached
     definition = FormDefinition.model_validate(version.document)
-    problems = list(semantic_problems(definition))
+    problems = [(p.path, p.message) for p in semantic_problems(definition)]
+    problems += [(c.path, c.message) for c in channel_problems(definition)]
     if problems:
         where = f"{version.form_id} v{version.number}"
-        raise DefinitionInvalid([DefinitionError(where, 1, 1, ".".join(map(str, p.path)), p.message)
-                                 for p in problems])
+        raise DefinitionInvalid([DefinitionError(where, 1, 1, ".".join(map(str, path)), message)
+                                 for path, message in problems])
     compiled = CompiledForm(version.id, version.number, definition)
     with _lock:
         _cache[key] = compiled
@@ -67,9 +77,10 @@ def published(session: Session, form_id: str) -> CompiledForm | None:
     return compile_version(version) if version is not None else None
 
 
-def version_by_id(session: Session, version_id: int) -> CompiledForm | None:
+def version_by_id(session: Session, version_id: int, channel: str = "online") -> CompiledForm | None:
+    """The version as ``channel`` uses it (a draft's or a submission's ``.channel``)."""
     version = session.get(FormVersion, version_id)
-    return compile_version(version) if version is not None else None
+    return compile_version(version).for_channel(channel) if version is not None else None
 
 
 # --- 受付期間: the version in force on a day (formsvc.forms.periods) ---------------------------

@@ -38,12 +38,15 @@ ACTORS = {"resident": "申請者", "system": "システム"}
 IDENTITY_SOURCE = "マイナンバーカード（デジタル認証アプリ）"
 # Answers read from the card at the counter (formsvc.counter.carryover.SOURCE).
 COUNTER_CARD_SOURCE = "counter_card"
-COUNTER_CARD_READ = "窓口でカードの券面事項入力補助から読取"
+COUNTER_CARD_READ = "マイナンバーカードから読取"  # as every counter page and sheet says it
 ASSURANCE = {
     "aal1": "AAL1（単要素認証）",
     "aal2": "AAL2（多要素認証）",
     "aal3": "AAL3（マイナンバーカードの電子証明書による認証）",
 }
+
+
+NO_ANSWER = "（回答なし）"  # a page asked but not answered (the record prints it; the sheet to sign leaves it out)
 
 
 class RecordError(RuntimeError):
@@ -82,7 +85,7 @@ class PrintedSection:
     title: str
     entries: list[Entry] = field(default_factory=list)
     items: list[PrintedSection] = field(default_factory=list)  # a repeating page: one sub-section per item
-    empty: str = "（回答なし）"  # shown when the page has no answer (e.g. no items were added)
+    empty: str = NO_ANSWER  # shown when the page has no answer (e.g. no items were added)
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,7 @@ def printed_sections(flow: Flow, sections: Sequence[Section]) -> list[PrintedSec
             page.title.get(LOCALE),
             entries=[entry for part in parts if part.item_index is None for entry in _entries(part)],
             items=[PrintedSection(part.title, _entries(part)) for part in parts if part.item_index is not None],
-            empty=f"{page.repeat.item_label.get(LOCALE)}はありません" if page.repeat else "（回答なし）",
+            empty=f"{page.repeat.item_label.get(LOCALE)}はありません" if page.repeat else NO_ANSWER,
         ))
     return printed
 
@@ -223,7 +226,7 @@ def build_record(session: Session, submission: Submission, municipality: str,
     Conditions are evaluated as on the day it was submitted (Japan time), so a page asked then
     is printed even if "today" would no longer ask it.
     """
-    compiled = version_by_id(session, submission.version_id)
+    compiled = version_by_id(session, submission.version_id, submission.channel)
     if compiled is None:
         raise RecordError(f"definition version {submission.version_id} of {submission.reception_number} "
                           f"is missing")

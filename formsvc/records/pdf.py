@@ -11,6 +11,7 @@ URLs (see ``fetcher``); answers are escaped by the Jinja templates.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -138,6 +139,50 @@ def render_signature_forms(forms: Sequence, title: str) -> bytes:
     if not forms:
         raise RecordError("no applications to print")
     return _one_pdf(forms, "signature.html", title)
+
+
+# The receipt printer's paper (templates/records/receipt.html): 80 mm wide, cut after each slip.
+RECEIPT_WIDTH_MM = 80
+RECEIPT_MARGIN_MM = 4  # as @page receipt in record.css says
+_PX_PER_MM = 96 / 25.4
+_TALL = f"@page receipt {{ size: {RECEIPT_WIDTH_MM}mm 2000mm; }}"
+
+
+def render_receipts(receipt, title: str) -> bytes:
+    """受付票（引換券） for a receipt printer (``receipt.html``): one page per slip of ``receipt``
+    (formsvc.counter.receipt.Receipt), 80 mm wide and exactly as long as the slip, so the printer
+    feeds no blank paper. Each slip is laid out once on a long page to measure it, then again on
+    a page of its own length (CSS has no "auto" page height)."""
+    if not receipt.slips:
+        raise RecordError("no slips to print")
+    renderer = _Renderer(pdf_variant=RECORD_VARIANT)
+    documents = []
+    for one in receipt.per_slip():
+        html = renderer.html(one, "receipt.html")
+        tall = html.render(font_config=renderer.font_config, stylesheets=[
+            *renderer.stylesheets, CSS(string=_TALL, font_config=renderer.font_config)], **renderer.options)
+        # Rounded up, with a little slack: a length a hair short would move the last line to a
+        # second slip.
+        length = math.ceil(_content_length_mm(tall) + 2 * RECEIPT_MARGIN_MM + 2)
+        page_css = f"@page receipt {{ size: {RECEIPT_WIDTH_MM}mm {length}mm; }}"
+        documents.append(html.render(font_config=renderer.font_config, stylesheets=[
+            *renderer.stylesheets, CSS(string=page_css, font_config=renderer.font_config)], **renderer.options))
+    combined = documents[0].copy([page for document in documents for page in document.pages])
+    if len(documents) > 1:
+        combined.metadata.title = title
+    return renderer.write(combined)
+
+
+def _content_length_mm(document: Document) -> float:
+    """How far down the first page the content reaches, in mm (from the page's top edge, less
+    its top margin). Falls back to an A4 length if WeasyPrint's layout boxes change shape."""
+    try:
+        page_box = document.pages[0]._page_box  # WeasyPrint keeps the laid-out boxes here
+        root = page_box.children[0]
+        bottom = root.position_y + root.margin_height()
+        return max(float(bottom) / _PX_PER_MM - RECEIPT_MARGIN_MM, 20.0)
+    except (AttributeError, IndexError, TypeError):
+        return 297.0
 
 
 def render_archive(session: Session, submission: Submission, municipality: str) -> bytes:

@@ -33,6 +33,9 @@ class Channel:
     # Whether a draft whose version's 受付期間 (valid_until) is over may no longer be sent
     # (formsvc.forms.periods); an administrator's preview sends nothing, so it does not care.
     enforces_application_period = True
+    # How an answer taken from the My Number card is marked (ja, en): verified by the resident's
+    # sign-in online; read by the counter's card reader at the counter.
+    verified_label = ("マイナンバーカードで確認済み", "Verified with My Number card")
 
     def find_draft(self, form_id: str) -> Draft | None:
         raise NotImplementedError
@@ -40,7 +43,10 @@ class Channel:
     def compiled_of(self, draft: Draft) -> CompiledForm | None:
         """The definition the draft is answered on: the version it started on, even if a newer
         one has been published since."""
-        return version_by_id(db_session(), draft.version_id) if draft.version_id is not None else None
+        if draft.version_id is None:
+            return None
+        # Read with the draft's channel's pages and wording (formsvc.definitions.channels).
+        return version_by_id(db_session(), draft.version_id, draft.channel)
 
     def prepare(self, draft: Draft, compiled: CompiledForm) -> None:
         """Bring the draft up to date before a page uses it (e.g. a sign-in since the last page)."""
@@ -66,6 +72,12 @@ class Channel:
 
     def submit_label(self) -> tuple[str, str]:
         return ("同意して申請する", "Agree and submit")
+
+    def payment_step(self, application):
+        """What the check page shows about paying the fee before sending: an object with
+        ``amount``, ``label`` (the button), ``error`` and ``continue_url`` (online:
+        formsvc.resident.payment_step.PaymentStep); None: nothing is paid before sending."""
+        return None
 
 
 _channels: dict[str, Channel] = {}

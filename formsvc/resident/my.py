@@ -17,6 +17,8 @@ from formsvc.db import session as db_session
 from formsvc.db import utcnow
 from formsvc.i18n import current_locale
 from formsvc.navigation import return_path_after_sign_in
+from formsvc.payments import service as payment_service
+from formsvc.payments.status import summaries_of, summary_of
 from formsvc.resident.context import remember_draft
 from formsvc.resident.pages.application import resume_target
 from formsvc.resident.versions import version_of
@@ -72,8 +74,9 @@ def applications():
                or_(Draft.correction_of.is_(None), Submission.status == status.CORRECTION_REQUESTED))
         .order_by(Draft.updated_at.desc())).all()
     locale = current_locale()
+    payments = summaries_of(db_session(), list(submissions))
     rows = [{"submission": s, "title": version_of(s.version_id).definition.title.get(locale),
-             "status": status.label(s.status, locale)} for s in submissions]
+             "status": status.label(s.status, locale), "payment": payments.get(s.id)} for s in submissions]
     draft_rows = [{"draft": d, "title": version_of(d.version_id).definition.title.get(locale)}
                   for d in drafts]
     return render_template("my/applications.html", rows=rows, drafts=draft_rows, identity=identity)
@@ -100,7 +103,7 @@ def resume(draft_id: int):
 def application(number: str):
     identity = _identity_or_login()
     submission = _own_submission(identity, number)
-    compiled = version_of(submission.version_id)
+    compiled = version_of(submission.version_id, submission.channel)
     # Walked as on the day (in Japan) it was submitted.
     flow = Flow(compiled.definition, Answers.from_json(submission.answers),
                 submission.created_at.astimezone(JST).date())
@@ -110,6 +113,7 @@ def application(number: str):
                            status_label=status.label(submission.status, current_locale()),
                            correction=correction if submission.status == status.CORRECTION_REQUESTED else None,
                            can_withdraw=submission.status in status.WITHDRAWABLE,
+                           payment=summary_of(db_session(), submission, compiled.definition),
                            event_labels=status.EVENT_LABELS)
 
 
@@ -125,6 +129,13 @@ def withdraw(number: str):
             submission.status = status.WITHDRAWN
             db_session().add(SubmissionEvent(submission_id=submission.id, kind="withdrawn",
                                              actor="resident", comment=form.reason.data or None))
+            # A fee already paid goes back: marked due in this same transaction (staff refund it).
+            due = payment_service.mark_refund_due(db_session(), submission, "取下げ")
+            if due is not None:
+                db_session().add(SubmissionEvent(
+                    submission_id=submission.id, kind=payment_service.EVENT_REFUND_DUE, actor="resident",
+                    data={"payment_id": due.id, "reference": due.reference, "amount": due.amount,
+                          "method": due.method, "reason": "取下げ"}))
             try:
                 db_session().commit()
             except StaleDataError:

@@ -31,7 +31,8 @@ from formsvc.forms.periods import Reception, sending_closed
 from formsvc.i18n import current_locale
 from formsvc.japanese.postal import lookup as postal_lookup
 from formsvc.navigation import safe_local_path
-from formsvc.resident import channels
+from formsvc.payments.status import summary_of
+from formsvc.resident import channels, payment_step
 from formsvc.resident.context import draft_token, forget_draft, remember_draft, remember_submission, submitted_here
 from formsvc.resident.pages import register_pages
 from formsvc.resident.pages.application import resume_target
@@ -150,7 +151,7 @@ def _reception_or_404(form_id: str) -> Reception[CompiledForm]:
 def _sending_closed(draft: Draft) -> str | None:
     """Why ``draft`` cannot be sent any more, or None. A draft keeps the version it started on,
     and can be sent until that version's 受付期間 ends (the check page refuses it after)."""
-    compiled = version_by_id(db_session(), draft.version_id) if draft.version_id is not None else None
+    compiled = version_by_id(db_session(), draft.version_id, draft.channel) if draft.version_id is not None else None
     return sending_closed(compiled.definition.valid_until if compiled is not None else None, clock.today(),
                           current_locale(), correction=draft.correction_of is not None)
 
@@ -198,9 +199,17 @@ class OnlineChannel(channels.Channel):
     def leave_label(self) -> tuple[str, str]:
         return ("手続きの一覧に戻る", "Back to all procedures")
 
+    def payment_step(self, application):
+        return payment_step.step_for(application.draft, application.definition, application.flow.fee(),
+                                     application.form_id)
+
     def finish(self, application):
-        """Store the submission, exactly once (a second POST finds the first one)."""
+        """Store the submission, exactly once (a second POST finds the first one). A fee paid
+        online is paid first: the payment step sends the application once it is paid."""
         draft, flow, form_id = application.draft, application.flow, application.form_id
+        if submission_of(db_session(), draft) is None \
+                and payment_step.amount_due(draft, application.definition, flow.fee()) is not None:
+            return payment_step.pay(draft, application.definition, flow.fee(), form_id)
         try:
             if draft.correction_of is not None:
                 corrected = db_session().get_one(Submission, draft.correction_of)
@@ -226,6 +235,12 @@ channels.register(blueprint.name, OnlineChannel())
 register_pages(blueprint)
 
 
+@blueprint.get("/forms/<form_id>/payment/return")
+def payment_return(form_id: str):
+    """Where the payment provider sends the resident back (formsvc.resident.payment_step)."""
+    return payment_step.returned(channels.current_channel(), form_id)
+
+
 @blueprint.get("/forms/<form_id>/done/<number>")
 def done(form_id: str, number: str):
     if not submitted_here(number):
@@ -234,12 +249,13 @@ def done(form_id: str, number: str):
                                                            form_id=form_id).one_or_none()
     if submission is None:
         abort(404)
-    compiled = version_of(submission.version_id)
+    compiled = version_of(submission.version_id, submission.channel)
     # What the answers lead to, from the values stored when it was sent (never computed again).
     after = sent(compiled.definition, submission.answers, submission.computed,
                  submission.created_at.astimezone(JST).date(), current_locale())
     return render_template("resident/done.html", compiled=compiled, definition=compiled.definition,
                            submission=submission, number=display_reception(number),
+                           payment=summary_of(db_session(), submission, compiled.definition),
                            computed=after.groups(current_locale()), guidance=after.guidance)
 
 

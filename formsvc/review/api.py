@@ -16,6 +16,9 @@ from formsvc.clock import JST
 from formsvc.db import session as db_session
 from formsvc.db import utcnow
 from formsvc.forms.catalog import version_by_id
+from formsvc.payments import models as payment_models
+from formsvc.payments.status import PaymentSummary, summary_of
+from formsvc.review import payments as review_payments
 from formsvc.review import queries
 from formsvc.review.audit import record_access
 from formsvc.review.detail import answer_rows, attachments, sent_of
@@ -59,7 +62,29 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(JST).isoformat(timespec="seconds")
 
 
-def _summary(submission: Submission, counter: CounterFacts | None = None) -> dict:
+def _payment(summary: PaymentSummary | None) -> dict | None:
+    """How the fee stands (formsvc.payments.status): the same words as the staff pages and CSV."""
+    if summary is None:
+        return None
+    payment = summary.payment
+    return {
+        "status": summary.code,
+        "status_label": summary.label,
+        "amount": summary.amount,
+        "method": summary.method,
+        "method_label": summary.method_label,
+        "reference": summary.reference,
+        "paid_at": _iso(summary.paid_at) if summary.paid_at else None,
+        "payment_number": summary.payment_number,
+        "pay_by": _iso(summary.pay_by) if summary.pay_by else None,
+        "refund_status": payment.refund_status if payment is not None else payment_models.NO_REFUND,
+        "refund_reason": summary.refund_reason,
+        "refunded_at": _iso(payment.refunded_at) if payment is not None and payment.refunded_at else None,
+    }
+
+
+def _summary(submission: Submission, counter: CounterFacts | None = None,
+             payment: PaymentSummary | None = None) -> dict:
     return {
         "reception_number": submission.reception_number,
         "form_id": submission.form_id,
@@ -71,6 +96,7 @@ def _summary(submission: Submission, counter: CounterFacts | None = None) -> dic
         "entered_by": counter.entered_by if counter else None,
         "signed_at": _iso(counter.signed_at) if counter and counter.signed_at else None,
         "fee": submission.fee,
+        "payment": _payment(payment),
         "submitted_at": _iso(submission.created_at),
         "updated_at": _iso(submission.updated_at),
         "url": url_for("review_api.submission", number=submission.reception_number, _external=False),
@@ -103,7 +129,9 @@ def submissions():
     more = len(keys) > limit
     next_cursor = queries.encode_cursor(keys[limit - 1][1], keys[limit - 1][0]) if more else None
     counter = counter_facts(db_session(), rows)
-    return jsonify({"items": [_summary(row, counter.get(row.id)) for row in rows], "next_cursor": next_cursor})
+    paid = review_payments.summaries(db_session(), rows)  # one query for the page
+    return jsonify({"items": [_summary(row, counter.get(row.id), paid.get(row.id)) for row in rows],
+                    "next_cursor": next_cursor})
 
 
 @blueprint.get("/submissions/<number>")
@@ -111,7 +139,7 @@ def submission(number: str):
     found = db_session().scalar(select(Submission).where(Submission.reception_number == normalise(number)))
     if found is None:
         return _problem(404, "not_found", "その受付番号の申請はありません")
-    compiled = version_by_id(db_session(), found.version_id)
+    compiled = version_by_id(db_session(), found.version_id, found.channel)
     assert compiled is not None  # a submission's version is never removed
     definition = compiled.definition
     answers = [{
@@ -124,7 +152,8 @@ def submission(number: str):
     } for row in answer_rows(definition, found.answers, found.created_at)]
     after = sent_of(definition, found)  # the values stored when it was sent, not computed again
     body = {
-        **_summary(found, counter_facts(db_session(), [found]).get(found.id)),
+        **_summary(found, counter_facts(db_session(), [found]).get(found.id),
+                   summary_of(db_session(), found, definition.for_channel(found.channel))),
         "form": {"id": found.form_id, "version": compiled.version_number, "title": definition.title.ja},
         "answers": answers,
         "computed": [{"id": entry.id, "label": entry.label, "role": entry.role, "value": entry.stored,

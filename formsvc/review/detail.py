@@ -36,7 +36,15 @@ STAFF_EVENT_LABELS = {
     "rejected": "却下",
     "completed": "完了（交付済）",
     "withdrawn": "申請者が取下げ",
+    # Payments (formsvc.payments.service's event kinds).
+    "payment_received": "手数料の支払い（入金を確認）",
+    "payment_awaiting": "支払い待ち（コンビニ・Pay-easyの番号を発行）",
+    "refund_due": "返金予定（手数料）",
+    "payment_refunded": "手数料を返金",
+    "payment_refund_failed": "手数料の返金に失敗",
 }
+PAYMENT_EVENTS = frozenset({"payment_received", "payment_awaiting", "refund_due", "payment_refunded",
+                            "payment_refund_failed"})
 
 
 def answer_flow(definition: FormDefinition, answers: dict, submitted: datetime) -> Flow:
@@ -150,8 +158,8 @@ def comparisons(session: Session, submission: Submission) -> list[Comparison]:
         else:
             after_answers, after_version_id = submission.answers, submission.version_id
         before_version_id = previous.get("version_id") or submission.version_id
-        before_compiled = version_by_id(session, before_version_id)
-        after_compiled = version_by_id(session, after_version_id or submission.version_id)
+        before_compiled = version_by_id(session, before_version_id, submission.channel)
+        after_compiled = version_by_id(session, after_version_id or submission.version_id, submission.channel)
         if before_compiled is None or after_compiled is None:
             continue
         rows = compare(answer_rows(before_compiled.definition, previous.get("answers") or {}, submission.created_at),

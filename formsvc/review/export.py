@@ -3,7 +3,8 @@
 One definition version per file, so that every column means one thing: the base columns, then
 one or more columns per question (``csv_columns()`` of its field type: one datum per cell),
 repeating pages as numbered column groups up to their maximum, then one column per computed value
-(as stored with the submission, labelled 給付額・補助金額 or 期限 by its role). UTF-8, a header row, CRLF
+(as stored with the submission, labelled 給付額・補助金額 or 期限 by its role), then the payment
+columns (支払い状況 … 返金状況, added last so that earlier columns keep their place). UTF-8, a header row, CRLF
 between records, no line breaks or tabs inside cells, platform-dependent characters
 (①, Ⅲ, ㈱, ㌔…) written as their plain equivalents; ``bom`` prepends a BOM for Excel.
 
@@ -26,11 +27,16 @@ from formsvc.applications.outcomes import csv_header, stored_values, to_stored
 from formsvc.clock import JST
 from formsvc.definitions.schema import FormDefinition, Page
 from formsvc.fields import FieldSpec
+from formsvc.payments.status import PaymentSummary
+from formsvc.review import payments as review_payments
 from formsvc.submissions import channels, status
 from formsvc.submissions.identification import CounterFacts
 from formsvc.submissions.models import Submission
 
 BASE_HEADERS = ("受付番号", "申請日時", "状況", "経路", "手数料", "入力した職員", "本人確認")
+# The fee (手数料) is a base column; how it was paid comes after everything else.
+PAYMENT_HEADERS = ("支払い状況", "支払方法", "支払日時", "決済番号", "返金状況")
+RESERVED_HEADERS = (*BASE_HEADERS, *PAYMENT_HEADERS)
 
 _BREAKS = re.compile(r"[\r\n\t\v\f\x85\u2028\u2029]+")
 # Characters that differ between platforms (機種依存文字): circled and parenthesised numbers and
@@ -101,14 +107,14 @@ def columns(definition: FormDefinition) -> list[Column]:
 
 def _unique_headers(result: list[Column]) -> list[Column]:
     """Headers are unique in the file: a repeated label gets its page's title, then its id."""
-    taken = set(BASE_HEADERS)
+    taken = set(RESERVED_HEADERS)
     counts: dict[str, int] = {}
     for column in result:
         counts[column.header] = counts.get(column.header, 0) + 1
     unique = []
     for column in result:
         header = column.header
-        if counts[header] > 1 or header in BASE_HEADERS:
+        if counts[header] > 1 or header in RESERVED_HEADERS:
             header = f"{header}（{column.page.title.ja}）"
         if header in taken:
             header = f"{header}［{column.spec.id}］"
@@ -173,8 +179,17 @@ def computed_values(definition: FormDefinition, submission: Submission) -> list[
     return [clean(stored.get(item.id)) for item in definition.computed]
 
 
+def payment_values(summary: PaymentSummary | None) -> list[str]:
+    """支払い状況, 支払方法, 支払日時 (Japan time), 決済番号 and 返金状況 of one application."""
+    if summary is None:
+        return ["", "", "", "", ""]
+    return [summary.label, summary.method_label or "", review_payments.japan_time(summary.paid_at),
+            clean(summary.reference), review_payments.refund_text(summary)]
+
+
 def write_csv(definition: FormDefinition, submissions: Iterable[Submission], bom: bool = False,
-              counter: dict[int, CounterFacts] | None = None) -> bytes:
+              counter: dict[int, CounterFacts] | None = None,
+              payments: dict[int, PaymentSummary] | None = None) -> bytes:
     cols = columns(definition)
     answer_headers = [clean(column.header) for column in cols]
     buffer = io.StringIO(newline="")
@@ -182,10 +197,12 @@ def write_csv(definition: FormDefinition, submissions: Iterable[Submission], bom
         buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     headers = [*BASE_HEADERS, *answer_headers]
-    writer.writerow([formula_safe(cell) for cell in (*headers, *computed_headers(definition, headers))])
+    headers.extend(computed_headers(definition, [*headers, *PAYMENT_HEADERS]))
+    writer.writerow([formula_safe(cell) for cell in (*headers, *PAYMENT_HEADERS)])
     for submission in submissions:
         cells = [*base_values(submission, (counter or {}).get(submission.id)),
                  *_values(Answers.from_json(submission.answers), cols),
-                 *computed_values(definition, submission)]
+                 *computed_values(definition, submission),
+                 *payment_values((payments or {}).get(submission.id))]
         writer.writerow([formula_safe(cell) for cell in cells])
     return buffer.getvalue().encode("utf-8")

@@ -1,4 +1,4 @@
-"""The review pages' forms: claiming the next application, a move on one, printing a selection.
+"""The review pages' forms: claiming the next application, a move on one, printing a selection, a refund.
 CSRF is checked for every POST by the app's CSRFProtect, so these are plain ``wtforms.Form``s;
 the templates add the token."""
 
@@ -41,3 +41,15 @@ class MoveForm(Form):
 class PrintForm(Form):
     number = ValuesField()  # reception numbers, as typed or shown
     back = HiddenField(default="")  # the queue page (with its filter) to return to
+
+
+class RefundForm(Form):
+    """「返金する」 on the refund page: which payment, as the page showed it."""
+
+    payment = StringField(default="")
+    lock_version = IntegerField()  # the payment's version the page showed: a changed payment is shown again
+
+    def payment_id(self) -> int | None:
+        # ASCII digits only, and few (a forged huge id is simply not the payment shown).
+        value = self.payment.data or ""
+        return int(value) if re.fullmatch(r"[0-9]{1,9}", value) else None

@@ -24,7 +24,7 @@ def listen() -> None:
 
 def describe_applicant(submission: Submission, *, session: Session, resubmitted: bool) -> None:
     """The names go into the row as it is written (they are part of what it says, not a later change)."""
-    compiled = version_by_id(session, submission.version_id)
+    compiled = version_by_id(session, submission.version_id, submission.channel)
     if compiled is not None:
         submission.applicant_name, submission.applicant_kana = applicant_names(
             compiled.definition, Answers.from_json(submission.answers))

@@ -117,10 +117,11 @@ def notify(session: Session, submission: Submission, kind: str, comment: str | N
            definition: FormDefinition | None = None) -> OutboxMessage:
     """Write the message about ``kind`` to the outbox (in the caller's transaction)."""
     if definition is None:
-        compiled = version_by_id(session, submission.version_id)
+        compiled = version_by_id(session, submission.version_id, submission.channel)
         if compiled is None:  # a submission's version is never deleted (a foreign key keeps it)
             raise LookupError(f"definition version {submission.version_id} of submission {submission.id} is missing")
         definition = compiled.definition
+    definition = definition.for_channel(submission.channel)  # the channel's next steps
     subject, body = compose(kind, submission, definition, comment)
     recipient = recipient_of(definition, Answers.from_json(submission.answers))
     message = OutboxMessage(submission_id=submission.id, kind=kind, recipient=recipient, subject=subject,

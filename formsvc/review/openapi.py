@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from formsvc.payments import models as payment_models
+from formsvc.payments import status as payment_status
 from formsvc.submissions import status
+
+REFUND_STATUSES = [payment_models.NO_REFUND, payment_models.REFUND_DUE, payment_models.REFUND_SUBMITTED,
+                   payment_models.REFUNDED, payment_models.REFUND_FAILED]
 
 
 def _error(description: str) -> dict:
@@ -24,9 +29,33 @@ def document() -> dict:
         "signed_at": {"type": ["string", "null"], "format": "date-time",
                       "description": "窓口で申請者が確認書に署名した日時（日本時間）"},
         "fee": {"type": ["integer", "null"], "description": "手数料（円）"},
+        "payment": {"anyOf": [{"$ref": "#/components/schemas/Payment"}, {"type": "null"}],
+                    "description": "手数料の支払い状況（支払い・返金）"},
         "submitted_at": {"type": "string", "format": "date-time", "description": "申請日時（日本時間）"},
         "updated_at": {"type": "string", "format": "date-time"},
         "url": {"type": "string", "description": "この申請の詳細のパス"},
+    }
+    payment_properties = {
+        "status": {"type": "string", "enum": list(payment_status.LABELS),
+                   "description": "支払い状況（" + "、".join(f"{code}: {label}" for code, label
+                                                       in payment_status.LABELS.items()) + "）"},
+        "status_label": {"type": "string", "description": "支払い状況（日本語）"},
+        "amount": {"type": ["integer", "null"], "description": "支払った（支払う）金額（円）"},
+        "method": {"type": ["string", "null"], "enum": [*payment_status.METHOD_LABELS, None],
+                   "description": "支払方法（" + "、".join(f"{code}: {label}" for code, label
+                                                     in payment_status.METHOD_LABELS.items()) + "）"},
+        "method_label": {"type": ["string", "null"], "description": "支払方法（日本語）"},
+        "reference": {"type": ["string", "null"], "description": "決済番号（この申請の支払いの参照番号）"},
+        "paid_at": {"type": ["string", "null"], "format": "date-time", "description": "支払日時（日本時間）"},
+        "payment_number": {"type": ["string", "null"],
+                           "description": "コンビニ払込番号・Pay-easy の番号（支払い待ちのときだけ）"},
+        "pay_by": {"type": ["string", "null"], "format": "date-time",
+                   "description": "支払期限（支払い待ちのときだけ）"},
+        "refund_status": {"type": "string", "enum": REFUND_STATUSES,
+                          "description": "返金状況（none: 返金なし、due: 返金予定、submitted: 返金手続中、"
+                                         "refunded: 返金済み、failed: 返金失敗）"},
+        "refund_reason": {"type": ["string", "null"], "description": "返金の理由（却下・取下げなど）"},
+        "refunded_at": {"type": ["string", "null"], "format": "date-time", "description": "返金日時（日本時間）"},
     }
     return {
         "openapi": "3.1.0",
@@ -85,6 +114,7 @@ def document() -> dict:
                           "properties": {"error": {"type": "string"}, "message": {"type": "string"}}},
                 "SubmissionSummary": {"type": "object", "properties": summary_properties,
                                       "required": list(summary_properties)},
+                "Payment": {"type": "object", "required": list(payment_properties), "properties": payment_properties},
                 "Page": {"type": "object", "required": ["items", "next_cursor"], "properties": {
                     "items": {"type": "array", "items": {"$ref": "#/components/schemas/SubmissionSummary"}},
                     "next_cursor": {"type": ["string", "null"], "description": "次のページのカーソル（最後は null）"},

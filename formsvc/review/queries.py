@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, load_only
 from formsvc.clock import JST
 from formsvc.forms.catalog import compile_version
 from formsvc.forms.models import Form, FormVersion
+from formsvc.review import payments
 from formsvc.review.names import kana_search_key, search_key
 from formsvc.staff.models import StaffUser
 from formsvc.submissions import channels, reception, status
@@ -43,6 +44,7 @@ STATUS_CHOICES = {
 }
 ASSIGNEE_CHOICES = {"any": ("すべて", "Anyone"), "me": ("自分", "Me"), "unassigned": ("未割当", "Unassigned")}
 CHANNEL_CHOICES = {"": ("すべて", "All"), **{channel.code: channel.label for channel in channels.CHANNELS}}
+PAYMENT_CHOICES = {"": ("すべて", "All"), **payments.FILTER_CHOICES}
 
 LIST_COLUMNS = (Submission.id, Submission.reception_number, Submission.form_id, Submission.version_id,
                 Submission.status, Submission.channel, Submission.fee, Submission.created_at,
@@ -84,7 +86,10 @@ class QueueFilter:
     number: str | None = None            # normalised reception number, whole or its start
     name: str | None = None              # 氏名 or フリガナ, any part
     newest_first: bool = False
+    payment: str | None = None           # a payment summary code (formsvc.payments.status)
     errors: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    # Versions whose online applications pay later (納付書): not 未払い (see payments.filter_condition).
+    postpay_versions: tuple[int, ...] = field(default=(), compare=False)
 
     def statuses(self) -> tuple[str, ...]:
         if self.status == "open":
@@ -121,6 +126,8 @@ class QueueFilter:
                 func.lower(func.replace(Submission.applicant_kana, " ", "")).like(
                     f"%{_escape_like(kana_key)}%", escape="\\"),
             ))
+        if self.payment:
+            where.append(payments.filter_condition(self.payment, self.postpay_versions))
         return where
 
     def args(self, **changes) -> dict[str, str]:
@@ -135,6 +142,7 @@ class QueueFilter:
             "to": current.submitted_to.isoformat() if current.submitted_to else "",
             "number": current.number or "",
             "name": current.name or "",
+            "payment": current.payment or "",
             "sort": "newest" if current.newest_first else "",
         }
         return {key: value for key, value in values.items() if value}
@@ -156,8 +164,11 @@ def _parse_date(text: str) -> date | None:
         return None
 
 
-def parse_filter(args: Mapping[str, str], form_ids: set[str] | None = None) -> QueueFilter:
-    """A QueueFilter from the query string; anything unreadable is left out and explained."""
+def parse_filter(args: Mapping[str, str], form_ids: set[str] | None = None,
+                 session: Session | None = None) -> QueueFilter:
+    """A QueueFilter from the query string; anything unreadable is left out and explained.
+
+    ``session`` is needed for the 「支払い：未払い」 filter (which versions pay later)."""
     errors: list[tuple[str, str]] = []
     form_id = (args.get("form") or "").strip() or None
     if form_id is not None and form_ids is not None and form_id not in form_ids:
@@ -199,9 +210,24 @@ def parse_filter(args: Mapping[str, str], form_ids: set[str] | None = None) -> Q
     name = (args.get("name") or "").strip()[:100] or None
     if name is not None and not search_key(name):
         name = None
+    payment = args.get("payment") or None
+    if payment not in PAYMENT_CHOICES:
+        payment = None
+    postpay = postpay_versions(session) if payment == payments.UNPAID and session is not None else ()
     return QueueFilter(form_id=form_id, status=status_value, assignee=assignee, channel=channel,
                        submitted_from=dates["from"], submitted_to=dates["to"], number=number, name=name,
-                       newest_first=args.get("sort") == "newest", errors=tuple(errors))
+                       newest_first=args.get("sort") == "newest", payment=payment, errors=tuple(errors),
+                       postpay_versions=postpay)
+
+
+def postpay_versions(session: Session) -> tuple[int, ...]:
+    """Versions with a fee that online applicants pay later (fee.online_payment: false)."""
+    found = []
+    for version in session.scalars(select(FormVersion)):
+        fee = compile_version(version).definition.fee
+        if fee is not None and not fee.online_payment:
+            found.append(version.id)
+    return tuple(found)
 
 
 # --- pages ----------------------------------------------------------------------------------

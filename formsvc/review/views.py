@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from formsvc import clock
 from formsvc.applications.sections import answer_sections
@@ -23,10 +24,14 @@ from formsvc.fields.file import content_disposition
 from formsvc.forms.catalog import version_by_id
 from formsvc.forms.models import FormVersion
 from formsvc.i18n import t
+from formsvc.payments import models as payment_models
+from formsvc.payments import service as payment_service
+from formsvc.payments import status as payment_status
 from formsvc.review import detail as details
 from formsvc.review import export, queries, workflow
+from formsvc.review import payments as review_payments
 from formsvc.review.audit import record_access
-from formsvc.review.forms import ClaimNextForm, MoveForm, PrintForm
+from formsvc.review.forms import ClaimNextForm, MoveForm, PrintForm, RefundForm
 from formsvc.staff import menu, roles
 from formsvc.staff.auth import require_role, signed_in_staff
 from formsvc.staff.models import StaffUser
@@ -40,6 +45,7 @@ R, C, A = roles.REVIEWER, roles.COUNTER, roles.ADMIN
 QUEUE_ROLES = (R, C, A)
 PDF_ROLES = (R, C)
 EXPORT_ROLES = (R, A)
+REFUND_ROLES = (R, A)
 MAX_BATCH = 200
 
 menu.add_entry(blueprint, "review.queue", ("申請一覧", "Applications"), QUEUE_ROLES)
@@ -72,12 +78,13 @@ def queue_page():
     user = signed_in_staff()
     session = db_session()
     titles = queries.procedure_titles(session)
-    queue_filter = queries.parse_filter(request.args, set(titles))
+    queue_filter = queries.parse_filter(request.args, set(titles), session)
     page = queries.queue_page(session, queue_filter, user.id, after=request.args.get("after"),
                               before=request.args.get("before"), size=queries.PAGE_SIZE)
     counts = queries.counts_by_status(session, queue_filter, user.id)
     assignees = queries.staff_names(session, (row.assignee_id for row in page.rows))
     counter = counter_facts(session, page.rows)
+    payment_summaries = review_payments.summaries(session, page.rows)  # one query for the page
     if page.rows:
         record_access(session, "queue", [row.id for row in page.rows], staff=user)
     csv_versions = _csv_versions(queue_filter, user) if queue_filter.form_id and user.has_role(*EXPORT_ROLES) else []
@@ -89,6 +96,7 @@ def queue_page():
         matching=_count_text(counts, queue_filter.statuses()), notice=notice,
         status_choices=queries.STATUS_CHOICES, status_options=_options(queries.STATUS_CHOICES),
         assignee_options=_options(queries.ASSIGNEE_CHOICES), channel_options=_options(queries.CHANNEL_CHOICES),
+        payment_options=_options(queries.PAYMENT_CHOICES), payments=payment_summaries,
         procedure_options=[Option(form_id, title) for form_id, title in titles.items()],
         status_labels=status.SHORT_LABELS,
         channel_labels=channels.LABELS, counter=counter, csv_versions=csv_versions,
@@ -161,12 +169,19 @@ def _detail_page(submission: Submission, errors: list[tuple[str, str]] | None = 
                  typed: dict[str, str] | None = None, code: int = 200):
     session = db_session()
     user = signed_in_staff()
-    compiled = version_by_id(session, submission.version_id)
+    compiled = version_by_id(session, submission.version_id, submission.channel)
     assert compiled is not None  # a submission's version is never removed
     definition = compiled.definition
     flow = details.answer_flow(definition, submission.answers, submission.created_at)
     assignee = submission.assignee_id
     assignee_name = queries.staff_names(session, [assignee]).get(assignee) if assignee is not None else None
+    moves = workflow.available_moves(submission, user)
+    payment_definition = review_payments.definition_of(session, submission)
+    payment_panel = review_payments.panel(session, submission, payment_definition, user.has_role(*REFUND_ROLES),
+                                          queries.staff_names(session, _refunders(session, submission)))
+    # Shown beside 承認/完了 before anyone presses them (the workflow refuses them all the same).
+    unpaid = {move.name: reason for move in moves if move.target != move.source and (
+        reason := review_payments.unpaid_refusal(session, submission, move.target))}
     record_access(session, "detail", [submission.id], staff=user)
     page = render_template(
         "review/detail.html", submission=submission, definition=definition, compiled=compiled,
@@ -174,9 +189,10 @@ def _detail_page(submission: Submission, errors: list[tuple[str, str]] | None = 
         attachments=details.attachments(session, submission, definition),
         comparisons=details.comparisons(session, submission), events=submission.events,
         event_labels=details.STAFF_EVENT_LABELS, actor_label=details.actor_label,
+        payment_events=details.PAYMENT_EVENTS, method_labels=payment_status.METHOD_LABELS,
         status_label=status.SHORT_LABELS.get(submission.status, submission.status),
         channel_label=channels.LABELS.get(submission.channel, submission.channel),
-        assignee_name=assignee_name, moves=workflow.available_moves(submission, user),
+        assignee_name=assignee_name, moves=moves, payment=payment_panel, unpaid=unpaid,
         reviewers=queries.reviewers(session) if user.has_role(A) else [],
         can_print=user.has_role(*PDF_ROLES), errors=errors or [], typed=typed or {},
         display_number=reception.display(submission.reception_number),
@@ -219,6 +235,95 @@ def move(number: str, move: str):
     db_session().commit()
     flash(f"{details.STAFF_EVENT_LABELS.get(made.event, made.event)}：受付番号 {reception.display(number)}", "review")
     return redirect(url_for("review.submission", number=number))
+
+
+def _refunders(session, submission: Submission) -> list[int]:
+    return [staff_id for staff_id in session.scalars(
+        select(payment_models.Payment.refunded_by_id).where(payment_models.Payment.submission_id == submission.id))
+        if staff_id is not None]
+
+
+# --- refunds --------------------------------------------------------------------------------
+
+def _refund_due(submission: Submission) -> payment_models.Payment | None:
+    """The submission's payment waiting to be given back (due, or refused by the provider before)."""
+    return db_session().scalar(
+        select(payment_models.Payment)
+        .where(payment_models.Payment.submission_id == submission.id,
+               payment_models.Payment.refund_status.in_(review_payments.REFUNDABLE))
+        .order_by(payment_models.Payment.id.desc()).limit(1))
+
+
+def _refund_page(submission: Submission, payment: payment_models.Payment,
+                 errors: list[tuple[str, str]] | None = None, code: int = 200):
+    session = db_session()
+    user = signed_in_staff()
+    compiled = version_by_id(session, submission.version_id, submission.channel)
+    assert compiled is not None
+    record_access(session, "detail", [submission.id], staff=user, detail=f"refund:{payment.id}")
+    page = render_template(
+        "review/refund.html", submission=submission, payment=payment, title=compiled.definition.title.ja,
+        display_number=reception.display(submission.reception_number), errors=errors or [],
+        method_label=review_payments.method_label(payment.method),
+        refund_label=review_payments.REFUND_LABELS.get(payment.refund_status, payment.refund_status))
+    session.commit()
+    return page, code
+
+
+@blueprint.get("/submissions/<number>/refund")
+@require_role(*REFUND_ROLES)
+def refund(number: str):
+    """What will be refunded, and the one button that does it."""
+    found = _submission_or_404(number)
+    payment = _refund_due(found)
+    if payment is None:
+        flash("返金が必要な支払いはありません（返金済み、または返金の対象ではありません）", "review")
+        return redirect(url_for("review.submission", number=found.reception_number))
+    return _refund_page(found, payment)
+
+
+@blueprint.post("/submissions/<number>/refund")
+@require_role(*REFUND_ROLES)
+def refund_confirm(number: str):
+    found = _submission_or_404(number)
+    user = signed_in_staff()
+    session = db_session()
+    refund_form = RefundForm(request.form)
+    payment = _refund_due(found)
+    if payment is None or refund_form.payment_id() != payment.id:
+        # Refunded by someone else meanwhile (or a forged id): nothing to do, the detail says what it is.
+        flash("この支払いはすでに返金済みか、返金の対象ではありません。最新の状態を確認してください", "review")
+        return redirect(url_for("review.submission", number=found.reception_number))
+    if refund_form.lock_version.data != payment.lock_version:
+        return _refund_page(found, payment, [(
+            "この支払いは、画面を表示した後に更新されました。内容を確認してから、もう一度「返金する」を押してください",
+            "refund-submit")], code=409)
+    payment_id, amount = payment.id, payment.amount
+    try:
+        # The service records the outcome and its event (naming the member of staff); a refused
+        # refund is kept as 返金失敗, to be tried again, and no money has moved.
+        refunded = payment_service.refund(session, payment, user)
+        session.commit()  # a counter refund is only recorded: the service leaves that commit to us
+    except payment_service.PaymentUnavailable as refused:
+        session.rollback()
+        current_app.logger.warning("refund of payment %s refused by the provider", payment_id)
+        fresh = _submission_or_404(number)
+        again = _refund_due(fresh)
+        if again is None:
+            return redirect(url_for("review.submission", number=fresh.reception_number))
+        return _refund_page(fresh, again, [(f"返金できませんでした。{refused}（返金はまだ行われていません。"
+                                            "時間をおいてもう一度「返金する」を押してください）", "refund-submit")],
+                            code=503)
+    except (payment_service.NotRefundable, StaleDataError):
+        session.rollback()
+        flash("この支払いはすでに返金済みか、他の職員が同時に返金しました。最新の状態を確認してください", "review")
+        return redirect(url_for("review.submission", number=number))
+    if refunded.refund_status == payment_models.REFUNDED:
+        done = f"手数料 {amount:,}円 を返金しました"
+    else:
+        done = f"手数料 {amount:,}円 の返金を決済事業者に依頼しました（完了すると「返金済み」になります）"
+    flash(f"{done}：受付番号 {reception.display(found.reception_number)}", "review")
+    return redirect(url_for("review.submission", number=found.reception_number))
 
 
 @blueprint.get("/submissions/<number>/attachments/<token>")
@@ -328,7 +433,7 @@ def export_csv():
     session = db_session()
     user = signed_in_staff()
     titles = queries.procedure_titles(session)
-    queue_filter = queries.parse_filter(request.args, set(titles))
+    queue_filter = queries.parse_filter(request.args, set(titles), session)
     if not queue_filter.form_id:
         return redirect(_queue_url({"notice": "csv_needs_form", **queue_filter.args()}))
     if queue_filter.errors:
@@ -348,7 +453,8 @@ def export_csv():
     record_access(session, "csv", ids, staff=user, detail=f"{queue_filter.form_id} v{version.number}")
     session.commit()
     content = export.write_csv(compiled.definition, rows, bom=request.args.get("bom") == "1",
-                               counter=counter_facts(session, rows))
+                               counter=counter_facts(session, rows),
+                               payments=review_payments.summaries(session, rows))
     filename = f"{queue_filter.form_id}_v{version.number}_{clock.now():%Y%m%d-%H%M}.csv"
     response = send_file(io.BytesIO(content), mimetype="text/csv", as_attachment=True, download_name=filename,
                          max_age=0)

@@ -20,7 +20,7 @@ from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
 from formsvc.db import utcnow
-from formsvc.review import notifications
+from formsvc.review import notifications, payments
 from formsvc.staff import roles
 from formsvc.staff.models import StaffUser
 from formsvc.submissions import status
@@ -76,6 +76,11 @@ MOVES: tuple[Move, ...] = (
 )
 BY_KEY = {move.key: move for move in MOVES}
 NAMES = tuple(dict.fromkeys(move.name for move in MOVES))
+# 即日交付 at the counter (住民票-type procedures): received → completed with no review. Not in
+# MOVES, so the staff detail page never offers it; the counter makes it (issue_same_day) once it
+# has checked that the procedure is issued the same day on the counter channel.
+SAME_DAY_ISSUE = Move("issue", status.RECEIVED, status.COMPLETED, (C,), False, "completed",
+                      ("交付する（即日交付）", "Issue now (same day)"))
 
 
 class MoveRefused(Exception):
@@ -122,6 +127,10 @@ class UnknownAssignee(MoveRefused):
     status_code = 400
 
 
+class PaymentRequired(MoveRefused):
+    """承認 or 交付 of an application whose fee has not been received (formsvc.review.payments)."""
+
+
 def actor_name(user: StaffUser) -> str:
     """How staff appear in the event trail (stable: the account name, not the display name)."""
     return f"staff:{user.username}"
@@ -156,17 +165,18 @@ def _for_any_assignee(move: Move, user: StaffUser) -> bool:
     return A in move.roles and user.has_role(A)
 
 
-def find_move(name: str, current: str) -> Move:
-    move = BY_KEY.get((name, current))
+def find_move(name: str, current: str, table: dict[tuple[str, str], Move] = BY_KEY) -> Move:
+    move = table.get((name, current))
     if move is None:
-        if name not in NAMES:
+        if name not in {key[0] for key in table}:
             raise NotPermitted("この操作はありません")
         raise WrongStatus(f"この申請は現在「{status.label(current)}」のため、この操作はできません")
     return move
 
 
 def perform(session: Session, submission: Submission, name: str, user: StaffUser, *,
-            lock_version: int | None, comment: str | None = None, assignee: StaffUser | None = None) -> Move:
+            lock_version: int | None, comment: str | None = None, assignee: StaffUser | None = None,
+            table: dict[tuple[str, str], Move] = BY_KEY) -> Move:
     """Make the move ``name`` on ``submission`` as ``user``, or raise a MoveRefused.
 
     ``lock_version`` is the version the member of staff saw (from the page's form); None only
@@ -176,7 +186,7 @@ def perform(session: Session, submission: Submission, name: str, user: StaffUser
     if name == "claim" and submission.status == status.IN_REVIEW and submission.assignee_id != user.id \
             and user.has_role(*BY_KEY[("claim", status.RECEIVED)].roles):
         raise AlreadyClaimed()  # the page was shown before someone else claimed it
-    move = find_move(name, submission.status)
+    move = find_move(name, submission.status, table)
     if not user.has_role(*move.roles):
         raise NotPermitted("この操作をする権限がありません")
     comment = (comment or "").strip() or None
@@ -191,6 +201,10 @@ def perform(session: Session, submission: Submission, name: str, user: StaffUser
     if move.name == "reassign" and (assignee is None or not assignee.active
                                     or not assignee.has_role(roles.REVIEWER)):
         raise UnknownAssignee("担当者には審査担当の職員を選んでください")
+    # Every path to 承認 and 交付 (the detail page, counter same-day issue, …) comes through here.
+    refusal = payments.unpaid_refusal(session, submission, move.target) if move.target != move.source else None
+    if refusal is not None:
+        raise PaymentRequired(refusal)
 
     seen = submission.lock_version if lock_version is None else lock_version
     guard = [Submission.id == submission.id, Submission.status == move.source, Submission.lock_version == seen]
@@ -225,9 +239,19 @@ def perform(session: Session, submission: Submission, name: str, user: StaffUser
         data["assignee_name"] = assignee.display_name
     session.add(SubmissionEvent(submission_id=submission.id, kind=move.event, actor=actor_name(user),
                                 comment=comment, data=data))
+    # A fee already paid goes back after a rejection: marked in this same transaction.
+    payments.refund_due_after(session, submission, move.target, actor_name(user), user.display_name)
     if move.notify:
         notifications.notify(session, submission, move.event, comment)
     return move
+
+
+def issue_same_day(session: Session, submission: Submission, user: StaffUser, *, lock_version: int | None,
+                   comment: str | None = None) -> Move:
+    """交付 at the counter, the same day (SAME_DAY_ISSUE), with the same guards and audit event as
+    every move. The caller has checked that the procedure is issued the same day at the counter."""
+    return perform(session, submission, SAME_DAY_ISSUE.name, user, lock_version=lock_version, comment=comment,
+                   table={SAME_DAY_ISSUE.key: SAME_DAY_ISSUE})
 
 
 def _dialect(session: Session) -> str:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.sql.expression import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from formsvc.db import Base, JSONDocument, UTCDateTime, utcnow
@@ -101,6 +102,10 @@ class Submission(Base):
     draft_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     answers: Mapped[dict] = mapped_column(JSONDocument)
     fee: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # yen; beyond int4 for large fees
+    # Whether the fee is to be paid before a decision (formsvc.payments): decided when the
+    # application is made (paid online before sending, or 収納 at the counter) and kept, so that
+    # today's provider settings never change what an application sent earlier needs.
+    payment_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     # The definition's computed values as they were when the application was sent
     # ({computed id: value as text, e.g. "4.91" or "2027-03-31"}): staff, exports and records
     # show what the resident saw, even if a later version computes differently.

@@ -33,7 +33,7 @@ class AlreadySubmitted(Exception):
 def submit(session: Session, draft: Draft, answers: Answers, fee: Decimal | None,
            channel: str = "online", actor: str = "resident", *, entered_by_id: int | None = None,
            identification: str | None = None, visit_id: int | None = None, signed_at: datetime | None = None,
-           event_data: dict | None = None) -> Submission:
+           event_data: dict | None = None, payment_required: bool = False) -> Submission:
     """Store the submission, claim its uploads, write the audit event and announce it
     (formsvc.submissions.signals), all or nothing.
 
@@ -41,6 +41,7 @@ def submit(session: Session, draft: Draft, answers: Answers, fee: Decimal | None
     submission: the loser of a race gets AlreadySubmitted with the winner's submission.
     A counter application (formsvc.counter) also records who entered it, how the resident was
     identified, the visit and when they signed; ``event_data`` is added to the audit event.
+    ``payment_required``: the fee must be paid before a decision (formsvc.payments).
     """
     existing = session.scalar(select(Submission).where(Submission.draft_id == draft.id))
     if existing is not None:
@@ -53,6 +54,7 @@ def submit(session: Session, draft: Draft, answers: Answers, fee: Decimal | None
         draft_id=draft.id,
         answers=answers.to_json(),
         fee=int(fee) if fee is not None else None,
+        payment_required=payment_required,
         computed=computed_json(definition, answers),
         channel=channel,
         entered_by_id=entered_by_id,
@@ -163,7 +165,8 @@ def _is_taken(session: Session, number: str) -> bool:
 def _version_of(session: Session, draft: Draft) -> tuple[int, FormDefinition]:
     """(id, definition) of the version the draft was made on (a preview's draft has none: it is
     never submitted)."""
-    compiled = version_by_id(session, draft.version_id) if draft.version_id is not None else None
+    compiled = (version_by_id(session, draft.version_id, draft.channel)
+                if draft.version_id is not None else None)
     if compiled is None or compiled.version_id is None:
         raise LookupError(f"draft {draft.id} has no definition version to be submitted on")
     return compiled.version_id, compiled.definition

@@ -57,4 +57,12 @@ EVENT_LABELS = {
     "rejected": ("却下しました", "Rejected"),
     "completed": ("完了しました（交付済）", "Completed"),
     "withdrawn": ("申請を取り下げました", "Withdrawn"),
+    # Fees (formsvc.payments.service).
+    "payment_received": ("手数料の支払いを確認しました", "Fee payment confirmed"),
+    "payment_awaiting": ("手数料の払込番号をお知らせしました（お支払い待ち）",
+                         "Payment number issued (awaiting payment)"),
+    "refund_due": ("手数料を返金します", "The fee will be refunded"),
+    "payment_refunded": ("手数料を返金しました", "Fee refunded"),
+    "payment_refund_failed": ("手数料の返金手続きができませんでした（再度手続きします）",
+                              "Refund could not be made yet"),
 }

@@ -21,6 +21,8 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table('submissions', schema=None) as batch_op:
         batch_op.alter_column('fee', existing_type=sa.Integer(), type_=sa.BigInteger(), existing_nullable=True)
+        # Applications made before payments existed need none: their fee was collected another way.
+        batch_op.add_column(sa.Column('payment_required', sa.Boolean(), server_default=sa.false(), nullable=False))
     op.create_table(
         'payments',
         sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -123,4 +125,5 @@ def downgrade() -> None:
     op.drop_table('payment_notifications')
     op.drop_table('payments')
     with op.batch_alter_table('submissions', schema=None) as batch_op:
+        batch_op.drop_column('payment_required')
         batch_op.alter_column('fee', existing_type=sa.BigInteger(), type_=sa.Integer(), existing_nullable=True)

@@ -143,3 +143,37 @@ class Shortcut:
     @staticmethod
     def _location(response) -> str:
         return urlparse(response.headers["location"]).path
+
+
+# --- paying the fee at the demo's mock provider ------------------------------------------------
+
+TEST_CARD = "4111111111111111"  # the mock's card that pays (formsvc.mock_payments.cards)
+
+
+def pay_with_card(page: Page, number: str = TEST_CARD) -> None:
+    """On the mock provider's pages (after 「支払いへ進む」): choose クレジットカード if asked, enter
+    the test card ``number`` and press the pay button. Where it leads is the caller's to check."""
+    from playwright.sync_api import expect
+
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text(re.compile("^(お支払い方法の選択|クレジットカードでのお支払い)$"))
+    if heading.inner_text().strip() == "お支払い方法の選択":
+        page.get_by_role("radio", name=re.compile("^クレジットカード")).check(force=True)
+        page.get_by_role("button", name="次へ").click()
+        expect(heading).to_have_text("クレジットカードでのお支払い")
+    page.get_by_label(re.compile("^カード番号")).fill(number)
+    page.get_by_label(re.compile("^有効期限")).fill("12/39")
+    page.get_by_label(re.compile("^セキュリティコード")).fill("123")
+    page.get_by_label(re.compile("^カード名義")).fill("HANAKO YAMADA")
+    page.get_by_role("button", name=re.compile("円を支払う$")).click()
+
+
+def send_application(page: Page, button: str = "同意して申請する") -> None:
+    """Press the check page's button; a fee paid online (「支払いへ進む」) is paid with the test card
+    that succeeds, so the caller lands on the confirmation either way."""
+    pay = page.get_by_role("button", name="支払いへ進む")
+    if pay.count():
+        pay.click()
+        pay_with_card(page)
+    else:
+        page.get_by_role("button", name=button).click()

@@ -16,7 +16,7 @@ import pytest
 
 from formsvc import clock
 from tests.applicant import PAGE_URL
-from tests.browser.support import RECEPTION_NUMBER, Shortcut, assert_accessible
+from tests.browser.support import RECEPTION_NUMBER, Shortcut, assert_accessible, pay_with_card, send_application
 from tests.conftest import JAPAN_TODAY, day_in_period, hold_clock
 
 pytestmark = pytest.mark.browser
@@ -114,7 +114,7 @@ def test_every_page_of_an_application_is_accessible(axe_page, live_server, monke
     assert path == f"/forms/{form_id}/check", path
     page.goto(path)
     assert_accessible(page, "check your answers")
-    page.get_by_role("button", name="同意して申請する").click()
+    send_application(page)  # a fee is paid online first (the provider's pages: test_payment_journey.py)
     page.get_by_role("heading", name="申請を受け付けました").wait_for()
     assert RECEPTION_NUMBER.match(page.locator(".reception-number").inner_text().strip())
     assert_accessible(page, "confirmation")
@@ -210,6 +210,8 @@ def test_english_check_and_confirmation_pages_are_accessible(axe_page, live_serv
     axe_page.goto(f"/language/en?next={path}")
     axe_page.get_by_role("heading", name="Check your answers before sending").wait_for()
     assert_accessible(axe_page, "English check your answers")
-    axe_page.get_by_role("button", name="Agree and submit").click()
+    # The fee is paid online first; the mock provider's pages are in Japanese only.
+    axe_page.get_by_role("button", name="Continue to payment").click()
+    pay_with_card(axe_page)
     axe_page.get_by_role("heading", name="Application received").wait_for()
     assert_accessible(axe_page, "English confirmation")

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.support import PDF_FILE, RECEPTION_NUMBER
+from tests.browser.support import PDF_FILE, RECEPTION_NUMBER, pay_with_card, send_application
 from tests.conftest import JAPAN_TODAY
 
 pytestmark = pytest.mark.browser
@@ -191,8 +191,10 @@ def test_juminhyo_copy_by_keyboard_only(page: Page, live_server):
     for text in ("山田\u3000花子", "ヤマダ\u3000ハナコ", "1990年4月1日", "〒105-0011", "東京都港区芝公園",
                  "就職・勤務先への提出", "窓口で受け取る", "090-1234-5678", "600円"):
         expect(main).to_contain_text(text)
-    tab_to(page, page.get_by_role("button", name="同意して申請する"))
+    # The fee is paid online before the application is sent (the mock provider's pages).
+    tab_to(page, page.get_by_role("button", name="支払いへ進む"))
     page.keyboard.press("Enter")
+    pay_with_card(page)
     expect_received(page)
 
 
@@ -292,7 +294,7 @@ def test_juminhyo_copy_as_an_agent_without_javascript(nojs_page: Page, live_serv
     press_continue(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("申請内容の確認")
     expect(main).to_contain_text("090-8765-4321")
-    page.get_by_role("button", name="同意して申請する").click()
+    send_application(page)
     expect_received(page)
 
 
@@ -363,5 +365,5 @@ def test_sodai_gomi_items_are_added_changed_and_removed(page: Page, live_server)
     for text in ("ソファ（2人掛け以上）", "2,000円", "収集する点数の合計", "東京都港区芝公園"):
         expect(main).to_contain_text(text)
     expect(main).not_to_contain_text("自転車")
-    page.get_by_role("button", name="同意して申請する").click()
+    send_application(page)
     expect_received(page)

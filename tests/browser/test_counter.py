@@ -129,3 +129,23 @@ def test_a_counter_application_with_the_card_from_identification_to_reception(ax
     assert RECEPTION_NUMBER.match(number), number
     expect(page.locator(".counter-procedures")).to_contain_text("受付済み")
     assert_accessible(page, "visit page after reception")
+
+    # 収納: 現金 is chosen already; the clerk takes the fee, and the slip and the day's book show it.
+    take = page.get_by_role("button", name=re.compile("^収納する"))
+    tab_to(page, take)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status").first).to_contain_text("3,000円を現金で収納しました")
+    expect(page.locator("#fees-title ~ .counter-fee").first).to_contain_text("支払い済み")
+    assert_accessible(page, "visit page after 収納")
+    slip = page.request.get(page.get_by_role("link", name=re.compile("^受付票（引換券）を印刷")).get_attribute("href"))
+    assert slip.ok and slip.headers["content-type"] == "application/pdf"
+    page.goto("/counter/")
+    tab_to(page, page.get_by_role("link", name=re.compile("^収納日計")))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("収納日計")
+    expect(page.get_by_role("main")).to_contain_text(re.compile(r"差引合計\s*3,000円"))
+    assert_accessible(page, "収納日計")
+    type_into(page, page.get_by_label("日付"), "2026-13-01")
+    page.keyboard.press("Enter")
+    expect(page.locator(".error-summary")).to_contain_text("年-月-日の形で指定してください")
+    assert_accessible(page, "収納日計 with an error")

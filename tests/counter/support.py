@@ -169,7 +169,8 @@ class Procedure:
 
     def definition(self):
         with self.app.app_context(), database().transaction() as session:
-            return published(session, self.form_id).definition
+            # The counter's pages (formsvc.definitions.channels): what the clerk is shown.
+            return published(session, self.form_id).for_channel("counter").definition
 
     def start(self) -> str:
         """Press the procedure's button on the visit page."""

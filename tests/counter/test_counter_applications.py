@@ -141,7 +141,7 @@ def test_staff_see_the_channel_the_clerk_and_the_identity_check_and_the_audit_tr
     assert "本人確認 窓口で確認：マイナンバーカード読取" in facts
     assert "入力した職員 窓口 花子（申請者本人に代わって入力）" in facts
     assert "申請者 山田 太郎" in facts
-    assert "窓口でマイナンバーカードから読取" in facts
+    assert "山田 太郎 マイナンバーカードから読取" in facts  # one wording on every counter page and sheet
     history = text_of(detail.text).split("経過", 1)[1]
     assert "申請を受付（窓口。申請者：山田 太郎）" in history and "職員 窓口 花子" in history
     with app.app_context(), database().transaction() as session:

@@ -7,7 +7,9 @@ import pytest
 from formsvc.db import database
 from formsvc.definitions.loader import load_text
 from formsvc.forms.loading import publish_loaded
+from formsvc.payments import providers
 from tests.resident.conftest import SAMPLE
+from tests.review.payment_support import FakeProvider
 
 # The resident tests' procedure, with what the review area needs in addition: an e-mail
 # address (notifications), the name filled from the My Number card (verified marks), a
@@ -50,3 +52,11 @@ def review_form(app) -> str:
 def plain_form(app) -> str:
     publish(app, SAMPLE)
     return PLAIN_FORM
+
+
+@pytest.fixture
+def provider(app) -> FakeProvider:
+    """A payment provider that refunds what it is asked (or is down: ``provider.down = True``)."""
+    fake = FakeProvider()
+    providers.register(app, fake.name, fake)
+    return fake

@@ -12,6 +12,7 @@ from formsvc.applications.answers import Answers
 from formsvc.applications.flow import Flow
 from formsvc.db import database, utcnow
 from formsvc.forms.catalog import published
+from formsvc.payments import models as payment_models
 from formsvc.staff.models import StaffUser
 from formsvc.submissions.models import Draft, Submission
 from formsvc.submissions.service import submit
@@ -41,8 +42,11 @@ def example_answers(definition, overrides: dict | None = None) -> tuple[Answers,
 def make_submissions(app, form_id: str, count: int = 1, *, overrides: dict | None = None,
                      created_at: datetime | None = None, step: timedelta = timedelta(minutes=1),
                      channel: str = "online", status: str | None = None, assignee: str | None = None,
-                     same_time_every: int = 1) -> list[str]:
-    """``count`` submissions, ``step`` apart from ``created_at`` (``same_time_every`` share one time)."""
+                     same_time_every: int = 1, paid: bool = True) -> list[str]:
+    """``count`` submissions, ``step`` apart from ``created_at`` (``same_time_every`` share one time).
+
+    ``paid``: a fee is paid, as the resident's payment step (online) or the counter's 収納 leaves it,
+    so that 承認 is possible; False leaves it unpaid."""
     numbers = []
     start = created_at or BASE_TIME
     with app.app_context(), database().transaction() as session:
@@ -64,8 +68,25 @@ def make_submissions(app, form_id: str, count: int = 1, *, overrides: dict | Non
                 values["assignee_id"] = assignee_id
             session.execute(update(Submission).where(Submission.id == submission.id).values(**values)
                             .execution_options(synchronize_session=False))
+            if paid and fee:
+                session.add(paid_payment(submission, int(fee), values["created_at"]))
             numbers.append(submission.reception_number)
     return numbers
+
+
+def paid_payment(submission: Submission, amount: int, when: datetime, provider: str = "test",
+                 **values) -> payment_models.Payment:
+    """A successful payment of ``submission``'s fee (card online, cash at the counter)."""
+    counter = submission.channel == payment_models.COUNTER
+    columns = {
+        "reference": "T" + secrets.token_hex(6).upper(), "idempotency_key": secrets.token_urlsafe(24),
+        "provider": "counter" if counter else provider,
+        "provider_payment_id": None if counter else "pay_" + secrets.token_hex(8),
+        "channel": payment_models.COUNTER if counter else payment_models.ONLINE,
+        "method": payment_models.CASH if counter else payment_models.CARD, "form_id": submission.form_id,
+        "submission_id": submission.id, "amount": amount, "status": payment_models.SUCCESS, "paid_at": when,
+        **values}
+    return payment_models.Payment(**columns)
 
 
 def submission_row(app, number: str) -> Submission:

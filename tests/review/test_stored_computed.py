@@ -70,13 +70,14 @@ def test_the_csv_has_a_labelled_column_per_computed_value_with_the_stored_value(
     assert response.status_code == 200
     rows = {row["受付番号"]: row for row in _rows(response.data)}
     headers = list(next(iter(rows.values())))
-    assert headers[-4:] == ["国民健康保険の資格喪失届の期限", "年金受給者死亡届の期限",
-                            "葬祭費（給付額・補助金額）（円）", "手続きの数（件）"]
+    # The computed values come after the answers, before the payment columns (the last five).
+    assert headers[-9:-5] == ["国民健康保険の資格喪失届の期限", "年金受給者死亡届の期限",
+                              "葬祭費（給付額・補助金額）（円）", "手続きの数（件）"]
     assert rows[first]["国民健康保険の資格喪失届の期限"] == deadline(14).isoformat()
     assert rows[first]["葬祭費（給付額・補助金額）（円）"] == "50000"
     assert rows[first]["手続きの数（件）"] == "2"
     assert rows[second]["葬祭費（給付額・補助金額）（円）"] == "" and rows[second]["手続きの数（件）"] == "1"
-    assert all(rows[old][header] == "" for header in headers[-4:])
+    assert all(rows[old][header] == "" for header in headers[-9:-5])
 
 
 def test_a_forged_stored_value_is_not_written_to_the_csv(app, okuyami, db_session):

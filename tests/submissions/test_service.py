@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -156,3 +157,16 @@ def test_a_failing_receiver_fails_the_whole_submission(app):
         assert session.get(Draft, draft_id).submitted_at is None
         assert session.scalar(select(OutboxMessage.id)) is None
     assert submit_draft(app, draft_id) in stored_numbers(app)  # with the receiver gone, it goes through
+
+
+def test_a_fee_beyond_32_bits_is_stored_as_computed(app):
+    """A fee above 2,147,483,647 yen (int4) used to fail at the insert on PostgreSQL."""
+    publish(app, SAMPLE)
+    [draft_id] = new_drafts(app, 1)
+    with app.app_context(), database().transaction() as session:
+        draft = session.get(Draft, draft_id)
+        answers = Answers.from_json(draft.answers)
+        number = service.submit(session, draft, answers, Decimal("3000000000")).reception_number
+    with app.app_context(), database().transaction() as session:
+        stored = session.scalar(select(Submission).where(Submission.reception_number == number))
+        assert stored.fee == 3_000_000_000

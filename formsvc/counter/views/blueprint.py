@@ -15,12 +15,25 @@ from formsvc.submissions.models import CounterVisit, Draft, Submission
 blueprint = Blueprint("counter", __name__, url_prefix="/counter")
 COUNTER = roles.COUNTER
 FLASH = "counter"
+FLASH_ERROR = "counter-error"  # a refusal after a redirect (収納 twice …): shown as an alert
 
 menu.add_entry(blueprint, "counter.home", ("窓口受付", "Counter"), (COUNTER,))
 
 
+# Ids are 32-bit integer columns: a longer number in a URL is no row (and must not reach the
+# database driver, which cannot bind it).
+MAX_ROW_ID = 2**31 - 1
+
+
+def row_id(value: int) -> int:
+    """``value`` when it can be a row's id, else 404."""
+    if not 0 < value <= MAX_ROW_ID:
+        abort(404)
+    return value
+
+
 def visit_or_404(visit_id: int) -> CounterVisit:
-    visit = db_session().get(CounterVisit, visit_id)
+    visit = db_session().get(CounterVisit, row_id(visit_id))
     if visit is None:
         abort(404)
     return visit
@@ -36,7 +49,7 @@ def open_visit_or_redirect(visit_id: int) -> tuple[CounterVisit, None] | tuple[N
 
 
 def draft_or_404(visit: CounterVisit, draft_id: int) -> Draft:
-    draft = db_session().get(Draft, draft_id)
+    draft = db_session().get(Draft, row_id(draft_id))
     if draft is None or draft.visit_id != visit.id or draft.channel != service.CHANNEL:
         abort(404)
     return draft

@@ -42,7 +42,7 @@ def signature(visit_id: int, draft_id: int):
     if existing is not None:
         flash(f"受付番号 {reception.display(existing.reception_number)} で受け付け済みです。", FLASH)
         return redirect(url_for(".visit", visit_id=found.id))
-    compiled = version_by_id(session, draft.version_id) if draft.version_id else None
+    compiled = version_by_id(session, draft.version_id, draft.channel) if draft.version_id else None
     if compiled is None:
         abort(404)
     ready = service.completion_of(compiled.definition, draft, today())
@@ -94,7 +94,7 @@ def _signature_forms(found: CounterVisit, drafts: list[Draft]) -> bytes | None:
     session = db_session()
     forms = []
     for draft in drafts:
-        compiled = version_by_id(session, draft.version_id) if draft.version_id else None
+        compiled = version_by_id(session, draft.version_id, draft.channel) if draft.version_id else None
         ready = service.completion_of(compiled.definition, draft, today()) if compiled else None
         if compiled is None or ready is None or not ready.ready:
             continue

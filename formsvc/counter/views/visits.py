@@ -8,9 +8,9 @@ from sqlalchemy import delete
 
 from formsvc.applications.flow import CHECK
 from formsvc.clock import today
-from formsvc.counter import service
+from formsvc.counter import fees, service
 from formsvc.counter.forms import ProcedureChoice
-from formsvc.counter.resident import resident_fields, verified_meanings
+from formsvc.counter.resident import address_prefixes, card_address_outside, resident_fields, verified_meanings
 from formsvc.counter.views.blueprint import (
     COUNTER,
     FLASH,
@@ -23,6 +23,7 @@ from formsvc.counter.views.blueprint import (
 from formsvc.db import session as db_session
 from formsvc.db import utcnow
 from formsvc.forms.catalog import in_force_on, version_by_id
+from formsvc.payments.status import METHOD_LABELS
 from formsvc.staff.auth import require_role, signed_in_staff
 from formsvc.staff.models import StaffUser
 from formsvc.submissions import identification as ident
@@ -58,8 +59,14 @@ def visit(visit_id: int):
     procedures = service.visit_procedures(session, found, today())
     choices = service.procedures(session, query) if found.closed_at is None else []
     opened_by = session.get(StaffUser, found.staff_id)
+    # 収納 and 交付 of what was received (formsvc.counter.fees), by submission id.
+    fee_states = {p.submission.id: fees.fee_state(session, p.submission) for p in procedures if p.submission}
+    outside = card_address_outside(found.shared or {}, found.identification,
+                                   address_prefixes(current_app.config.get("MUNICIPALITY_ADDRESS")))
     return render_template(
         "counter/visit.html", visit=found, shared=shared_rows(found.shared or {}), procedures=procedures,
+        fee_states=fee_states, methods=[(method, METHOD_LABELS[method]) for method in fees.METHODS],
+        card_address_outside=outside, municipality_name=current_app.config["MUNICIPALITY_NAME"],
         procedure_url=procedure_url, choices=choices, query=query, opened_by=opened_by,
         identification_text=ident.describe(found.identification, found.identity_documents),
         awaiting=[p for p in procedures if p.state == service.AWAITING_SIGNATURE],
@@ -76,6 +83,7 @@ def start_procedure(visit_id: int):
     compiled = in_force_on(session, ProcedureChoice(request.form).form_id.data or "", today())
     if compiled is None:  # unknown, archived or outside its 受付期間 today (as online)
         abort(404)
+    compiled = compiled.for_channel(service.CHANNEL)  # the counter's pages (formsvc.definitions.channels)
     existing = service.open_draft(session, found, compiled.id)
     if existing is not None:
         flash(f"「{compiled.definition.title.ja}」は入力中です。続きから入力します。", FLASH)
@@ -100,7 +108,7 @@ def discard(visit_id: int, draft_id: int):
         flash("受け付けた申請は取りやめられません。", FLASH)
         return redirect(url_for(".visit", visit_id=found.id))
     session = db_session()
-    compiled = version_by_id(session, draft.version_id) if draft.version_id else None
+    compiled = version_by_id(session, draft.version_id, draft.channel) if draft.version_id else None
     title = compiled.definition.title.ja if compiled is not None else draft.form_id
     session.execute(delete(Upload).where(Upload.draft_id == draft.id, Upload.submission_id.is_(None)))
     session.delete(draft)

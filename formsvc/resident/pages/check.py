@@ -56,14 +56,17 @@ def _check(form_id: str, send: bool, refused: bool) -> ResponseReturnValue:
     closed = _sending_closed(application)
     if send and not broken and closed is None:
         return channel.finish(application)
-    page = render("resident/check.html", application=application,
+    # A fee paid online before sending: the button reads 支払いへ進む (finish starts the payment).
+    payment = channel.payment_step(application)
+    label = payment.label if payment is not None else channel.submit_label()
+    page = render("resident/check.html", application=application, payment=payment,
                   sections=[(section, _change_url(application, section))
                             for section in answer_sections(flow, current_locale())],
                   fee=flow.fee(),
                   computed=grouped(computed_entries(flow.computed_values(), current_locale()), current_locale()),
                   guidance=guidance(flow, flow.computed_values(), current_locale()),
                   steps=steps(application, CHECK),
-                  back_url=back_url(application, CHECK), submit_label=t(*channel.submit_label()),
+                  back_url=back_url(application, CHECK), submit_label=t(*label),
                   csrf_failed=refused, broken_rules=broken, sending_closed=closed,
                   leave_url=channel.leave_url(form_id), leave_label=t(*channel.leave_label()))
     return (page, 400) if refused or (send and closed) else page
