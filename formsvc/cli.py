@@ -149,10 +149,11 @@ def demo_accounts() -> None:
             click.echo(f"  {username:<14} {password}  ({', '.join(roles)})")
 
 
+from formsvc.payments.commands import COMMANDS as PAYMENT_COMMANDS  # noqa: E402
 from formsvc.review.commands import COMMANDS as REVIEW_COMMANDS  # noqa: E402
 from formsvc.submissions.commands import COMMANDS as SUBMISSION_COMMANDS  # noqa: E402
 
-for _command in [*REVIEW_COMMANDS, *SUBMISSION_COMMANDS]:
+for _command in [*REVIEW_COMMANDS, *SUBMISSION_COMMANDS, *PAYMENT_COMMANDS]:
     main.add_command(_command)
 
 

@@ -61,7 +61,7 @@ def previewed(db: Session, form_id: str) -> CompiledForm | None:
     compiled = compiled_working_copy(db, form_id) or published(db, form_id)
     if compiled is None:
         form = db.get(Form, form_id)
-        compiled = version_by_id(db, form.latest.id) if form is not None and form.latest else None
+        compiled = version_by_id(db, form.latest.id, channel=None) if form is not None and form.latest else None
     return compiled
 
 

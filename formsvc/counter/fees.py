@@ -81,7 +81,7 @@ def counter_definition(session: Session, submission: Submission) -> FormDefiniti
 
 def fee_state(session: Session, submission: Submission) -> FeeState:
     definition = counter_definition(session, submission)
-    return FeeState(submission, pay_status.summary_of(session, submission, definition), definition.same_day_issue)
+    return FeeState(submission, pay_status.summary_of(session, submission), definition.same_day_issue)
 
 
 def take_payment(session: Session, visit: CounterVisit, submission: Submission, method: str,

@@ -99,7 +99,7 @@ def slip(session: Session, submission: Submission) -> Slip:
     if compiled is None:
         raise ReceiptError(f"definition version {submission.version_id} of submission {submission.id} is missing")
     definition: FormDefinition = compiled.definition.for_channel(submission.channel)
-    summary = pay_status.summary_of(session, submission, definition)
+    summary = pay_status.summary_of(session, submission)
     contact = definition.department.contact
     paid = summary.code in (pay_status.PAID,)
     has_fee = bool(submission.fee and submission.fee > 0)

@@ -191,7 +191,9 @@ def sign(session: Session, visit: CounterVisit, draft: Draft, compiled: Compiled
                             "resident_name": resident_name(compiled, ready.answers, visit),
                             "identification": visit.identification,
                             "identity_documents": visit.identity_documents,
-                        })
+                        },
+                        # A fee at the counter is always taken there (収納) before the decision.
+                        payment_required=ready.fee is not None and ready.fee > 0)
     visit.shared = carryover.collected(compiled.definition, ready.answers, visit.shared or {}, today)
     return submission
 

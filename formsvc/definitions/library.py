@@ -474,7 +474,7 @@ def _with_block_channels(data: dict, used: list[tuple[SharedFile, str, Path]], l
     """Each used block's per-channel changes of its questions (e.g. the counter's staff wording,
     「申請者の…」 where residents read 「あなたの…」), under the definition's ``channels:`` with
     the questions' prefixed ids. What the definition writes itself for a question wins, key by
-    key; a question the `use:` omits has no changes."""
+    key; a question the `use:` omits, or the definition omits on that channel, has no changes."""
     written = data.get("channels")
     if written is not None and not isinstance(written, dict):
         return data  # the schema reports it
@@ -503,6 +503,11 @@ def _with_block_channels(data: dict, used: list[tuple[SharedFile, str, Path]], l
                 if new_id is None or new_id not in kept or not isinstance(change, dict):
                     continue
                 own = own_fields.get(new_id)
+                if isinstance(own, dict) and own.get("omit") is True:
+                    # The definition does not ask this question on the channel: the block's
+                    # wording for it does not apply (merged, omit would be refused with changes
+                    # the author never wrote).
+                    continue
                 own_fields[new_id] = {**_renamed(copy.deepcopy(change), renamed, top=False),
                                       **(own if isinstance(own, dict) else {})}
                 locator.channel_fields[(str(channel), new_id)] = (block, field_id, use_path)

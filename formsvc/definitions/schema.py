@@ -13,7 +13,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PrivateAttr, Tag, model_validator
 from pydantic_core import PydanticCustomError
 
 from formsvc.fields import REGISTRY, FieldSpec
@@ -312,6 +312,11 @@ class FormDefinition(StrictModel):
         False, description="即日交付 (審査なしでその場で交付する)。ふつうは channels.counter に書く")
     channels: Channels | None = Field(
         None, description="チャネル (online / counter) ごとの変更: ページ・項目の省略、文言、next_steps など")
+    # A channel's definition (for_channel) keeps the definition it was derived from: the
+    # variant has no ``channels:`` left, so another channel is derived from the base, and
+    # whoever reads every channel's answers (個人番号 protection, CSV) gets every question.
+    # Private: never dumped, not in the schema.
+    _base: FormDefinition | None = PrivateAttr(None)
 
     @model_validator(mode="after")
     def _resolve_choice_lists(self) -> FormDefinition:
@@ -351,11 +356,22 @@ class FormDefinition(StrictModel):
 
     def for_channel(self, channel: str) -> FormDefinition:
         """The definition as ``channel`` asks it ("preview" is online): its pages and questions,
-        wording and next steps (formsvc.definitions.channels). Itself when nothing differs."""
+        wording and next steps (formsvc.definitions.channels). Itself when nothing differs. On a
+        channel's definition, the other channel is derived from the base, never from this one."""
         from formsvc.definitions.channels import derive  # the logic lives beside the checks
 
         channel = "online" if channel == "preview" else channel
-        variants = self._channel_variants
+        base = self.base
+        variants = base._channel_variants
         if channel not in variants:
-            variants[channel] = derive(self, channel)
+            variant = derive(base, channel)
+            if variant is not base:
+                variant._base = base
+            variants[channel] = variant
         return variants[channel]
+
+    @property
+    def base(self) -> FormDefinition:
+        """The definition as written, with every channel's pages and questions (itself unless
+        this is a channel's definition): for what reads answers whichever channel gave them."""
+        return self._base if self._base is not None else self

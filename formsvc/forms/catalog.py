@@ -41,7 +41,6 @@ class CompiledForm:
             return self
         return CompiledForm(self.version_id, self.version_number, definition)
 
-
 _cache: dict[tuple[int, str], CompiledForm] = {}
 _lock = threading.Lock()
 
@@ -77,10 +76,17 @@ def published(session: Session, form_id: str) -> CompiledForm | None:
     return compile_version(version) if version is not None else None
 
 
-def version_by_id(session: Session, version_id: int, channel: str = "online") -> CompiledForm | None:
-    """The version as ``channel`` uses it (a draft's or a submission's ``.channel``)."""
+def version_by_id(session: Session, version_id: int, channel: str | None = "online") -> CompiledForm | None:
+    """The version as ``channel`` uses it (a draft's or a submission's ``.channel``).
+
+    ``channel=None``: the definition as written, with every channel's questions — for what reads
+    the answers of any channel without knowing which (個人番号 protection, a version's CSV): a
+    question asked only at the counter is missing from the online definition."""
     version = session.get(FormVersion, version_id)
-    return compile_version(version).for_channel(channel) if version is not None else None
+    if version is None:
+        return None
+    compiled = compile_version(version)
+    return compiled.for_channel(channel) if channel is not None else compiled
 
 
 # --- 受付期間: the version in force on a day (formsvc.forms.periods) ---------------------------

@@ -7,6 +7,8 @@ delivered at the end of the current request (formsvc.mock_payments.delivery).
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
+
 from formsvc.db import database
 from formsvc.mock_payments import delivery, service
 from formsvc.mock_payments.models import MockPayment
@@ -21,10 +23,18 @@ class MockPaymentProvider(PaymentProvider):
 
     def create(self, *, amount: int, reference: str, description: str, return_url: str,
                idempotency_key: str) -> ProviderPayment:
-        with database().transaction() as session:
-            payment = service.create(session, amount=amount, reference=reference, description=description,
-                                     return_url=return_url, idempotency_key=idempotency_key)
-            return _described(payment)
+        for attempt in range(2):
+            try:
+                with database().transaction() as session:
+                    payment = service.create(session, amount=amount, reference=reference, description=description,
+                                             return_url=return_url, idempotency_key=idempotency_key)
+                    return _described(payment)
+            except IntegrityError:
+                # A concurrent call with the same key (a double click) stored it first: looked up
+                # again, it is that payment, as the key promises.
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
 
     def get(self, payment_id: str) -> ProviderPayment:
         service.check_up()

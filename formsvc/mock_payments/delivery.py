@@ -68,15 +68,19 @@ def deliver_pending(app: Flask) -> tuple[int, int]:
 def _post(app: Flask, body: bytes) -> bool:
     """True when the service accepted it (2xx; a replay is a 200 too)."""
     secret = app.config.get("PAYMENT_WEBHOOK_SECRET") or ""
-    response = Client(app).post(NOTIFICATION_PATH, data=body, headers={
-        notifications.HEADER: notifications.signature_header(secret, body),
-        "Content-Type": "application/json"})
-    try:
-        if not 200 <= response.status_code < 300:
-            log.warning("mock payment notification refused with %s", response.status_code)
-        return 200 <= response.status_code < 300
-    finally:
-        response.close()
+    # A fresh application context: a request made while another is running would otherwise reuse
+    # the caller's (Flask pushes a new one only for another app), and with it the caller's ``g``
+    # and database session. A real provider's request has its own; so does this one.
+    with app.app_context():
+        response = Client(app).post(NOTIFICATION_PATH, data=body, headers={
+            notifications.HEADER: notifications.signature_header(secret, body),
+            "Content-Type": "application/json"})
+        try:
+            if not 200 <= response.status_code < 300:
+                log.warning("mock payment notification refused with %s", response.status_code)
+            return 200 <= response.status_code < 300
+        finally:
+            response.close()
 
 
 def undelivered_count() -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Mapping
 
 from formsvc import clock
@@ -51,7 +52,8 @@ def verify_signature(body: bytes, headers: Mapping[str, str], secret: str) -> No
         key, _, value = part.strip().partition("=")
         parts.setdefault(key, []).append(value)
     stamps = parts.get("t", [])
-    if len(stamps) != 1 or not stamps[0].isdigit() or len(stamps[0]) > 12:
+    # ASCII digits only: str.isdigit() also accepts "²" or "١", which int() refuses or reads.
+    if len(stamps) != 1 or not re.fullmatch(r"[0-9]{1,12}", stamps[0]):
         raise InvalidNotification("missing or malformed signature timestamp", status=401)
     timestamp = int(stamps[0])
     if abs(clock.now().timestamp() - timestamp) > TOLERANCE_SECONDS:

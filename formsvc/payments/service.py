@@ -25,18 +25,20 @@ import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from formsvc.applications.answers import Answers
 from formsvc.applications.completion import completion
 from formsvc.clock import today
-from formsvc.db import utcnow
+from formsvc.db import database, utcnow
 from formsvc.forms.catalog import version_by_id
 from formsvc.payments import models, providers
 from formsvc.payments.models import Payment, PaymentNotification
@@ -66,6 +68,10 @@ PAYMENT_EVENTS = (EVENT_RECEIVED, EVENT_AWAITING, EVENT_REFUND_DUE, EVENT_REFUND
 PROVIDER_ACTOR = "system"
 
 _UNFINISHED = (models.CREATED, models.STARTED, models.PENDING)
+# A refund that may be (tried) again: due, refused by the provider the last time, or asked of
+# the provider with no answer recorded (the process stopped in between). Asking again sends
+# the same idempotency key, so the provider gives the money back once.
+REFUNDABLE = frozenset({models.REFUND_DUE, models.REFUND_FAILED, models.REFUND_SUBMITTED})
 _STATES = {  # the provider's state → ours
     providers.CREATED: models.STARTED, providers.STARTED: models.STARTED, providers.SUBMITTED: models.STARTED,
     providers.PENDING: models.PENDING, providers.SUCCESS: models.SUCCESS, providers.FAILED: models.FAILED,
@@ -95,6 +101,10 @@ class UnknownPayment(LookupError):
     """A notification about a payment this service never made."""
 
 
+class _TryAgain(Exception):
+    """A concurrent request changed the draft's attempts (or one finished): look at them again."""
+
+
 # --- online -------------------------------------------------------------------------------------
 
 def start_online(session: Session, draft: Draft, amount: int, description: str, return_url: str) -> Payment:
@@ -115,29 +125,41 @@ def start_online(session: Session, draft: Draft, amount: int, description: str, 
     if provider is None:
         raise PaymentUnavailable(NOT_CONFIGURED)
     for _ in range(3):  # a concurrent request may take our attempt number: use its row
-        attempts = _attempts(session, draft)
-        for attempt in attempts:
-            if attempt.status == models.SUCCESS and attempt.refund_status == models.NO_REFUND:
-                raise AlreadyPaid(attempt)
-            if attempt.status == models.PENDING and attempt.amount == amount:
-                raise AlreadyPaid(attempt)
-        payment = next((a for a in reversed(attempts) if a.status in (models.CREATED, models.STARTED)
-                        and a.amount == amount and a.provider == provider.name), None)
-        if payment is not None and payment.status == models.STARTED:
-            refresh(session, payment)
-            _commit(session)
-            if payment.status == models.STARTED and payment.next_url:
-                return payment
-            if payment.status in (models.SUCCESS, models.PENDING):
-                raise AlreadyPaid(payment)
-            continue  # finished meanwhile (failed, cancelled): a new attempt
-        if payment is None:
-            payment = _new_attempt(session, draft, amount, provider, len(attempts) + 1)
-            if payment is None:
-                continue
-        return _create_at_provider(session, payment, provider, description, return_url,
-                                   [a for a in attempts if a is not payment and a.status in _UNFINISHED])
+        try:
+            return _start_attempt(session, draft, amount, provider, description, return_url)
+        except _TryAgain:
+            continue
+        except StaleDataError:
+            # A concurrent request (a double click) updated the attempt we reused: start again
+            # from what it stored (the attempt is then STARTED, and reused).
+            session.rollback()
     raise PaymentUnavailable(UNAVAILABLE)
+
+
+def _start_attempt(session: Session, draft: Draft, amount: int, provider: PaymentProvider, description: str,
+                   return_url: str) -> Payment:
+    attempts = _attempts(session, draft)
+    for attempt in attempts:
+        if attempt.status == models.SUCCESS and attempt.refund_status == models.NO_REFUND:
+            raise AlreadyPaid(attempt)
+        if attempt.status == models.PENDING and attempt.amount == amount:
+            raise AlreadyPaid(attempt)
+    payment = next((a for a in reversed(attempts) if a.status in (models.CREATED, models.STARTED)
+                    and a.amount == amount and a.provider == provider.name), None)
+    if payment is not None and payment.status == models.STARTED:
+        refresh(session, payment)
+        _commit(session)
+        if payment.status == models.STARTED and payment.next_url:
+            return payment
+        if payment.status in (models.SUCCESS, models.PENDING):
+            raise AlreadyPaid(payment)
+        raise _TryAgain  # finished meanwhile (failed, cancelled): a new attempt
+    if payment is None:
+        payment = _new_attempt(session, draft, amount, provider, len(attempts) + 1)
+        if payment is None:
+            raise _TryAgain
+    return _create_at_provider(session, payment, provider, description, return_url,
+                               [a for a in attempts if a is not payment and a.status in _UNFINISHED])
 
 
 def _attempts(session: Session, draft: Draft) -> list[Payment]:
@@ -238,10 +260,24 @@ def _apply_state(session: Session, payment: Payment, found: ProviderPayment) -> 
         return "ignored"  # a late success is the one move out of a finished state: the money came
     if new == models.STARTED and payment.status == models.PENDING:
         return "ignored"
+    was = payment.status
     payment.status = new
     if new == models.SUCCESS:
         payment.paid_at = utcnow()
         payment.failure_reason = None
+        if was == models.CANCELLED:
+            # We gave this attempt up (replaced by a newer one, or its application withdrawn or
+            # rejected and the number cancelled), yet the money came: it is never used, only given back.
+            _refund_due(session, payment, "取り消した支払いに後から入金がありました")
+            return "refund_due"
+        if payment.submission_id is not None:
+            # A コンビニ/Pay-easy payment tied to its application when it was sent: the money
+            # has come, with the same checks as any payment arriving (paid twice, withdrawn …).
+            submission = session.get(Submission, payment.submission_id)
+            if submission is not None:
+                _attach(session, payment, submission)
+            if payment.refund_status != models.NO_REFUND:
+                return "refund_due"
     elif new == models.PENDING:
         payment.payment_number = found.payment_number
         payment.pay_by = found.pay_by
@@ -290,8 +326,11 @@ def complete_paid_draft(session: Session, payment: Payment) -> Submission | None
         if draft.correction_of is not None:
             corrected = session.get_one(Submission, draft.correction_of)
             submission = resubmit(session, corrected, draft, ready.answers, ready.fee)
+            # Sent through the payment step: the fee must be paid before the decision (an
+            # application first sent without one, e.g. before a provider was configured, too).
+            submission.payment_required = True
         else:
-            submission = submit(session, draft, ready.answers, ready.fee, event_data=event)
+            submission = submit(session, draft, ready.answers, ready.fee, event_data=event, payment_required=True)
     except AlreadySubmitted as already:  # the return page and the notification at the same moment
         return _attach(session, payment, already.submission)
     except NotCorrectable:
@@ -300,25 +339,58 @@ def complete_paid_draft(session: Session, payment: Payment) -> Submission | None
         return None
     payment.submission_id = submission.id
     _event(session, submission, EVENT_RECEIVED if paid else EVENT_AWAITING, payment, PROVIDER_ACTOR)
+    if draft.correction_of is not None:
+        _settle_others(session, payment, submission)
     log.info("payment %s: application sent", payment.reference)
     return submission
 
 
 def _attach(session: Session, payment: Payment, submission: Submission) -> Submission:
-    others = [p for p in session.scalars(select(Payment).where(Payment.submission_id == submission.id))
-              if p.id != payment.id and p.refund_status == models.NO_REFUND]
+    """Tie ``payment`` to ``submission`` (sent before, by the return page or the notification,
+    or the payment's money arrived later): a paid one counts only when the application still
+    wants it, else it is to be given back."""
     payment.submission_id = submission.id
-    paid = payment.status == models.SUCCESS
-    if paid and any(p.status == models.SUCCESS for p in others):
-        _refund_due(session, payment, "同じ申請の手数料が二重に支払われました")
-    elif paid and submission.status in (submission_status.REJECTED, submission_status.WITHDRAWN):
+    if payment.status != models.SUCCESS:
+        return submission
+    kept = [p for p in _others(session, payment, submission) if p.status == models.SUCCESS]
+    if submission.status in (submission_status.REJECTED, submission_status.WITHDRAWN):
         _refund_due(session, payment, "申請が却下または取り下げられた後に支払われました")
-    elif paid:
-        for awaiting in others:
-            if awaiting.status == models.PENDING:  # paid another way: the number is no longer needed
-                awaiting.status, awaiting.failure_reason = models.CANCELLED, "replaced"
+    elif payment.amount != submission.fee:
+        _refund_due(session, payment, "支払われた金額が申請の手数料と一致しません")
+    elif any(p.amount == payment.amount for p in kept):
+        _refund_due(session, payment, "同じ申請の手数料が二重に支払われました")
+    else:
         _event(session, submission, EVENT_RECEIVED, payment, PROVIDER_ACTOR)
+        _settle_others(session, payment, submission)
     return submission
+
+
+def _others(session: Session, payment: Payment, submission: Submission) -> list[Payment]:
+    """The submission's other payments that nothing is to be refunded of."""
+    return [p for p in session.scalars(select(Payment).where(Payment.submission_id == submission.id)
+                                       .order_by(Payment.id))
+            if p.id != payment.id and p.refund_status == models.NO_REFUND]
+
+
+def _settle_others(session: Session, payment: Payment, submission: Submission) -> None:
+    """``payment`` is the whole fee of ``submission`` as it is now: a コンビニ number still open is
+    no longer needed (cancelled here and, after the commit, at the provider), and an earlier fee
+    paid for answers since corrected to another fee is to be given back."""
+    if payment.status != models.SUCCESS or payment.amount != submission.fee:
+        return
+    for other in _others(session, payment, submission):
+        if other.status == models.PENDING:
+            _cancel_pending(session, other, "replaced")
+        elif other.status == models.SUCCESS and other.amount != payment.amount:
+            _refund_due(session, other, "修正により手数料が変わり、新しい手数料が支払われました")
+
+
+def _cancel_pending(session: Session, payment: Payment, reason: str) -> None:
+    """A コンビニ/Pay-easy number no longer to be paid: cancelled in our table and, once this is
+    committed, at the provider (best effort: money paid on it all the same is refunded, see _apply_state)."""
+    payment.status, payment.failure_reason = models.CANCELLED, reason
+    if payment.provider_payment_id:
+        _after_commit(session, payment, _cancel_at_provider)
 
 
 # --- at the counter -----------------------------------------------------------------------------
@@ -371,21 +443,26 @@ def mark_refund_due(session: Session, submission: Submission, reason: str) -> Pa
             payment.refund_status, payment.refund_reason = models.REFUND_DUE, reason[:200]
             due = payment
         elif payment.status == models.PENDING:
-            payment.status, payment.failure_reason = models.CANCELLED, "withdrawn"
+            _cancel_pending(session, payment, "withdrawn")
     return due
 
 
-def refund(session: Session, payment: Payment, staff: StaffUser) -> Payment:
-    """Give back a payment marked refund due (or whose refund failed). Online the provider does it
-    (the mock at once; a real one may confirm later by notification: REFUND_SUBMITTED until then);
-    at the counter the money is handed back and this records it. Commits the session.
+def refund(session: Session, payment: Payment, staff: StaffUser | None) -> Payment:
+    """Give back a payment marked refund due (or whose refund failed, or was asked of the provider
+    without an answer recorded). Online the provider does it (the mock at once; a real one may
+    confirm later by notification: REFUND_SUBMITTED until then); at the counter the money is
+    handed back and this records it. ``staff`` None: the system refunds a payment it refused
+    (refund_orphans). Commits the session.
 
     Raises NotRefundable, or PaymentUnavailable (the refund stays failed: try again later)."""
-    if payment.refund_status not in (models.REFUND_DUE, models.REFUND_FAILED):
+    if payment.refund_status not in REFUNDABLE:
         raise NotRefundable(payment.reference)
-    actor = f"staff:{staff.username}"
+    actor = f"staff:{staff.username}" if staff is not None else PROVIDER_ACTOR
+    staff_id = staff.id if staff is not None else None
     if payment.channel == models.COUNTER or not payment.provider_payment_id:
-        _refunded(session, payment, staff.id, actor)
+        if staff is None:
+            raise NotRefundable(payment.reference)  # cash is handed back by a person
+        _refunded(session, payment, staff_id, actor)
         _commit(session)
         return payment
     provider = providers.provider_named(payment.provider)
@@ -397,22 +474,48 @@ def refund(session: Session, payment: Payment, staff: StaffUser) -> Payment:
         # Refund what the provider took (a payment of a wrong amount gives back that amount).
         taken = provider.get(payment.provider_payment_id).amount
         result = provider.refund(payment.provider_payment_id, taken, _key("refund", payment.reference))
-    except (providers.ProviderUnavailable, providers.ProviderRefused, providers.UnknownProviderPayment) as error:
+    except Exception as error:  # whatever went wrong, the refund is left to be tried again
         payment.refund_status = models.REFUND_FAILED
         _event_for(session, payment, EVENT_REFUND_FAILED, actor)
         _commit(session)
-        log.warning("refund of payment %s failed at provider %s", payment.reference, payment.provider)
+        if isinstance(error, (providers.ProviderUnavailable, providers.ProviderRefused,
+                              providers.UnknownProviderPayment)):
+            log.warning("refund of payment %s failed at provider %s", payment.reference, payment.provider)
+        else:
+            log.exception("refund of payment %s failed unexpectedly", payment.reference)
         message = str(error) if isinstance(error, providers.ProviderRefused) else UNAVAILABLE
         raise PaymentUnavailable(message) from None
     if result.status == providers.REFUND_SUCCESS:
-        _refunded(session, payment, staff.id, actor)
+        _refunded(session, payment, staff_id, actor)
     elif result.status == providers.REFUND_ERROR:
         payment.refund_status = models.REFUND_FAILED
         _event_for(session, payment, EVENT_REFUND_FAILED, actor)
-    else:
-        payment.refunded_by_id = staff.id  # submitted: the notification finishes it
+    elif staff_id is not None:
+        payment.refunded_by_id = staff_id  # submitted: the notification finishes it
     _commit(session)
     return payment
+
+
+def refund_orphans(session: Session) -> tuple[int, int]:
+    """Refund online payments the service refused that belong to no application (the draft was
+    purged, the fee changed after paying, the correction had closed, a wrong amount, an attempt
+    given up): no staff page shows them and nobody needs to decide, so the system gives the
+    money back. Run after the commit that refused them, and by `formsvc payments refund-orphans`
+    for those the provider could not take then. Returns (refunded or submitted, failed)."""
+    ids = list(session.scalars(select(Payment.id).where(
+        Payment.submission_id.is_(None), Payment.channel == models.ONLINE,
+        Payment.refund_status.in_(REFUNDABLE)).order_by(Payment.id)))
+    done = failed = 0
+    for payment_id in ids:
+        payment = session.get(Payment, payment_id)
+        if payment is None or payment.submission_id is not None or payment.refund_status not in REFUNDABLE:
+            continue
+        try:
+            refund(session, payment, None)
+            done += 1
+        except (PaymentUnavailable, NotRefundable):
+            failed += 1
+    return done, failed
 
 
 def _refunded(session: Session, payment: Payment, staff_id: int | None, actor: str) -> None:
@@ -427,6 +530,66 @@ def _refunded(session: Session, payment: Payment, staff_id: int | None, actor: s
 def _refund_due(session: Session, payment: Payment, reason: str) -> None:
     payment.refund_status, payment.refund_reason = models.REFUND_DUE, reason[:200]
     _event_for(session, payment, EVENT_REFUND_DUE, PROVIDER_ACTOR, reason=reason)
+    if payment.submission_id is None and payment.channel == models.ONLINE:
+        # No application shows it to staff: given back by the system once this is committed.
+        _after_commit(session, payment, _refund_orphan)
+
+
+# --- provider calls after our commit ------------------------------------------------------------
+
+_AFTER_COMMIT = "formsvc.payments.after_commit"
+
+
+def _after_commit(session: Session, payment: Payment, action: Callable[[Payment], None]) -> None:
+    """Call ``action`` with the payment once the session's transaction has committed (never when
+    it rolls back): a provider call follows what we stored and never holds our transaction
+    open. The actions read the payment again and act only when it still needs it, so running one
+    late or twice does no harm."""
+    queued = session.info.get(_AFTER_COMMIT)
+    if queued is None:
+        queued = session.info[_AFTER_COMMIT] = []
+        event.listen(session, "after_commit", _run_after_commit)
+        event.listen(session, "after_rollback", lambda rolled_back: rolled_back.info[_AFTER_COMMIT].clear())
+    if payment.id is None:
+        session.flush()
+    queued.append((payment.id, action))
+
+
+def _run_after_commit(session: Session) -> None:
+    queued = list(session.info[_AFTER_COMMIT])
+    session.info[_AFTER_COMMIT].clear()
+    for payment_id, action in queued:
+        try:
+            with database().session_factory() as own:
+                found = own.get(Payment, payment_id)
+                if found is None:
+                    continue
+                action(found)
+                own.refresh(found)
+                # The committing session sees what the action stored (a later change of its copy
+                # would otherwise be refused as stale: lock_version).
+                held = session.identity_map.get(session.identity_key(Payment, payment_id))
+                if held is not None:
+                    for column in Payment.__table__.columns:
+                        set_committed_value(held, column.key, getattr(found, column.key))
+        except Exception:  # best effort: the work stays recorded (a refund stays due) and is retried
+            log.exception("after-commit payment work for payment id %s failed", payment_id)
+
+
+def _cancel_at_provider(payment: Payment) -> None:
+    provider = providers.provider_named(payment.provider)
+    if payment.status != models.CANCELLED or provider is None or not payment.provider_payment_id:
+        return
+    with suppress(providers.ProviderUnavailable, providers.UnknownProviderPayment):
+        provider.cancel(payment.provider_payment_id)
+
+
+def _refund_orphan(payment: Payment) -> None:
+    session = Session.object_session(payment)
+    if session is None or payment.submission_id is not None or payment.refund_status not in REFUNDABLE:
+        return
+    with suppress(PaymentUnavailable, NotRefundable):  # stays due or failed: refund_orphans retries
+        refund(session, payment, None)
 
 
 # --- notifications ------------------------------------------------------------------------------
@@ -525,4 +688,4 @@ def _event_for(session: Session, payment: Payment, kind: str, actor: str, **extr
 
 __all__ = ["AlreadyPaid", "InvalidNotification", "NotRefundable", "PaymentUnavailable", "UnknownPayment",
            "UnknownProvider", "apply_notification", "complete_paid_draft", "mark_refund_due", "payment_for_draft",
-           "record_counter", "refresh", "refund", "start_online"]
+           "record_counter", "refresh", "refund", "refund_orphans", "start_online"]

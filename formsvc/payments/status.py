@@ -13,9 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from formsvc.definitions.schema import FormDefinition
-from formsvc.forms.catalog import version_by_id
-from formsvc.payments import models, providers
+from formsvc.payments import models
 from formsvc.payments.models import Payment
 from formsvc.submissions.models import Submission
 
@@ -36,16 +34,15 @@ METHOD_LABELS = {models.CARD: "クレジットカード", models.KONBINI: "コ�
 _REFUND_OPEN = frozenset({models.REFUND_DUE, models.REFUND_SUBMITTED, models.REFUND_FAILED})
 
 
-def needs_payment(submission: Submission, definition: FormDefinition) -> bool:
-    """Whether the fee must be paid before the application is decided: a fee above 0 that is
-    paid online before sending (``fee.online_payment``, when a provider takes online payments),
-    or any fee at the counter (収納). Without a provider, online applications are sent without
-    paying and the fee is collected another way (納付書, at collection), so staff may decide them."""
-    if not submission.fee or submission.fee <= 0 or definition.fee is None:
-        return False
-    if submission.channel == models.COUNTER:
-        return True
-    return definition.fee.online_payment and providers.configured() is not None
+def needs_payment(submission: Submission) -> bool:
+    """Whether the fee must be paid before the application is decided (承認・交付).
+
+    Decided when the application was made and kept on it (``Submission.payment_required``),
+    never derived again from today's settings: an application sent through the online payment
+    step, or received at the counter (収納), needs it; one sent online without a payment step
+    (no provider, ``fee.online_payment: false``: 納付書 or paid at collection) does not, and a
+    provider configured later does not turn it into 未払い."""
+    return bool(submission.payment_required) and (submission.fee or 0) > 0
 
 
 @dataclass(frozen=True)
@@ -63,9 +60,9 @@ class PaymentSummary:
     payment: Payment | None      # the latest relevant payment
 
 
-def summary_of(session: Session, submission: Submission, definition: FormDefinition) -> PaymentSummary:
+def summary_of(session: Session, submission: Submission) -> PaymentSummary:
     payments = list(session.scalars(select(Payment).where(Payment.submission_id == submission.id)))
-    return _summary(submission, needs_payment(submission, definition), payments)
+    return _summary(submission, needs_payment(submission), payments)
 
 
 def summaries_of(session: Session, submissions: list[Submission]) -> dict[int, PaymentSummary]:
@@ -76,24 +73,18 @@ def summaries_of(session: Session, submissions: list[Submission]) -> dict[int, P
     by_submission: dict[int, list[Payment]] = {}
     for payment in session.scalars(select(Payment).where(Payment.submission_id.in_(ids))):
         by_submission.setdefault(payment.submission_id or 0, []).append(payment)
-    definitions: dict[tuple[int, str], FormDefinition | None] = {}
-    result = {}
-    for submission in submissions:
-        key = (submission.version_id, submission.channel)
-        if key not in definitions:
-            compiled = version_by_id(session, submission.version_id)  # compiled once per version (cached)
-            definitions[key] = compiled.definition.for_channel(submission.channel) if compiled else None
-        definition = definitions[key]
-        needed = definition is not None and needs_payment(submission, definition)
-        result[submission.id] = _summary(submission, needed, by_submission.get(submission.id, []))
-    return result
+    return {submission.id: _summary(submission, needs_payment(submission), by_submission.get(submission.id, []))
+            for submission in submissions}
 
 
 def relevant_payment(payments: Iterable[Payment]) -> Payment | None:
-    """The payment that says where the fee stands: a paid one (or one to refund), else one
-    awaiting the money, else the newest attempt."""
+    """The payment that says where the fee stands, newest first within each kind: one paid and
+    kept (an older valid payment wins over a newer duplicate to give back), else one with a
+    refund still to happen, else one refunded, else one awaiting the money, else the newest attempt."""
     newest_first = sorted(payments, key=lambda p: (p.created_at, p.id), reverse=True)
-    for wanted in (lambda p: p.status == models.SUCCESS or p.refund_status != models.NO_REFUND,
+    for wanted in (lambda p: p.status == models.SUCCESS and p.refund_status == models.NO_REFUND,
+                   lambda p: p.refund_status in _REFUND_OPEN,
+                   lambda p: p.refund_status == models.REFUNDED,
                    lambda p: p.status == models.PENDING):
         for payment in newest_first:
             if wanted(payment):

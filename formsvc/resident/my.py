@@ -113,7 +113,7 @@ def application(number: str):
                            status_label=status.label(submission.status, current_locale()),
                            correction=correction if submission.status == status.CORRECTION_REQUESTED else None,
                            can_withdraw=submission.status in status.WITHDRAWABLE,
-                           payment=summary_of(db_session(), submission, compiled.definition),
+                           payment=summary_of(db_session(), submission),
                            event_labels=status.EVENT_LABELS)
 
 

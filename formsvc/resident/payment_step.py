@@ -90,21 +90,21 @@ def amount_due(draft: Draft, definition, fee: Decimal | None) -> int | None:
 
     A correction (差し戻し) of an application whose fee was already paid is not paid again
     when the fee is the same; when the corrected answers change the fee, the new fee is paid
-    (and the earlier payment is refunded by the staff, see formsvc.review)."""
+    (the earlier payment is then marked to be refunded, see payments.service.complete_paid_draft)."""
     if fee is None or fee <= 0 or definition.fee is None or not definition.fee.online_payment \
             or not online_payment_enabled():
         return None
     amount = int(fee)
     if draft.correction_of is not None:
         corrected = db_session().get(Submission, draft.correction_of)
-        if corrected is not None and _paid(corrected, definition) == amount:
+        if corrected is not None and _paid(corrected) == amount:
             return None
     return amount
 
 
-def _paid(submission: Submission, definition) -> int | None:
+def _paid(submission: Submission) -> int | None:
     """The amount paid for ``submission`` and not refunded (None: nothing paid)."""
-    summary = payment_status.summary_of(db_session(), submission, definition)
+    summary = payment_status.summary_of(db_session(), submission)
     return summary.amount if summary.code == payment_status.PAID else None
 
 

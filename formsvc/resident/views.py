@@ -255,7 +255,7 @@ def done(form_id: str, number: str):
                  submission.created_at.astimezone(JST).date(), current_locale())
     return render_template("resident/done.html", compiled=compiled, definition=compiled.definition,
                            submission=submission, number=display_reception(number),
-                           payment=summary_of(db_session(), submission, compiled.definition),
+                           payment=summary_of(db_session(), submission),
                            computed=after.groups(current_locale()), guidance=after.guidance)
 
 

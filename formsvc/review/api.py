@@ -153,7 +153,7 @@ def submission(number: str):
     after = sent_of(definition, found)  # the values stored when it was sent, not computed again
     body = {
         **_summary(found, counter_facts(db_session(), [found]).get(found.id),
-                   summary_of(db_session(), found, definition.for_channel(found.channel))),
+                   summary_of(db_session(), found)),
         "form": {"id": found.form_id, "version": compiled.version_number, "title": definition.title.ja},
         "answers": answers,
         "computed": [{"id": entry.id, "label": entry.label, "role": entry.role, "value": entry.stored,

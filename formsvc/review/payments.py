@@ -7,16 +7,13 @@ The payments themselves (online through a provider, 収納 at the counter, refun
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, not_, or_, select
+from sqlalchemy import and_, exists, not_, select
 from sqlalchemy.orm import Session
 
 from formsvc.clock import JST
-from formsvc.definitions.schema import FormDefinition
-from formsvc.forms.catalog import version_by_id
 from formsvc.payments import models as payment_models
 from formsvc.payments import service as payment_service
 from formsvc.payments import status as payment_status
@@ -36,8 +33,10 @@ REFUND_LABELS = {
     payment_models.REFUNDED: "返金済み",
     payment_models.REFUND_FAILED: "返金失敗（もう一度返金してください）",
 }
-# A refund staff may (still) start: due, or refused by the provider the last time.
-REFUNDABLE = frozenset({payment_models.REFUND_DUE, payment_models.REFUND_FAILED})
+# A refund staff may (still) start: due, refused by the provider the last time, or asked of the
+# provider without an answer recorded (the process stopped in between): asking again sends the
+# same idempotency key, so the provider refunds once.
+REFUNDABLE = payment_service.REFUNDABLE
 
 UNPAID = payment_status.UNPAID
 ENGLISH = {payment_status.NOT_REQUIRED: "No payment needed", payment_status.UNPAID: "Unpaid",
@@ -49,13 +48,6 @@ FILTER_CODES = (payment_status.UNPAID, payment_status.AWAITING, payment_status.P
 FILTER_CHOICES = {code: (payment_status.LABELS[code], ENGLISH[code]) for code in FILTER_CODES}
 
 
-def definition_of(session: Session, submission: Submission) -> FormDefinition:
-    """The definition as the submission's channel used it (the fee rules may differ by channel)."""
-    compiled = version_by_id(session, submission.version_id)
-    assert compiled is not None  # a submission's version is never removed
-    return compiled.definition.for_channel(submission.channel)
-
-
 # --- the workflow's rules -------------------------------------------------------------------
 
 def unpaid_refusal(session: Session, submission: Submission, target: str) -> str | None:
@@ -63,23 +55,32 @@ def unpaid_refusal(session: Session, submission: Submission, target: str) -> str
     action = NEEDS_PAID.get(target)
     if action is None:
         return None
-    definition = definition_of(session, submission)
-    if not payment_status.needs_payment(submission, definition):
+    if not payment_status.needs_payment(submission):
         return None
-    summary = payment_status.summary_of(session, submission, definition)
-    if summary.code == payment_status.PAID:
+    summary = payment_status.summary_of(session, submission)
+    if summary.code == payment_status.PAID and paid_amount(session, submission) >= (submission.fee or 0):
         return None
     if target == status.APPROVED:
         first = "手数料の支払いが確認できていないため、承認できません"
     else:
         first = f"手数料の支払いが確認できていないため、{action}にできません"
-    if summary.code == payment_status.AWAITING:
+    if summary.code == payment_status.PAID:  # a correction raised the fee above what was paid
+        how = (f"（支払い済み {paid_amount(session, submission):,}円／手数料 {submission.fee:,}円）。"
+               "差額の支払いを確認してから操作してください")
+    elif summary.code == payment_status.AWAITING:
         how = "（支払い状況：支払い待ち）。コンビニ・Pay-easyでの支払いが確認されてから操作してください"
     elif summary.code in (payment_status.REFUND_DUE, payment_status.REFUNDED):
         how = f"（支払い状況：{summary.label}）。返金の対象になった支払いでは承認・交付できません"
     else:
         how = f"（支払い状況：{summary.label}）。窓口での収納、またはオンラインでの支払いを確認してから操作してください"
     return first + how
+
+
+def paid_amount(session: Session, submission: Submission) -> int:
+    """Yen paid for the application and kept (successful, nothing to refund)."""
+    return sum(session.scalars(select(Payment.amount).where(
+        Payment.submission_id == submission.id, Payment.status == payment_models.SUCCESS,
+        Payment.refund_status == payment_models.NO_REFUND)))
 
 
 def refund_due_after(session: Session, submission: Submission, target: str, actor: str,
@@ -119,11 +120,10 @@ class Panel:
         return self.summary.payment
 
 
-def panel(session: Session, submission: Submission, definition: FormDefinition, may_refund: bool,
-          names: dict[int, str]) -> Panel | None:
+def panel(session: Session, submission: Submission, may_refund: bool, names: dict[int, str]) -> Panel | None:
     """None for an application without a fee and without any payment."""
-    summary = payment_status.summary_of(session, submission, definition)
-    needed = payment_status.needs_payment(submission, definition)
+    summary = payment_status.summary_of(session, submission)
+    needed = payment_status.needs_payment(submission)
     if not submission.fee and summary.payment is None:
         return None
     payment = summary.payment
@@ -168,30 +168,25 @@ def _payment_exists(*conditions):
     return exists(select(Payment.id).where(Payment.submission_id == Submission.id, *conditions))
 
 
-def filter_condition(code: str, postpay_versions: Iterable[int] = ()):
-    """The queue's 「支払い」 filter as SQL, matching the summary codes of formsvc.payments.status.
-
-    ``postpay_versions``: versions whose online applications pay later (fee.online_payment: false),
-    so an unpaid online one of them is not 未払い.
-    """
-    refund_pending = _payment_exists(Payment.refund_status.in_(
+def filter_condition(code: str):
+    """The queue's 「支払い」 filter as SQL, matching the summary codes of formsvc.payments.status."""
+    # The same order as payment_status.relevant_payment: a payment kept wins, then a refund still
+    # to happen, then one refunded, then one awaiting the money.
+    kept = _payment_exists(Payment.status == payment_models.SUCCESS,
+                           Payment.refund_status == payment_models.NO_REFUND)
+    refund_open = _payment_exists(Payment.refund_status.in_(
         (payment_models.REFUND_DUE, payment_models.REFUND_SUBMITTED, payment_models.REFUND_FAILED)))
-    paid = _payment_exists(Payment.status == payment_models.SUCCESS)
-    if code == payment_status.REFUND_DUE:
-        return refund_pending
-    if code == payment_status.REFUNDED:
-        return and_(_payment_exists(Payment.refund_status == payment_models.REFUNDED), not_(refund_pending))
-    if code == payment_status.PAID:
-        return _payment_exists(Payment.status == payment_models.SUCCESS,
-                               Payment.refund_status == payment_models.NO_REFUND)
+    refunded = _payment_exists(Payment.refund_status == payment_models.REFUNDED)
     awaiting = _payment_exists(Payment.status == payment_models.PENDING)
+    if code == payment_status.PAID:
+        return kept
+    if code == payment_status.REFUND_DUE:
+        return and_(refund_open, not_(kept))
+    if code == payment_status.REFUNDED:
+        return and_(refunded, not_(kept), not_(refund_open))
     if code == payment_status.AWAITING:
-        return and_(awaiting, not_(paid))
-    if code == payment_status.UNPAID:
-        conditions = [Submission.fee > 0, not_(paid), not_(awaiting)]
-        postpay = list(postpay_versions)
-        if postpay:  # at the counter the fee is always taken (収納), whatever the definition says
-            conditions.append(or_(Submission.channel == payment_models.COUNTER,
-                                  Submission.version_id.not_in(postpay)))
-        return and_(*conditions)
+        return and_(awaiting, not_(kept), not_(refund_open), not_(refunded))
+    if code == payment_status.UNPAID:  # as payment_status.needs_payment, with nothing paid, owed back or awaited
+        return and_(Submission.payment_required.is_(True), Submission.fee > 0,
+                    not_(kept), not_(refund_open), not_(refunded), not_(awaiting))
     raise ValueError(f"unknown payment filter {code!r}")

@@ -88,8 +88,6 @@ class QueueFilter:
     newest_first: bool = False
     payment: str | None = None           # a payment summary code (formsvc.payments.status)
     errors: tuple[tuple[str, str], ...] = field(default=(), compare=False)
-    # Versions whose online applications pay later (納付書): not 未払い (see payments.filter_condition).
-    postpay_versions: tuple[int, ...] = field(default=(), compare=False)
 
     def statuses(self) -> tuple[str, ...]:
         if self.status == "open":
@@ -127,7 +125,7 @@ class QueueFilter:
                     f"%{_escape_like(kana_key)}%", escape="\\"),
             ))
         if self.payment:
-            where.append(payments.filter_condition(self.payment, self.postpay_versions))
+            where.append(payments.filter_condition(self.payment))
         return where
 
     def args(self, **changes) -> dict[str, str]:
@@ -164,11 +162,8 @@ def _parse_date(text: str) -> date | None:
         return None
 
 
-def parse_filter(args: Mapping[str, str], form_ids: set[str] | None = None,
-                 session: Session | None = None) -> QueueFilter:
-    """A QueueFilter from the query string; anything unreadable is left out and explained.
-
-    ``session`` is needed for the 「支払い：未払い」 filter (which versions pay later)."""
+def parse_filter(args: Mapping[str, str], form_ids: set[str] | None = None) -> QueueFilter:
+    """A QueueFilter from the query string; anything unreadable is left out and explained."""
     errors: list[tuple[str, str]] = []
     form_id = (args.get("form") or "").strip() or None
     if form_id is not None and form_ids is not None and form_id not in form_ids:
@@ -213,21 +208,9 @@ def parse_filter(args: Mapping[str, str], form_ids: set[str] | None = None,
     payment = args.get("payment") or None
     if payment not in PAYMENT_CHOICES:
         payment = None
-    postpay = postpay_versions(session) if payment == payments.UNPAID and session is not None else ()
     return QueueFilter(form_id=form_id, status=status_value, assignee=assignee, channel=channel,
                        submitted_from=dates["from"], submitted_to=dates["to"], number=number, name=name,
-                       newest_first=args.get("sort") == "newest", payment=payment, errors=tuple(errors),
-                       postpay_versions=postpay)
-
-
-def postpay_versions(session: Session) -> tuple[int, ...]:
-    """Versions with a fee that online applicants pay later (fee.online_payment: false)."""
-    found = []
-    for version in session.scalars(select(FormVersion)):
-        fee = compile_version(version).definition.fee
-        if fee is not None and not fee.online_payment:
-            found.append(version.id)
-    return tuple(found)
+                       newest_first=args.get("sort") == "newest", payment=payment, errors=tuple(errors))
 
 
 # --- pages ----------------------------------------------------------------------------------

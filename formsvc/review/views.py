@@ -78,7 +78,7 @@ def queue_page():
     user = signed_in_staff()
     session = db_session()
     titles = queries.procedure_titles(session)
-    queue_filter = queries.parse_filter(request.args, set(titles), session)
+    queue_filter = queries.parse_filter(request.args, set(titles))
     page = queries.queue_page(session, queue_filter, user.id, after=request.args.get("after"),
                               before=request.args.get("before"), size=queries.PAGE_SIZE)
     counts = queries.counts_by_status(session, queue_filter, user.id)
@@ -176,8 +176,7 @@ def _detail_page(submission: Submission, errors: list[tuple[str, str]] | None = 
     assignee = submission.assignee_id
     assignee_name = queries.staff_names(session, [assignee]).get(assignee) if assignee is not None else None
     moves = workflow.available_moves(submission, user)
-    payment_definition = review_payments.definition_of(session, submission)
-    payment_panel = review_payments.panel(session, submission, payment_definition, user.has_role(*REFUND_ROLES),
+    payment_panel = review_payments.panel(session, submission, user.has_role(*REFUND_ROLES),
                                           queries.staff_names(session, _refunders(session, submission)))
     # Shown beside 承認/完了 before anyone presses them (the workflow refuses them all the same).
     unpaid = {move.name: reason for move in moves if move.target != move.source and (
@@ -433,7 +432,7 @@ def export_csv():
     session = db_session()
     user = signed_in_staff()
     titles = queries.procedure_titles(session)
-    queue_filter = queries.parse_filter(request.args, set(titles), session)
+    queue_filter = queries.parse_filter(request.args, set(titles))
     if not queue_filter.form_id:
         return redirect(_queue_url({"notice": "csv_needs_form", **queue_filter.args()}))
     if queue_filter.errors:
@@ -445,7 +444,9 @@ def export_csv():
         versions[-1] if versions else None)
     if version is None:
         abort(404)
-    compiled = version_by_id(session, version.id)
+    # The base definition: the CSV holds online and counter submissions alike, so its columns
+    # are every channel's questions (one asked only at the counter is not dropped).
+    compiled = version_by_id(session, version.id, channel=None)
     if compiled is None:
         abort(404)
     ids = queries.all_matching_ids(session, queue_filter, user.id, [Submission.version_id == version.id])

@@ -77,8 +77,9 @@ def masked_answers(definition: FormDefinition, answers: dict | None) -> dict:
 
 
 def masked_for_version(session: Session, version_id: int, answers: dict | None) -> dict:
-    """``masked_answers`` against the definition version ``answers`` were made on."""
-    compiled = version_by_id(session, version_id)
+    """``masked_answers`` against the definition version ``answers`` were made on: the base
+    definition, whichever channel they came from (a 個人番号 asked only at the counter is masked)."""
+    compiled = version_by_id(session, version_id, channel=None)
     if compiled is None:
         raise LookupError(f"definition version {version_id} is missing")
     return masked_answers(compiled.definition, answers)
@@ -134,6 +135,7 @@ def protect_stored_answers(session: Session) -> dict[str, int]:
 
 def _definition(session: Session, cache: dict, version_id: int | None) -> FormDefinition | None:
     if version_id not in cache:
-        compiled = version_by_id(session, version_id) if version_id is not None else None
+        # The base: drafts and submissions of every channel are rewritten with one definition.
+        compiled = version_by_id(session, version_id, channel=None) if version_id is not None else None
         cache[version_id] = compiled.definition if compiled is not None else None
     return cache[version_id]

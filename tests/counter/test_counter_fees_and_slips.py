@@ -162,6 +162,8 @@ def test_a_clerk_takes_the_fee_in_cash_then_issues_the_certificate(app, procedur
     assert "手数料 300円" in before and "収納 未払い" in before and "窓口で即日交付" in before
     assert "収納する" in before and "手数料を収納すると交付できます" in before
     assert "交付する" not in before.replace("即日交付", "")
+    # Signed at the counter with a fee: it is taken there (収納) before anything is decided.
+    assert db_session.get(Submission, submission.id).payment_required
 
     response = take_payment(clerk, visit_id, submission, "cash")
 

@@ -3,6 +3,7 @@ reported where they are written, in words that say which channel and what to do.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from formsvc.definitions.errors import DefinitionInvalid
 from formsvc.definitions.library import read_library
 from formsvc.definitions.loader import library_errors, load_text
+from formsvc.definitions.schema import FormDefinition
 
 BASE = """\
 id: channel-sample
@@ -291,3 +293,60 @@ def test_the_shipped_juminhyo_issues_the_same_day_at_the_counter_only():
     assert "あなた" not in counter.field_by_id("requester").label.ja
     assert counter.next_steps.ja.startswith("この場で交付します。")
     assert "オンラインで申請する場合は" in definition.fee.payment.ja
+
+
+def test_a_channels_definition_derives_the_other_channel_from_the_base():
+    """for_channel on a channel's definition (which has no channels: left) still gives the other
+    channel as written, not the one it was called on."""
+    definition = load(BASE + COUNTER + "  online:\n    fields:\n      copies: {hint: 1通300円です}\n")
+    online, counter = definition.for_channel("online"), definition.for_channel("counter")
+    assert online is not definition and online.base is definition and counter.base is definition
+
+    assert online.for_channel("counter") is counter
+    assert online.for_channel("counter").same_day_issue is True
+    assert [page.id for page in online.for_channel("counter").pages] == ["who", "request"]
+    assert counter.for_channel("online") is online and counter.for_channel("counter") is counter
+    assert counter.for_channel("preview").field_by_id("pickup_date") is not None
+    # The link to the base is not part of the document: dumps and the schema do not have it.
+    assert "_base" not in online.model_dump() and "base" not in online.model_dump()
+    assert "_base" not in json.dumps(FormDefinition.model_json_schema())
+
+
+def test_without_an_online_override_the_counters_definition_gives_back_the_base():
+    definition = load(BASE + COUNTER)
+    counter = definition.for_channel("counter")
+    assert counter.for_channel("online") is definition
+    assert counter.for_channel("online").same_day_issue is False
+    assert definition.base is definition
+
+
+def test_a_block_question_with_counter_wording_can_be_left_out_at_the_counter():
+    """The applicant block words applicant_phone for the counter's staff; a procedure that does
+    not ask it at the counter omits it, and the block's wording does not make the omit an error."""
+    root = Path(__file__).resolve().parents[2] / "form_definitions"
+    path = root / "okuyami-annai.yaml"
+    text = path.read_text(encoding="utf-8")
+    anchor = "    fields:\n      applicant_relationship:\n        label: 亡くなった方から見た申請者の続柄\n"
+    assert anchor in text
+    text = text.replace(anchor, anchor.replace("    fields:\n", "    fields:\n      applicant_phone: {omit: true}\n"))
+
+    definition = load_text(text, str(path)).definition
+
+    counter = definition.for_channel("counter")
+    assert counter.field_by_id("applicant_phone") is None
+    assert definition.field_by_id("applicant_phone") is not None
+    # The block's other counter wording still comes with the use.
+    assert counter.field_by_id("applicant_name").hint.ja.startswith("本人確認書類のとおりに入力します")
+    assert definition.for_channel("online").field_by_id("applicant_phone") is not None
+
+
+def test_a_block_questions_own_omit_with_other_changes_is_still_refused(tmp_path):
+    """Only the block's changes give way to an omit; what the author writes beside it is an error."""
+    library = library_with(tmp_path, BLOCK)
+    text = BASE.replace("      - {type: name, id: name, label: あなたの氏名}\n",
+                        "      - {use: person, prefix: applicant_}\n") + \
+        "channels:\n  counter:\n    fields:\n      applicant_phone: {omit: true, label: 連絡先}\n"
+    with pytest.raises(DefinitionInvalid) as invalid:
+        load_text(text, str(tmp_path / "x.yaml"), library)
+    assert any("'applicant_phone' に、ほかの変更 (label) は書けません" in str(error)
+               for error in invalid.value.errors)

@@ -21,10 +21,12 @@ from formsvc.forms.loading import publish_loaded
 from formsvc.mock_payments.models import MockPayment
 from formsvc.payments import models as payment_models
 from formsvc.payments.models import Payment
+from formsvc.staff.models import StaffUser
 from formsvc.submissions import status as submission_status
 from formsvc.submissions.models import Draft, Submission
 from tests.applicant import Applicant, csrf_token
 from tests.identity import sign_in
+from tests.staff.support import staff_client
 
 FORM_ID = "pay-permit"
 FORM = """\
@@ -104,6 +106,31 @@ def start_paying(client, app, copies: int = 1) -> str:
     assert response.status_code == 302, response.status_code
     assert urlparse(response.location).path.startswith("/mock-pay/pay/mp_"), response.location
     return urlparse(response.location).path
+
+
+def in_review(app, number: str):
+    """A reviewer's client, the application assigned to them and in review."""
+    reviewer = staff_client(app, "shinsa", "reviewer")
+    with app.app_context(), database().transaction() as session:
+        submission = session.scalar(select(Submission).where(Submission.reception_number == number))
+        submission.status = submission_status.IN_REVIEW
+        submission.assignee_id = session.scalar(select(StaffUser.id).where(StaffUser.username == "shinsa"))
+    return reviewer
+
+
+def approve(reviewer, number: str):
+    """「承認」 on the staff detail page, as the reviewer presses it."""
+    page = reviewer.get(f"/staff/submissions/{number}")
+    assert page.status_code == 200, page.status_code
+    lock = re.search(r'name="lock_version" value="(\d+)"', page.text)
+    assert lock, "the detail page carries the lock version"
+    return reviewer.post(f"/staff/submissions/{number}/moves/approve",
+                         data={"csrf_token": csrf_token(page.text), "lock_version": lock.group(1), "comment": ""})
+
+
+def status_of(app, number: str) -> str:
+    with app.app_context(), database().session_factory() as session:
+        return session.scalar(select(Submission.status).where(Submission.reception_number == number))
 
 
 # --- the mock provider's pages, as the payer uses them -----------------------------------------------
@@ -197,6 +224,10 @@ def test_without_a_payment_provider_the_application_is_sent_as_before(database_u
         number = person.submit()
         assert count(plain, Submission, Submission.reception_number == number) == 1
         assert count(plain, Payment) == 0
+        # Sent without a payment step: staff decide it, the fee is collected as the procedure says.
+        reviewer = in_review(plain, number)
+        assert approve(reviewer, number).status_code == 302
+        assert status_of(plain, number) == submission_status.APPROVED
     finally:
         empty_all_tables(plain)
         database_of(plain).engine.dispose()
@@ -305,6 +336,33 @@ def test_a_konbini_number_sends_the_application_and_the_notification_confirms_th
     label = "コンビニ払い" if method == "konbini" else "Pay-easy（ペイジー）"
     assert f"支払い済み（{label}、300円、決済番号 {payment.reference}）" in again
     assert "期限までにお支払いください" not in again
+
+
+def test_an_application_sent_awaiting_a_konbini_payment_is_approved_only_once_paid(client, app):
+    """Sent through the payment step, the fee must be paid before the decision: 承認 waits for
+    the コンビニ money, then is allowed, and the history says when the money came."""
+    number_page = client.get(choose_konbini(client, start_paying(client, app)))
+    back_link = re.search(r'href="([^"]*/payment/return[^"]*)"', number_page.text)
+    assert back_link
+    done_page(client, client.get(urlparse(back_link.group(1)).path))
+    with app.app_context(), database().session_factory() as session:
+        number = session.scalar(select(Submission.reception_number))
+    reviewer = in_review(app, number)
+    refused = approve(reviewer, number)
+    assert refused.status_code in (400, 409) and "手数料の支払いが確認できていないため、承認できません" in refused.text
+    assert "支払い待ち" in refused.text and status_of(app, number) == submission_status.IN_REVIEW
+
+    admin = client.get("/mock-pay/")
+    with app.app_context(), database().session_factory() as session:
+        mock_id = session.scalar(select(MockPayment.id))
+    assert client.post(f"/mock-pay/payments/{mock_id}/confirm",
+                       data={"csrf_token": csrf_token(admin.text)}).status_code == 302
+    assert approve(reviewer, number).status_code == 302
+    assert status_of(app, number) == submission_status.APPROVED
+    with app.app_context(), database().session_factory() as session:
+        submission = session.scalar(select(Submission).where(Submission.reception_number == number))
+        assert submission.payment_required
+        assert [event.kind for event in submission.events][:3] == ["submitted", "payment_awaiting", "payment_received"]
 
 
 # --- back, twice, and starting again -------------------------------------------------------------------
@@ -429,12 +487,15 @@ def test_answers_changed_after_paying_started_are_not_sent_on_the_old_payment(cl
     changed = applicant(client, app).post(f"/forms/{FORM_ID}/pages/request?return=check", {"copies": "2"})
     assert changed.status_code == 302
     assert "600円" in check_page(client).text
-    # They pay the old page (300円): the payment is not applied, it is to be refunded.
+    # They pay the old page (300円): the payment is not applied; belonging to no application, it
+    # is given back by the system at once.
     back = back_to_service(client, pay_by_card(client, pay_path, SUCCEEDS))
     assert urlparse(back.location).path == f"/forms/{FORM_ID}/check"
     assert count(app, Submission) == 0
     [old] = payments_of(app)
-    assert old.status == payment_models.SUCCESS and old.refund_status == payment_models.REFUND_DUE
+    assert old.status == payment_models.SUCCESS and old.refund_status == payment_models.REFUNDED
+    with app.app_context(), database().session_factory() as session:
+        assert session.get_one(MockPayment, old.provider_payment_id).refunded_amount == 300
     check = check_page(client)
     assert "申請内容が変わったため" in error_summary(check.text) and "600円" in check.text
     # Paying the fee of the answers as they are now sends the application.
@@ -489,3 +550,61 @@ def test_a_correction_of_a_paid_application_is_not_paid_again(client, app):
     assert count(app, Payment) == 1
     with app.app_context(), database().session_factory() as session:
         assert session.get_one(Submission, payment.submission_id).status == submission_status.RECEIVED
+
+
+def test_a_correction_that_changes_the_fee_is_paid_anew_and_the_first_fee_is_refunded(client, app):
+    sign_in(client, app, subject="payer-3")
+    done_page(client, back_to_service(client, pay_by_card(client, start_paying(client, app, copies=1), SUCCEEDS)))
+    [first] = payments_of(app)
+    with app.app_context(), database().transaction() as session:
+        submission = session.get_one(Submission, first.submission_id)
+        submission.status = submission_status.CORRECTION_REQUESTED
+        number = submission.reception_number
+    mine = client.get(f"/my/applications/{number}")
+    client.post(f"/my/applications/{number}/correct", data={"csrf_token": csrf_token(mine.text)})
+    # The corrected answers ask for 2 copies: 600円, paid in full on the payment step.
+    changed = applicant(client, app).post(f"/forms/{FORM_ID}/pages/request?return=check", {"copies": "2"})
+    assert changed.status_code == 302
+    check = check_page(client)
+    assert "支払いへ進む" in check.text and "600円" in check.text
+    paying = press_pay(client)
+    done_page(client, back_to_service(client, pay_by_card(client, urlparse(paying.location).path, SUCCEEDS)))
+    first, second = payments_of(app)
+    assert second.amount == 600 and second.submission_id == first.submission_id
+    assert second.status == payment_models.SUCCESS and second.refund_status == payment_models.NO_REFUND
+    # The 300円 paid for the answers as they were is to be given back, in the same transaction.
+    assert first.refund_status == payment_models.REFUND_DUE and "手数料が変わり" in (first.refund_reason or "")
+    with app.app_context(), database().session_factory() as session:
+        submission = session.get_one(Submission, first.submission_id)
+        assert submission.fee == 600 and submission.payment_required
+        assert [event.kind for event in submission.events][-2:] == ["payment_received", "refund_due"]
+    shown = text_of(client.get(f"/my/applications/{number}").text)
+    assert "支払い済み" in shown and "600円" in shown
+
+
+def test_the_return_page_and_the_notification_at_the_same_moment_send_it_once(client, app, monkeypatch):
+    from formsvc.mock_payments import delivery
+    from formsvc.payments import service as payment_service
+    from formsvc.submissions.models import SubmissionEvent
+
+    pay_path = start_paying(client, app)
+    # The mock's notification is held back while the card is paid ...
+    monkeypatch.setattr(delivery, "schedule", lambda: None)
+    paid = pay_by_card(client, pay_path, SUCCEEDS)
+    monkeypatch.undo()
+    real_refresh = payment_service.refresh
+
+    def notified_meanwhile(session, payment):
+        # ... and arrives while the return page is asking the provider (before it commits).
+        found = real_refresh(session, payment)
+        with app.app_context():
+            assert delivery.deliver_pending(app) == (1, 0)
+        return found
+
+    monkeypatch.setattr(payment_service, "refresh", notified_meanwhile)
+    done = done_page(client, back_to_service(client, paid))
+    assert "支払い済み" in text_of(done.text)
+    assert count(app, Submission) == 1
+    [payment] = payments_of(app)
+    assert payment.status == payment_models.SUCCESS and payment.submission_id is not None
+    assert count(app, SubmissionEvent, SubmissionEvent.kind == "payment_received") == 1

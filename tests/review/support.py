@@ -42,11 +42,13 @@ def example_answers(definition, overrides: dict | None = None) -> tuple[Answers,
 def make_submissions(app, form_id: str, count: int = 1, *, overrides: dict | None = None,
                      created_at: datetime | None = None, step: timedelta = timedelta(minutes=1),
                      channel: str = "online", status: str | None = None, assignee: str | None = None,
-                     same_time_every: int = 1, paid: bool = True) -> list[str]:
+                     same_time_every: int = 1, paid: bool = True, payment_required: bool = True) -> list[str]:
     """``count`` submissions, ``step`` apart from ``created_at`` (``same_time_every`` share one time).
 
     ``paid``: a fee is paid, as the resident's payment step (online) or the counter's 収納 leaves it,
-    so that 承認 is possible; False leaves it unpaid."""
+    so that 承認 is possible; False leaves it unpaid. ``payment_required``: a fee must be paid
+    before the decision, as for an application sent through the payment step or at the counter
+    (False: sent online without one, e.g. no provider configured, or before payments existed)."""
     numbers = []
     start = created_at or BASE_TIME
     with app.app_context(), database().transaction() as session:
@@ -59,7 +61,8 @@ def make_submissions(app, form_id: str, count: int = 1, *, overrides: dict | Non
                           answers=answers.to_json(), expires_at=utcnow() + timedelta(hours=1))
             session.add(draft)
             session.flush()
-            submission = submit(session, draft, answers, fee, channel=channel)
+            submission = submit(session, draft, answers, fee, channel=channel,
+                                payment_required=payment_required and bool(fee and fee > 0))
             session.flush()
             values = {"created_at": start + step * (index // same_time_every)}
             if status:

@@ -97,6 +97,27 @@ def test_approval_is_refused_while_unpaid_and_allowed_once_paid(app, review_form
     assert submission_row(app, number).status == status.APPROVED
 
 
+def test_approval_waits_while_less_than_the_fee_is_paid(app, review_form):
+    """A correction raised the fee (300円 → 600円) after the first fee was paid: the difference
+    must be paid before 承認."""
+    reviewer = staff_client(app, "shinsa", "reviewer")
+    number = make_submissions(app, review_form, 1, status=status.IN_REVIEW, assignee="shinsa", paid=False,
+                              overrides={"copies": 2})[0]
+    with app.app_context(), database().transaction() as session:
+        submission = session.scalar(select(Submission).where(Submission.reception_number == number))
+        assert submission.fee == 600
+        session.add(paid_payment(submission, 300, utcnow()))
+    html = detail(reviewer, number)
+    assert REFUSED in html and "支払い済み 300円／手数料 600円" in html
+    response = post_move(reviewer, number, "approve")
+    assert response.status_code == 409 and f"＊{REFUSED}" in response.text
+    assert submission_row(app, number).status == status.IN_REVIEW
+    with app.app_context(), database().transaction() as session:
+        submission = session.scalar(select(Submission).where(Submission.reception_number == number))
+        session.add(paid_payment(submission, 300, utcnow()))  # the difference, paid another way
+    assert post_move(reviewer, number, "approve").status_code == 302
+
+
 def test_completion_of_an_unpaid_application_is_refused(app, review_form):
     clerk = staff_client(app, "madoguchi", "counter")
     number = make_submissions(app, review_form, 1, status=status.APPROVED, channel="counter", paid=False)[0]
@@ -110,14 +131,29 @@ def test_completion_of_an_unpaid_application_is_refused(app, review_form):
 
 
 def test_a_procedure_paid_later_is_approved_without_a_payment(app, review_form):
-    """fee.online_payment: false (納付書): nothing to wait for online."""
+    """fee.online_payment: false (納付書): sent without a payment step, nothing to wait for online."""
     from tests.review.conftest import REVIEW_SAMPLE, publish
 
     publish(app, REVIEW_SAMPLE.replace("fee:\n", "fee:\n  online_payment: false\n"), "postpay.yaml")
     reviewer = staff_client(app, "shinsa", "reviewer")
-    number = make_submissions(app, review_form, 1, status=status.IN_REVIEW, assignee="shinsa", paid=False)[0]
+    number = make_submissions(app, review_form, 1, status=status.IN_REVIEW, assignee="shinsa", paid=False,
+                              payment_required=False)[0]
     assert "支払い不要" in panel(detail(reviewer, number))
     assert post_move(reviewer, number, "approve").status_code == 302
+
+
+def test_an_application_made_before_payments_is_decided_as_then(app, review_form, provider):
+    """Whether the fee must be paid first was decided when the application was made: a provider
+    configured since (``provider``) does not turn an older application with a fee into 未払い."""
+    reviewer = staff_client(app, "shinsa", "reviewer")
+    number = make_submissions(app, review_form, 1, status=status.IN_REVIEW, assignee="shinsa", paid=False,
+                              payment_required=False)[0]
+    assert submission_row(app, number).fee
+    html = detail(reviewer, number)
+    assert "支払い不要" in panel(html) and REFUSED not in html
+    assert number not in reviewer.get("/staff/queue?payment=unpaid").text
+    assert post_move(reviewer, number, "approve").status_code == 302
+    assert submission_row(app, number).status == status.APPROVED
 
 
 def test_rejection_after_payment_marks_a_refund_that_a_reviewer_makes(app, review_form, db_session, provider):

@@ -90,7 +90,9 @@ def test_unpaid_leaves_out_procedures_paid_later(app, review_form):
 
     counter = make_submissions(app, review_form, 1, paid=False, channel="counter")[0]
     publish(app, REVIEW_SAMPLE.replace("fee:\n", "fee:\n  online_payment: false\n"), "postpay.yaml")
-    online_later = make_submissions(app, review_form, 1, paid=False, created_at=BASE_TIME + timedelta(hours=1))[0]
+    # Sent without a payment step (payment_required False), as the resident pages do for it.
+    online_later = make_submissions(app, review_form, 1, paid=False, payment_required=False,
+                                    created_at=BASE_TIME + timedelta(hours=1))[0]
     reviewer = staff_client(app, "shinsa", "reviewer")
     found = reviewer.get("/staff/queue?payment=unpaid")
     assert numbers_on(found.text) == [counter]
