@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -17,7 +18,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from formsvc.clock import JST
-from formsvc.forms.catalog import version_by_id
+from formsvc.forms.catalog import published, version_by_id
 from formsvc.payments import models as pay
 from formsvc.payments.status import METHOD_LABELS
 from formsvc.review.export import clean, formula_safe
@@ -63,9 +64,11 @@ class Line:
 
     moment: datetime
     reception_number: str
-    procedure: str
+    form_id: str
+    procedure: str  # the title of the version applied on
     method: str
     amount: int
+    clerk_id: int | None
     clerk: str
     reference: str
 
@@ -80,9 +83,18 @@ class Line:
 
 @dataclass
 class Total:
+    """What one procedure, method or clerk took and paid back on the day: the till is reconciled
+    on the difference (差引), so each group has all three."""
+
     label: str
-    count: int = 0
+    count: int = 0  # fees taken
     amount: int = 0
+    refund_count: int = 0
+    refunded: int = 0
+
+    @property
+    def net(self) -> int:
+        return self.amount - self.refunded
 
 
 @dataclass
@@ -90,31 +102,36 @@ class Cashbook:
     day: date
     payments: list[Line] = field(default_factory=list)
     refunds: list[Line] = field(default_factory=list)
+    # The procedure's current title by form_id: a procedure renamed during the day (a new
+    # version) is one group, shown by the name it has now.
+    titles: dict[str, str] = field(default_factory=dict)
 
-    @staticmethod
-    def _totals(lines: list[Line], key) -> list[Total]:
-        totals: dict[str, Total] = {}
-        for line in lines:
-            total = totals.setdefault(key(line), Total(key(line)))
+    def _totals(self, key: Callable[[Line], tuple[object, str]]) -> list[Total]:
+        totals: dict[object, Total] = {}
+        for line in self.payments:
+            group, label = key(line)
+            total = totals.setdefault(group, Total(label))
             total.count += 1
             total.amount += line.amount
-        return sorted(totals.values(), key=lambda total: (-total.amount, total.label))
+        for line in self.refunds:
+            group, label = key(line)
+            total = totals.setdefault(group, Total(label))
+            total.refund_count += 1
+            total.refunded += line.amount
+        return sorted(totals.values(), key=lambda total: (-total.amount, -total.refunded, total.label))
 
     @property
     def by_procedure(self) -> list[Total]:
-        return self._totals(self.payments, lambda line: line.procedure)
+        return self._totals(lambda line: (line.form_id, self.titles.get(line.form_id, line.procedure)))
 
     @property
     def by_method(self) -> list[Total]:
-        return self._totals(self.payments, lambda line: line.method)
+        return self._totals(lambda line: (line.method, line.method))
 
     @property
     def by_clerk(self) -> list[Total]:
-        return self._totals(self.payments, lambda line: line.clerk)
-
-    @property
-    def refunds_by_method(self) -> list[Total]:
-        return self._totals(self.refunds, lambda line: line.method)
+        # By staff id: two clerks may share a display name, and each reconciles their own till.
+        return self._totals(lambda line: (line.clerk_id, line.clerk))
 
     @property
     def received_total(self) -> int:
@@ -148,6 +165,10 @@ def cashbook(session: Session, day: date) -> Cashbook:
     for payment in refunded:
         assert payment.refunded_at is not None
         book.refunds.append(names.line(payment, payment.refunded_at, payment.refunded_by_id))
+    for form_id in {line.form_id for line in [*book.payments, *book.refunds]}:
+        current = published(session, form_id)
+        if current is not None:
+            book.titles[form_id] = current.definition.title.ja
     return book
 
 
@@ -182,17 +203,22 @@ class _Names:
     def line(self, payment: pay.Payment, moment: datetime, staff_id: int | None) -> Line:
         submission = self.submission(payment.submission_id)
         return Line(moment=moment, reception_number=submission.reception_number if submission else "",
+                    form_id=submission.form_id if submission else payment.form_id,
                     procedure=self.title(payment, submission),
                     method=METHOD_LABELS.get(payment.method or "", payment.method or "（不明）"),
-                    amount=int(payment.amount), clerk=self.clerk(staff_id), reference=payment.reference)
+                    amount=int(payment.amount), clerk_id=staff_id, clerk=self.clerk(staff_id),
+                    reference=payment.reference)
 
 
 CSV_HEADERS = ("区分", "日時", "受付番号", "手続き", "方法", "金額", "職員", "収納番号")
+# The totals below the rows: each group's fees taken, refunds (as positive amounts) and the difference.
+TOTALS_HEADERS = ("集計", "区分", "項目", "収納件数", "収納金額", "返金件数", "返金金額", "差引")
 
 
 def write_csv(book: Cashbook, bom: bool = True) -> bytes:
     """The day's payments and refunds, one row each (refunds as negative amounts), then the
-    totals: UTF-8 (with a BOM for Excel, like the staff CSV), CRLF, formula-safe cells."""
+    totals per procedure, method and clerk (収納, 返金 and 差引 each): UTF-8 (with a BOM for Excel,
+    like the staff CSV), CRLF, formula-safe cells."""
     buffer = io.StringIO()
     if bom:
         buffer.write("\ufeff")
@@ -205,13 +231,11 @@ def write_csv(book: Cashbook, bom: bool = True) -> bytes:
         writer.writerow([formula_safe(clean(value)) for value in (
             kind, when, line.reception_display, line.procedure, line.method, amount, line.clerk, line.reference)])
     writer.writerow([])
-    writer.writerow(["集計", "区分", "項目", "件数", "金額"])
-    for heading, totals in (("手続き別", book.by_procedure), ("方法別", book.by_method),
-                            ("職員別", book.by_clerk), ("返金（方法別）", book.refunds_by_method)):
+    writer.writerow(TOTALS_HEADERS)
+    for heading, totals in (("手続き別", book.by_procedure), ("方法別", book.by_method), ("職員別", book.by_clerk)):
         for total in totals:
             writer.writerow([formula_safe(clean(value)) for value in (
-                "", heading, total.label, total.count, -total.amount if heading.startswith("返金") else total.amount)])
-    writer.writerow(["", "合計", "収納合計", len(book.payments), book.received_total])
-    writer.writerow(["", "合計", "返金合計", len(book.refunds), -book.refunded_total])
-    writer.writerow(["", "合計", "差引合計", "", book.net_total])
+                "", heading, total.label, total.count, total.amount, total.refund_count, total.refunded, total.net)])
+    writer.writerow(["", "合計", "合計", len(book.payments), book.received_total, len(book.refunds),
+                     book.refunded_total, book.net_total])
     return buffer.getvalue().encode("utf-8")

@@ -199,13 +199,18 @@ def sign(session: Session, visit: CounterVisit, draft: Draft, compiled: Compiled
 
 
 def resident_name(compiled: CompiledForm, answers: Answers, visit: CounterVisit) -> str | None:
-    """The applicant's name: the question the visit's name goes to (the resident at the counter),
-    else the visit's own record of it."""
+    """The applicant: the resident identified at the counter (the visit's name, from the card or
+    the documents shown). The answers can name someone else — 山田太郎 asking for his wife's
+    住民票 gives her name to the question the card's name would fill — so they are only the
+    fallback, for a visit whose name was never recorded."""
+    name = name_text((visit.shared or {}).get("name"), katakana=False)
+    if name:
+        return name
     for spec in carryover.targets(compiled.definition).get("name", []):
         name = name_text(answers.answer(spec.id), katakana=False)
         if name:
             return name
-    return name_text((visit.shared or {}).get("name"), katakana=False)
+    return None
 
 
 def fee_text(fee: Decimal | None) -> str:

@@ -69,6 +69,9 @@ class Payment(Base):
     staff_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True, index=True)
     amount: Mapped[int] = mapped_column(BigInteger)  # yen
+    # SHA-256 of the answers the resident confirmed when they pressed 支払いへ進む (online): answers
+    # changed since (another tab) are not sent on this payment, even when the fee is the same.
+    answers_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
     status: Mapped[str] = mapped_column(String(16), default=CREATED)
     failure_reason: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # コンビニ 払込番号 / Pay-easy 収納機関番号・お客様番号, and the day it must be paid by.

@@ -39,6 +39,7 @@ def upgrade() -> None:
         sa.Column('visit_id', sa.Integer(), nullable=True),
         sa.Column('staff_id', sa.Integer(), nullable=True),
         sa.Column('amount', sa.BigInteger(), nullable=False),
+        sa.Column('answers_digest', sa.String(length=64), nullable=True),
         sa.Column('status', sa.String(length=16), nullable=False),
         sa.Column('failure_reason', sa.String(length=64), nullable=True),
         sa.Column('payment_number', sa.String(length=64), nullable=True),

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from formsvc.db import database
-from formsvc.submissions.models import Submission
+from formsvc.submissions.models import Draft, Submission
+from tests.applicant import csrf_token
 from tests.counter.support import (
     Procedure,
     counter_clerk,
@@ -143,6 +144,14 @@ def test_a_clerk_cannot_post_an_omitted_page(app, juminhyo):
     Procedure(clerk, app, visit_id, JUMINHYO).start()
     page = clerk.get(f"/counter/visits/{visit_id}/forms/{JUMINHYO}/pages/receiving")
     assert page.status_code == 404
+    # With a valid CSRF token (taken from a page the clerk has open): refused because the page is
+    # not there, not because of the token — and nothing is stored.
+    token = csrf_token(clerk.get(f"/counter/visits/{visit_id}/forms/{JUMINHYO}/pages/who").text)
     sent = clerk.post(f"/counter/visits/{visit_id}/forms/{JUMINHYO}/pages/receiving",
-                      data={"receive_method": "mail"})
-    assert sent.status_code in (400, 404)
+                      data={"csrf_token": token, "receive_method": "mail", "action": "continue"})
+    assert sent.status_code == 404
+    with app.app_context(), database().transaction() as session:
+        draft = session.scalar(select(Draft).where(Draft.visit_id == visit_id, Draft.form_id == JUMINHYO))
+        assert draft is not None
+        assert "receive_method" not in (draft.answers.get("fields") or draft.answers)
+        assert "receiving" not in (draft.completed_pages or [])

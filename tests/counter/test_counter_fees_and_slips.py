@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from formsvc.db import database
+from formsvc.forms.loading import import_definitions
 from formsvc.payments import models as pay
 from formsvc.payments import service as payments
 from formsvc.staff.models import StaffUser
@@ -33,7 +34,7 @@ from tests.counter.support import (
 )
 from tests.counter.test_signature_pdf import SATO
 from tests.records.support import compact, page_texts, pdf_reader
-from tests.resident.library_support import publish
+from tests.resident.library_support import LIBRARY, publish
 from tests.staff.support import staff_client
 
 JUMINHYO, INU = "juminhyo-copy", "inu-touroku"
@@ -212,6 +213,26 @@ def test_the_fee_is_taken_once_a_second_press_is_refused_with_a_clear_message(ap
     assert [(p.method, p.amount) for p in counter_payments(app)] == [("cashless", 300)]
 
 
+def test_no_method_is_chosen_for_the_clerk_and_pressing_without_one_is_refused_clearly(app, procedures):
+    clerk = counter_clerk(app)
+    visit_id = open_visit_with_card(clerk)
+    submission = received(clerk, app, visit_id)
+    page = visit_page(clerk, visit_id)
+    radios = BeautifulSoup(page.text, "html.parser").find(id=f"procedure-{submission.id}").select(
+        "input[name=method]")
+    assert [radio["value"] for radio in radios] == ["cash", "cashless"]
+    assert not any(radio.has_attr("checked") for radio in radios)  # the clerk chooses; nothing is assumed
+
+    action = f"/counter/visits/{visit_id}/submissions/{submission.id}/payment"
+    response = post_form(clerk, action, page.text, index=form_index(page.text, action))  # as shown
+
+    assert location(response) == f"/counter/visits/{visit_id}"
+    shown = visit_page(clerk, visit_id).text
+    assert "収納の方法（現金またはキャッシュレス決済）を選んでください" in alert_text(shown)
+    assert "収納 未払い" in fee_block(shown, submission)
+    assert counter_payments(app) == []
+
+
 def test_nothing_is_issued_before_the_fee_is_taken_and_a_reviewed_procedure_is_not_issued_here(app, procedures,
                                                                                                db_session):
     clerk = counter_clerk(app)
@@ -352,10 +373,12 @@ def test_the_cashbook_totals_the_day_per_procedure_method_and_clerk_with_refunds
     assert page.status_code == 200
     text = text_of(page.text)
     assert "収納合計 3,900円 （3件）" in text and "返金合計 3,000円（1件）" in text and "差引合計 900円" in text
-    assert ("手続き別 手続き 件数 金額 犬の登録と狂犬病予防注射済票の交付申請 1 3,000円 "
-            "住民票の写し等の交付請求 2 900円") in text
-    assert "方法別 方法 件数 金額 現金 2 3,300円 キャッシュレス決済 1 600円" in text
-    assert "職員別 職員 件数 金額 窓口 次郎 2 3,600円 窓口 花子 1 300円" in text
+    # Each group: fees taken, refunds paid back and the difference — the till is counted on 差引.
+    heads = "件数 収納金額 返金件数 返金金額 差引"
+    assert (f"手続き別 手続き 収納{heads} 犬の登録と狂犬病予防注射済票の交付申請 1 3,000円 1 3,000円 0円 "
+            "住民票の写し等の交付請求 2 900円 0 0円 900円") in text
+    assert f"方法別 方法 収納{heads} 現金 2 3,300円 1 3,000円 300円 キャッシュレス決済 1 600円 0 0円 600円" in text
+    assert f"職員別 職員 収納{heads} 窓口 次郎 2 3,600円 1 3,000円 600円 窓口 花子 1 300円 0 0円 300円" in text
     assert "返金の一覧 時刻 受付番号 手続き 方法 金額 職員 収納番号" in text and "窓口 次郎" in text
     soup = BeautifulSoup(page.text, "html.parser")
     rows = [[" ".join(cell.get_text().split()) for cell in row.find_all("td")]
@@ -379,13 +402,43 @@ def test_the_cashbook_totals_the_day_per_procedure_method_and_clerk_with_refunds
     assert [(row[0], row[4], row[5], row[6]) for row in table[1:5]] == [
         ("収納", "現金", "300", "窓口 花子"), ("収納", "キャッシュレス決済", "600", "窓口 次郎"),
         ("収納", "現金", "3000", "窓口 次郎"), ("返金", "現金", "-3000", "窓口 次郎")]
-    totals = {(row[1], row[2]): row[4] for row in table if row and row[0] == ""}
-    assert totals[("方法別", "現金")] == "3300" and totals[("職員別", "窓口 花子")] == "300"
-    assert totals[("合計", "差引合計")] == "900" and totals[("返金（方法別）", "現金")] == "-3000"
+    assert ["集計", "区分", "項目", "収納件数", "収納金額", "返金件数", "返金金額", "差引"] in table
+    totals = {(row[1], row[2]): row[3:] for row in table if row and row[0] == ""}
+    assert totals[("方法別", "現金")] == ["2", "3300", "1", "3000", "300"]
+    assert totals[("方法別", "キャッシュレス決済")] == ["1", "600", "0", "0", "600"]
+    assert totals[("職員別", "窓口 次郎")] == ["2", "3600", "1", "3000", "600"]
+    assert totals[("職員別", "窓口 花子")] == ["1", "300", "0", "0", "300"]
+    assert totals[("手続き別", "犬の登録と狂犬病予防注射済票の交付申請")] == ["1", "3000", "1", "3000", "0"]
+    assert totals[("合計", "合計")] == ["3", "3900", "1", "3000", "900"]
 
     # Another day holds nothing of today.
     yesterday = (JAPAN_TODAY - timedelta(days=1)).isoformat()
     assert "この日の収納はありません。" in text_of(hanako.get(f"/counter/cashbook?day={yesterday}").text)
+
+
+def test_the_cashbook_counts_a_renamed_procedure_once_under_its_current_title(app, procedures, tmp_path):
+    """A new version published during the day changes the title: one procedure, one row."""
+    clerk = counter_clerk(app)
+    first_visit = open_visit_with_card(clerk)
+    take_payment(clerk, first_visit, received(clerk, app, first_visit), "cash")
+    renamed = tmp_path / f"{JUMINHYO}.yaml"
+    source = (LIBRARY / f"{JUMINHYO}.yaml").read_text(encoding="utf-8")
+    renamed.write_text(source.replace("住民票の写し等の交付請求", "住民票の写しの交付請求"), encoding="utf-8")
+    with app.app_context(), database().transaction() as session:
+        report = import_definitions(session, [renamed], actor="test")
+    assert report.errors == [] and report.updated == [JUMINHYO]
+    second_visit = open_visit_by_typing(clerk, SATO)
+    take_payment(clerk, second_visit, received(clerk, app, second_visit), "cashless")
+
+    page = clerk.get("/counter/cashbook")
+
+    soup = BeautifulSoup(page.text, "html.parser")
+    rows = [[" ".join(cell.get_text().split()) for cell in row.find_all(["th", "td"])]
+            for row in soup.find(id="by-procedure-title").find_next("table").select("tbody tr")]
+    assert rows == [["住民票の写しの交付請求", "2", "600円", "0", "0円", "600円"]]
+    table = list(csv.reader(io.StringIO(clerk.get("/counter/cashbook.csv").data.decode("utf-8-sig"))))
+    assert [row[2:] for row in table if row and row[:2] == ["", "手続き別"]] == [
+        ["住民票の写しの交付請求", "2", "600", "0", "0", "600"]]
 
 
 def test_the_cashbook_day_is_the_japanese_day(app, procedures, db_session):

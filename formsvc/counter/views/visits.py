@@ -10,7 +10,7 @@ from formsvc.applications.flow import CHECK
 from formsvc.clock import today
 from formsvc.counter import fees, service
 from formsvc.counter.forms import ProcedureChoice
-from formsvc.counter.resident import address_prefixes, card_address_outside, resident_fields, verified_meanings
+from formsvc.counter.resident import card_address_outside, municipality_places, resident_fields, verified_meanings
 from formsvc.counter.views.blueprint import (
     COUNTER,
     FLASH,
@@ -62,7 +62,7 @@ def visit(visit_id: int):
     # 収納 and 交付 of what was received (formsvc.counter.fees), by submission id.
     fee_states = {p.submission.id: fees.fee_state(session, p.submission) for p in procedures if p.submission}
     outside = card_address_outside(found.shared or {}, found.identification,
-                                   address_prefixes(current_app.config.get("MUNICIPALITY_ADDRESS")))
+                                   municipality_places(current_app.config.get("MUNICIPALITY_ADDRESS")))
     return render_template(
         "counter/visit.html", visit=found, shared=shared_rows(found.shared or {}), procedures=procedures,
         fee_states=fee_states, methods=[(method, METHOD_LABELS[method]) for method in fees.METHODS],
