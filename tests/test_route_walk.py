@@ -136,6 +136,8 @@ ROUTES: dict[str, Route] = {
     "my.application": Route(RESIDENT),
     "my.withdraw": Route(RESIDENT),
     "my.correct": Route(RESIDENT),
+    "my.pay": Route(RESIDENT),
+    "my.payment_return": Route(RESIDENT),
     "my.resume": Route(RESIDENT, {"draft_id": "resident_draft_id"}),
     # Staff sign-in.
     "staff.login": Route(PUBLIC),

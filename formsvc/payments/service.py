@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import secrets
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 
 from flask import current_app
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -40,6 +41,7 @@ from formsvc.applications.completion import completion
 from formsvc.clock import today
 from formsvc.db import database, utcnow
 from formsvc.forms.catalog import version_by_id
+from formsvc.forms.periods import sending_closed
 from formsvc.payments import models, providers
 from formsvc.payments.models import Payment, PaymentNotification
 from formsvc.payments.notifications import InvalidNotification
@@ -49,6 +51,7 @@ from formsvc.submissions import status as submission_status
 from formsvc.submissions.drafts import submission_of
 from formsvc.submissions.models import CounterVisit, Draft, Submission, SubmissionEvent
 from formsvc.submissions.service import AlreadySubmitted, NotCorrectable, resubmit, submit
+from formsvc.submissions.status import CORRECTION_REQUESTED
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +80,13 @@ _STATES = {  # the provider's state → ours
     providers.PENDING: models.PENDING, providers.SUCCESS: models.SUCCESS, providers.FAILED: models.FAILED,
     providers.CANCELLED: models.CANCELLED, providers.ERROR: models.ERROR,
 }
+
+
+# Why complete_paid_draft sent nothing although the payment was paid or numbered (not_sent_because).
+PERIOD_CLOSED = "period_closed"          # the 受付期間 of the draft's version ended meanwhile
+CORRECTION_CLOSED = "correction_closed"  # staff stopped waiting for the correction meanwhile
+ANSWERS_CHANGED = "answers_changed"      # the answers (or their fee) are not those paid for
+INCOMPLETE = "incomplete"                # the draft is gone, or no longer complete
 
 
 class PaymentUnavailable(Exception):
@@ -121,12 +131,50 @@ def start_online(session: Session, draft: Draft, amount: int, description: str, 
     """
     if amount <= 0:
         raise ValueError("nothing to pay")
+    # The answers confirmed on the check page: the application is sent on this payment only
+    # with exactly these (complete_paid_draft), even when another tab changed them to the same fee.
+    digest = answers_digest(draft.answers)
+
+    def new_attempt(provider: PaymentProvider, number: int) -> Payment | None:
+        return _new_attempt(session, draft, amount, provider, number, digest)
+
+    return _start(session, lambda: _attempts(session, draft), new_attempt, amount, digest, description,
+                  return_url)
+
+
+def start_for_submission(session: Session, submission: Submission, description: str, return_url: str) -> Payment:
+    """A started payment of a sent application's fee (``next_url`` set), tied to it from the
+    start: for an application sent on a コンビニ/Pay-easy number that expired unpaid. The money is
+    applied like any late payment (``_attach``: payment_received in its history). Commits the
+    session. Raises AlreadyPaid (paid, or a number still open), PaymentUnavailable."""
+    amount = submission.fee or 0
+    if amount <= 0:
+        raise ValueError("nothing to pay")
+
+    def attempts() -> list[Payment]:
+        return list(session.scalars(select(Payment).where(
+            Payment.submission_id == submission.id, Payment.channel == models.ONLINE).order_by(Payment.id)))
+
+    def new_attempt(provider: PaymentProvider, number: int) -> Payment | None:
+        payment = Payment(reference=new_reference(),
+                          idempotency_key=_key("submission", str(submission.id), str(number)),
+                          provider=provider.name, channel=models.ONLINE, form_id=submission.form_id,
+                          submission_id=submission.id, amount=amount, status=models.CREATED)
+        return _store_attempt(session, payment)
+
+    return _start(session, attempts, new_attempt, amount, None, description, return_url)
+
+
+def _start(session: Session, attempts_of: Callable[[], list[Payment]],
+           new_attempt: Callable[[PaymentProvider, int], Payment | None], amount: int, digest: str | None,
+           description: str, return_url: str) -> Payment:
     provider = providers.configured()
     if provider is None:
         raise PaymentUnavailable(NOT_CONFIGURED)
     for _ in range(3):  # a concurrent request may take our attempt number: use its row
         try:
-            return _start_attempt(session, draft, amount, provider, description, return_url)
+            return _start_attempt(session, attempts_of(), new_attempt, amount, digest, provider, description,
+                                  return_url)
         except _TryAgain:
             continue
         except StaleDataError:
@@ -136,16 +184,17 @@ def start_online(session: Session, draft: Draft, amount: int, description: str, 
     raise PaymentUnavailable(UNAVAILABLE)
 
 
-def _start_attempt(session: Session, draft: Draft, amount: int, provider: PaymentProvider, description: str,
-                   return_url: str) -> Payment:
-    attempts = _attempts(session, draft)
+def _start_attempt(session: Session, attempts: list[Payment],
+                   new_attempt: Callable[[PaymentProvider, int], Payment | None], amount: int,
+                   digest: str | None, provider: PaymentProvider, description: str, return_url: str) -> Payment:
     for attempt in attempts:
         if attempt.status == models.SUCCESS and attempt.refund_status == models.NO_REFUND:
             raise AlreadyPaid(attempt)
-        if attempt.status == models.PENDING and attempt.amount == amount:
+        if attempt.status == models.PENDING and attempt.amount == amount and attempt.answers_digest == digest:
             raise AlreadyPaid(attempt)
+    # Reused only for the same amount and the same answers (a double click, 戻る from the provider).
     payment = next((a for a in reversed(attempts) if a.status in (models.CREATED, models.STARTED)
-                    and a.amount == amount and a.provider == provider.name), None)
+                    and a.amount == amount and a.answers_digest == digest and a.provider == provider.name), None)
     if payment is not None and payment.status == models.STARTED:
         refresh(session, payment)
         _commit(session)
@@ -155,7 +204,7 @@ def _start_attempt(session: Session, draft: Draft, amount: int, provider: Paymen
             raise AlreadyPaid(payment)
         raise _TryAgain  # finished meanwhile (failed, cancelled): a new attempt
     if payment is None:
-        payment = _new_attempt(session, draft, amount, provider, len(attempts) + 1)
+        payment = new_attempt(provider, len(attempts) + 1)
         if payment is None:
             raise _TryAgain
     return _create_at_provider(session, payment, provider, description, return_url,
@@ -171,13 +220,17 @@ def _attempts(session: Session, draft: Draft) -> list[Payment]:
 
 
 def _new_attempt(session: Session, draft: Draft, amount: int, provider: PaymentProvider,
-                 number: int) -> Payment | None:
+                 number: int, digest: str) -> Payment | None:
     """Store attempt ``number`` (committed), or None when a concurrent request stored it first.
     The key is derived from the draft's secret token and the attempt number, so that two
     requests racing for the same attempt collide on it instead of making two payments."""
     payment = Payment(reference=new_reference(), idempotency_key=_key("draft", draft.token, str(number)),
                       provider=provider.name, channel=models.ONLINE, form_id=draft.form_id, draft_id=draft.id,
-                      amount=amount, status=models.CREATED)
+                      amount=amount, answers_digest=digest, status=models.CREATED)
+    return _store_attempt(session, payment)
+
+
+def _store_attempt(session: Session, payment: Payment) -> Payment | None:
     session.add(payment)
     try:
         _commit(session)
@@ -218,10 +271,18 @@ def _create_at_provider(session: Session, payment: Payment, provider: PaymentPro
     return payment
 
 
-def payment_for_draft(session: Session, draft_id: int) -> Payment | None:
-    """The draft's newest online payment."""
-    return session.scalar(select(Payment).where(Payment.draft_id == draft_id, Payment.channel == models.ONLINE)
-                          .order_by(Payment.id.desc()).limit(1))
+def payment_for_draft(session: Session, draft: Draft) -> Payment | None:
+    """The draft's newest online payment (made since the draft: SQLite may give a purged draft's
+    id to a new one, whose browser must never be led to the earlier resident's payment)."""
+    return session.scalar(select(Payment).where(
+        Payment.draft_id == draft.id, Payment.channel == models.ONLINE, Payment.form_id == draft.form_id,
+        Payment.created_at >= draft.created_at).order_by(Payment.id.desc()).limit(1))
+
+
+def answers_digest(answers: object) -> str:
+    """SHA-256 of the canonical JSON of a draft's stored answers."""
+    canonical = json.dumps(answers, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def refresh(session: Session, payment: Payment) -> Payment:
@@ -301,11 +362,9 @@ def complete_paid_draft(session: Session, payment: Payment) -> Submission | None
     if (payment.channel != models.ONLINE or payment.status not in (models.SUCCESS, models.PENDING)
             or payment.refund_status != models.NO_REFUND):
         return None
-    paid = payment.status == models.SUCCESS
     draft = session.get(Draft, payment.draft_id) if payment.draft_id is not None else None
-    if draft is None or draft.form_id != payment.form_id:
-        if paid:
-            _refund_due(session, payment, "申請の入力内容が見つかりません（保存期間切れ）")
+    if draft is None or draft.form_id != payment.form_id or draft.created_at > payment.created_at:
+        _not_sent(session, payment, "申請の入力内容が見つかりません（保存期間切れ）")
         return None
     existing = submission_of(session, draft)
     if existing is not None:
@@ -314,18 +373,34 @@ def complete_paid_draft(session: Session, payment: Payment) -> Submission | None
     if compiled is None:
         return None
     definition = compiled.definition.for_channel(models.ONLINE)
-    ready = completion(definition, Answers.from_json(draft.answers), draft.completed_pages, today())
-    if not ready.ready or ready.fee is None or int(ready.fee) != payment.amount:
-        if paid:
-            log.warning("payment %s: the draft is incomplete or its fee changed; marked for refund",
-                        payment.reference)
-            _refund_due(session, payment, "申請の内容が支払い後に変わったため、送信できませんでした")
+    refused = not_sent_because(session, draft, definition)
+    if refused == PERIOD_CLOSED:
+        # An application is sent only within its 受付期間: money arriving after it closed is given back.
+        log.info("payment %s: the application period had closed; not sent", payment.reference)
+        _not_sent(session, payment, "受付期間が終了した後に支払われたため、申請を送信できませんでした")
         return None
+    if refused == CORRECTION_CLOSED:
+        _not_sent(session, payment, "修正の受付が終わっていたため、送信できませんでした")
+        return None
+    ready = completion(definition, Answers.from_json(draft.answers), draft.completed_pages, today())
+    if not ready.ready or ready.fee is None or int(ready.fee) != payment.amount \
+            or (payment.answers_digest is not None and payment.answers_digest != answers_digest(draft.answers)):
+        log.warning("payment %s: the draft is incomplete or changed since paying started; not sent",
+                    payment.reference)
+        _not_sent(session, payment, "申請の内容が支払い後に変わったため、送信できませんでした")
+        return None
+    paid = payment.status == models.SUCCESS
     event = {"payment": payment.reference}
     try:
         if draft.correction_of is not None:
             corrected = session.get_one(Submission, draft.correction_of)
-            submission = resubmit(session, corrected, draft, ready.answers, ready.fee)
+            try:
+                submission = resubmit(session, corrected, draft, ready.answers, ready.fee)
+            except NotCorrectable:
+                # Changed by staff between our look and resubmit's: the draft stays unsent (resubmit
+                # marked it used before finding out), so nothing claims it was sent.
+                session.execute(update(Draft).where(Draft.id == draft.id).values(submitted_at=None))
+                raise
             # Sent through the payment step: the fee must be paid before the decision (an
             # application first sent without one, e.g. before a provider was configured, too).
             submission.payment_required = True
@@ -334,8 +409,7 @@ def complete_paid_draft(session: Session, payment: Payment) -> Submission | None
     except AlreadySubmitted as already:  # the return page and the notification at the same moment
         return _attach(session, payment, already.submission)
     except NotCorrectable:
-        if paid:
-            _refund_due(session, payment, "修正の受付が終わっていたため、送信できませんでした")
+        _not_sent(session, payment, "修正の受付が終わっていたため、送信できませんでした")
         return None
     payment.submission_id = submission.id
     _event(session, submission, EVENT_RECEIVED if paid else EVENT_AWAITING, payment, PROVIDER_ACTOR)
@@ -343,6 +417,54 @@ def complete_paid_draft(session: Session, payment: Payment) -> Submission | None
         _settle_others(session, payment, submission)
     log.info("payment %s: application sent", payment.reference)
     return submission
+
+
+def not_sent_because(session: Session, draft: Draft, definition) -> str | None:
+    """Why ``draft`` can no longer be sent whatever was paid (PERIOD_CLOSED, CORRECTION_CLOSED),
+    or None. ``definition``: the draft's version as the online channel reads it."""
+    if sending_closed(definition.valid_until, today(), correction=draft.correction_of is not None):
+        return PERIOD_CLOSED
+    if draft.correction_of is not None:
+        corrected = session.get(Submission, draft.correction_of)
+        if corrected is None or corrected.status != CORRECTION_REQUESTED:
+            return CORRECTION_CLOSED
+    return None
+
+
+def _not_sent(session: Session, payment: Payment, reason: str) -> None:
+    """``payment`` sends nothing: paid, it is given back (by the system: it has no application);
+    a コンビニ/Pay-easy number is cancelled so that it cannot be paid any more."""
+    if payment.status == models.SUCCESS:
+        _refund_due(session, payment, reason)
+    elif payment.status == models.PENDING:
+        _cancel_pending(session, payment, "not_sent")
+
+
+def settle_after_correction(session: Session, submission: Submission) -> list[Payment]:
+    """A correction sent without a payment step (its fee already covered, or now nothing to pay
+    online: fee 0, online payment off, no provider): the payments kept beyond what the new fee
+    needs are given back (refund due, with the event), a コンビニ number no longer needed is
+    cancelled. One payment of exactly the fee (paid or numbered) is kept. Returns those made due.
+    When nothing covers a fee that is no longer paid online, the fee is paid as the procedure says
+    (afterwards), so the application no longer waits for an online payment."""
+    fee = submission.fee or 0
+    payments = [p for p in session.scalars(select(Payment).where(Payment.submission_id == submission.id)
+                                           .order_by(Payment.id))
+                if p.refund_status == models.NO_REFUND and p.status in (models.SUCCESS, models.PENDING)]
+    covering = next((p for p in payments if p.status == models.SUCCESS and p.amount == fee and fee > 0), None) \
+        or next((p for p in payments if p.status == models.PENDING and p.amount == fee and fee > 0), None)
+    due = []
+    for payment in payments:
+        if payment is covering:
+            continue
+        if payment.status == models.PENDING:
+            _cancel_pending(session, payment, "replaced")
+        else:
+            _refund_due(session, payment, "修正により手数料が変わったため、お支払いいただいた手数料をお返しします")
+            due.append(payment)
+    if covering is None and fee > 0:
+        submission.payment_required = False
+    return due
 
 
 def _attach(session: Session, payment: Payment, submission: Submission) -> Submission:
@@ -687,5 +809,6 @@ def _event_for(session: Session, payment: Payment, kind: str, actor: str, **extr
 
 
 __all__ = ["AlreadyPaid", "InvalidNotification", "NotRefundable", "PaymentUnavailable", "UnknownPayment",
-           "UnknownProvider", "apply_notification", "complete_paid_draft", "mark_refund_due", "payment_for_draft",
-           "record_counter", "refresh", "refund", "refund_orphans", "start_online"]
+           "UnknownProvider", "answers_digest", "apply_notification", "complete_paid_draft", "mark_refund_due",
+           "not_sent_because", "payment_for_draft", "record_counter", "refresh", "refund", "refund_orphans",
+           "settle_after_correction", "start_for_submission", "start_online"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from sqlalchemy import or_, select
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import Form, StringField, TextAreaField
@@ -15,10 +15,12 @@ from formsvc.authentication.residents import Identity, current_identity
 from formsvc.clock import JST, today
 from formsvc.db import session as db_session
 from formsvc.db import utcnow
-from formsvc.i18n import current_locale
+from formsvc.i18n import current_locale, t
 from formsvc.navigation import return_path_after_sign_in
+from formsvc.payments import models as payment_models
 from formsvc.payments import service as payment_service
-from formsvc.payments.status import summaries_of, summary_of
+from formsvc.payments.status import UNPAID, PaymentSummary, needs_payment, summaries_of, summary_of
+from formsvc.resident import payment_step
 from formsvc.resident.context import remember_draft
 from formsvc.resident.pages.application import resume_target
 from formsvc.resident.versions import version_of
@@ -108,13 +110,110 @@ def application(number: str):
     flow = Flow(compiled.definition, Answers.from_json(submission.answers),
                 submission.created_at.astimezone(JST).date())
     correction = next((e for e in reversed(submission.events) if e.kind == "correction_requested"), None)
+    payment = summary_of(db_session(), submission)
     return render_template("my/application.html", submission=submission, definition=compiled.definition,
                            rows=flow.rows(current_locale()), events=submission.events,
                            status_label=status.label(submission.status, current_locale()),
                            correction=correction if submission.status == status.CORRECTION_REQUESTED else None,
                            can_withdraw=submission.status in status.WITHDRAWABLE,
-                           payment=summary_of(db_session(), submission),
+                           payment=payment, pay_again=_why_pay_again(submission, payment),
+                           notice=payment_step.take_notice(number), pay_error=_take_pay_outcome(number),
                            event_labels=status.EVENT_LABELS)
+
+
+# --- paying again: a コンビニ/Pay-easy number expired unpaid -------------------------------------------
+
+_PAY_OUTCOME_KEY = "my_payment_outcome"
+
+
+def _may_pay_again(submission: Submission, payment: PaymentSummary) -> bool:
+    """An application sent online that must be paid before the decision and has nothing paid or
+    awaiting (its number expired, or was cancelled), still open, with a provider to pay at."""
+    return submission.channel == payment_models.ONLINE and payment.code == UNPAID and needs_payment(submission) \
+        and submission.status in status.WITHDRAWABLE and payment_step.online_payment_enabled()
+
+
+def _why_pay_again(submission: Submission, payment: PaymentSummary) -> str | None:
+    """What happened, for the box that offers 「お支払い手続きへ」 (None: no box)."""
+    if not _may_pay_again(submission, payment):
+        return None
+    latest = payment.payment
+    if latest is not None and latest.method == payment_models.PAYEASY:
+        return t("Pay-easy（ペイジー）でのお支払い期限が過ぎたため、お知らせした番号は使えなくなりました。",
+                 "The Pay-easy payment deadline has passed, so the numbers we gave you can no longer be used.")
+    if latest is not None and latest.method == payment_models.KONBINI:
+        return t("コンビニでのお支払い期限が過ぎたため、お知らせした払込番号は使えなくなりました。",
+                 "The deadline to pay at a convenience store has passed, so the payment number can no longer "
+                 "be used.")
+    return t("手数料のお支払いが確認できていません。", "We have not received the fee.")
+
+
+@blueprint.post("/applications/<number>/pay")
+def pay(number: str):
+    """「お支払い手続きへ」: a new online payment of the application's fee, tied to it."""
+    identity = _identity_or_login()
+    submission = _own_submission(identity, number)
+    if not _may_pay_again(submission, summary_of(db_session(), submission)):
+        return redirect(url_for("my.application", number=number))
+    title = version_of(submission.version_id).definition.title.get("ja")
+    try:
+        payment = payment_service.start_for_submission(
+            db_session(), submission, title, url_for("my.payment_return", number=number, _external=True))
+        if not payment.next_url:
+            raise payment_service.PaymentUnavailable(payment_service.UNAVAILABLE)
+    except payment_service.AlreadyPaid:
+        db_session().rollback()  # paid or numbered meanwhile: the page shows it
+        return redirect(url_for("my.application", number=number))
+    except payment_service.PaymentUnavailable:
+        db_session().rollback()
+        current_app.logger.warning("payment provider unavailable for a sent application id=%s", submission.id)
+        _keep_pay_outcome(number, "unavailable")
+        return redirect(url_for("my.application", number=number))
+    return redirect(payment.next_url)
+
+
+@blueprint.get("/applications/<number>/payment/return")
+def payment_return(number: str):
+    """Back from the provider: asked (never believed from the redirect); paid money is applied
+    to the application like any late payment (payment_received in its history)."""
+    identity = _identity_or_login()
+    submission = _own_submission(identity, number)
+    latest = db_session().scalar(select(payment_models.Payment).where(
+        payment_models.Payment.submission_id == submission.id,
+        payment_models.Payment.channel == payment_models.ONLINE).order_by(payment_models.Payment.id.desc()).limit(1))
+    if latest is None:
+        return redirect(url_for("my.application", number=number))
+    try:
+        payment_service.refresh(db_session(), latest)
+        db_session().commit()
+    except payment_service.PaymentUnavailable:
+        db_session().rollback()
+        _keep_pay_outcome(number, "unavailable")
+    except StaleDataError:
+        db_session().rollback()  # the notification applied it at the same moment
+    db_session().refresh(latest)
+    if latest.status in (payment_models.FAILED, payment_models.CANCELLED, payment_models.ERROR):
+        _keep_pay_outcome(number, "failed")
+    return redirect(url_for("my.application", number=number))
+
+
+def _keep_pay_outcome(number: str, outcome: str) -> None:
+    kept = dict(session.get(_PAY_OUTCOME_KEY, {}))
+    kept[number] = outcome
+    session[_PAY_OUTCOME_KEY] = kept
+
+
+def _take_pay_outcome(number: str) -> str | None:
+    kept = dict(session.get(_PAY_OUTCOME_KEY, {}))
+    outcome = kept.pop(number, None)
+    if outcome is None:
+        return None
+    session[_PAY_OUTCOME_KEY] = kept
+    if outcome == "unavailable":
+        return t("ただいまお支払いの手続きを利用できません。しばらくしてから、もう一度お試しください。",
+                 "Payment is not available at the moment. Please try again later.")
+    return t("お支払いが完了していません。もう一度お支払い手続きをしてください。",
+             "Your payment was not completed. Please try again.")
 
 
 @blueprint.route("/applications/<number>/withdraw", methods=["GET", "POST"])

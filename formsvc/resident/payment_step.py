@@ -23,11 +23,11 @@ from contextlib import suppress
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import current_app, g, redirect, render_template, request, session, url_for
 from sqlalchemy.orm.exc import StaleDataError
 
 from formsvc.db import session as db_session
-from formsvc.forms.catalog import published
+from formsvc.forms.catalog import published, version_by_id
 from formsvc.i18n import t
 from formsvc.payments import models as payment_models
 from formsvc.payments import providers
@@ -37,6 +37,7 @@ from formsvc.payments.models import Payment
 from formsvc.resident.context import forget_draft, remember_submission, submitted_here
 from formsvc.submissions.drafts import submission_of
 from formsvc.submissions.models import Draft, Submission
+from formsvc.submissions.status import CORRECTION_REQUESTED
 
 # An attempt the resident may still finish at the provider (or set aside with 最初からやり直す).
 _OPEN = frozenset({payment_models.CREATED, payment_models.STARTED})
@@ -46,10 +47,15 @@ RESTART = "restart"  # the value of the form's "payment" input for 「最初か�
 
 # Why the resident is back on the check page, as told by the return page (shown once).
 UNAVAILABLE, FAILED, CANCELLED, AMOUNT_CHANGED = "unavailable", "failed", "cancelled", "amount_changed"
+CLOSED = "closed"  # the 受付期間 ended before the payment came: not sent, the money is given back
 _OUTCOMES_KEY = "payment_outcomes"
 # The application a payment sent last, by procedure: where the return page leads once the
 # draft is used up.
 _SENT_KEY = "payment_sent"
+# What My applications says once about an application, by reception number (a correction the
+# office stopped waiting for while the resident was paying).
+NOTICE_KEY = "payment_notice"
+CORRECTION_CLOSED_NOTICE = "correction_closed"
 
 # What the provider said about a failed card payment (Payment.failure_reason), in words a
 # resident can act on; anything else gets the general sentence alone.
@@ -71,6 +77,8 @@ class PaymentStep:
     error: str | None
     # An attempt started for this amount and not finished: where to continue it.
     continue_url: str | None
+    # Said with the closed 受付期間 (which replaces every payment error): the money is given back.
+    refund_note: str | None = None
 
     @property
     def label(self) -> tuple[str, str]:
@@ -103,9 +111,10 @@ def amount_due(draft: Draft, definition, fee: Decimal | None) -> int | None:
 
 
 def _paid(submission: Submission) -> int | None:
-    """The amount paid for ``submission`` and not refunded (None: nothing paid)."""
+    """The amount paid for ``submission`` and not refunded, or owed on a コンビニ/Pay-easy number
+    still open (it pays the same fee: asking for it twice would charge twice). None: nothing."""
     summary = payment_status.summary_of(db_session(), submission)
-    return summary.amount if summary.code == payment_status.PAID else None
+    return summary.amount if summary.code in (payment_status.PAID, payment_status.AWAITING) else None
 
 
 def step_for(draft: Draft, definition, fee: Decimal | None, form_id: str) -> PaymentStep | None:
@@ -113,11 +122,16 @@ def step_for(draft: Draft, definition, fee: Decimal | None, form_id: str) -> Pay
     amount = amount_due(draft, definition, fee)
     if amount is None:
         return None
-    latest = payments.payment_for_draft(db_session(), draft.id)
+    latest = payments.payment_for_draft(db_session(), draft)
     unfinished = latest is not None and latest.status == payment_models.STARTED and latest.amount == amount \
-        and latest.next_url is not None
-    return PaymentStep(amount=amount, error=_take_outcome(form_id, latest),
-                       continue_url=latest.next_url if unfinished and latest is not None else None)
+        and latest.next_url is not None and latest.answers_digest == payments.answers_digest(draft.answers)
+    outcome = _take_outcome(form_id)
+    return PaymentStep(amount=amount,
+                       error=message(outcome, latest.failure_reason if latest is not None else None)
+                       if outcome is not None else None,
+                       continue_url=latest.next_url if unfinished and latest is not None else None,
+                       refund_note=t("お支払いいただいた手数料は返金します。", "The fee you paid will be refunded.")
+                       if outcome == CLOSED else None)
 
 
 # --- 支払いへ進む -------------------------------------------------------------------------------
@@ -127,7 +141,7 @@ def pay(draft: Draft, definition, fee: Decimal | None, form_id: str):
     send the resident to the provider; or, when this draft is paid already, send it."""
     amount = amount_due(draft, definition, fee)
     assert amount is not None  # the channel asks only when amount_due() says so
-    latest = payments.payment_for_draft(db_session(), draft.id)
+    latest = payments.payment_for_draft(db_session(), draft)
     if request.form.get("payment") == RESTART and latest is not None and latest.status in _OPEN:
         _cancel(latest)
     try:
@@ -147,7 +161,7 @@ def pay(draft: Draft, definition, fee: Decimal | None, form_id: str):
         # now, never a second payment; paid for other answers, it is refunded and the resident
         # pays the fee of the answers as they are now (complete_paid_draft decides).
         db_session().rollback()
-        return _complete(already.payment, form_id)
+        return _complete(already.payment, form_id, draft)
     current_app.logger.info("payment started form=%s payment=%s", form_id, payment.reference)
     return redirect(payment.next_url)
 
@@ -183,13 +197,17 @@ def returned(channel, form_id: str):
         number = session.get(_SENT_KEY, {}).get(form_id)
         if number is not None and submitted_here(number):
             return redirect(url_for("resident.done", form_id=form_id, number=number))
+        if g.get("login_timed_out"):
+            # The sign-in ended while they were at the provider: the draft is kept with it, so
+            # sign in again and come back here (as every application page does).
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?"), timed_out=1))
         return _not_found_here(form_id)
     sent = submission_of(db_session(), draft)
     if sent is not None:
         # Sent already (the notification came first, or the page was reloaded): this browser's
         # draft, so its confirmation.
         return _confirmation(form_id, sent)
-    payment = payments.payment_for_draft(db_session(), draft.id)
+    payment = payments.payment_for_draft(db_session(), draft)
     if payment is None:
         return redirect(url_for("resident.check", form_id=form_id))
     try:
@@ -203,13 +221,13 @@ def returned(channel, form_id: str):
     except StaleDataError:
         # The provider's notification changed the payment at the same moment: read it again.
         db_session().rollback()
-        payment = payments.payment_for_draft(db_session(), draft.id)
+        payment = payments.payment_for_draft(db_session(), draft)
         assert payment is not None
     if _settled(payment):
-        return _complete(payment, form_id)
+        return _complete(payment, form_id, draft)
     if payment.status == payment_models.SUCCESS:
-        # Paid, but to be refunded: the notification found the answers changed since.
-        _keep_outcome(form_id, AMOUNT_CHANGED)
+        # Paid, but to be refunded: the notification could not send it (why: as _complete says).
+        return _not_sent(draft, form_id)
     elif payment.status in (payment_models.FAILED, payment_models.ERROR):
         _keep_outcome(form_id, FAILED)
     elif payment.status == payment_models.CANCELLED:
@@ -218,7 +236,7 @@ def returned(channel, form_id: str):
     return redirect(url_for("resident.check", form_id=form_id))
 
 
-def _complete(payment: Payment, form_id: str):
+def _complete(payment: Payment, form_id: str, draft: Draft | None = None):
     try:
         submission = payments.complete_paid_draft(db_session(), payment)
         db_session().commit()
@@ -229,13 +247,68 @@ def _complete(payment: Payment, form_id: str):
         submission = db_session().get(Submission, refreshed.submission_id) \
             if refreshed is not None and refreshed.submission_id is not None else None
     if submission is None:
-        # The answers no longer come to the amount paid (changed in another tab after paying
-        # started), or the application cannot be sent: the payment is refunded, pay again.
-        current_app.logger.info("paid amount does not match form=%s payment=%s", form_id, payment.reference)
-        _keep_outcome(form_id, AMOUNT_CHANGED)
-        return redirect(url_for("resident.check", form_id=form_id))
+        current_app.logger.info("payment sent nothing form=%s payment=%s", form_id, payment.reference)
+        found = draft if draft is not None else db_session().get(Draft, payment.draft_id or 0)
+        return _not_sent(found, form_id)
     current_app.logger.info("submission stored after payment form=%s id=%s", form_id, submission.id)
     return _confirmation(form_id, submission)
+
+
+def _not_sent(draft: Draft | None, form_id: str):
+    """The payment was refused (refunded, or its number cancelled): say the one reason that
+    applies. The 受付期間 closed: the check page says so (and nothing about paying again). The
+    office stopped waiting for the correction: the application's page says so. Otherwise the
+    answers are not those paid for (changed in another tab): confirm them and pay again."""
+    definition = _definition_of(draft)
+    reason = payments.not_sent_because(db_session(), draft, definition) \
+        if draft is not None and definition is not None else None
+    if reason == payments.CORRECTION_CLOSED and draft is not None and draft.correction_of is not None:
+        return correction_closed(form_id, draft.correction_of)
+    _keep_outcome(form_id, CLOSED if reason == payments.PERIOD_CLOSED else AMOUNT_CHANGED)
+    return redirect(url_for("resident.check", form_id=form_id))
+
+
+def correction_closed(form_id: str, corrected_id: int):
+    """Like OnlineChannel.finish after NotCorrectable: the draft is let go, and My applications
+    says once why the correction was not sent (and that a payment made for it is given back)."""
+    forget_draft(form_id)
+    # The return page again must not lead to a confirmation (that of the first sending).
+    sent = dict(session.get(_SENT_KEY, {}))
+    sent.pop(form_id, None)
+    session[_SENT_KEY] = sent
+    corrected = db_session().get_one(Submission, corrected_id)
+    _keep(NOTICE_KEY, corrected.reception_number, CORRECTION_CLOSED_NOTICE)
+    return redirect(url_for("my.application", number=corrected.reception_number))
+
+
+def correction_is_closed(draft: Draft) -> bool:
+    """A correction draft whose application no longer waits for it (decided or withdrawn)."""
+    if draft.correction_of is None:
+        return False
+    corrected = db_session().get(Submission, draft.correction_of)
+    return corrected is None or corrected.status != CORRECTION_REQUESTED
+
+
+def take_notice(number: str) -> str | None:
+    """The sentence My applications shows once about application ``number``, or None."""
+    notices = dict(session.get(NOTICE_KEY, {}))
+    notice = notices.pop(number, None)
+    if notice is None:
+        return None
+    session[NOTICE_KEY] = notices
+    if notice == CORRECTION_CLOSED_NOTICE:
+        return t("修正の受付が終わっていたため、修正した内容は送信されませんでした。"
+                 "修正のためにお支払いいただいた手数料は返金します。",
+                 "Corrections were no longer accepted, so your corrected answers were not sent. "
+                 "Any fee you paid for the correction will be refunded.")
+    return None
+
+
+def _definition_of(draft: Draft | None):
+    if draft is None or draft.version_id is None:
+        return None
+    compiled = version_by_id(db_session(), draft.version_id, payment_models.ONLINE)
+    return compiled.definition if compiled is not None else None
 
 
 def _confirmation(form_id: str, submission: Submission):
@@ -266,13 +339,13 @@ def _keep(key: str, form_id: str, value: str) -> None:
     session[key] = kept
 
 
-def _take_outcome(form_id: str, latest: Payment | None) -> str | None:
+def _take_outcome(form_id: str) -> str | None:
     outcomes = dict(session.get(_OUTCOMES_KEY, {}))
     outcome = outcomes.pop(form_id, None)
     if outcome is None:
         return None
     session[_OUTCOMES_KEY] = outcomes
-    return message(outcome, latest.failure_reason if latest is not None else None)
+    return outcome
 
 
 def message(outcome: str, reason: str | None = None) -> str | None:

@@ -31,6 +31,7 @@ from formsvc.forms.periods import Reception, sending_closed
 from formsvc.i18n import current_locale
 from formsvc.japanese.postal import lookup as postal_lookup
 from formsvc.navigation import safe_local_path
+from formsvc.payments import service as payment_service
 from formsvc.payments.status import summary_of
 from formsvc.resident import channels, payment_step
 from formsvc.resident.context import draft_token, forget_draft, remember_draft, remember_submission, submitted_here
@@ -209,11 +210,18 @@ class OnlineChannel(channels.Channel):
         draft, flow, form_id = application.draft, application.flow, application.form_id
         if submission_of(db_session(), draft) is None \
                 and payment_step.amount_due(draft, application.definition, flow.fee()) is not None:
+            if payment_step.correction_is_closed(draft) and draft.correction_of is not None:
+                # Never take money for a correction the office no longer waits for.
+                forget_draft(form_id)
+                corrected = db_session().get_one(Submission, draft.correction_of)
+                return redirect(url_for("my.application", number=corrected.reception_number))
             return payment_step.pay(draft, application.definition, flow.fee(), form_id)
         try:
             if draft.correction_of is not None:
                 corrected = db_session().get_one(Submission, draft.correction_of)
                 submission = resubmit(db_session(), corrected, draft, flow.pruned(), flow.fee())
+                # Paid before for answers since corrected: what the new fee no longer needs goes back.
+                payment_service.settle_after_correction(db_session(), submission)
             else:
                 submission = submit(db_session(), draft, flow.pruned(), flow.fee())
             db_session().commit()

@@ -60,7 +60,9 @@ def submission_of(session: Session, draft: Draft) -> Submission | None:
     """The submission this draft became (for a correction: once it was resubmitted)."""
     if draft.correction_of is not None:
         return session.get(Submission, draft.correction_of) if draft.submitted_at else None
-    return session.scalar(select(Submission).where(Submission.draft_id == draft.id))
+    # Made from this draft, not from a purged one whose id SQLite gave to this draft.
+    return session.scalar(select(Submission).where(Submission.draft_id == draft.id,
+                                                   Submission.created_at >= draft.created_at))
 
 
 def purge_expired(session: Session) -> int:

@@ -256,3 +256,49 @@ def test_a_refund_while_the_provider_is_down_fails_and_can_be_retried(pay_app):
         assert due.refund_status == models.REFUND_FAILED
         pay_app.config["MOCK_PAYMENTS_DOWN"] = False
         assert service.refund(session, due, staff).refund_status == models.REFUNDED
+
+
+def test_a_correction_closed_at_the_last_moment_leaves_the_draft_unsent(pay_app, monkeypatch):
+    """Staff decide the application between the service's look at it and resubmit's: the paid
+    correction is not sent, the draft stays unsent (nothing may show it as sent) and the money
+    goes back."""
+    from formsvc.submissions import status as submission_status
+
+    first_draft = new_draft(pay_app, copies=1)
+    first = start(pay_app, first_draft, 300)
+    at_mock(pay_app, first, lambda s, p: mock.pay_by_card(s, p, "4111111111111111"))
+    _paid, submission = refreshed_and_completed(pay_app, first.id)
+    assert submission is not None
+    correction = new_draft(pay_app, copies=2)
+    with pay_app.app_context(), database().transaction() as session:
+        session.get_one(Draft, correction).correction_of = submission.id
+        session.get_one(Submission, submission.id).status = submission_status.CORRECTION_REQUESTED
+    payment = start(pay_app, correction)
+    at_mock(pay_app, payment, lambda s, p: mock.pay_by_card(s, p, "4111111111111111"))
+    with pay_app.app_context(), database().transaction() as session:
+        session.get_one(Submission, submission.id).status = submission_status.REJECTED
+    monkeypatch.setattr(service, "not_sent_because", lambda *args: None)  # the look came just before
+    paid, sent = refreshed_and_completed(pay_app, payment.id)
+    assert sent is None and paid.refund_status == models.REFUNDED
+    with pay_app.app_context(), database().transaction() as session:
+        assert session.get_one(Draft, correction).submitted_at is None
+        assert session.get_one(Submission, submission.id).status == submission_status.REJECTED
+
+
+def test_answers_changed_to_the_same_fee_are_not_sent_on_the_payment(pay_app):
+    """The payment carries the answers confirmed when it was started."""
+    draft_id = new_draft(pay_app, copies=2)
+    payment = start(pay_app, draft_id)
+    with pay_app.app_context(), database().transaction() as session:
+        draft = session.get_one(Draft, draft_id)
+        assert payment.answers_digest == service.answers_digest(draft.answers)
+        draft.answers = {**draft.answers, "note": "changed in another tab"}
+    assert start(pay_app, draft_id).id != payment.id  # not reused for other answers
+    set_copies(pay_app, draft_id, 2)
+    with pay_app.app_context(), database().transaction() as session:
+        draft = session.get_one(Draft, draft_id)
+        draft.answers = {**draft.answers, "note": "again"}
+    newest = payments_of_draft(pay_app, draft_id)[-1]
+    at_mock(pay_app, newest, lambda s, p: mock.pay_by_card(s, p, "4111111111111111"))
+    paid, sent = refreshed_and_completed(pay_app, newest.id)
+    assert sent is None and paid.refund_status == models.REFUNDED

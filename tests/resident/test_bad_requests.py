@@ -55,7 +55,7 @@ def test_a_stale_csrf_token_on_submit_explains_and_submits_nothing(client, app, 
     assert "申請内容の確認" in check.text
     response = client.post("/forms/sample-permit/check", data={"csrf_token": "stale"})
     assert response.status_code == 400
-    assert "もう一度「申請する」を押してください" in response.text
+    assert "もう一度「同意して申請する」を押してください" in response.text
     assert db_session.scalars(select(Submission)).all() == []
 
 
