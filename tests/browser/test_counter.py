@@ -130,7 +130,12 @@ def test_a_counter_application_with_the_card_from_identification_to_reception(ax
     expect(page.locator(".counter-procedures")).to_contain_text("受付済み")
     assert_accessible(page, "visit page after reception")
 
-    # 収納: 現金 is chosen already; the clerk takes the fee, and the slip and the day's book show it.
+    # 収納: the clerk chooses 現金 (nothing is chosen for them) and takes the fee; the slip and the
+    # day's book show it.
+    cash = page.get_by_role("radio", name="現金")
+    tab_to(page, cash)
+    page.keyboard.press("Space")
+    expect(cash).to_be_checked()
     take = page.get_by_role("button", name=re.compile("^収納する"))
     tab_to(page, take)
     page.keyboard.press("Enter")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.browser.support import assert_accessible
 
 
@@ -15,7 +17,7 @@ def test_a_resident_signs_in_with_the_card_and_signs_out(page):
     assert page.get_by_role("heading", name="申請履歴").is_visible()
     assert "佐藤 花子 さん" in page.content()
     page.get_by_role("button", name="ログアウト").click()
-    assert page.get_by_role("heading", name="ログアウトしました").is_visible()
+    expect(page.get_by_role("heading", name="ログアウトしました")).to_be_visible()
 
 
 def test_the_card_page_is_accessible(axe_page):

@@ -65,7 +65,10 @@ def test_the_key_is_generated_once_into_the_instance_folder_with_mode_0600(datab
     key_file = tmp_path / "mock_idp_rsa.pem"
     assert key_file.read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----")
     assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["mock_idp_rsa.pem"]
+    # Nothing else is left behind (no temporary copy); demo mode also keeps the mock payment
+    # provider's notification secret there, private too.
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["mock_idp_rsa.pem", "payment_webhook_secret"]
+    assert stat.S_IMODE(os.stat(tmp_path / "payment_webhook_secret").st_mode) == 0o600
     # Another worker (another app on the same instance folder) uses the same key.
     second = make_app(database_url, tmp_path)
     assert second.test_client().get("/mock-idp/jwks").get_json()["keys"][0]["kid"] == kid
