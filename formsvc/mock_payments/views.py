@@ -46,19 +46,17 @@ def _payment(payment_id: str) -> MockPayment:
     return payment
 
 
-def _unavailable() -> ResponseReturnValue | None:
+def _payable(payment_id: str, expected: tuple[str, ...]) -> MockPayment | ResponseReturnValue:
+    """The payment a payer's step is for, or the page to show instead: the service is down
+    (503), or the payment is finished or waiting for コンビニ (not a state this step is for)."""
     if service.is_down():
         return _render("unavailable.html", status=503)
-    return None
-
-
-def _open(payment: MockPayment, expected: tuple[str, ...]) -> ResponseReturnValue | None:
-    """The page for a payment not in a state this step is for: finished or waiting for コンビニ."""
+    payment = _payment(payment_id)
     if payment.state == providers.PENDING:
         return redirect(url_for(".number", payment_id=payment.id))
     if payment.state not in expected:
         return _render("finished.html", payment=payment, status=409 if request.method == "POST" else 200)
-    return None
+    return payment
 
 
 def _back_to_service(payment: MockPayment) -> Response:
@@ -73,13 +71,9 @@ PAYABLE = (providers.CREATED, providers.STARTED)
 
 @blueprint.route("/pay/<payment_id>", methods=["GET", "POST"])
 def pay(payment_id: str) -> ResponseReturnValue:
-    down = _unavailable()
-    if down:
-        return down
-    payment = _payment(payment_id)
-    other = _open(payment, (*PAYABLE, providers.SUBMITTED))
-    if other:
-        return other
+    payment = _payable(payment_id, (*PAYABLE, providers.SUBMITTED))
+    if not isinstance(payment, MockPayment):
+        return payment
     if payment.state == providers.SUBMITTED:
         return redirect(url_for(".challenge", payment_id=payment.id))
     form = MethodForm(request.form if request.method == "POST" else None)
@@ -96,13 +90,9 @@ def pay(payment_id: str) -> ResponseReturnValue:
 
 @blueprint.route("/pay/<payment_id>/card", methods=["GET", "POST"])
 def card(payment_id: str) -> ResponseReturnValue:
-    down = _unavailable()
-    if down:
-        return down
-    payment = _payment(payment_id)
-    other = _open(payment, PAYABLE)
-    if other:
-        return other
+    payment = _payable(payment_id, PAYABLE)
+    if not isinstance(payment, MockPayment):
+        return payment
     form = CardForm(request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
         outcome = service.pay_by_card(db_session(), payment, form.number.data or "")
@@ -116,13 +106,9 @@ def card(payment_id: str) -> ResponseReturnValue:
 
 @blueprint.route("/pay/<payment_id>/3ds", methods=["GET", "POST"])
 def challenge(payment_id: str) -> ResponseReturnValue:
-    down = _unavailable()
-    if down:
-        return down
-    payment = _payment(payment_id)
-    other = _open(payment, (providers.SUBMITTED,))
-    if other:
-        return other
+    payment = _payable(payment_id, (providers.SUBMITTED,))
+    if not isinstance(payment, MockPayment):
+        return payment
     form = ChallengeForm(request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
         service.answer_challenge(db_session(), payment, form.code.data or "")
@@ -134,13 +120,9 @@ def challenge(payment_id: str) -> ResponseReturnValue:
 
 @blueprint.route("/pay/<payment_id>/konbini", methods=["GET", "POST"])
 def konbini(payment_id: str) -> ResponseReturnValue:
-    down = _unavailable()
-    if down:
-        return down
-    payment = _payment(payment_id)
-    other = _open(payment, PAYABLE)
-    if other:
-        return other
+    payment = _payable(payment_id, PAYABLE)
+    if not isinstance(payment, MockPayment):
+        return payment
     method = request.values.get("method", "")
     if method not in (service.KONBINI, service.PAYEASY):
         return redirect(url_for(".pay", payment_id=payment.id))
