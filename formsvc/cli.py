@@ -108,7 +108,7 @@ def export_definitions(directory: Path | None) -> None:
 @main.command("create-user")
 @click.argument("username")
 @click.option("--role", "roles", multiple=True, required=True,
-              type=click.Choice(["reviewer", "counter", "admin"]), help="Repeat for several roles.")
+              type=click.Choice(["reviewer", "counter", "admin", "approver"]), help="Repeat for several roles.")
 @click.option("--name", "display_name", default=None, help="The name shown on screens and records.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
               help="Asked for when not given (never put it in shell history).")

@@ -110,6 +110,18 @@ def payment_provider_origin(value: str | None) -> str | None:
     return value.strip()
 
 
+def public_url(value: str | None) -> str | None:
+    """FORMSVC_PUBLIC_URL: the service's external base URL (``https://shinsei.example.lg.jp``), for
+    links in mails written outside any trustworthy request (never the request's Host header).
+    Only http(s)://host[:port] with an optional plain path prefix; no query, fragment or user info."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~-]+)*/?", value):
+        raise ValueError(f"FORMSVC_PUBLIC_URL must be http(s)://host[:port][/path], not {value!r}")
+    return value.rstrip("/")
+
+
 def default_database_url(instance: Path) -> str:
     return f"sqlite:///{instance / 'formsvc.sqlite3'}"
 
@@ -168,6 +180,8 @@ def settings_from_environment() -> dict:
         "PAYMENT_PROVIDER": os.environ.get("FORMSVC_PAYMENT_PROVIDER") or None,
         "PAYMENT_WEBHOOK_SECRET": os.environ.get("FORMSVC_PAYMENT_WEBHOOK_SECRET") or None,
         # The provider's page origin (https://pay.example.jp), allowed as a form-action target.
+        # The service's external base URL for links in staff mails (formsvc.review.notifications).
+        "PUBLIC_URL": public_url(os.environ.get("FORMSVC_PUBLIC_URL")),
         "PAYMENT_PROVIDER_ORIGIN": payment_provider_origin(os.environ.get("FORMSVC_PAYMENT_PROVIDER_ORIGIN")),
         # The demo's mock payment provider (/mock-pay): never in production; on in demo mode.
         "MOCK_PAYMENTS_ENABLED": (env_flag("FORMSVC_MOCK_PAYMENTS") if "FORMSVC_MOCK_PAYMENTS" in os.environ

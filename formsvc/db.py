@@ -46,7 +46,8 @@ class UTCDateTime(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is not None and value.tzinfo is None:
             raise ValueError("naive datetime given; use formsvc.db.utcnow()")
-        return value
+        # In UTC: SQLite keeps the wall time without its offset, and compares times as text.
+        return None if value is None else value.astimezone(UTC)
 
     def process_result_value(self, value, dialect):
         if value is not None and value.tzinfo is None:

@@ -2,17 +2,19 @@
 
 from formsvc.authentication.models import ResidentLogin
 from formsvc.db import Base
-from formsvc.forms.models import Form, FormEvent, FormVersion, FormWorkingCopy
+from formsvc.forms.models import ApprovalRequest, Form, FormEvent, FormVersion, FormWorkingCopy
 from formsvc.mock_idp.models import MockIdpAccessToken, MockIdpAuthorizationCode, MockIdpCardState
 from formsvc.mock_payments.models import MockPayment, MockPaymentNotification
 from formsvc.payments.models import Payment, PaymentNotification
 from formsvc.review.models import AccessLog, ApiToken, OutboxMessage
+from formsvc.review.notification_settings import NotificationSetting
 from formsvc.staff.models import StaffLoginFailure, StaffUser
 from formsvc.submissions.models import CounterVisit, Draft, Submission, SubmissionEvent, Upload
 
 __all__ = [
     "AccessLog",
     "ApiToken",
+    "ApprovalRequest",
     "Base",
     "CounterVisit",
     "Draft",
@@ -25,6 +27,7 @@ __all__ = [
     "MockIdpCardState",
     "MockPayment",
     "MockPaymentNotification",
+    "NotificationSetting",
     "OutboxMessage",
     "Payment",
     "PaymentNotification",

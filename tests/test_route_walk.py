@@ -41,7 +41,7 @@ from sqlalchemy import select, update
 from werkzeug.routing import IntegerConverter
 
 from formsvc import create_app
-from formsvc.admin import working_copies
+from formsvc.admin import approvals, working_copies
 from formsvc.authentication.models import ResidentLogin
 from formsvc.counter import service as counter_service
 from formsvc.db import database, utcnow
@@ -61,6 +61,7 @@ from tests.review.support import make_submissions
 from tests.staff.support import PASSWORD, make_staff
 
 R, C, A = roles.REVIEWER, roles.COUNTER, roles.ADMIN
+AP = roles.APPROVER  # 承認者 (決裁)
 
 
 # --- who may do what ---------------------------------------------------------------------------
@@ -107,6 +108,8 @@ DESK = staff(R, C)          # printing records: the desks that hand them out, no
 EXPORT = staff(R, A)        # bulk CSV: reviewers and administrators, not the counter
 COUNTER = staff(C)
 ADMIN = staff(A)
+APPROVER = staff(AP)
+READS_APPROVAL = staff(A, AP)  # a procedure's approval page: administrators and approvers
 
 ROUTES: dict[str, Route] = {
     # Public: the resident pages, sign-in, health, assets.
@@ -143,7 +146,7 @@ ROUTES: dict[str, Route] = {
     "staff.login": Route(PUBLIC),
     "staff.logout": Route(PUBLIC, last=True, signs_out=True),
     "staff.keep_alive": Route(STAFF_JSON),
-    "staff.home": Route(ANY_STAFF),
+    "staff.home": Route(staff(R, C, A, AP)),  # every role, approvers too
     # The review area: every staff role reads the queue and applications (counter staff mark
     # them 完了, administrators reassign); which move each role may make is the workflow's
     # table (tests/review/test_workflow.py).
@@ -209,18 +212,31 @@ ROUTES: dict[str, Route] = {
     "admin.version": Route(ADMIN),
     "admin.rollback": Route(ADMIN),
     "admin.diff": Route(ADMIN),
+    "admin.intake": Route(ADMIN),
+    "admin.save_intake": Route(ADMIN),
+    "admin.cancel_schedule": Route(ADMIN),
+    "admin.notifications_page": Route(ADMIN),
+    "admin.save_notifications": Route(ADMIN),
+    # 決裁: approvers list and decide requests; administrators ask; both read, only approvers turn it off.
+    "admin.approvals": Route(APPROVER),
+    "admin.approval": Route(READS_APPROVAL),
+    "admin.procedure_approval": Route(READS_APPROVAL),
+    "admin.decide_approval": Route(APPROVER),
+    "admin.request_approval": Route(ADMIN),
+    "admin.approval_setting": Route(READS_APPROVAL),
     "admin.discard": Route(ADMIN, last=True),
     "admin.archive": Route(ADMIN, last=True),
     "admin.restore": Route(ADMIN, last=True),
-    "preview.start": Route(ADMIN),
-    "preview.begin": Route(ADMIN),
-    "preview.question": Route(ADMIN),
-    "preview.repeat_summary": Route(ADMIN, {"page_id": "repeat_page_id"}),
-    "preview.repeat_item": Route(ADMIN, {"page_id": "repeat_page_id"}),
-    "preview.repeat_remove": Route(ADMIN, {"page_id": "repeat_page_id"}),
-    "preview.nested_item": Route(ADMIN, NESTED),
-    "preview.nested_remove": Route(ADMIN, NESTED),
-    "preview.check": Route(ADMIN),
+    "preview.start": Route(READS_APPROVAL),
+    "preview.begin": Route(READS_APPROVAL),
+    "preview.jump": Route(READS_APPROVAL),  # 「ページへ移動」
+    "preview.question": Route(READS_APPROVAL),
+    "preview.repeat_summary": Route(READS_APPROVAL, {"page_id": "repeat_page_id"}),
+    "preview.repeat_item": Route(READS_APPROVAL, {"page_id": "repeat_page_id"}),
+    "preview.repeat_remove": Route(READS_APPROVAL, {"page_id": "repeat_page_id"}),
+    "preview.nested_item": Route(READS_APPROVAL, NESTED),
+    "preview.nested_remove": Route(READS_APPROVAL, NESTED),
+    "preview.check": Route(READS_APPROVAL),
     # The mock My Number card provider: demo mode only, open to everyone there.
     "mock_idp.cards": Route(PUBLIC, demo_only=True),
     "mock_idp.discovery": Route(PUBLIC, demo_only=True),
@@ -249,7 +265,7 @@ ROUTES: dict[str, Route] = {
 VALUE_BY_NAME = {
     "form_id": "form_id", "page_id": "page_id", "field_id": "field_id", "visit_id": "visit_id",
     "token": "upload_token", "move": "move", "index": "index", "action": "action", "locale": "locale",
-    "code": "postal_code", "filename": "static_file",
+    "code": "postal_code", "filename": "static_file", "request_id": "approval_id",
 }
 
 # Who walks: the roles each staff member holds (None: not staff).
@@ -260,10 +276,11 @@ IDENTITIES: dict[str, tuple[str, ...] | None] = {
     "reviewer": (R,),
     "counter": (C,),
     "admin": (A,),
+    "approver": (AP,),
     # An account whose roles were all taken away (create-user refuses none; the database can hold it).
     "staff_without_a_role": (),
 }
-STAFF_USERNAMES = {"reviewer": "shinsa", "counter": "madoguchi", "admin": "kanri",
+STAFF_USERNAMES = {"reviewer": "shinsa", "counter": "madoguchi", "admin": "kanri", "approver": "shonin",
                    "staff_without_a_role": "yakuwari-nashi"}
 
 
@@ -345,6 +362,9 @@ def seed(app) -> Seed:
         form = session.get(Form, REVIEW_FORM)
         edited = working_copies.editable_source(session, form).replace("審査用の見本申請", "審査用の見本申請（改訂中）")
         working_copies.save(session, form, edited, "staff:kanri")
+        form.approval_required = True  # 決裁: a request waiting for the approver
+        approval = approvals.request_approval(session, form, "kanri", "見本の依頼",
+                                              approvals.digest(working_copies.working_source(session, form.id) or ""))
         api_token = create_token(session, "kikan-system")
         values = {
             "form_id": REVIEW_FORM, "page_id": "applicant", "repeat_page_id": "items", "field_id": "name",
@@ -354,6 +374,7 @@ def seed(app) -> Seed:
             "index": 0, "action": "down", "locale": "ja", "postal_code": "1050011", "static_file": "css/formsvc.css",
             "payment_provider": "mock", "mock_payment_id": mock_payment.id,
             "counter_submission_id": counter_submission.id, "counter_method": "cash",
+            "approval_id": approval.id,
         }
     return Seed(values, resident_client, api_token)
 

@@ -157,6 +157,22 @@ def move_page(source: str, page_id: str, step: int) -> str:
     return yaml_edit.move_item(source, ("pages",), index, target)
 
 
+def move_page_to(source: str, page_id: str, position: int) -> str:
+    """Move a page to ``position`` (1 is the first) of the list of pages."""
+    data = yaml_edit.load(source)
+    index = page_index(data, page_id)
+    return yaml_edit.move_item(source, ("pages",), index, _target(index, position, len(data["pages"])))
+
+
+def _target(index: int, position: int, count: int) -> int:
+    """The list index of ``position`` (1-based) for the item now at ``index`` of ``count`` items."""
+    if not 1 <= position <= count:
+        raise EditError(f"移動先は1番目から{count}番目までの中から選んでください")
+    if position - 1 == index:
+        raise EditError(f"すでに{position}番目にあります。別の移動先を選んでください")
+    return position - 1
+
+
 def remove_page(source: str, page_id: str) -> str:
     return yaml_edit.delete_item(source, ("pages",), page_index(yaml_edit.load(source), page_id))
 
@@ -196,6 +212,15 @@ def move_field(source: str, page_id: str, field_id: str, step: int) -> str:
     return yaml_edit.move_item(source, ("pages", p, "fields"), f, target)
 
 
+def move_field_to(source: str, page_id: str, field_id: str, position: int) -> str:
+    """Move a question to ``position`` (1 is the first) of its page's items as written (a shared
+    block's ``use:`` counts as one item)."""
+    data = yaml_edit.load(source)
+    p, f = field_index(data, page_id, field_id)
+    count = len(data["pages"][p]["fields"])
+    return yaml_edit.move_item(source, ("pages", p, "fields"), f, _target(f, position, count))
+
+
 def remove_field(source: str, page_id: str, field_id: str) -> str:
     p, f = field_index(yaml_edit.load(source), page_id, field_id)
     return yaml_edit.delete_item(source, ("pages", p, "fields"), f)
@@ -219,6 +244,14 @@ def move_use(source: str, page_id: str, index: int, block_id: str, step: int) ->
     if not 0 <= target < len(data["pages"][p]["fields"]):
         raise EditError("これ以上移動できません")
     return yaml_edit.move_item(source, ("pages", p, "fields"), f, target)
+
+
+def move_use_to(source: str, page_id: str, index: int, block_id: str, position: int) -> str:
+    """Move a shared block's ``use:`` to ``position`` (1 is the first) of the page's items."""
+    data = yaml_edit.load(source)
+    p, f = use_index(data, page_id, index, block_id)
+    count = len(data["pages"][p]["fields"])
+    return yaml_edit.move_item(source, ("pages", p, "fields"), f, _target(f, position, count))
 
 
 def remove_use(source: str, page_id: str, index: int, block_id: str) -> str:

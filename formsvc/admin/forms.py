@@ -7,19 +7,31 @@ import re
 import types
 import typing
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal, Union
 
-from wtforms import BooleanField, Form, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    Form,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from formsvc.admin import describe, editing
+from formsvc.admin.moments import MomentError, read_moment
 from formsvc.definitions.schema import FormDefinition
 from formsvc.fields import REGISTRY
 from formsvc.fields.admin_options import AdminOption, admin_options
 from formsvc.fields.choices import ChoiceSpec
 from formsvc.fields.number import plain_number
+from formsvc.fields.yes_no import YesNoField
 
 SLUG = r"^[a-z][a-z0-9-]{1,62}$"
 IDENTIFIER = r"^[a-z][a-z0-9_]{0,62}$"
@@ -75,6 +87,44 @@ class YamlForm(Form):
 
 class PublishForm(Form):
     note = TextAreaField("変更内容（任意。版の一覧と履歴に表示されます）", validators=[Optional(), Length(max=2000)])
+    # Scheduled publishing (公開予約): the version takes effect at this moment (Japan time).
+    scheduled = BooleanField("公開日時を指定する")
+    publish_day = StringField("公開する日")
+    publish_time = StringField("公開する時刻")
+
+    def validate_publish_day(self, field):
+        if self.scheduled.data:
+            self._moment(field)
+
+    def validate_publish_time(self, field):
+        if not self.scheduled.data:
+            return
+        try:
+            read_moment(self.publish_day.data, field.data, "公開")
+        except MomentError as wrong:
+            if "時刻" in wrong.message:
+                raise ValidationError(wrong.message) from None
+
+    def _moment(self, field) -> None:
+        from formsvc import clock
+
+        try:
+            moment = read_moment(self.publish_day.data, self.publish_time.data, "公開")
+        except MomentError as wrong:
+            if "時刻" not in wrong.message:
+                raise ValidationError(wrong.message) from None
+            return
+        if moment is None:
+            raise ValidationError("公開する日付と時刻を入力してください（例: 2027-04-01 と 09:00）")
+        if moment <= clock.now():
+            raise ValidationError("公開日時は今より後の日時にしてください。すぐに公開するときは"
+                                  "「公開日時を指定する」のチェックを外してください")
+
+    def effective_at(self):
+        """The scheduled moment, or None to publish now (call after validate())."""
+        if not self.scheduled.data:
+            return None
+        return read_moment(self.publish_day.data, self.publish_time.data, "公開")
 
 
 def _text(ja_field, en_field) -> Any:
@@ -211,8 +261,62 @@ class AddPageForm(Form):
 
 # --- conditions ---------------------------------------------------------------------------------
 
-OPERATOR_CHOICES = [(name, words) for name, words in describe.OPERATOR_WORDS.items()]
+# The comparison in words, after the question's name (「申請する方」が次と同じ). 「回答がない」 is
+# written ``answered: false``: two choices here, so that neither needs a value.
+OPERATOR_WORDS = {
+    "equals": "が次と同じ", "not_equals": "が次と違う", "one_of": "が次のどれか",
+    "contains": "で次を選んでいる", "answered": "に回答がある", "unanswered": "に回答がない",
+    "gt": "が次より大きい", "gte": "が次以上", "lt": "が次より小さい", "lte": "が次以下",
+}
+DATE_OPERATOR_WORDS = {"equals": "が次の日", "not_equals": "が次の日ではない", "gt": "が次の日より後",
+                       "gte": "が次の日か、それより後", "lt": "が次の日より前", "lte": "が次の日か、それより前"}
+# The comparisons that fit each kind of question (formsvc.definitions.checks refuses the others).
+KIND_OPERATORS = {
+    "choice": ("equals", "not_equals", "one_of", "answered", "unanswered"),
+    "choices": ("contains", "answered", "unanswered"),
+    "bool": ("equals", "answered", "unanswered"),
+    "date": ("equals", "not_equals", "gt", "gte", "lt", "lte", "answered", "unanswered"),
+    "number": ("equals", "not_equals", "gt", "gte", "lt", "lte", "answered", "unanswered"),
+    "text": ("equals", "not_equals", "one_of", "answered", "unanswered"),
+}
+NO_VALUE = ("answered", "unanswered")
+OPERATOR_CHOICES = [(name, words) for name, words in OPERATOR_WORDS.items()]
 CONDITION_MODES = [("none", "条件なし（いつも表示する）"), ("simple", "次の条件のときだけ表示する")]
+UNKNOWN_CHOICE = "（選択肢にありません）"
+DAYS = re.compile(r"[+-]?[0-9]{1,5}")
+NO_OPERATOR = "比べ方を一覧から選んでください"
+QUESTION_CHANGED = ("条件に使う項目を変えたため、値を選び直してください"
+                    "（「値を選ぶ」を押すと、その項目に合った値の欄が出ます）")
+
+
+def value_kind(spec: Any) -> str:
+    """How the condition form asks a value compared with ``spec``'s answer."""
+    if isinstance(spec, ChoiceSpec):
+        return "choices" if spec.several_choices else "choice"
+    if spec.type in ("yes_no", "consent"):
+        return "bool"
+    if spec.type == "date":
+        return "date"
+    return "number" if spec.comparable else "text"
+
+
+@dataclass(frozen=True)
+class ValueControl:
+    """The value input(s) the condition form shows for the chosen question."""
+
+    kind: str  # "" (no question chosen yet), choice, choices, bool, date, number, text
+    question: str  # the question's words
+    options: list[tuple[str, str]]  # (value, words): a choice question's choices, a yes/no's answers
+
+    @property
+    def items(self) -> list[dict[str, str]]:
+        """The options as the form components take them."""
+        return [{"value": value, "label": words} for value, words in self.options]
+
+    @property
+    def choice_items(self) -> list[dict[str, str]]:
+        """The options without a value that is not one of them (shown again, marked, in a select)."""
+        return [item for item in self.items if not item["label"].endswith(UNKNOWN_CHOICE)]
 
 
 class ConditionMixin:
@@ -221,6 +325,64 @@ class ConditionMixin:
     condition_field = SelectField("条件に使う項目", validate_choice=False)
     condition_operator = SelectField("比べ方", choices=options(OPERATOR_CHOICES), validate_choice=False)
     condition_value = StringField("値", validators=[Optional()])
+    condition_values = SelectMultipleField("値（「が次のどれか」のとき。いくつでも選べます）", choices=[],
+                                           validate_choice=False)
+    condition_days = StringField("または、今日から数えた日数（例: 7 は7日後、-7 は7日前）", validators=[Optional()])
+    # The question the value inputs were shown for: a value is never read for another question.
+    condition_value_for = HiddenField()
+    value_control: ValueControl = ValueControl("", "", [])
+    posted_for: str
+
+    def offer_condition(self, definition: FormDefinition, formdata: Any = None, picked: bool = False,
+                        written: tuple[str, str] | None = None) -> None:
+        """Show the value inputs that fit the chosen question (its choices, a date, はい/いいえ …)
+        and the comparisons that fit it. ``picked``: 「値を選ぶ」 was pressed; values that do not fit
+        the newly chosen question are cleared. ``written``: (question, comparison) of the condition
+        as the YAML writes it (written_comparison): that comparison is offered even when it is not
+        one of the type's, so that saving unchanged keeps it; no other is accepted."""
+        field_id = self.condition_field.data or ""
+        if "posted_for" not in self.__dict__:
+            # The question the value inputs were sent for (this method then shows the ones for
+            # the chosen question): a value sent for another question is not read for this one.
+            self.posted_for = self.condition_value_for.data or ""
+        spec = definition.field_by_id(field_id) if field_id in values_of(self.condition_field) - {""} else None
+        if spec is None:
+            self.value_control = ValueControl("", "", [])
+            self.condition_value_for.data = ""
+            return
+        kind = value_kind(spec)
+        choice_items: list[tuple[str, str]] = []
+        if isinstance(spec, ChoiceSpec):
+            try:
+                choice_items = [(choice.value, describe.text(choice.label)) for choice in spec.all_choices()]
+            except LookupError:
+                choice_items = []
+        elif kind == "bool":
+            yes, no = spec.labels("ja") if isinstance(spec, YesNoField) else ("同意している", "")
+            choice_items = [("true", yes)] + ([("false", no)] if no else [])
+        known = {value for value, _ in choice_items}
+        stale = self.posted_for != field_id and (picked or bool(self.posted_for))
+        if stale or (picked and kind in ("choice", "choices", "bool") and self.condition_value.data not in known):
+            self.condition_value.data = ""
+            self.condition_value.raw_data = []
+            self.condition_days.data = ""
+            self.condition_days.raw_data = []
+            self.condition_values.data = [value for value in self.condition_values.data or [] if value in known]
+        value = self.condition_value.data or ""
+        if kind == "choice" and self.condition_operator.data == "one_of" and value not in known:
+            self.condition_value.data = ""  # the values are the ticked choices
+            self.condition_value.raw_data = []
+        elif kind in ("choice", "choices") and value and value not in known:
+            # What was sent (or written in the YAML) shown again, marked: never silently replaced.
+            choice_items.append((value, f"{value}{UNKNOWN_CHOICE}"))
+        self.value_control = ValueControl(kind, describe.text(spec.label) if spec.label else spec.id, choice_items)
+        self.condition_value_for.data = field_id
+        words = {**OPERATOR_WORDS, **(DATE_OPERATOR_WORDS if kind == "date" else {})}
+        offered = list(KIND_OPERATORS[kind])
+        current = self.condition_operator.data or ""
+        if current in OPERATOR_WORDS and current not in offered and not stale and written == (field_id, current):
+            offered.append(current)  # as written in the YAML: kept
+        self.condition_operator.choices = options((name, words[name]) for name in offered)
 
     def condition(self, definition: FormDefinition) -> Any:
         """The condition to write, or the string "keep"; raises editing.ConditionInvalid."""
@@ -228,18 +390,93 @@ class ConditionMixin:
             return "keep"
         if self.condition_mode.data != "simple":
             return None
-        return editing.build_condition(definition, self.condition_field.data or "",
-                                       self.condition_operator.data or "", self.condition_value.data or "")
+        field_id = self.condition_field.data or ""
+        operator = self.condition_operator.data or ""
+        shown_for = self.__dict__.get("posted_for", self.condition_value_for.data or "")
+        if field_id not in values_of(self.condition_field) - {""}:
+            raise editing.ConditionInvalid("条件に使う項目を一覧から選んでください")
+        if shown_for and shown_for != field_id:
+            raise editing.ConditionInvalid(QUESTION_CHANGED)
+        if operator not in (*NO_VALUE, *editing.SIMPLE_OPERATORS) or operator not in values_of(self.condition_operator):
+            # Only the comparisons offered for the question's type (a forged one is refused here,
+            # beside the comparison, rather than by the checker in its words).
+            raise editing.ConditionInvalid(NO_OPERATOR)
+        if operator in NO_VALUE:
+            return editing.build_condition(definition, field_id, "answered",
+                                           "true" if operator == "answered" else "false")
+        if operator == "one_of" and self.value_control.kind == "choice":
+            chosen = [str(value) for value in self.condition_values.data or []]
+            if not chosen:
+                raise editing.ConditionInvalid("「が次のどれか」の値を1つ以上選んでください")
+            return {"field": field_id, "one_of": [editing.build_condition(definition, field_id, "equals", value)
+                                                  ["equals"] for value in chosen]}
+        value = (self.condition_value.data or "").strip()
+        if self.value_control.kind == "bool" and value in ("true", "false"):
+            return {"field": field_id, operator: value == "true"}  # a consent is compared with true
+        if self.value_control.kind == "date":
+            days = unicodedata.normalize("NFKC", self.condition_days.data or "").strip().replace("−", "-")
+            if days and value:
+                raise editing.ConditionInvalid("日付と「今日から数えた日数」は、どちらか一方だけにしてください")
+            if days:
+                if DAYS.fullmatch(days) is None:
+                    raise editing.ConditionInvalid("今日から数えた日数は、整数で入力してください（例: 7、-7）")
+                if operator not in editing.SIMPLE_OPERATORS or operator in ("one_of", "contains"):
+                    raise editing.ConditionInvalid(NO_OPERATOR)
+                return {"field": field_id, operator: {"days_from_today": int(days)}}
+        if not value and self.value_control.kind in ("choice", "choices", "bool", "date"):
+            raise editing.ConditionInvalid("比べる値を選んでください" if self.value_control.kind != "date"
+                                           else "比べる日付を入力してください")
+        return editing.build_condition(definition, field_id, operator, value)
+
+    def condition_error(self, message: str) -> None:
+        """A condition that cannot be written: the message beside the input it is about."""
+        if message == QUESTION_CHANGED or not (self.condition_field.data or ""):
+            self.condition_field.errors = [message]
+        elif message == NO_OPERATOR:
+            self.condition_operator.errors = [message]
+        elif self.condition_operator.data == "one_of" and self.value_control.kind == "choice":
+            self.condition_values.errors = [message]
+        elif self.value_control.kind == "date" and (self.condition_days.data or "").strip() \
+                and not (self.condition_value.data or "").strip():
+            self.condition_days.errors = [message]
+        else:
+            self.condition_value.errors = [message]
 
 
-def condition_form_values(raw: Any) -> dict[str, str]:
+def written_comparison(condition: Any) -> tuple[str, str] | None:
+    """(question, comparison as the form names it) of a one-comparison condition of the definition
+    (formsvc.vocabulary.conditions.Condition); None for another condition or none."""
+    question = getattr(condition, "field", None)
+    if not question:
+        return None
+    operators = [name for name in editing.SIMPLE_OPERATORS if getattr(condition, name, None) is not None]
+    if len(operators) != 1:
+        return None
+    operator = operators[0]
+    if operator == "answered" and condition.answered is False:
+        operator = "unanswered"
+    return str(question), operator
+
+
+def condition_form_values(raw: Any) -> dict[str, Any]:
     if raw is None:
         return {"condition_mode": "none"}
     simple = editing.simple_condition(raw)
     if simple is None:
         return {"condition_mode": "keep"}
-    return {"condition_mode": "simple", "condition_field": simple.field, "condition_operator": simple.operator,
-            "condition_value": simple.value}
+    values: dict[str, Any] = {"condition_mode": "simple", "condition_field": simple.field,
+                              "condition_operator": simple.operator, "condition_value": simple.value,
+                              "condition_value_for": simple.field}
+    if simple.operator == "answered":
+        values["condition_operator"] = "answered" if raw["answered"] is not False else "unanswered"
+        values["condition_value"] = ""
+    elif simple.operator == "one_of" and isinstance(raw["one_of"], list):
+        values["condition_values"] = [str(value) for value in raw["one_of"]]
+    value = raw.get(simple.operator)
+    if isinstance(value, dict) and "days_from_today" in value:
+        values["condition_value"] = ""
+        values["condition_days"] = str(int(value["days_from_today"]))
+    return values
 
 
 class PageForm(ConditionMixin, Form):
@@ -384,6 +621,22 @@ def option_rows(field_form: FieldFormBase) -> list[tuple[str, tuple[str, str, st
     """(key, (label, kind, hint), kind) of each option, as the question's template lists them."""
     return [(key, (option.label, option.kind, option.hint), option.kind)
             for key, option in field_form.option_specs.items()]
+
+
+def advanced_keys(field_form: FieldFormBase) -> tuple[str, ...]:
+    """The options shown under 詳細設定 (AdminOption.advanced: regular expressions, HTML attributes …)."""
+    return tuple(key for key, option in field_form.option_specs.items() if option.advanced)
+
+
+def advanced_open(field_form: FieldFormBase) -> bool:
+    """Whether 詳細設定 starts open: one of its inputs has an error to show."""
+    for key in advanced_keys(field_form):
+        kind = field_form.option_specs[key].kind
+        names = (("option_pattern_regex", "option_pattern_message", "option_pattern_message_en") if kind == "pattern"
+                 else (f"option_{key}", f"option_{key}_en"))
+        if any(name in field_form and field_form[name].errors for name in names):
+            return True
+    return False
 
 
 def option_choices(field_form: FieldFormBase) -> tuple[tuple[str, str], ...]:

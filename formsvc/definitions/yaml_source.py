@@ -72,8 +72,11 @@ def parse(text: str) -> tuple[Any, SourceMap, list[DuplicateKey]]:
     except yaml.MarkedYAMLError as error:
         message, position = syntax_problem(error, text)
         raise YamlSyntaxError(f"YAMLとして読めません: {message}", position) from None
-    except yaml.YAMLError as error:
-        raise YamlSyntaxError(f"YAMLとして読めません: {error}", Position(1, 1)) from None
+    except yaml.reader.ReaderError as error:
+        message, position = reader_problem(error, text)
+        raise YamlSyntaxError(f"YAMLとして読めません: {message}", position) from None
+    except yaml.YAMLError:
+        raise YamlSyntaxError(f"YAMLとして読めません: {_UNKNOWN}", Position(1, 1)) from None
     source = SourceMap()
     duplicates: list[DuplicateKey] = []
     if node is None:
@@ -130,6 +133,10 @@ def syntax_problem(error: yaml.MarkedYAMLError, text: str) -> tuple[str, Positio
         if problem_at.line > context_at.line or match["token"] == "<stream end>":
             return (f"「{opener}」が閉じられていません。同じ行の終わりに「{match['close']}」を書いてください",
                     context_at)
+        if match["token"] in _OPENERS and match["token"] != match["close"]:
+            # A bracket closed by the other kind: `[b, c}` or `{b: 1]`.
+            return (f"「{opener}」を「{match['token']}」で閉じています。「{match['close']}」で閉じてください",
+                    problem_at)
         return (f"「{opener} {match['close']}」の中の値に「:」「,」「{opener}」などが含まれています。"
                 "その値を引用符で囲んでください（例: {ja: 本庁舎, en: \"City Hall, 1st floor\"}）", problem_at)
     if problem.startswith("expected the node content") and "flow" in context and "'-'" in problem:
@@ -151,8 +158,51 @@ def syntax_problem(error: yaml.MarkedYAMLError, text: str) -> tuple[str, Positio
                 f"先に &{name} を書くか、名前を確かめてください", problem_at)
     if "found duplicate anchor" in problem:
         return "同じ名前のアンカー（&）が2つあります。別の名前にしてください", problem_at
-    # Rarer problems: PyYAML's own words, still at their place.
-    return f"{problem} {context}".strip(), problem_at
+    return _rarer_problem(problem, context), problem_at
+
+
+# Rarer problems, by PyYAML's words (problem or context): what to tell the author instead.
+_RARER = (
+    ("unknown escape character", "引用符（\"）の中の「\\」は、次の文字と組み合わせて特別な意味になります。"
+                                 "「\\」を文字として書くときは「\\\\」と書くか、値を ' で囲んでください"),
+    ("escape sequence of", "引用符（\"）の中の「\\x」「\\u」の後ろの16進数の桁数が足りません。"
+                           "「\\」を文字として書くときは「\\\\」と書くか、値を ' で囲んでください"),
+    ("while scanning an anchor", "「&」の後ろにアンカーの名前（英数字）を書いてください。"
+                                 "文字の「&」で始まる値は、値全体を引用符で囲んでください"),
+    ("while scanning an alias", "「*」の後ろにエイリアスの名前（英数字）を書いてください。"
+                                "文字の「*」で始まる値は、値全体を引用符で囲んでください"),
+    ("while scanning a block scalar", "「|」や「>」の後ろには、同じ行に文字を書けません。"
+                                      "文章は次の行から字下げして書くか、値全体を引用符で囲んでください"),
+    ("while parsing a tag", "「!」で始まるタグの書き方が正しくありません。"
+                            "文字の「!」で始まる値は、値全体を引用符で囲んでください"),
+    ("while scanning a tag", "「!」で始まるタグの書き方が正しくありません。"
+                             "文字の「!」で始まる値は、値全体を引用符で囲んでください"),
+    ("expected a single document", "「---」で区切って2つ目の文書を書くことはできません。"
+                                   "定義は1つのファイルに1つだけ書き、「---」の行を消してください"),
+    ("directive", "「%」で始まる行（ディレクティブ）は使えません。その行を消してください"),
+    ("mapping keys are not allowed here", "値を「? 」で始めることはできません。値全体を引用符で囲んでください"),
+    ("expected the node content", "ここに値がありません。「,」「]」「}」などの記号で値を始めるときは、"
+                                  "値全体を引用符で囲んでください"),
+)
+_UNKNOWN = ("この位置の書き方が正しくありません。字下げ（行頭の空白）、引用符やかっこの閉じ忘れ、"
+            "「キー: 値」の「: 」の後の空白を確かめてください")
+
+
+def _rarer_problem(problem: str, context: str) -> str:
+    for words, message in _RARER:
+        if words in problem or words in context:
+            return message
+    return _UNKNOWN
+
+
+def reader_problem(error: yaml.reader.ReaderError, text: str) -> tuple[str, Position]:
+    """A character YAML does not accept (NUL, control characters, lone surrogates), and where."""
+    index = error.position if isinstance(error.position, int) else 0
+    before = text[:index]
+    position = Position(before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1)
+    character = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or " ")
+    return (f"使えない文字（U+{character:04X}、制御文字など目に見えない文字）が含まれています。"
+            "見えない文字のことがあるので、この位置の文字を消して書き直してください"), position
 
 
 def _mapping_value_problem(line: str, problem_at: Position) -> tuple[str, Position]:
@@ -277,16 +327,26 @@ def _build(node, path: Path, source: SourceMap, duplicates: list[DuplicateKey], 
     return _scalar(node, constructor, path)
 
 
+_DATE_REASONS = (("month must be", "（月は1から12までです）"), ("day is out of range", "（その月にない日です）"),
+                 ("year", "（年が正しくありません）"))
+
+
 def _scalar(node, constructor, path: Path):
     """Construct one scalar; a value YAML cannot build (2025-13-01, !tag) is a located error."""
     try:
         return constructor.construct_object(node, deep=True)
     except yaml.YAMLError as error:
-        problem = getattr(error, "problem", None) or error
-        raise YamlSyntaxError(f"YAMLとして読めません: {problem}", _position(node.start_mark), path) from None
+        problem = str(getattr(error, "problem", None) or error)
+        if "could not determine a constructor for the tag" in problem:
+            message = f"タグ '{node.tag}' は使えません。文字の「!」で始まる値は、値全体を引用符で囲んでください"
+        else:
+            message = f"値「{node.value}」を読み取れません。値全体を引用符で囲んで、文字として書いてください"
+        raise YamlSyntaxError(f"YAMLとして読めません: {message}", _position(node.start_mark), path) from None
     except ValueError as error:
-        raise YamlSyntaxError(
-            f"'{node.value}' は日付として正しくありません ({error})。"
-            "日付は YYYY-MM-DD の形の実在する日にしてください",
-            _position(node.start_mark), path,
-        ) from None
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            reason = next((words for english, words in _DATE_REASONS if english in str(error)), "")
+            message = (f"'{node.value}' は日付として正しくありません{reason}。"
+                       "日付は YYYY-MM-DD の形の実在する日にしてください")
+        else:
+            message = f"値「{node.value}」を読み取れません。値全体を引用符で囲んで、文字として書いてください"
+        raise YamlSyntaxError(message, _position(node.start_mark), path) from None

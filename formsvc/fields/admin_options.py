@@ -31,6 +31,9 @@ class AdminOption:
     noun: str | None = None
     # (value, words) offered by an ``accept`` option.
     choices: tuple[tuple[str, str], ...] = ()
+    # A developer's setting (a regular expression, an HTML attribute, an id to fill): the editor
+    # shows it under 詳細設定, apart from the everyday ones.
+    advanced: bool = False
 
     @property
     def name(self) -> str:

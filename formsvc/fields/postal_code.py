@@ -29,6 +29,7 @@ class PostalCodeField(FieldSpec):
     type: Literal["postal_code"] = "postal_code"
     fills: Annotated[str | None, AdminOption(
         "自動入力する住所の項目ID", "str", hint="同じ定義の住所（address）項目のID", noun="自動入力する住所の項目",
+        advanced=True,
     )] = Field(None, description="検索結果で埋める住所 (address) 項目のID")
 
     type_label = ("郵便番号", "Postal code")

@@ -59,9 +59,11 @@ class TextLikeSpec(FieldSpec):
     min_length: Annotated[int | None, AdminOption("最小文字数", "int")] = Field(None, ge=0)
     max_length: Annotated[int | None, AdminOption("最大文字数", "int")] = Field(None, ge=1)
     pattern: Annotated[Pattern | None, AdminOption(
-        "入力形式（正規表現）", "pattern", hint="回答全体に一致する必要があります。例: ^[0-9]{7}$")] = None
+        "入力形式（正規表現）", "pattern", hint="回答全体に一致する必要があります。例: ^[0-9]{7}$",
+        advanced=True)] = None
     autocomplete: Annotated[str | None, AdminOption(
-        "autocomplete 属性", "str", hint="例: organization, off", noun="自動入力（autocomplete）")] = Field(
+        "autocomplete 属性", "str", hint="例: organization, off", noun="自動入力（autocomplete）",
+        advanced=True)] = Field(
         None, description="HTML の autocomplete 値 (例: organization)")
 
     # The limit when the definition sets none: every answer is stored, shown to staff and
@@ -124,7 +126,7 @@ class TextField(TextLikeSpec):
     type: Literal["text"] = "text"
     check_digit: Annotated[Literal["insurer_number"] | None, AdminOption(
         "検証番号の確認", "str", hint="insurer_number と書くと、保険者番号（6桁か8桁）の検証番号を確かめます",
-        noun="検証番号の確認（check_digit）")] = Field(
+        noun="検証番号の確認（check_digit）", advanced=True)] = Field(
         None, description="組み込みの検証番号チェック (insurer_number: 保険者番号 6桁または8桁)")
 
     type_label = ("1行のテキスト", "Text (one line)")

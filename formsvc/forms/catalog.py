@@ -9,18 +9,20 @@ builds its own cache; nothing about residents is kept in it.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from formsvc import clock
 from formsvc.definitions.channels import channel_problems
 from formsvc.definitions.checks import semantic_problems
 from formsvc.definitions.errors import DefinitionError, DefinitionInvalid
 from formsvc.definitions.schema import FormDefinition
 from formsvc.forms.models import Form, FormVersion
-from formsvc.forms.periods import Reception, reception
+from formsvc.forms.periods import Reception, reception, scheduled_only, sending_closed, timed
 
 
 @dataclass(frozen=True)
@@ -64,15 +66,34 @@ def compile_version(version: FormVersion) -> CompiledForm:
     return compiled
 
 
+def in_effect(versions: Iterable[FormVersion], now: datetime) -> FormVersion | None:
+    """Of a procedure's published ``versions``, the one in effect at ``now``: the newest not
+    cancelled whose scheduled moment (公開予約) has come; before the first one's moment, the first
+    one (nothing else exists yet). Cancelled versions (予約取消) never are."""
+    live = sorted((v for v in versions if v.cancelled_at is None), key=lambda v: v.number, reverse=True)
+    return next((v for v in live if v.effective_at is None or v.effective_at <= now), live[-1] if live else None)
+
+
+def version_in_effect(form: Form, now: datetime | None = None) -> FormVersion | None:
+    """The version of ``form`` in effect now (the rule of ``published``, whatever the procedure's
+    state: an archived procedure's too)."""
+    limit = form.published_version
+    if limit is None:
+        return None
+    return in_effect([v for v in form.versions if v.number <= limit], now or clock.now())
+
+
 def published(session: Session, form_id: str) -> CompiledForm | None:
     """The newest published version, whatever its 受付期間 (an administrator's preview). What
-    residents may start an application on is ``in_force_on``."""
-    version = session.scalar(
+    residents may start an application on is ``in_force_on``. A scheduled version (公開予約) counts
+    from its moment (before it, the newest one before it; the scheduled one if it is the only one)."""
+    versions = session.scalars(
         select(FormVersion)
         .join(Form, Form.id == FormVersion.form_id)
-        .where(Form.id == form_id, Form.state == "published",
-               FormVersion.number == Form.published_version)
+        .where(Form.id == form_id, Form.state == "published", FormVersion.number <= Form.published_version,
+               FormVersion.cancelled_at.is_(None))
     )
+    version = in_effect(versions, clock.now())
     return compile_version(version) if version is not None else None
 
 
@@ -90,44 +111,80 @@ def version_by_id(session: Session, version_id: int, channel: str | None = "onli
 
 
 # --- 受付期間: the version in force on a day (formsvc.forms.periods) ---------------------------
+# ``day`` is the day in Japan (clock.today()); ``now`` the moment (clock.now() when not given),
+# for the procedure's opening and closing moments and scheduled versions (公開予約).
 
-def _published_versions(session: Session, form_ids: list[str] | None = None) -> dict[str, list[FormVersion]]:
+@dataclass
+class _Procedure:
+    opens_at: datetime | None
+    closes_at: datetime | None
+    versions: list[FormVersion]  # in effect at ``now``
+    scheduled: list[FormVersion]  # published with a later effective_at (公開予約)
+
+
+def _published_versions(session: Session, now: datetime, form_ids: list[str] | None = None) -> dict[str, _Procedure]:
     """Every published version of each published (not archived) procedure, by procedure."""
-    query = (select(FormVersion)
+    query = (select(FormVersion, Form.opens_at, Form.closes_at)
              .join(Form, Form.id == FormVersion.form_id)
-             .where(Form.state == "published", FormVersion.number <= Form.published_version)
+             .where(Form.state == "published", FormVersion.number <= Form.published_version,
+                    FormVersion.cancelled_at.is_(None))
              .order_by(FormVersion.form_id, FormVersion.number))
     if form_ids is not None:
         query = query.where(Form.id.in_(form_ids))
-    found: dict[str, list[FormVersion]] = {}
-    for version in session.scalars(query):
-        found.setdefault(version.form_id, []).append(version)
+    found: dict[str, _Procedure] = {}
+    for version, opens_at, closes_at in session.execute(query):
+        procedure = found.setdefault(version.form_id, _Procedure(opens_at, closes_at, [], []))
+        if version.effective_at is not None and version.effective_at > now:
+            procedure.scheduled.append(version)
+        else:
+            procedure.versions.append(version)
     return found
 
 
-def reception_on(session: Session, form_id: str, day: date) -> Reception[CompiledForm] | None:
+def _reception(procedure: _Procedure, day: date, now: datetime) -> Reception[FormVersion] | None:
+    if not procedure.versions and procedure.scheduled:
+        first = min(procedure.scheduled, key=lambda v: v.number)
+        assert first.effective_at is not None
+        return scheduled_only(first, first.effective_at, procedure.opens_at, procedure.closes_at, now)
+    return timed(reception(procedure.versions, day), procedure.opens_at, procedure.closes_at, now)
+
+
+def reception_on(session: Session, form_id: str, day: date,
+                 now: datetime | None = None) -> Reception[CompiledForm] | None:
     """Whether residents can start ``form_id`` on ``day``, with the version to show (in force,
     coming or last in force); None for a procedure that is unknown, archived or never published."""
-    found = reception(_published_versions(session, [form_id]).get(form_id, []), day)
+    now = now or clock.now()
+    procedure = _published_versions(session, now, [form_id]).get(form_id)
+    found = _reception(procedure, day, now) if procedure is not None else None
     return found.with_version(compile_version(found.version)) if found is not None else None
 
 
-def in_force_on(session: Session, form_id: str, day: date) -> CompiledForm | None:
+def in_force_on(session: Session, form_id: str, day: date, now: datetime | None = None) -> CompiledForm | None:
     """The version residents start applications on, on ``day``; None when it takes none."""
-    found = reception_on(session, form_id, day)
+    found = reception_on(session, form_id, day, now)
     return found.version if found is not None and found.is_open else None
 
 
-def all_receptions(session: Session, day: date) -> list[Reception[CompiledForm]]:
+def all_receptions(session: Session, day: date, now: datetime | None = None) -> list[Reception[CompiledForm]]:
     """Every published procedure on ``day`` (open, upcoming or closed), by procedure id."""
+    now = now or clock.now()
     result = []
-    for versions in _published_versions(session).values():
-        found = reception(versions, day)
+    for procedure in _published_versions(session, now).values():
+        found = _reception(procedure, day, now)
         if found is not None:
             result.append(found.with_version(compile_version(found.version)))
     return result
 
 
-def all_in_force(session: Session, day: date) -> list[CompiledForm]:
+def all_in_force(session: Session, day: date, now: datetime | None = None) -> list[CompiledForm]:
     """The version in force on ``day`` of every procedure open that day, by procedure id."""
-    return [found.version for found in all_receptions(session, day) if found.is_open]
+    return [found.version for found in all_receptions(session, day, now) if found.is_open]
+
+
+def draft_sending_closed(session: Session, form_id: str, valid_until: date | None, locale: str = "ja",
+                         correction: bool = False) -> str | None:
+    """Why a draft of ``form_id`` on a version ending ``valid_until`` cannot be sent now (the day's
+    rule and the procedure's closing moment: formsvc.forms.periods.sending_closed); None: it can."""
+    form = session.get(Form, form_id)
+    return sending_closed(valid_until, clock.today(), locale, correction=correction,
+                          closes_at=form.closes_at if form is not None else None, now=clock.now())

@@ -20,10 +20,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from formsvc import clock
 from formsvc.clock import JST
 from formsvc.db import utcnow
 from formsvc.definitions.errors import DefinitionError
 from formsvc.definitions.loader import LoadedDefinition, load_all
+from formsvc.forms.catalog import version_in_effect
 from formsvc.forms.models import Form, FormEvent, FormVersion, FormWorkingCopy
 
 UTC = ZoneInfo("UTC")
@@ -55,13 +57,34 @@ class Conflict:
         )
 
 
+@dataclass(frozen=True)
+class PendingSchedule:
+    """A changed file for a procedure with a version waiting for its scheduled moment (公開予約):
+    importing it would decide, unseen, what residents get around that moment."""
+
+    form_id: str
+    file: str
+    version: int
+    effective_at: datetime
+
+    def __str__(self) -> str:
+        when_ja = f"{self.effective_at.astimezone(JST):%Y-%m-%d %H:%M}（日本時間）"
+        when_en = f"{self.effective_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+        return (
+            f"{self.file}: {self.form_id}: 第{self.version}版が{when_ja}に公開される予約になっているため、"
+            "このファイルは読み込めません。予約の日時を過ぎてから読み込むか、管理画面で予約を取り消してください。\n"
+            f"{self.file}: {self.form_id}: version {self.version} is scheduled to take effect on {when_en}; "
+            "load this file after that moment, or cancel the schedule in the browser."
+        )
+
+
 @dataclass
 class ImportReport:
     created: list[str]
     updated: list[str]
     unchanged: list[str]
     errors: list[DefinitionError]
-    conflicts: list[Conflict] = field(default_factory=list)
+    conflicts: list[Conflict | PendingSchedule] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -71,6 +94,10 @@ def import_definitions(session: Session, paths: list[Path | str], actor: str = "
     loaded, errors = load_all(paths)
     report = ImportReport([], [], [], errors)
     if errors:
+        return report
+    # A scheduled version is never overtaken by a file, even with force: nothing is imported.
+    report.conflicts = [pending for item in loaded if (pending := pending_schedule(session, item)) is not None]
+    if report.conflicts:
         return report
     if not force:
         report.conflicts = [conflict for item in loaded
@@ -85,8 +112,17 @@ def import_definitions(session: Session, paths: list[Path | str], actor: str = "
         getattr(report, outcome).append(form_id)
         form = session.get_one(Form, form_id)
         if outcome != "unchanged":
+            # 決裁: a file is published without the approval the browser would ask for; said in the
+            # history and on the command line, naming the procedure.
+            unapproved = form.approval_required
             record_event(session, form_id, "imported", actor, form.published_version,
-                         file=Path(item.filename).name, forced=force or None)
+                         file=Path(item.filename).name, forced=force or None,
+                         note="承認を経ずにファイルから読み込み" if unapproved else None)
+            if unapproved:
+                report.warnings.append(
+                    f"{form_id}: この手続きは公開前に承認が必要ですが、ファイルからの読み込みは承認なしで公開します"
+                    f"（第{form.published_version}版） (approval is required for this procedure, but files are "
+                    "published without it)")
         if form.state == "archived" and outcome != "unchanged" and form.latest is not None:
             number = form.latest.number
             report.warnings.append(
@@ -106,7 +142,7 @@ def browser_conflict(session: Session, item: LoadedDefinition) -> Conflict | Non
     """A conflict when the newest version was published in the browser, not yet exported,
     and the file says something else."""
     form = session.get(Form, item.definition.id)
-    latest = form.latest if form is not None else None
+    latest = _newest(form) if form is not None else None
     if latest is None or latest.origin != "admin" or latest.checksum == item.checksum:
         return None
     exported = session.scalar(select(FormEvent.id).where(
@@ -115,6 +151,27 @@ def browser_conflict(session: Session, item: LoadedDefinition) -> Conflict | Non
     if exported is not None:
         return None  # the files have had this version: they are the source again
     return Conflict(item.definition.id, item.filename, latest.number, latest.created_by, latest.published_at)
+
+
+def _newest(form: Form) -> FormVersion | None:
+    """The newest version not cancelled (予約取消): what a new version follows."""
+    return next((v for v in reversed(form.versions) if v.cancelled_at is None), None)
+
+
+def pending_schedule(session: Session, item: LoadedDefinition) -> PendingSchedule | None:
+    """A refusal when ``item`` changes a procedure that has a version waiting for its moment."""
+    form = session.get(Form, item.definition.id)
+    if form is None:
+        return None
+    newest = _newest(form)
+    if newest is not None and newest.checksum == item.checksum:
+        return None  # unchanged: nothing would be imported
+    now = clock.now()
+    waiting = next((v for v in form.versions
+                    if v.cancelled_at is None and v.effective_at is not None and v.effective_at > now), None)
+    if waiting is None or waiting.effective_at is None:
+        return None
+    return PendingSchedule(form.id, item.filename, waiting.number, waiting.effective_at)
 
 
 def publish_loaded(session: Session, item: LoadedDefinition, actor: str, *, origin: str = "file",
@@ -131,9 +188,10 @@ def publish_loaded(session: Session, item: LoadedDefinition, actor: str, *, orig
     if form is None:
         form = Form(id=form_id, state="published")
         session.add(form)
-    latest = form.latest
-    if latest is not None and latest.checksum == item.checksum:
+    newest = _newest(form)
+    if newest is not None and newest.checksum == item.checksum:
         return "unchanged"
+    latest = form.latest  # a cancelled version's number is not used again
     now = utcnow()
     version = FormVersion(
         number=(latest.number + 1) if latest else 1,
@@ -162,13 +220,13 @@ def publish_loaded(session: Session, item: LoadedDefinition, actor: str, *, orig
 
 
 def published_versions(session: Session) -> list[FormVersion]:
-    query = (
-        select(FormVersion)
-        .join(Form, Form.id == FormVersion.form_id)
-        .where(Form.state == "published", FormVersion.number == Form.published_version)
-        .order_by(Form.id)
-    )
-    return list(session.scalars(query))
+    """Each published procedure's version in effect now (formsvc.forms.catalog.version_in_effect):
+    never a version waiting for its scheduled moment, nor a cancelled one."""
+    now = clock.now()
+    forms = session.scalars(select(Form).where(Form.state == "published").order_by(Form.id))
+    return [version for form in forms
+            if (version := version_in_effect(form, now)) is not None
+            and (version.effective_at is None or version.effective_at <= now)]
 
 
 def export_file_name(version: FormVersion, taken: set[str]) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from formsvc.db import Base, JSONDocument, UTCDateTime, utcnow
@@ -21,9 +22,15 @@ class Form(Base):
     state: Mapped[str] = mapped_column(String(16), default="draft")
     # The version residents get; None until the first publish.
     published_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # 受付期間 as moments (formsvc.forms.periods), set on the admin's 受付期間 page and in force at
+    # once, on top of the versions' day-based valid_from / valid_until. None: no limit.
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     updated_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # 決裁: publishing needs an approver's approval of the working copy (formsvc.admin.approvals).
+    approval_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     versions: Mapped[list[FormVersion]] = relationship(
         back_populates="form", order_by="FormVersion.number", cascade="all, delete-orphan"
@@ -66,6 +73,12 @@ class FormVersion(Base):
     # force on a day can be found without reading documents. None: open-ended.
     valid_from: Mapped[date | None] = mapped_column(Date, nullable=True)
     valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Scheduled publishing (公開日時の指定): residents get this version only from this moment;
+    # None: from its publishing. Until then it is 予約 on the admin page and can be cancelled.
+    effective_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # A scheduled version whose publishing was cancelled (予約取消) before its moment: kept (its number
+    # is never reused), but no resident ever gets it. None: not cancelled.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     form: Mapped[Form] = relationship(back_populates="versions")
 
@@ -98,3 +111,29 @@ class FormEvent(Base):
     version_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
     detail: Mapped[dict] = mapped_column(JSONDocument, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class ApprovalRequest(Base):
+    """A request to approve one working copy before it is published (決裁, formsvc.admin.approvals).
+
+    It approves exactly the text it was made for (``source_digest``): a later save of the working
+    copy makes it stale. ``status``: pending → approved / sent_back; closed when the working copy
+    is published or discarded, or a newer request replaces it."""
+
+    __tablename__ = "approval_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    form_id: Mapped[str] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"), index=True)
+    source_digest: Mapped[str] = mapped_column(String(64))
+    checksum: Mapped[str] = mapped_column(String(64))
+    based_on: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    requested_by: Mapped[str] = mapped_column(String(100))
+    request_comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    decision_comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Why it was closed: "published", "discarded", "replaced" or "not_required".
+    closed_reason: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

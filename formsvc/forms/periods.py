@@ -19,15 +19,24 @@ The rule, for a day D (one rule for the portal, the start page, the counter and 
 A version published later that starts before an older one does not replace it: a correction of
 this year's version (valid_until: 2027-03-31) published after next year's (valid_from:
 2027-04-01) leaves next year's in force from 1 April.
+
+On top of the days, a procedure may have an opening and a closing *moment* (Form.opens_at /
+closes_at, Japan time on the admin's 受付期間 page, in force at once without publishing):
+``timed`` makes an open procedure 受付開始前 before opens_at and 受付終了 from closes_at (the
+closing moment itself is closed). A draft follows the same rule as for the days: it is sent only
+before closes_at (``sending_closed``); a correction the staff asked for (補正) always is.
+Scheduled versions (FormVersion.effective_at) are left out by formsvc.forms.catalog until their
+moment: before it they do not exist for residents.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Generic, Literal, Protocol, TypeVar
 
+from formsvc.clock import JST
 from formsvc.vocabulary.values import format_date
 
 
@@ -122,6 +131,11 @@ class Reception(Generic[W]):
     # The shown version's period, for the start page's 受付期間.
     valid_from: date | None = None
     valid_until: date | None = None
+    # The procedure's opening and closing moments (Form.opens_at / closes_at), when set.
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    # The state comes from those moments (受付開始前 / 受付終了 with the time), not from the days.
+    by_time: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -129,6 +143,12 @@ class Reception(Generic[W]):
 
     def notice(self, locale: str = "ja") -> str | None:
         """What residents read on a procedure that is not open: when it opens, or that it closed."""
+        if self.by_time and self.state == UPCOMING and self.opens_at is not None:
+            return (f"Not open yet (from {english_datetime(self.opens_at)})." if locale == "en"
+                    else f"受付開始前（{japanese_datetime(self.opens_at)}から）")
+        if self.by_time and self.state == CLOSED and self.closes_at is not None:
+            return (f"Closed (applications were accepted until {english_datetime(self.closes_at)})."
+                    if locale == "en" else f"受付終了（{japanese_datetime(self.closes_at)}まで）")
         if self.state == UPCOMING and self.opens_on is not None:
             return (f"Applications for this procedure open on {english_date(self.opens_on)}." if locale == "en"
                     else f"この手続きは{japanese_date(self.opens_on)}から受け付けます")
@@ -141,12 +161,45 @@ class Reception(Generic[W]):
         return None
 
     def period(self, locale: str = "ja") -> str | None:
-        """The open version's 受付期間 in words, or None when it has no dates."""
+        """The open version's 受付期間 in words, or None when it has no dates. The procedure's
+        moments, when set, say more than the version's days."""
+        if self.opens_at is not None or self.closes_at is not None:
+            return moments_text(self.opens_at, self.closes_at, self.valid_from, self.valid_until, locale)
         return period_text(self.valid_from, self.valid_until, locale)
 
     def with_version(self, version: X) -> Reception[X]:
         """The same reception with the version as something else (its compiled definition)."""
-        return Reception(self.state, version, self.opens_on, self.closed_on, self.valid_from, self.valid_until)
+        return Reception(self.state, version, self.opens_on, self.closed_on, self.valid_from, self.valid_until,
+                         self.opens_at, self.closes_at, self.by_time)
+
+
+def timed(found: Reception[V] | None, opens_at: datetime | None, closes_at: datetime | None,
+          now: datetime) -> Reception[V] | None:
+    """``found`` (by the days) with the procedure's opening and closing moments applied at ``now``."""
+    if found is None or (opens_at is None and closes_at is None):
+        return found
+    state, by_time = found.state, False
+    if closes_at is not None and now >= closes_at:
+        state, by_time = CLOSED, True
+    elif opens_at is not None and now < opens_at and (
+            found.state == OPEN
+            or (found.state == UPCOMING and found.opens_on is not None
+                and opens_at.astimezone(JST).date() >= found.opens_on)):
+        state, by_time = UPCOMING, True
+    return Reception(state, found.version, found.opens_on, found.closed_on, found.valid_from, found.valid_until,
+                     opens_at, closes_at, by_time)
+
+
+def scheduled_only(version: V, effective_at: datetime, opens_at: datetime | None,
+                   closes_at: datetime | None, now: datetime) -> Reception[V]:
+    """A procedure whose only versions are scheduled (公開予約): 受付開始前 until the first one's moment
+    (or the procedure's opening moment, if later)."""
+    opening = max(effective_at, opens_at) if opens_at is not None else effective_at
+    if closes_at is not None and closes_at <= max(now, opening):
+        return Reception(CLOSED, version, valid_from=version.valid_from, valid_until=version.valid_until,
+                         opens_at=opening, closes_at=closes_at, by_time=True)
+    return Reception(UPCOMING, version, opens_on=opening.astimezone(JST).date(), valid_from=version.valid_from,
+                     valid_until=version.valid_until, opens_at=opening, closes_at=closes_at, by_time=True)
 
 
 def reception(versions: Sequence[V], day: date) -> Reception[V] | None:
@@ -195,13 +248,27 @@ def version_states(versions: Sequence[V], day: date) -> dict[int, VersionState]:
     return states
 
 
-def sending_closed(valid_until: date | None, day: date, locale: str = "ja", correction: bool = False) -> str | None:
+def sending_closed(valid_until: date | None, day: date, locale: str = "ja", correction: bool = False,
+                   closes_at: datetime | None = None, now: datetime | None = None) -> str | None:
     """Why a draft on a version whose 受付期間 ends ``valid_until`` cannot be sent on ``day``; None:
     it can. A draft keeps the version it started on and is sent only within its period; a
-    correction the staff asked for (補正) answers an application received in time: always sent."""
-    if correction or valid_until is None or not ended(valid_until, day):
+    correction the staff asked for (補正) answers an application received in time: always sent.
+    ``closes_at``: the procedure's closing moment (sent only before it, at ``now``)."""
+    if correction:
+        return None
+    if closes_at is not None and now is not None and now >= closes_at:
+        return closed_at_message(closes_at, locale)
+    if valid_until is None or not ended(valid_until, day):
         return None
     return sending_closed_message(valid_until, locale)
+
+
+def closed_at_message(closes_at: datetime, locale: str = "ja") -> str:
+    """Why a draft cannot be sent: the procedure's 受付 closed at ``closes_at``."""
+    if locale == "en":
+        return (f"Applications were accepted until {english_datetime(closes_at)}, "
+                "so this application cannot be sent.")
+    return f"この申請の受付は{japanese_datetime(closes_at)}で終了したため、送信できません。"
 
 
 def sending_closed_message(valid_until: date, locale: str = "ja") -> str:
@@ -218,6 +285,44 @@ def japanese_date(day: date) -> str:
 
 def english_date(day: date) -> str:
     return format_date(day, "en")
+
+
+def japanese_datetime(moment: datetime) -> str:
+    """「2027年4月1日 9時00分」 in Japan time."""
+    local = moment.astimezone(JST)
+    return f"{japanese_date(local.date())} {local.hour}時{local.minute:02d}分"
+
+
+def english_datetime(moment: datetime) -> str:
+    local = moment.astimezone(JST)
+    return f"{english_date(local.date())}, {local.hour}:{local.minute:02d}"
+
+
+def moments_text(opens_at: datetime | None, closes_at: datetime | None, valid_from: date | None = None,
+                 valid_until: date | None = None, locale: str = "ja") -> str | None:
+    """「2027年4月1日 9時00分から2027年4月30日 17時00分まで」: when applications are taken, the
+    intersection of the procedure's moments and the version's days: the later start, the earlier end."""
+    start_moment = opens_at
+    if valid_from is not None and (opens_at is None or opens_at.astimezone(JST).date() < valid_from):
+        start_moment = None  # the version's first day starts later than the opening moment
+    end_moment = closes_at
+    if valid_until is not None and (closes_at is None or closes_at > _end_of(valid_until)):
+        end_moment = None  # the version's last day ends before the closing moment
+    start = (english_datetime(start_moment) if locale == "en" else japanese_datetime(start_moment)) \
+        if start_moment else ((english_date(valid_from) if locale == "en" else japanese_date(valid_from))
+                              if valid_from else None)
+    end = (english_datetime(end_moment) if locale == "en" else japanese_datetime(end_moment)) if end_moment \
+        else ((english_date(valid_until) if locale == "en" else japanese_date(valid_until)) if valid_until else None)
+    if locale == "en":
+        text = " ".join(p for p in (f"from {start}" if start else "", f"until {end}" if end else "") if p)
+        return text[0].upper() + text[1:] if text else None
+    return ((f"{start}から" if start else "") + (f"{end}まで" if end else "")) or None
+
+
+def _end_of(day: date) -> datetime:
+    """The moment ``day`` (Japan time, included) is over: the next day's 0:00."""
+    following = day + timedelta(days=1)
+    return datetime(following.year, following.month, following.day, tzinfo=JST)
 
 
 def period_text(valid_from: date | None, valid_until: date | None, locale: str = "ja") -> str | None:

@@ -40,8 +40,7 @@ from formsvc.applications.answers import Answers
 from formsvc.applications.completion import completion
 from formsvc.clock import today
 from formsvc.db import database, utcnow
-from formsvc.forms.catalog import version_by_id
-from formsvc.forms.periods import sending_closed
+from formsvc.forms.catalog import draft_sending_closed, version_by_id
 from formsvc.payments import models, providers
 from formsvc.payments.models import Payment, PaymentNotification
 from formsvc.payments.notifications import InvalidNotification
@@ -422,7 +421,8 @@ def complete_paid_draft(session: Session, payment: Payment) -> Submission | None
 def not_sent_because(session: Session, draft: Draft, definition) -> str | None:
     """Why ``draft`` can no longer be sent whatever was paid (PERIOD_CLOSED, CORRECTION_CLOSED),
     or None. ``definition``: the draft's version as the online channel reads it."""
-    if sending_closed(definition.valid_until, today(), correction=draft.correction_of is not None):
+    if draft_sending_closed(session, draft.form_id, definition.valid_until,
+                            correction=draft.correction_of is not None):
         return PERIOD_CLOSED
     if draft.correction_of is not None:
         corrected = session.get(Submission, draft.correction_of)

@@ -26,8 +26,15 @@ from formsvc.clock import JST
 from formsvc.db import session as db_session
 from formsvc.db import utcnow
 from formsvc.definitions.schema import LIFE_EVENT_LABELS
-from formsvc.forms.catalog import CompiledForm, all_receptions, published, reception_on, version_by_id
-from formsvc.forms.periods import Reception, sending_closed
+from formsvc.forms.catalog import (
+    CompiledForm,
+    all_receptions,
+    draft_sending_closed,
+    published,
+    reception_on,
+    version_by_id,
+)
+from formsvc.forms.periods import Reception
 from formsvc.i18n import current_locale
 from formsvc.japanese.postal import lookup as postal_lookup
 from formsvc.navigation import safe_local_path
@@ -153,8 +160,9 @@ def _sending_closed(draft: Draft) -> str | None:
     """Why ``draft`` cannot be sent any more, or None. A draft keeps the version it started on,
     and can be sent until that version's 受付期間 ends (the check page refuses it after)."""
     compiled = version_by_id(db_session(), draft.version_id, draft.channel) if draft.version_id is not None else None
-    return sending_closed(compiled.definition.valid_until if compiled is not None else None, clock.today(),
-                          current_locale(), correction=draft.correction_of is not None)
+    return draft_sending_closed(db_session(), draft.form_id,
+                                compiled.definition.valid_until if compiled is not None else None,
+                                current_locale(), correction=draft.correction_of is not None)
 
 
 def _published_or_404(form_id: str) -> CompiledForm:

@@ -1,7 +1,8 @@
 """What is noted on a submission when it arrives (formsvc.submissions.signals).
 
 The applicant's name and フリガナ are copied into columns the staff search can use, and the
-resident is sent a confirmation through the outbox, in the same transaction as the submission.
+resident is sent a confirmation through the outbox, in the same transaction as the submission (and
+the procedure's staff mailbox, when it has one, is told of it).
 """
 
 from __future__ import annotations
@@ -31,5 +32,7 @@ def describe_applicant(submission: Submission, *, session: Session, resubmitted:
 
 
 def confirm_receipt(submission: Submission, *, session: Session, resubmitted: bool) -> None:
-    """Queue the 受付 (or 修正の受付) message: it needs the stored submission's id."""
+    """Queue the 受付 (or 修正の受付) message, and the staff mailbox's (when the procedure has one):
+    they need the stored submission's id."""
     notifications.notify(session, submission, "resubmitted" if resubmitted else "received")
+    notifications.notify_staff(session, submission, resubmitted)

@@ -3,6 +3,10 @@
 The recipient is the answer to the definition's first e-mail question; a procedure without one
 (or a resident who left it blank) gets the message recorded as undeliverable, so staff can see
 that the resident was not told and must be contacted another way.
+
+Per procedure (formsvc.review.notification_settings): a mail the administrator turned off is not
+written at all; the subject and main text may be the administrator's, with placeholders; a staff
+mailbox, when set, is told of each new application (number, procedure and a link: no personal data).
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
+from formsvc import clock
 from formsvc.applications.answers import Answers
 from formsvc.applications.outcomes import Sent, sent
 from formsvc.clock import JST
@@ -17,22 +22,14 @@ from formsvc.db import utcnow
 from formsvc.definitions.schema import FormDefinition
 from formsvc.forms.catalog import version_by_id
 from formsvc.review.models import OutboxMessage
+from formsvc.review.notification_settings import MailText, Settings, render, settings_for, status_label
+from formsvc.submissions.channels import LABELS as CHANNEL_LABELS
 from formsvc.submissions.models import Submission
 from formsvc.submissions.reception import display
 from formsvc.templating import local_datetime
 
-# What each kind of message says: (subject, opening). Kinds are the moves that concern residents.
-MESSAGES = {
-    "received": ("申請を受け付けました", "次の申請を受け付けました。審査の結果は、あらためてお知らせします。"),
-    "resubmitted": ("修正した申請を受け付けました", "修正していただいた申請を受け付けました。引き続き審査します。"),
-    "correction_requested": ("申請内容の修正をお願いします",
-                             "お送りいただいた申請について、修正をお願いしたい点があります。"
-                             "内容をご確認のうえ、申請を修正して再度お送りください。"),
-    "approved": ("申請を承認しました", "次の申請を承認しました。"),
-    "rejected": ("申請の審査結果をお知らせします",
-                 "審査の結果、次の申請を却下しました。正式な通知書は別にお送りします。"),
-    "completed": ("手続きが完了しました", "次の申請の手続きが完了しました（交付済み）。"),
-}
+# The kinds of message to residents are formsvc.review.notification_settings.KINDS, their built-in
+# texts its DEFAULT_TEXTS. What the staff's comment is headed by, in the kinds that carry one:
 COMMENT_HEADINGS = {
     "correction_requested": "修正をお願いしたい点",
     "approved": "担当からの連絡事項",
@@ -40,6 +37,8 @@ COMMENT_HEADINGS = {
     "completed": "担当からの連絡事項",
 }
 UNDELIVERABLE = "undeliverable"
+# The staff mailbox's messages (outbox kinds).
+STAFF_KINDS = {False: "staff_received", True: "staff_resubmitted"}
 
 
 def recipient_of(definition: FormDefinition, answers: Answers) -> str | None:
@@ -56,36 +55,75 @@ def _municipality() -> str:
     return current_app.config["MUNICIPALITY_NAME"] if has_app_context() else ""
 
 
+def placeholder_values(kind: str, number: str, title: str, created_at) -> dict[str, str]:
+    """What {受付番号} {手続き名} {状況} {申請日} stand for in a mail about ``kind``."""
+    return {"受付番号": number, "手続き名": title, "状況": status_label(kind), "申請日": local_datetime(created_at)}
+
+
 def compose(kind: str, submission: Submission, definition: FormDefinition,
-            comment: str | None = None, municipality: str | None = None) -> tuple[str, str]:
-    """(subject, body) of the message, in Japanese."""
+            comment: str | None = None, municipality: str | None = None,
+            text: MailText | None = None) -> tuple[str, str]:
+    """(subject, body) of the message, in Japanese; ``text``: the procedure's subject and main
+    text (default: the built-in ones)."""
     municipality = municipality if municipality is not None else _municipality()
-    subject, opening = MESSAGES[kind]
-    number = display(submission.reception_number)
-    lines = []
-    if submission.applicant_name:
-        lines += [f"{submission.applicant_name.replace(' ', '　')} 様", ""]
-    lines += [f"{municipality}です。{opening}", "",
-              f"手続き：{definition.title.ja}",
-              f"受付番号：{number}",
-              f"申請日時：{local_datetime(submission.created_at)}"]
-    if comment and kind in COMMENT_HEADINGS:
-        lines += ["", f"【{COMMENT_HEADINGS[kind]}】", comment.strip()]
+    text = text or Settings().text(kind)
+    values = placeholder_values(kind, display(submission.reception_number), definition.title.ja,
+                                submission.created_at or utcnow())
     after = _sent(submission, definition) if kind in ("received", "resubmitted", "approved") else None
+    after_lines: list[str] = []
     if after is not None and kind != "approved":
-        lines += _sent_lines(after)
+        after_lines += _sent_lines(after)
     if after is not None:
-        lines += ["", "【今後の流れ】", *after.guidance.next_steps]
-    if kind == "correction_requested":
-        lines += ["", "マイナンバーカードでログインして申請した方は、「申請履歴」から修正できます。",
-                  "それ以外の方は、受付番号をお伝えのうえ担当課へお問い合わせください。"]
-    lines += ["", "お問い合わせの際は、受付番号をお伝えください。"]
+        after_lines += ["", "【今後の流れ】", *after.guidance.next_steps]
+    return assemble(kind, text, values, contact_of(definition), municipality, submission.applicant_name, comment,
+                    after_lines)
+
+
+def contact_of(definition: FormDefinition) -> str:
+    """The department, with its telephone number when the definition gives one."""
     department = definition.department
     contact = department.name.ja
     if department.contact and department.contact.phone:
         contact += f"（電話 {department.contact.phone}）"
+    return contact
+
+
+def assemble(kind: str, text: MailText, values: dict[str, str], contact: str, municipality: str,
+             applicant_name: str | None, comment: str | None, after_lines: list[str]) -> tuple[str, str]:
+    """The mail around the procedure's text: the addressee, 「自治体名です。」 and the text, the staff's
+    comment, what the application leads to, how to correct it, the contact and the footer."""
+    lines = []
+    if applicant_name:
+        lines += [f"{applicant_name.replace(' ', '　')} 様", ""]
+    lines += [f"{municipality}です。{render(text.body, values)}"]
+    if comment and kind in COMMENT_HEADINGS:
+        lines += ["", f"【{COMMENT_HEADINGS[kind]}】", comment.strip()]
+    lines += after_lines
+    if kind == "correction_requested":
+        lines += ["", "マイナンバーカードでログインして申請した方は、「申請履歴」から修正できます。",
+                  "それ以外の方は、受付番号をお伝えのうえ担当課へお問い合わせください。"]
+    lines += ["", "お問い合わせの際は、受付番号をお伝えください。"]
     lines += [f"{municipality} {contact}", "", "このメールは送信専用のアドレスから送っています。返信はできません。"]
-    return f"【{municipality}】{subject}（受付番号 {number}）", "\n".join(lines) + "\n"
+    subject = " ".join(f"【{municipality}】{render(text.subject, values)}".split())  # one line, always
+    return subject[:255], "\n".join(lines) + "\n"
+
+
+SAMPLE_NUMBER = "ABCD-2345"
+SAMPLE_NAME = "山田 太郎"
+
+
+def preview(kind: str, text: MailText, title: str, contact: str, municipality: str | None = None) -> tuple[str, str]:
+    """(subject, body) of the mail about ``kind`` with ``text``, as a resident would get it, with
+    sample values; the parts that depend on the application say what goes there."""
+    municipality = municipality if municipality is not None else _municipality()
+    values = placeholder_values(kind, SAMPLE_NUMBER, title, clock.now())
+    comment = "（審査の担当者が入力した内容がここに入ります）" if kind in COMMENT_HEADINGS else None
+    after: list[str] = []
+    if kind in ("received", "resubmitted"):
+        after += ["", "（申請の内容に応じて、手数料・必要な書類などがここに入ります）"]
+    if kind in ("received", "resubmitted", "approved"):
+        after += ["", "【今後の流れ】", "（手続きの「送信後の流れ」に書いた内容がここに入ります）"]
+    return assemble(kind, text, values, contact, municipality, SAMPLE_NAME, comment, after)
 
 
 def _sent(submission: Submission, definition: FormDefinition) -> Sent:
@@ -113,18 +151,75 @@ def _sent_lines(after: Sent) -> list[str]:
     return lines
 
 
+def _definition_of(session: Session, submission: Submission) -> FormDefinition:
+    compiled = version_by_id(session, submission.version_id, submission.channel)
+    if compiled is None:  # a submission's version is never deleted (a foreign key keeps it)
+        raise LookupError(f"definition version {submission.version_id} of submission {submission.id} is missing")
+    return compiled.definition
+
+
 def notify(session: Session, submission: Submission, kind: str, comment: str | None = None,
-           definition: FormDefinition | None = None) -> OutboxMessage:
-    """Write the message about ``kind`` to the outbox (in the caller's transaction)."""
+           definition: FormDefinition | None = None) -> OutboxMessage | None:
+    """Write the message about ``kind`` to the outbox (in the caller's transaction); None when
+    the procedure's settings say this mail is not sent."""
+    settings = settings_for(session, submission.form_id)
+    if not settings.sends(kind):
+        return None
     if definition is None:
-        compiled = version_by_id(session, submission.version_id, submission.channel)
-        if compiled is None:  # a submission's version is never deleted (a foreign key keeps it)
-            raise LookupError(f"definition version {submission.version_id} of submission {submission.id} is missing")
-        definition = compiled.definition
+        definition = _definition_of(session, submission)
     definition = definition.for_channel(submission.channel)  # the channel's next steps
-    subject, body = compose(kind, submission, definition, comment)
+    subject, body = compose(kind, submission, definition, comment, text=settings.text(kind))
     recipient = recipient_of(definition, Answers.from_json(submission.answers))
     message = OutboxMessage(submission_id=submission.id, kind=kind, recipient=recipient, subject=subject,
                             body=body, state="pending" if recipient else UNDELIVERABLE, attempts=0)
+    session.add(message)
+    return message
+
+
+def staff_link(number: str) -> str | None:
+    """The staff detail page's full address, built from FORMSVC_PUBLIC_URL (never from the
+    request's Host header, which the sender of the request chooses); None when it is not set."""
+    base = current_app.config.get("PUBLIC_URL") if has_app_context() else None
+    return f"{base}/staff/submissions/{number}" if base else None
+
+
+def _where_to_look(reception_number: str, shown: str) -> list[str]:
+    link = staff_link(reception_number)
+    if link is not None:
+        return ["内容は職員用の画面で確認してください（ログインが必要です）。", link]
+    return [f"内容は職員画面の申請一覧で受付番号 {shown} を開いて確認してください（ログインが必要です）。"]
+
+
+def compose_for_staff(submission: Submission, title: str, resubmitted: bool,
+                      municipality: str | None = None) -> tuple[str, str]:
+    """The staff mailbox's message: which procedure, which number, when, and where to look.
+    Never the applicant's name or answers: a mailbox is read by more people, on more devices."""
+    municipality = municipality if municipality is not None else _municipality()
+    number = display(submission.reception_number)
+    what = "修正された申請が届きました" if resubmitted else "新しい申請が届きました"
+    channel = CHANNEL_LABELS.get(submission.channel, submission.channel)
+    lines = [f"{municipality} 職員の方へ", "", f"{what}。", "",
+             f"手続き：{title}",
+             f"受付番号：{number}",
+             f"受付日時：{local_datetime(submission.created_at or utcnow())}",
+             f"受付の経路：{channel}",
+             "",
+             *_where_to_look(submission.reception_number, number),
+             "",
+             "このメールには申請者の個人情報を含めていません。",
+             "このメールは手続きの「通知」の設定で指定された宛先に送っています。返信はできません。"]
+    subject = " ".join(f"【{municipality}】{what}（{title}・受付番号 {number}）".split())
+    return subject[:255], "\n".join(lines) + "\n"
+
+
+def notify_staff(session: Session, submission: Submission, resubmitted: bool = False) -> OutboxMessage | None:
+    """Tell the procedure's staff mailbox, if it has one, of the application just received."""
+    mailbox = settings_for(session, submission.form_id).staff_mailbox
+    if not mailbox:
+        return None
+    title = _definition_of(session, submission).title.ja
+    subject, body = compose_for_staff(submission, title, resubmitted)
+    message = OutboxMessage(submission_id=submission.id, kind=STAFF_KINDS[resubmitted], recipient=mailbox,
+                            subject=subject, body=body, state="pending", attempts=0)
     session.add(message)
     return message

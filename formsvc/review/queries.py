@@ -18,8 +18,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Select, func, or_, select, tuple_, union_all
 from sqlalchemy.orm import Session, load_only
 
+from formsvc import clock
 from formsvc.clock import JST
-from formsvc.forms.catalog import compile_version
+from formsvc.forms.catalog import compile_version, in_effect
 from formsvc.forms.models import Form, FormVersion
 from formsvc.review import payments
 from formsvc.review.names import kana_search_key, search_key
@@ -321,14 +322,21 @@ def is_capped(count: int, cap: int = COUNT_CAP) -> bool:
 # --- names shown with the rows --------------------------------------------------------------
 
 def procedure_titles(session: Session) -> dict[str, str]:
-    """Each procedure's title (from its published version, else its newest), by form id."""
-    versions = session.execute(select(FormVersion, Form.published_version).join(Form)
-                               .order_by(FormVersion.form_id, FormVersion.number)).all()
+    """Each procedure's title (from the version in effect now, formsvc.forms.catalog.in_effect,
+    else its newest), by form id."""
+    rows = session.execute(select(FormVersion, Form.published_version).join(Form)
+                           .order_by(FormVersion.form_id, FormVersion.number)).all()
+    by_form: dict[str, list[FormVersion]] = {}
+    limits: dict[str, int | None] = {}
+    for version, published_number in rows:
+        by_form.setdefault(version.form_id, []).append(version)
+        limits[version.form_id] = published_number
+    now = clock.now()
     chosen: dict[str, FormVersion] = {}
-    for version, published_number in versions:  # oldest first: stop at the published one
-        current = chosen.get(version.form_id)
-        if current is None or current.number != published_number:
-            chosen[version.form_id] = version
+    for form_id, versions in by_form.items():
+        limit = limits[form_id]
+        effective = in_effect([v for v in versions if v.number <= limit], now) if limit is not None else None
+        chosen[form_id] = effective or versions[-1]
     return {form_id: compile_version(version).definition.title.ja
             for form_id, version in sorted(chosen.items())}
 

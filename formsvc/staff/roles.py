@@ -5,10 +5,13 @@ from __future__ import annotations
 REVIEWER = "reviewer"
 COUNTER = "counter"
 ADMIN = "admin"
+# 決裁: approves an administrator's working copy before it is published (formsvc.admin.approvals).
+APPROVER = "approver"
 
 LABELS = {
     REVIEWER: ("審査担当", "Reviewer"),
     COUNTER: ("窓口担当", "Counter staff"),
     ADMIN: ("管理者", "Administrator"),
+    APPROVER: ("承認者", "Approver"),
 }
 ALL = tuple(LABELS)

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from formsvc.request_guard import CONTROL
+from formsvc.vocabulary.regex_words import regex_problem
 
 # Ids become HTML ids, form names and CSV headers, so keep them to a safe ASCII shape.
 Identifier = Annotated[
@@ -78,8 +79,8 @@ def _compiles(value: str) -> str:
     # resident's answer later.
     try:
         re.compile(value)
-    except re.error as error:
-        raise ValueError(f"正規表現として読めません: {error}") from error
+    except (re.error, OverflowError, RecursionError) as error:
+        raise ValueError(regex_problem(error)) from error
     return value
 
 

@@ -134,8 +134,8 @@ def test_an_english_title_given_to_a_japanese_procedure_says_what_else_needs_eng
     assert refused.status_code == 400
     for control in ("description_en", "department_en", "fee_description_en"):
         assert error_beside(refused.text, control) == MISSING_ENGLISH, control
-    # Texts on other pages of the editor are listed with their lines in the YAML.
-    assert "pages[0].title: " + MISSING_ENGLISH in " ".join(summary_of(refused.text))
+    # Texts on other pages of the editor are listed by where they are, in words.
+    assert "ページ「申請者」の見出し: " + MISSING_ENGLISH in summary_of(refused.text)
     assert working_source(app, "admin-sample") is None
 
 

@@ -69,8 +69,10 @@ def test_creating_a_procedure_refuses_a_bad_or_used_id(app):
 def test_copying_a_procedure_keeps_its_content_and_comments_under_a_new_id(app):
     publish_sample(app)
     admin = admin_client(app)
+    # Every part ticked, the comments too (by default they are left out: tests/admin/test_copy_parts.py).
     done = submit(admin, f"/admin/copy?source={FORM}", "/admin/copy",
-                  {"form_id": "admin-sample-2", "title_ja": "見本の証明書交付申請（郵送）"})
+                  {"form_id": "admin-sample-2", "title_ja": "見本の証明書交付申請（郵送）",
+                   "keep": ["fee", "documents", "next_steps", "rules", "computed", "channels", "english", "comments"]})
     assert done.status_code == 302
     source = working_source(app, "admin-sample-2")
     assert source == SAMPLE.replace("id: admin-sample", "id: admin-sample-2").replace(
@@ -114,8 +116,9 @@ def test_versions_are_listed_compared_in_words_and_rolled_back(app):
     assert "第1版から第2版への変更点" in words
     assert "項目「氏名」のラベルを「氏名」から「お名前」に変更" in words
     assert "手数料の計算を「「通数」 × 300円」から「「通数」 × 400円」に変更" in words
-    removed = '<span class="visually-hidden">削除：</span>-      - {type: name, id: name, label: 氏名}</span>'
-    added = '<span class="visually-hidden">追加：</span>+      - {type: name, id: name, label: お名前}</span>'
+    # Each line ends inside its box (a break between the boxes would double-space them).
+    removed = '<span class="visually-hidden">削除：</span>-      - {type: name, id: name, label: 氏名}\n</span>'
+    added = '<span class="visually-hidden">追加：</span>+      - {type: name, id: name, label: お名前}\n</span>'
     assert f'<span class="admin-diff__remove">{removed}' in diff.text
     assert f'<span class="admin-diff__add">{added}' in diff.text
 

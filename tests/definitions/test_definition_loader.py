@@ -224,13 +224,14 @@ def test_a_document_that_is_not_a_mapping(text, message):
     ("text", "expected"),
     [
         ("id: x\neligibility: !foo 対象者\n",
-         "y.yaml:2:14: eligibility: YAMLとして読めません: could not determine a constructor for the tag '!foo'"),
+         "y.yaml:2:14: eligibility: YAMLとして読めません: タグ '!foo' は使えません。"
+         "文字の「!」で始まる値は、値全体を引用符で囲んでください"),
         ("id: x\nchoice_lists: !!set {a, b}\n",
          "y.yaml:2:15: choice_lists: YAMLとして読めません: タグ 'tag:yaml.org,2002:set' は使えません"),
         ("id: x\n? [a, b]\n: 1\n",
          "y.yaml:2:3: YAMLとして読めません: キーにはリストやマッピングではなく文字列を書いてください"),
         ("id: x\nretention: {years: 5, since: 2025-13-01}\n",
-         "y.yaml:2:30: retention.since: '2025-13-01' は日付として正しくありません (month must be in 1..12)。"
+         "y.yaml:2:30: retention.since: '2025-13-01' は日付として正しくありません（月は1から12までです）。"
          "日付は YYYY-MM-DD の形の実在する日にしてください"),
     ],
     ids=["scalar-tag", "collection-tag", "list-as-key", "impossible-date"],

@@ -19,10 +19,13 @@ def test_the_menu_lists_the_areas_a_member_of_staff_may_use_in_order(app):
     assert menu_links(everything.get("/admin/").text) == ["/counter/", "/admin/", "/staff/queue"]
     clerk = staff_client(app, "madoguchi", "counter")
     assert menu_links(clerk.get("/counter/").text) == ["/counter/", "/staff/queue"]
+    approver = staff_client(app, "shonin", "approver")  # 決裁: only the requests waiting for them
+    assert menu_links(approver.get("/staff/").text) == ["/admin/approvals"]
 
 
 def test_another_app_has_its_own_menu(app, tmp_path):
     again = create_app({"TESTING": True, "DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "x",
                         "INSTANCE_DIR": str(tmp_path)})
     assert staff_menu(again).entries == staff_menu(app).entries
-    assert [entry.endpoint for entry in staff_menu(app).entries] == ["counter.home", "admin.index", "review.queue"]
+    assert [entry.endpoint for entry in staff_menu(app).entries] == ["counter.home", "admin.index", "admin.approvals",
+                                                                       "review.queue"]

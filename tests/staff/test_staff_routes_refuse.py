@@ -66,8 +66,21 @@ def test_staff_routes_refuse_staff_without_the_role(app):
             assert client.get(url_for_rule(app, rule)).status_code == 403, rule.rule
 
 
+# 決裁 (formsvc.admin.views.approvals): approvers read a procedure's approval page and decide; they edit nothing.
+APPROVAL_ROUTES = {
+    "admin.approvals": (roles.APPROVER,),
+    "admin.decide_approval": (roles.APPROVER,),
+    "admin.approval": (roles.ADMIN, roles.APPROVER),
+    "admin.procedure_approval": (roles.ADMIN, roles.APPROVER),
+    "admin.approval_setting": (roles.ADMIN, roles.APPROVER),
+}
+
+
 def test_every_admin_route_requires_the_admin_role_and_nothing_else(app):
+    """Except 決裁: approvers list and decide requests, and read what they approve (its preview)."""
     admin_rules = [rule for rule in staff_rules(app) if rule.rule.startswith("/admin")]
     assert len(admin_rules) > 10, "the administrators' pages are not registered"
     for rule in admin_rules:
-        assert app.view_functions[rule.endpoint].required_roles == (roles.ADMIN,), rule.rule
+        previewing = (roles.ADMIN, roles.APPROVER) if rule.endpoint.startswith("preview.") else None
+        expected = APPROVAL_ROUTES.get(rule.endpoint, previewing or (roles.ADMIN,))
+        assert app.view_functions[rule.endpoint].required_roles == expected, rule.rule

@@ -3,7 +3,7 @@ names, who is acting, and the form that carries the revision a page was showing.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, g
 from wtforms import Form as WTForm
 from wtforms import HiddenField
 
@@ -27,7 +27,12 @@ menu.add_entry(blueprint, "admin.index", ("手続きの管理", "Procedures"), (
 @blueprint.context_processor
 def _facts():
     return {"state_labels": STATES, "origin_labels": ORIGINS, "event_labels": audit.KINDS,
-            "type_name": describe.type_name}
+            "type_name": describe.type_name, "person": person}
+
+
+def person(actor: str | None, kind: str | None = None) -> str:
+    """Who acted, as the administrator's pages show it (formsvc.forms.audit.person)."""
+    return audit.person(db_session(), actor, kind, known=g.setdefault("admin_people", {}))
 
 
 class RevisionForm(WTForm):

@@ -19,6 +19,7 @@ from formsvc.definitions.errors import DefinitionError, DefinitionInvalid
 from formsvc.definitions.loader import load_text
 from formsvc.forms import audit
 from formsvc.forms.models import Form, FormWorkingCopy
+from formsvc.forms.periods import japanese_datetime, moments_text
 from formsvc.staff.auth import require_role
 
 
@@ -42,6 +43,8 @@ def _procedure_page(form: Form, publish_form: admin_forms.PublishForm | None = N
         publish_form=publish_form or admin_forms.PublishForm(),
         revision=revision(copy.source) if copy else "", errors=errors or [], located=located or [],
         never_published=not form.versions, periods=version_periods(form),
+        pending_schedule=working_copies.pending_schedule(form),
+        intake_moments=moments_text(form.opens_at, form.closes_at),
     ), code
 
 
@@ -71,7 +74,8 @@ def publish(form_id: str):
     if not publish_form.validate():
         return _procedure_page(form, publish_form, admin_forms.error_summary(publish_form), code=400)
     try:
-        version = working_copies.publish(session, form, actor(), publish_form.note.data)
+        version = working_copies.publish(session, form, actor(), publish_form.note.data,
+                                         effective_at=publish_form.effective_at())
     except NotAllowed as refused:
         session.rollback()
         flash(refused.message, "admin-error")
@@ -82,6 +86,10 @@ def publish(form_id: str):
     session.commit()
     if version is None:
         flash("下書きは公開中の版と同じ内容のため、新しい版は作らずに下書きを閉じました", "admin")
+    elif version.effective_at is not None:
+        flash(f"第{version.number}版の公開を予約しました。{japanese_datetime(version.effective_at)}から"
+              "住民の方はこの版を使います（それまでは今の版のままです）。取り消すには版の一覧の"
+              "「予約を取り消す」を押してください", "admin")
     else:
         flash(published_message(form, version), "admin")
     return redirect(url_for("admin.procedure", form_id=form_id))
@@ -99,6 +107,13 @@ def _simple_action(form_id: str, action: Callable[[Form], None], done: str):
     session.commit()
     flash(done, "admin")
     return redirect(url_for("admin.procedure", form_id=form_id))
+
+
+@blueprint.post("/forms/<form_id>/versions/<int:number>/cancel-schedule")
+@require_role(ADMIN)
+def cancel_schedule(form_id: str, number: int):
+    return _simple_action(form_id, lambda form: working_copies.cancel_schedule(db_session(), form, number, actor()),
+                          f"第{number}版の公開予約を取り消しました。その内容は下書きに戻しました（下書きがあったときはそのままです）")
 
 
 @blueprint.post("/forms/<form_id>/discard")

@@ -10,11 +10,13 @@ from flask import abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 from wtforms.validators import ValidationError
 
-from formsvc.admin import describe, editing
+from formsvc.admin import describe, editing, yaml_edit
 from formsvc.admin import forms as admin_forms
 from formsvc.admin.diff import block_title
 from formsvc.admin.views.common import ADMIN, RevisionForm, blueprint
 from formsvc.admin.views.structured_editor import (
+    CONDITION_PICK,
+    MOVE_TO,
     MOVES,
     Refusal,
     apply_change,
@@ -22,8 +24,12 @@ from formsvc.admin.views.structured_editor import (
     condition_choices,
     current,
     editable_procedure,
+    move_position,
+    move_refused,
+    moved,
     page_editor,
     page_or_404,
+    position_refused,
     shown_errors,
     written_index,
 )
@@ -69,14 +75,25 @@ def add_field(form_id: str, page_id: str):
     refusal = apply_change(form, RevisionForm(request.form).revision.data,
                            lambda source: editing.add_field(source, page_id, spec), f"項目「{name}」を追加")
     if refusal is not None:
-        at = written_index(refusal.text, page_id, spec["id"])
+        at = _added_at(refusal.text, page_id)
         content_key = admin_forms.content_key(spec["type"])
         controls = {(*at, "label"): "label_en"} if at else {}
         if at and content_key:
             controls[(*at, content_key)] = "content_en"
-        refusal = beside_controls(refusal, field_form, controls, choices=((*at, "choices"), "choices") if at else None)
+        refusal = beside_controls(refusal, field_form, controls, choices=((*at, "choices"), "choices") if at else None,
+                                  at=at)
         return page_editor(form, page_id, add_field_form=field_form, refusal=refusal, code=400)
     return redirect(url_for("admin.field", form_id=form_id, page_id=page_id, field_id=spec["id"]))
+
+
+def _added_at(source: str, page_id: str) -> tuple[str | int, ...] | None:
+    """The path of the question just added to a page: the page's last item as written (its id may
+    also be another question's, on this page or another: then only this one is the added one)."""
+    page_at = written_index(source, page_id)
+    if page_at is None:
+        return None
+    fields = yaml_edit.load(source)["pages"][page_at[1]].get("fields")
+    return (*page_at, "fields", len(fields) - 1) if isinstance(fields, list) and fields else None
 
 
 def _field_page(form: Form, page_id: str, field_id: str, field_form: Any = None, refusal: Refusal | None = None,
@@ -98,6 +115,7 @@ def _field_page(form: Form, page_id: str, field_id: str, field_form: Any = None,
     return render_template(
         "admin/field.html", form=form, definition=definition, page=definition.page_by_id(page_id), spec=spec,
         field_form=field_form, options=admin_forms.option_rows(field_form),
+        advanced_keys=admin_forms.advanced_keys(field_form), advanced_open=admin_forms.advanced_open(field_form),
         accepted=accepted, file_kinds=admin_forms.options(admin_forms.option_choices(field_form)),
         date_bound_hint=admin_forms.DATE_BOUND_HINT, exclusive=exclusive, choice_items=choice_items,
         condition_words=describe.condition(spec.show_if, definition), revision=revision(source),
@@ -130,6 +148,8 @@ def field(form_id: str, page_id: str, field_id: str):
     raw = _raw_field(data, page_id, field_id)
     field_form = _form_class(_spec_or_404(definition, field_id))(request.form)
     condition_choices(field_form, definition, before_page=page_id, before_field=field_id)
+    if CONDITION_PICK in request.form:
+        return _field_page(form, page_id, field_id, field_form)
     valid = field_form.validate()
     changes: dict[str, Any] = {}
     if valid:
@@ -141,7 +161,7 @@ def field(form_id: str, page_id: str, field_id: str):
             _attach_option_error(field_form, str(invalid))
         except editing.ConditionInvalid as invalid:
             valid = False
-            field_form.condition_value.errors = [str(invalid)]
+            field_form.condition_error(str(invalid))
         else:
             if condition != "keep":
                 changes["show_if"] = condition
@@ -152,7 +172,8 @@ def field(form_id: str, page_id: str, field_id: str):
                            lambda source: editing.update_field(source, page_id, field_id, changes),
                            f"項目「{name}」を変更")
     if refusal is not None:
-        refusal = beside_controls(refusal, field_form, *_english_controls(field_form, refusal.text, page_id, field_id))
+        refusal = beside_controls(refusal, field_form, *_english_controls(field_form, refusal.text, page_id, field_id),
+                                  at=written_index(refusal.text, page_id, field_id))
         return _field_page(form, page_id, field_id, field_form, refusal=refusal, code=400)
     return redirect(url_for("admin.field", form_id=form_id, page_id=page_id, field_id=field_id))
 
@@ -190,15 +211,25 @@ def field_action(form_id: str, page_id: str, field_id: str, action: str):
         return form
     _, data, definition = current(form)
     _raw_field(data, page_id, field_id)
-    if action not in (*MOVES, "delete"):
+    if action not in (*MOVES, MOVE_TO, "delete"):
         abort(404)
     spec = _spec_or_404(definition, field_id)
     name = describe.text(spec.label) if spec.label else field_id
+    position = move_position(request.form)
     if action == "delete":
         def change(source: str) -> str:
             return editing.remove_field(source, page_id, field_id)
 
         words = f"項目「{name}」を削除"
+    elif action == MOVE_TO:
+        if position is None:
+            return page_editor(form, page_id, refusal=position_refused(f"move-{field_id}"), code=400)
+        to = position
+
+        def change(source: str) -> str:
+            return editing.move_field_to(source, page_id, field_id, to)
+
+        words = f"項目「{name}」を{position}番目に移動"
     else:
         step, verb = MOVES[action]
 
@@ -208,7 +239,12 @@ def field_action(form_id: str, page_id: str, field_id: str, action: str):
         words = f"項目「{name}」を{verb}"
     refusal = apply_change(form, RevisionForm(request.form).revision.data, change, words)
     if refusal is not None:
+        if action != "delete":
+            refusal = move_refused(refusal, f"move-{field_id}")
         return page_editor(form, page_id, refusal=refusal, code=400)
+    if action != "delete":
+        _, data, _ = current(form)
+        moved(editing.field_index(data, page_id, field_id)[1] + 1)
     return redirect(url_for("admin.page", form_id=form_id, page_id=page_id) + f"#field-{field_id}")
 
 
@@ -221,15 +257,26 @@ def use_action(form_id: str, page_id: str, index: int, action: str):
         return form
     _, _, definition = current(form)
     page_or_404(definition, page_id)
-    if action not in (*MOVES, "delete"):
+    if action not in (*MOVES, MOVE_TO, "delete"):
         abort(404)
     block = (admin_forms.BlockForm(request.form).block.data or "").strip()
     name = block_title(block)
+    position = move_position(request.form)
+    target = index
     if action == "delete":
         def change(source: str) -> str:
             return editing.remove_use(source, page_id, index, block)
 
         words = f"共通ブロック「{name}」を削除"
+    elif action == MOVE_TO:
+        if position is None:
+            return page_editor(form, page_id, refusal=position_refused(f"move-use-{index}"), code=400)
+        to = target = position - 1
+
+        def change(source: str) -> str:
+            return editing.move_use_to(source, page_id, index, block, to + 1)
+
+        words = f"共通ブロック「{name}」を{position}番目に移動"
     else:
         step, verb = MOVES[action]
 
@@ -237,7 +284,13 @@ def use_action(form_id: str, page_id: str, index: int, action: str):
             return editing.move_use(source, page_id, index, block, step)
 
         words = f"共通ブロック「{name}」を{verb}"
+        target = index + step
     refusal = apply_change(form, RevisionForm(request.form).revision.data, change, words)
     if refusal is not None:
+        if action != "delete":
+            refusal = move_refused(refusal, f"move-use-{index}")
         return page_editor(form, page_id, refusal=refusal, code=400)
-    return redirect(url_for("admin.page", form_id=form_id, page_id=page_id))
+    if action == "delete":
+        return redirect(url_for("admin.page", form_id=form_id, page_id=page_id))
+    moved(target + 1)
+    return redirect(url_for("admin.page", form_id=form_id, page_id=page_id) + f"#use-{target}")

@@ -8,6 +8,8 @@ where they are in the text, on the page it was made from.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -19,8 +21,8 @@ from wtforms import Form as WTForm
 from formsvc.admin import describe, editing, working_copies, yaml_edit
 from formsvc.admin import forms as admin_forms
 from formsvc.admin.diff import block_title, blocks_of
+from formsvc.admin.plain_errors import PlainError, control_for, describe_errors
 from formsvc.admin.views.common import ADMIN, RevisionForm, actor, blueprint, procedure_or_404
-from formsvc.admin.views.located import listing, located_summary
 from formsvc.admin.working_copies import NotAllowed, revision
 from formsvc.db import session as db_session
 from formsvc.definitions.checks import MISSING_ENGLISH
@@ -33,6 +35,27 @@ from formsvc.staff.auth import require_role
 
 # The move buttons of pages and questions: (step, words for the history).
 MOVES = {"up": (-1, "上へ移動"), "down": (1, "下へ移動")}
+# 移動先: the form of a page's or question's move to a chosen position (「3番目へ」 + 移動).
+MOVE_TO = "move"
+# The flash category of 「3番目に移動しました」, announced (aria-live) where the item now is.
+MOVED = "admin-moved"
+POSITION = re.compile(r"[0-9０-９]{1,4}")
+
+
+def move_position(formdata: Any) -> int | None:
+    """The position (1 is the first) chosen in a move form; None when it is not a position."""
+    text = str(formdata.get("position") or "").strip()
+    if POSITION.fullmatch(text) is None:
+        return None
+    return int(unicodedata.normalize("NFKC", text))
+
+
+def moved(position: int) -> None:
+    """After a move is saved: what the page announces where the moved item now is."""
+    flash(f"{position}番目に移動しました", MOVED)
+
+
+NO_POSITION = "移動先を一覧から選んでください"
 
 
 # --- making a change ------------------------------------------------------------------------------
@@ -44,6 +67,27 @@ class Refusal:
     summary: list[tuple[str, str]]
     located: list[DefinitionError]
     text: str
+    # The located errors in words (formsvc.admin.plain_errors), and those shown beside an input.
+    plain: tuple[PlainError, ...] = ()
+    placed: frozenset[int] = frozenset()
+    # A refused move's message beside the item's 移動先 select: (select id, text).
+    move: tuple[str, str] | None = None
+
+
+def move_refused(refusal: Refusal | None, select_id: str) -> Refusal | None:
+    """A move that was not saved: its message (position not offered, the definition changed
+    meanwhile …) beside the item's 移動先 select, and the summary linking there. Errors of the
+    definition the move would make stay in the list of problems."""
+    if refusal is None or refusal.located:
+        return refusal
+    text = "。".join(message for message, _ in refusal.summary)
+    return replace(refusal, summary=[(message, select_id) for message, _ in refusal.summary],
+                   move=(select_id, text))
+
+
+def position_refused(select_id: str) -> Refusal:
+    """A move to a position that is not one of the select's."""
+    return Refusal([(NO_POSITION, select_id)], [], "", move=(select_id, NO_POSITION))
 
 
 def apply_change(form: Form, submitted_revision: str | None, change: Callable[[str], str],
@@ -65,7 +109,10 @@ def apply_change(form: Form, submitted_revision: str | None, change: Callable[[s
         return Refusal([(refused.message, "main")], [], source)
     except DefinitionInvalid as invalid:
         session.rollback()
-        return Refusal(located_summary(invalid.errors), invalid.errors, new_source)
+        before = _definition_or_none(source, working_copies.file_name(form.id))
+        plain = tuple(describe_errors(invalid.errors, new_source, before, MISSING_ENGLISH))
+        return Refusal([(error.text, f"problem-{index}") for index, error in enumerate(plain)],
+                       invalid.errors, new_source, plain)
     session.commit()
     flash(f"{words}。下書きに保存しました（まだ公開していません）", "admin")
     return None
@@ -78,11 +125,22 @@ CHOICE_ENGLISH = ("英語の訳がありません: 選択肢{labels}の英語が
 Path = tuple[str | int, ...]
 
 
+def _definition_or_none(source: str, name: str) -> FormDefinition | None:
+    """The definition of a source that was valid (to name what a refused change refers to)."""
+    try:
+        return load_text(source, name).definition
+    except DefinitionInvalid:
+        return None
+
+
 def beside_controls(refusal: Refusal | None, form: WTForm | None, controls: Mapping[Path, str],
-                    choices: tuple[Path, str] | None = None) -> Refusal | None:
+                    choices: tuple[Path, str] | None = None, at: Path | None = None) -> Refusal | None:
     """A refused change's missing translations (「英語の訳がありません」) of texts ``form`` edits,
     shown beside the input for that text's English, and linked there from the summary: the
     administrator fixes them where they type, not only in the YAML listing below.
+
+    Any other error inside ``at`` (the path of what ``form`` edits: () for the procedure) is
+    shown, in words, beside the input that edits the part it names (formsvc.admin.plain_errors).
 
     ``controls`` maps a text's path in the definition to its English input; ``choices`` is the
     path of a question's choices and the name of the box they are typed in."""
@@ -90,9 +148,18 @@ def beside_controls(refusal: Refusal | None, form: WTForm | None, controls: Mapp
         return refusal
     wanted = {format_path(path): name for path, name in controls.items()}
     summary = list(refusal.summary)
+    placed = set(refusal.placed)
     choice_labels: list[str] = []
+    content_key = admin_forms.content_key(form["field_type"].data) if "field_type" in form else None
     for index, error in enumerate(refusal.located):
         if error.message != MISSING_ENGLISH:
+            plain = refusal.plain[index] if index < len(refusal.plain) else None
+            target = None if plain is None or at is None else \
+                control_for(plain.path, at, (field.name for field in form), content_key)
+            if plain is not None and target is not None:
+                form[target].errors = [*form[target].errors, plain.message]
+                summary[index] = (summary[index][0], form[target].id)
+                placed.add(index)
             continue
         name = wanted.get(error.path)
         if name is None and choices is not None and error.path.startswith(format_path(choices[0]) + "["):
@@ -102,12 +169,13 @@ def beside_controls(refusal: Refusal | None, form: WTForm | None, controls: Mapp
             form[name].errors = [*form[name].errors, error.message]
         if name is not None and name in form and index < len(summary):
             summary[index] = (summary[index][0], form[name].id)
+            placed.add(index)
     if choice_labels and choices is not None and choices[1] in form:
         # One message for all of them: the box shows one error.
         control = form[choices[1]]
         control.errors = [*control.errors, CHOICE_ENGLISH.format(
             labels="".join(f"「{label}」" for label in choice_labels), first=choice_labels[0])]
-    return replace(refusal, summary=summary)
+    return replace(refusal, summary=summary, placed=frozenset(placed))
 
 
 def _choice_label(source: str, path: str) -> str:
@@ -136,12 +204,16 @@ def written_index(source: str, page_id: str, field_id: str | None = None) -> Pat
 
 
 def shown_errors(refusal: Refusal | None, *forms: WTForm | None) -> dict[str, Any]:
-    """A page's errors: the refused change's (with the text around the located ones), else the forms' own."""
+    """A page's errors: the refused change's (in words, those beside no input listed; a refused
+    move's beside its 移動先 select: move_errors), else the forms' own."""
     if refusal is None:
         return {"errors": admin_forms.error_summary(*(form for form in forms if form is not None)),
-                "located": [], "sections": []}
-    return {"errors": refusal.summary, "located": refusal.located,
-            "sections": listing(refusal.text, refusal.located, context=2) if refusal.located else []}
+                "problems": [], "move_errors": {}}
+    # In words only: no lines, columns, paths or ids (the YAML editor shows those).
+    return {"errors": refusal.summary,
+            "problems": [(f"problem-{index}", error.text) for index, error in enumerate(refusal.plain)
+                         if index not in refusal.placed],
+            "move_errors": dict([refusal.move]) if refusal.move else {}}
 
 
 def current(form: Form) -> tuple[str, dict, FormDefinition]:
@@ -184,6 +256,15 @@ def condition_choices(condition_form: Any, definition: FormDefinition, before_pa
         choices.extend((spec.id, f"{describe.text(spec.label)}（{describe.text(page.title)}）")
                        for spec in page.fields if spec.has_answer)
     condition_form.condition_field.choices = admin_forms.options(choices)
+    # The value inputs that fit the chosen question; 「値を選ぶ」 (CONDITION_PICK) chose it anew.
+    owner = definition.field_by_id(before_field) if before_field else definition.page_by_id(before_page)
+    condition_form.offer_condition(definition, picked=CONDITION_PICK in request.form,
+                                   written=admin_forms.written_comparison(getattr(owner, "show_if", None)))
+
+
+# The button beside the question of a condition: shows the value inputs for that question
+# (without JavaScript the page cannot change them as the question is chosen), saving nothing.
+CONDITION_PICK = "condition_pick"
 
 
 # --- the procedure's settings and its list of pages -----------------------------------------------
@@ -291,7 +372,7 @@ def settings(form_id: str):
     if refusal is not None:
         refusal = beside_controls(refusal, procedure_form, {
             ("title",): "title_en", ("description",): "description_en",
-            ("department", "name"): "department_en", ("fee", "description"): "fee_description_en"})
+            ("department", "name"): "department_en", ("fee", "description"): "fee_description_en"}, at=())
         return _edit_page(form, procedure_form, refusal=refusal, code=400)
     return redirect(url_for("admin.edit", form_id=form_id))
 
@@ -313,7 +394,8 @@ def add_page(form_id: str):
                            f"ページ「{title_ja}」を追加")
     if refusal is not None:
         added = written_index(refusal.text, page_id)
-        refusal = beside_controls(refusal, page_form, {(*added, "title"): "page_title_en"} if added else {})
+        refusal = beside_controls(refusal, page_form, {(*added, "title"): "page_title_en"} if added else {},
+                                  at=added)
         return _edit_page(form, add_page_form=page_form, refusal=refusal, code=400)
     return redirect(url_for("admin.page", form_id=form_id, page_id=page_id))
 
@@ -326,14 +408,24 @@ def page_action(form_id: str, page_id: str, action: str):
         return form
     _, _, definition = current(form)
     page = page_or_404(definition, page_id)
-    if action not in (*MOVES, "delete"):
+    if action not in (*MOVES, MOVE_TO, "delete"):
         abort(404)
     name = describe.text(page.title)
+    position = move_position(request.form)
     if action == "delete":
         def change(source: str) -> str:
             return editing.remove_page(source, page_id)
 
         words = f"ページ「{name}」を削除"
+    elif action == MOVE_TO:
+        if position is None:
+            return _edit_page(form, refusal=position_refused(f"move-{page_id}"), code=400)
+        to = position
+
+        def change(source: str) -> str:
+            return editing.move_page_to(source, page_id, to)
+
+        words = f"ページ「{name}」を{position}番目に移動"
     else:
         step, verb = MOVES[action]
 
@@ -343,8 +435,18 @@ def page_action(form_id: str, page_id: str, action: str):
         words = f"ページ「{name}」を{verb}"
     refusal = apply_change(form, RevisionForm(request.form).revision.data, change, words)
     if refusal is not None:
+        if action != "delete":
+            refusal = move_refused(refusal, f"move-{page_id}")
         return _edit_page(form, refusal=refusal, code=400)
+    if action != "delete":
+        moved(page_position(form, page_id))
     return redirect(url_for("admin.edit", form_id=form_id) + f"#page-{page_id}")
+
+
+def page_position(form: Form, page_id: str) -> int:
+    """Where a page is now (1 is the first)."""
+    _, data, _ = current(form)
+    return editing.page_index(data, page_id) + 1
 
 
 # --- one page ---------------------------------------------------------------------------------------
@@ -422,12 +524,14 @@ def page(form_id: str, page_id: str):
     page_or_404(definition, page_id)
     page_form = admin_forms.PageForm(request.form)
     condition_choices(page_form, definition, before_page=page_id)
+    if CONDITION_PICK in request.form:
+        return page_editor(form, page_id, page_form)
     if not page_form.validate():
         return page_editor(form, page_id, page_form, code=400)
     try:
         condition = page_form.condition(definition)
     except editing.ConditionInvalid as invalid:
-        page_form.condition_value.errors = [str(invalid)]
+        page_form.condition_error(str(invalid))
         return page_editor(form, page_id, page_form, code=400)
     title_ja = page_form.title_ja.data or ""
     changes = {"title": editing.text_value(title_ja, page_form.title_en.data or ""),
@@ -441,6 +545,7 @@ def page(form_id: str, page_id: str):
     if refusal is not None:
         at = written_index(refusal.text, page_id)
         refusal = beside_controls(refusal, page_form, {(*at, "title"): "title_en",
-                                                       (*at, "description"): "description_en"} if at else {})
+                                                       (*at, "description"): "description_en"} if at else {},
+                                  at=at)
         return page_editor(form, page_id, page_form, refusal=refusal, code=400)
     return redirect(url_for("admin.page", form_id=form_id, page_id=page_id))

@@ -9,6 +9,7 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
+from formsvc import clock
 from formsvc.admin import forms as admin_forms
 from formsvc.admin import working_copies
 from formsvc.admin.diff import describe_changes, source_diff
@@ -21,7 +22,14 @@ from formsvc.definitions.errors import DefinitionInvalid
 from formsvc.definitions.loader import load_text
 from formsvc.definitions.schema import FormDefinition
 from formsvc.forms.models import Form, FormVersion
-from formsvc.forms.periods import english_date, japanese_date, period_text, version_states
+from formsvc.forms.periods import (
+    english_date,
+    english_datetime,
+    japanese_date,
+    japanese_datetime,
+    period_text,
+    version_states,
+)
 from formsvc.i18n import current_locale
 from formsvc.staff.auth import require_role
 
@@ -41,7 +49,9 @@ class VersionPeriod:
     """A version's 受付期間 and where it stands today, as the administrator reads it."""
 
     period: str  # 「2027年4月1日から2028年3月31日まで」, or 「指定なし」
-    state: str  # "in_force" (residents get it today), "scheduled" (予定: from a later day) or "past"
+    state: str  # "in_force" (residents get it today), "scheduled" (予定: from a later day), "past",
+    # or "reserved" (公開予約: published to take effect at a later moment, can be cancelled),
+    # or "cancelled" (予約取消: its scheduled publishing was cancelled; nobody ever got it)
     label: str | None  # 「公開中」, 「予定（2027年4月1日から）」; None for a past version
     from_day: date | None = None  # scheduled: the day it comes into force
     period_limited: bool = False  # the version has valid_from or valid_until
@@ -54,12 +64,31 @@ def version_periods(form: Form, day: date | None = None) -> dict[int, VersionPer
     day = day or today()
     locale = current_locale()
     en = locale == "en"
-    published = [v for v in form.versions if form.published_version is not None and v.number <= form.published_version]
+    # A scheduled version (公開予約, formsvc.forms.catalog) does not count before its moment.
+    moment = clock.now()
+    reserved = {v.number for v in form.versions if v.effective_at is not None and v.effective_at > moment}
+    cancelled = {v.number for v in form.versions if v.cancelled_at is not None}
+    published = [v for v in form.versions if form.published_version is not None
+                 and v.number <= form.published_version and v.number not in reserved | cancelled]
     states = version_states(published, day)
     result = {}
     for version in form.versions:
         state = states.get(version.number)
         label = starts = None
+        if version.number in cancelled:
+            result[version.number] = VersionPeriod(
+                period_text(version.valid_from, version.valid_until, locale) or ("not limited" if en else "指定なし"),
+                "cancelled", "schedule cancelled" if en else "予約取消", None,
+                version.valid_from is not None or version.valid_until is not None)
+            continue
+        if version.number in reserved and version.effective_at is not None:
+            at = english_datetime(version.effective_at) if en else japanese_datetime(version.effective_at)
+            result[version.number] = VersionPeriod(
+                period_text(version.valid_from, version.valid_until, locale) or ("not limited" if en else "指定なし"),
+                "reserved", f"reserved: from {at}" if en else f"予約（{at}から）", None,
+                version.valid_from is not None or version.valid_until is not None,
+                f"from {at}" if en else f"{at}から")
+            continue
         if state is not None and state.state == "in_force":
             label = "published" if en else "公開中"
         elif state is not None and state.state == "scheduled" and state.from_day is not None:
@@ -134,6 +163,9 @@ def rollback(form_id: str, number: int):
               "admin-error")
         return redirect(url_for("admin.version", form_id=form_id, number=number))
     session.commit()
+    if not isinstance(created, FormVersion):  # 決裁: the old text is now the working copy, to be approved
+        flash(f"第{number}版の内容を下書きにしました。承認を依頼してから公開してください", "admin")
+        return redirect(url_for("admin.procedure", form_id=form_id))
     note = period_note(form, created)
     flash(f"第{number}版の内容を第{created.number}版として公開しました" + (f"。{note}" if note else ""), "admin")
     return redirect(url_for("admin.procedure", form_id=form_id))

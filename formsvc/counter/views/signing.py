@@ -23,8 +23,7 @@ from formsvc.counter.views.blueprint import (
 )
 from formsvc.counter.views.visits import procedure_url
 from formsvc.db import session as db_session
-from formsvc.forms.catalog import version_by_id
-from formsvc.forms.periods import sending_closed
+from formsvc.forms.catalog import draft_sending_closed, version_by_id
 from formsvc.staff.auth import require_role, signed_in_staff
 from formsvc.submissions import identification as ident
 from formsvc.submissions import reception
@@ -52,8 +51,8 @@ def signature(visit_id: int, draft_id: int):
         confirmation = SignatureConfirmation(request.form)
         if found.closed_at is not None:
             errors.append(("この来庁対応は終了しています。受け付けるには新しい来庁対応を始めてください", "confirm"))
-        elif closed := sending_closed(compiled.definition.valid_until, today(), "ja",
-                                      correction=draft.correction_of is not None):
+        elif closed := draft_sending_closed(session, compiled.id, compiled.definition.valid_until, "ja",
+                                            correction=draft.correction_of is not None):
             # Same rule as online: a draft keeps its version, and is received only within its 受付期間.
             errors.append((closed + "取りやめて、新しい様式で入力し直してください", "confirm"))
         elif not confirmation.validate():

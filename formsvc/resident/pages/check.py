@@ -15,10 +15,9 @@ from flask.typing import ResponseReturnValue
 from formsvc.applications.flow import CHECK
 from formsvc.applications.outcomes import computed_entries, grouped, guidance
 from formsvc.applications.sections import Section, answer_sections
-from formsvc.clock import today
 from formsvc.db import session as db_session
 from formsvc.errors import csrf_refused
-from formsvc.forms.periods import sending_closed
+from formsvc.forms.catalog import draft_sending_closed
 from formsvc.i18n import current_locale, t
 from formsvc.resident.channels import current_channel
 from formsvc.resident.pages.application import Application, ApplicationPage, open_application, render
@@ -78,8 +77,8 @@ def _sending_closed(application: Application) -> str | None:
     A correction the staff asked for (補正) answers an application received in time: always sent."""
     if not current_channel().enforces_application_period:
         return None
-    return sending_closed(application.definition.valid_until, today(), current_locale(),
-                          correction=application.draft.correction_of is not None)
+    return draft_sending_closed(db_session(), application.form_id, application.definition.valid_until,
+                                current_locale(), correction=application.draft.correction_of is not None)
 
 
 def _change_url(application: Application, section: Section) -> str:
