@@ -74,8 +74,7 @@ def load_definitions(paths: tuple[Path, ...], force: bool) -> None:
     for conflict in report.conflicts:
         click.echo(str(conflict), err=True)
     if report.conflicts:
-        click.echo("管理画面で公開された版と食い違うため、何も読み込んでいません "
-                   "(nothing was imported because of the conflicts above)", err=True)
+        click.echo("上の理由で、何も読み込んでいません (nothing was imported for the reasons above)", err=True)
         sys.exit(1)
     for warning in report.warnings:
         click.echo(f"警告 (warning): {warning}", err=True)

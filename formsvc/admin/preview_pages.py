@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from formsvc.admin import describe
+from formsvc.admin.working_copies import newest_version
 from formsvc.applications.outcomes import documents as all_documents
 from formsvc.db import session as db_session
 from formsvc.db import utcnow
@@ -72,7 +73,8 @@ def previewed(db: Session, form_id: str) -> CompiledForm | None:
     compiled = compiled_working_copy(db, form_id) or published(db, form_id)
     if compiled is None:
         form = db.get(Form, form_id)
-        compiled = version_by_id(db, form.latest.id, channel=None) if form is not None and form.latest else None
+        newest = newest_version(form) if form is not None else None  # never a cancelled schedule
+        compiled = version_by_id(db, newest.id, channel=None) if newest is not None else None
     return compiled
 
 

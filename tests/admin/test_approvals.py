@@ -375,6 +375,7 @@ def test_rollback_with_approval_required_puts_the_old_text_into_the_working_copy
     assert submit(admin, PROCEDURE, f"{PROCEDURE}/publish", {"note": "改定"}).status_code == 302
     turn_on(admin)
     version_page = f"{PROCEDURE}/versions/1"
+    assert "この版の内容を下書きにする" in text_of(admin.get(version_page).text)  # not 「…で公開する」
     response = submit(admin, version_page, f"{version_page}/rollback", {"note": "元に戻す"})
     assert response.status_code == 302
     flashed = said(admin.get(response.location).text)

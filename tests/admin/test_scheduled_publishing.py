@@ -15,6 +15,7 @@ from tests.admin.support import (
     FORM,
     SAMPLE,
     admin_client,
+    csrf_of,
     errors_on,
     events,
     form_values,
@@ -228,7 +229,11 @@ def test_a_cancelled_version_is_never_in_effect_even_after_its_moment(app, clien
     moment.at = datetime(2027, 4, 2, tzinfo=JST)
     assert "（新様式）" not in resident_title(client)
     assert "（新様式）" not in text_of(admin.get("/admin/").text)
-    refused = submit(admin, f"{PROCEDURE}/versions/2", f"{PROCEDURE}/versions/2/rollback", {"note": "x"})
+    version_page = admin.get(f"{PROCEDURE}/versions/2").text
+    assert "この版は公開予約を取り消したため、公開されていません" in text_of(version_page)
+    assert f'action="{PROCEDURE}/versions/2/rollback"' not in version_page  # no button to press
+    # A POST sent anyway (a tab opened before the cancellation) is refused.
+    refused = admin.post(f"{PROCEDURE}/versions/2/rollback", data={"csrf_token": csrf_of(version_page), "note": "x"})
     assert "第2版は公開の予約を取り消した版のため、戻せません" in " ".join(notices(admin.get(refused.location).text))
 
 

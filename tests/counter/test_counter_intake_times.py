@@ -65,5 +65,5 @@ def test_an_entry_signed_after_the_closing_moment_is_not_received(app, moment, p
     signed = post_form(clerk, signature_path, page.text, {"confirm": "yes"}, index=form_index(page.text, ""))
     assert signed.status_code == 400
     assert errors_on(signed.text) == ["この申請の受付は2027年4月30日 17時00分で終了したため、送信できません。"
-                                      "取りやめて、新しい様式で入力し直してください"]
+                                      "この入力は取りやめてください（今は受け付けていません）"]
     assert count(app, Submission) == 0

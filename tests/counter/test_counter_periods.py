@@ -77,7 +77,7 @@ def test_a_procedure_whose_period_ended_before_signing_is_not_received(app, cale
     signed = post_form(clerk, signature_path, page.text, {"confirm": "yes"}, index=form_index(page.text, ""))
     assert signed.status_code == 400
     assert errors_on(signed.text) == ["この申請の受付期間は2027年3月31日で終了したため、送信できません。"
-                                      "取りやめて、新しい様式で入力し直してください"]
+                                      "この入力は取りやめてください（今は受け付けていません）"]
     assert count(app, Submission) == 0
 
     check = clerk.get(f"/counter/visits/{visit_id}/forms/{FORM}/check")
@@ -86,3 +86,20 @@ def test_a_procedure_whose_period_ended_before_signing_is_not_received(app, cale
 
 def _token(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_an_entry_on_last_years_version_is_redone_on_the_version_in_force(app, calendar):
+    publish(app, R8)
+    publish(app, R9)  # next 年度's version, from 1 April
+    calendar.day = date(2027, 3, 31)
+    clerk = counter_clerk(app)
+    visit_id = open_visit_by_typing(clerk, RESIDENT)
+    signature_path = Procedure(clerk, app, visit_id, FORM, answers={"applicant_name": "佐藤 健"}).enter()
+    page = clerk.get(signature_path)
+
+    calendar.day = date(2027, 4, 1)
+    signed = post_form(clerk, signature_path, page.text, {"confirm": "yes"}, index=form_index(page.text, ""))
+    assert signed.status_code == 400
+    assert errors_on(signed.text) == ["この申請の受付期間は2027年3月31日で終了したため、送信できません。"
+                                      "取りやめて、新しい様式で入力し直してください"]
+    assert count(app, Submission) == 0

@@ -16,7 +16,8 @@ from wtforms.validators import Length, Optional, ValidationError
 from formsvc.admin import approvals, editing, working_copies, yaml_edit
 from formsvc.admin.diff import describe_changes, source_diff
 from formsvc.admin.forms import error_summary
-from formsvc.admin.views.common import ADMIN, actor, blueprint, procedure_or_404
+from formsvc.admin.views.common import ADMIN, actor, blueprint, procedure_or_404, refused
+from formsvc.admin.views.publishing import procedure_page
 from formsvc.admin.views.versions import definition_of
 from formsvc.admin.working_copies import NotAllowed
 from formsvc.db import session as db_session
@@ -159,10 +160,8 @@ def decide_approval(request_id: int):
         return _approval_page(form, row, decision_form, code=400)
     try:
         approvals.decide(session, row, signed_in_staff(), decision == "approve", decision_form.comment.data)
-    except NotAllowed as refused:
-        session.rollback()
-        flash(refused.message, "admin-error")
-        return redirect(url_for("admin.approval", request_id=request_id))
+    except NotAllowed as refusal:
+        return refused(refusal.message, url_for("admin.approval", request_id=request_id))
     session.commit()
     flash("承認しました。管理者が公開できるようになりました" if decision == "approve"
           else "差し戻しました。依頼した管理者に手続きの画面でコメントが表示されます", "admin")
@@ -174,21 +173,17 @@ def decide_approval(request_id: int):
 @blueprint.post("/forms/<form_id>/approval/request")
 @require_role(ADMIN)
 def request_approval(form_id: str):
-    from formsvc.admin.views.publishing import _procedure_page  # the page this form is on
-
     session = db_session()
     form = procedure_or_404(form_id)
     request_form = RequestForm(request.form)
     if not request_form.validate():
         g.approval_request_form = request_form
-        return _procedure_page(form, errors=error_summary(request_form), code=400)
+        return procedure_page(form, errors=error_summary(request_form), code=400)
     try:
         approvals.request_approval(session, form, actor(), request_form.comment.data,
                                    request_form.approval_revision.data)
-    except NotAllowed as refused:
-        session.rollback()
-        flash(refused.message, "admin-error")
-        return redirect(url_for("admin.procedure", form_id=form_id) + "#approval-title")
+    except NotAllowed as refusal:
+        return refused(refusal.message, url_for("admin.procedure", form_id=form_id) + "#approval-title")
     session.commit()
     flash("承認を依頼しました。承認されると公開できるようになります", "admin")
     return redirect(url_for("admin.procedure", form_id=form_id) + "#approval-title")
@@ -207,10 +202,8 @@ def approval_setting(form_id: str):
         return redirect(back)
     try:
         approvals.set_required(session, form, wanted == "on", user)
-    except NotAllowed as refused:
-        session.rollback()
-        flash(refused.message, "admin-error")
-        return redirect(back)
+    except NotAllowed as refusal:
+        return refused(refusal.message, back)
     session.commit()
     flash("公開前に承認が必要になりました。公開するには承認者の承認が要ります" if wanted == "on"
           else "公開前の承認を不要にしました", "admin")

@@ -3,7 +3,8 @@ names, who is acting, and the form that carries the revision a page was showing.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g
+from flask import Blueprint, abort, flash, g, redirect
+from werkzeug.wrappers import Response
 from wtforms import Form as WTForm
 from wtforms import HiddenField
 
@@ -40,6 +41,13 @@ class RevisionForm(WTForm):
     (the buttons that move, delete or publish post nothing else)."""
 
     revision = HiddenField()
+
+
+def refused(message: str, back: str) -> Response:
+    """A change the rules refuse: nothing of it is kept, and the page it came from says why."""
+    db_session().rollback()
+    flash(message, "admin-error")
+    return redirect(back)
 
 
 def actor() -> str:

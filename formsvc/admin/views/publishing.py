@@ -10,7 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from formsvc.admin import editing, working_copies, yaml_edit
 from formsvc.admin import forms as admin_forms
 from formsvc.admin.diff import describe_changes
-from formsvc.admin.views.common import ADMIN, RevisionForm, actor, blueprint, procedure_or_404
+from formsvc.admin.views.common import ADMIN, RevisionForm, actor, blueprint, procedure_or_404, refused
 from formsvc.admin.views.located import located_summary
 from formsvc.admin.views.versions import definition_of, published_message, version_periods
 from formsvc.admin.working_copies import NotAllowed, revision
@@ -23,7 +23,7 @@ from formsvc.forms.periods import japanese_datetime, moments_text
 from formsvc.staff.auth import require_role
 
 
-def _procedure_page(form: Form, publish_form: admin_forms.PublishForm | None = None,
+def procedure_page(form: Form, publish_form: admin_forms.PublishForm | None = None,
                     errors: list[tuple[str, str]] | None = None, located: list[DefinitionError] | None = None,
                     code: int = 200):
     session = db_session()
@@ -58,7 +58,7 @@ def _title(form: Form, copy: FormWorkingCopy | None) -> str:
 @blueprint.get("/forms/<form_id>")
 @require_role(ADMIN)
 def procedure(form_id: str):
-    return _procedure_page(procedure_or_404(form_id))
+    return procedure_page(procedure_or_404(form_id))
 
 
 @blueprint.post("/forms/<form_id>/publish")
@@ -72,17 +72,15 @@ def publish(form_id: str):
         flash("下書きが別の画面で変更されたか、なくなりました。最新の内容を確認してから公開してください", "admin-error")
         return redirect(url_for("admin.procedure", form_id=form_id))
     if not publish_form.validate():
-        return _procedure_page(form, publish_form, admin_forms.error_summary(publish_form), code=400)
+        return procedure_page(form, publish_form, admin_forms.error_summary(publish_form), code=400)
     try:
         version = working_copies.publish(session, form, actor(), publish_form.note.data,
                                          effective_at=publish_form.effective_at())
-    except NotAllowed as refused:
-        session.rollback()
-        flash(refused.message, "admin-error")
-        return redirect(url_for("admin.procedure", form_id=form_id))
+    except NotAllowed as refusal:
+        return refused(refusal.message, url_for("admin.procedure", form_id=form_id))
     except DefinitionInvalid as invalid:
         session.rollback()
-        return _procedure_page(form, publish_form, located_summary(invalid.errors), invalid.errors, code=400)
+        return procedure_page(form, publish_form, located_summary(invalid.errors), invalid.errors, code=400)
     session.commit()
     if version is None:
         flash("下書きは公開中の版と同じ内容のため、新しい版は作らずに下書きを閉じました", "admin")
@@ -100,10 +98,8 @@ def _simple_action(form_id: str, action: Callable[[Form], None], done: str):
     form = procedure_or_404(form_id)
     try:
         action(form)
-    except NotAllowed as refused:
-        session.rollback()
-        flash(refused.message, "admin-error")
-        return redirect(url_for("admin.procedure", form_id=form_id))
+    except NotAllowed as refusal:
+        return refused(refusal.message, url_for("admin.procedure", form_id=form_id))
     session.commit()
     flash(done, "admin")
     return redirect(url_for("admin.procedure", form_id=form_id))

@@ -13,7 +13,7 @@ from formsvc import clock
 from formsvc.admin import forms as admin_forms
 from formsvc.admin import working_copies
 from formsvc.admin.diff import describe_changes, source_diff
-from formsvc.admin.views.common import ADMIN, actor, blueprint, procedure_or_404
+from formsvc.admin.views.common import ADMIN, actor, blueprint, procedure_or_404, refused
 from formsvc.admin.views.located import first_errors, listing
 from formsvc.admin.working_copies import NotAllowed
 from formsvc.clock import today
@@ -153,10 +153,8 @@ def rollback(form_id: str, number: int):
         return _version_page(form, found, note_form, code=400)
     try:
         created = working_copies.rollback(session, form, number, actor(), note_form.note.data)
-    except NotAllowed as refused:
-        session.rollback()
-        flash(refused.message, "admin-error")
-        return redirect(url_for("admin.version", form_id=form_id, number=number))
+    except NotAllowed as refusal:
+        return refused(refusal.message, url_for("admin.version", form_id=form_id, number=number))
     except DefinitionInvalid as invalid:
         session.rollback()
         flash(f"第{number}版は今の定義の形式では正しくないため、戻せません: " + first_errors(invalid.errors),

@@ -23,7 +23,7 @@ from formsvc.counter.views.blueprint import (
 )
 from formsvc.counter.views.visits import procedure_url
 from formsvc.db import session as db_session
-from formsvc.forms.catalog import draft_sending_closed, version_by_id
+from formsvc.forms.catalog import draft_sending_closed, in_force_on, version_by_id
 from formsvc.staff.auth import require_role, signed_in_staff
 from formsvc.submissions import identification as ident
 from formsvc.submissions import reception
@@ -54,7 +54,9 @@ def signature(visit_id: int, draft_id: int):
         elif closed := draft_sending_closed(session, compiled.id, compiled.definition.valid_until, "ja",
                                             correction=draft.correction_of is not None):
             # Same rule as online: a draft keeps its version, and is received only within its 受付期間.
-            errors.append((closed + "取りやめて、新しい様式で入力し直してください", "confirm"))
+            newer = in_force_on(session, compiled.id, today())
+            errors.append((closed + ("取りやめて、新しい様式で入力し直してください" if newer is not None
+                                     else "この入力は取りやめてください（今は受け付けていません）"), "confirm"))
         elif not confirmation.validate():
             errors = error_summary(confirmation)
         else:
