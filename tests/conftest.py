@@ -12,6 +12,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import pytest
@@ -38,6 +39,20 @@ def hold_clock(monkeypatch, day: date) -> date:
     monkeypatch.setattr(clock, "_read_system_clock",
                         lambda: datetime.combine(day, datetime.now(clock.JST).timetz()))
     return day
+
+
+@dataclass
+class HeldMoment:
+    """The app's clock held still: a test moves it by setting ``at``."""
+
+    at: datetime
+
+
+def hold_moment(monkeypatch, at: datetime) -> HeldMoment:
+    """Hold the app's clock still at ``at`` (an aware datetime), for times of day that matter."""
+    held = HeldMoment(at)
+    monkeypatch.setattr(clock, "_read_system_clock", lambda: held.at)
+    return held
 
 
 @pytest.fixture(autouse=True)

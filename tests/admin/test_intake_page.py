@@ -23,6 +23,7 @@ from tests.admin.support import (
     summary_of,
     text_of,
 )
+from tests.conftest import hold_moment
 from tests.staff.support import staff_client
 
 JST = clock.JST
@@ -31,12 +32,7 @@ PAGE = f"/admin/forms/{FORM}/intake"
 
 @pytest.fixture
 def moment(monkeypatch):
-    class Held:
-        at = datetime(2027, 3, 25, 10, 0, tzinfo=JST)
-
-    held = Held()
-    monkeypatch.setattr(clock, "_read_system_clock", lambda: held.at)
-    return held
+    return hold_moment(monkeypatch, datetime(2027, 3, 25, 10, 0, tzinfo=JST))
 
 
 def stored(app) -> tuple[datetime | None, datetime | None]:

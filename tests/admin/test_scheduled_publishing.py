@@ -26,6 +26,7 @@ from tests.admin.support import (
     text_of,
     working_source,
 )
+from tests.conftest import hold_moment
 
 JST = clock.JST
 EDITED = SAMPLE.replace("見本の証明書交付申請", "見本の証明書交付申請（新様式）")
@@ -35,12 +36,7 @@ PUBLISH = f"/admin/forms/{FORM}/publish"
 
 @pytest.fixture
 def moment(monkeypatch):
-    class Held:
-        at = datetime(2027, 3, 25, 10, 0, tzinfo=JST)
-
-    held = Held()
-    monkeypatch.setattr(clock, "_read_system_clock", lambda: held.at)
-    return held
+    return hold_moment(monkeypatch, datetime(2027, 3, 25, 10, 0, tzinfo=JST))
 
 
 def save_edit(admin, source: str = EDITED) -> None:

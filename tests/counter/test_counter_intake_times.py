@@ -11,6 +11,7 @@ from formsvc import clock
 from formsvc.db import database
 from formsvc.forms.models import Form
 from formsvc.submissions.models import Draft, Submission
+from tests.conftest import hold_moment
 from tests.counter.support import Procedure, counter_clerk, errors_on, form_index, open_visit_by_typing, post_form
 from tests.counter.test_counter_periods import RESIDENT, _token, count, text_of
 from tests.resident.test_application_periods import DEFINITION, FORM, publish
@@ -22,12 +23,7 @@ CLOSES = datetime(2027, 4, 30, 17, 0, tzinfo=JST)
 
 @pytest.fixture
 def moment(monkeypatch):
-    class Held:
-        at = datetime(2027, 4, 1, 8, 30, tzinfo=JST)
-
-    held = Held()
-    monkeypatch.setattr(clock, "_read_system_clock", lambda: held.at)
-    return held
+    return hold_moment(monkeypatch, datetime(2027, 4, 1, 8, 30, tzinfo=JST))
 
 
 @pytest.fixture

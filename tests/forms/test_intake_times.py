@@ -13,6 +13,7 @@ from formsvc.db import database
 from formsvc.forms.catalog import draft_sending_closed, in_force_on, published, reception_on
 from formsvc.forms.models import Form
 from formsvc.forms.periods import CLOSED, OPEN, UPCOMING, reception, sending_closed, timed
+from tests.conftest import hold_moment
 from tests.resident.test_application_periods import FORM, R8, publish
 
 JST = clock.JST
@@ -91,12 +92,7 @@ def test_a_draft_is_sent_only_before_the_closing_moment_and_a_correction_always_
 
 @pytest.fixture
 def moment(monkeypatch):
-    class Held:
-        at = datetime(2027, 3, 1, 10, 0, tzinfo=JST)
-
-    held = Held()
-    monkeypatch.setattr(clock, "_read_system_clock", lambda: held.at)
-    return held
+    return hold_moment(monkeypatch, datetime(2027, 3, 1, 10, 0, tzinfo=JST))
 
 
 def set_times(app, opens_at, closes_at) -> None:

@@ -13,6 +13,7 @@ from formsvc.db import database
 from formsvc.forms.models import FormEvent
 from tests.admin.support import FORM, SAMPLE, admin_client, events, form_row, submit
 from tests.admin.test_files import OTHER, cli, files
+from tests.conftest import hold_moment
 
 JST = clock.JST
 PROCEDURE = f"/admin/forms/{FORM}"
@@ -21,12 +22,7 @@ SCHEDULED = SAMPLE.replace("見本の証明書交付申請", "見本の証明書
 
 @pytest.fixture
 def moment(monkeypatch):
-    class Held:
-        at = datetime(2027, 3, 25, 10, 0, tzinfo=JST)
-
-    held = Held()
-    monkeypatch.setattr(clock, "_read_system_clock", lambda: held.at)
-    return held
+    return hold_moment(monkeypatch, datetime(2027, 3, 25, 10, 0, tzinfo=JST))
 
 
 def schedule_in_browser(admin, source: str = SCHEDULED) -> None:

@@ -15,6 +15,7 @@ from formsvc.db import database
 from formsvc.forms.models import Form
 from formsvc.submissions.models import Draft, Submission
 from tests.applicant import csrf_token
+from tests.conftest import hold_moment
 from tests.resident.test_application_periods import (
     DEFINITION,
     FORM,
@@ -34,12 +35,7 @@ CLOSES = datetime(2027, 4, 30, 17, 0, tzinfo=JST)
 
 @pytest.fixture
 def moment(monkeypatch):
-    class Held:
-        at = datetime(2027, 4, 1, 8, 30, tzinfo=JST)
-
-    held = Held()
-    monkeypatch.setattr(clock, "_read_system_clock", lambda: held.at)
-    return held
+    return hold_moment(monkeypatch, datetime(2027, 4, 1, 8, 30, tzinfo=JST))
 
 
 def set_times(app, opens_at=OPENS, closes_at=CLOSES) -> None:
