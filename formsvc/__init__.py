@@ -39,11 +39,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     from formsvc.authentication.views import blueprint as auth
     from formsvc.counter.application_pages import blueprint as counter_form
     from formsvc.counter.views import blueprint as counter
+    from formsvc.dashboard.views import blueprint as dashboard
     from formsvc.payments.views import blueprint as payments
     from formsvc.resident.my import blueprint as my
+    from formsvc.resident.receipt_copy import blueprint as receipt_copy
     from formsvc.resident.views import blueprint as resident
-    from formsvc.review import intake
+    from formsvc.review import intake, resident_confirmation
     from formsvc.review.api import blueprint as review_api
+    from formsvc.review.notice_views import blueprint as notices
     from formsvc.review.views import blueprint as review
     from formsvc.staff.views import blueprint as staff
 
@@ -57,6 +60,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(resident)
     app.register_blueprint(auth)
     app.register_blueprint(my)
+    app.register_blueprint(receipt_copy)  # the 控え of what a resident sent
+    # The done page says where the 受付 mail went; the 控え as PDF (formsvc.resident.confirmation).
+    resident_confirmation.register(app)
     app.register_blueprint(staff)
     # The staff menu lists the areas in the order they are registered (formsvc.staff.menu).
     app.register_blueprint(counter)
@@ -65,6 +71,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(admin)
     app.register_blueprint(review)
     app.register_blueprint(review_api)
+    app.register_blueprint(notices)
+    app.register_blueprint(dashboard)
     app.register_blueprint(payments)  # the providers' notifications (webhooks)
     if app.config["MOCK_IDP_ENABLED"]:
         from formsvc.mock_idp import registration

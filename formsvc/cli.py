@@ -11,6 +11,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from formsvc import create_app
+from formsvc.staff import roles as roles_module
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -107,7 +108,7 @@ def export_definitions(directory: Path | None) -> None:
 @main.command("create-user")
 @click.argument("username")
 @click.option("--role", "roles", multiple=True, required=True,
-              type=click.Choice(["reviewer", "counter", "admin", "approver"]), help="Repeat for several roles.")
+              type=click.Choice(list(roles_module.ALL)), help="Repeat for several roles.")
 @click.option("--name", "display_name", default=None, help="The name shown on screens and records.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
               help="Asked for when not given (never put it in shell history).")
@@ -139,7 +140,8 @@ def demo_accounts() -> None:
         click.echo("デモモード (FORMSVC_DEMO=1) でないため、デモ用アカウントは作りません", err=True)
         sys.exit(1)
     accounts = [("demo-reviewer", ["reviewer"], "審査 花子"), ("demo-counter", ["counter"], "窓口 一郎"),
-                ("demo-admin", ["admin", "reviewer", "counter"], "管理 次郎")]
+                ("demo-admin", ["admin", "reviewer", "counter"], "管理 次郎"),
+                ("demo-manager", ["manager"], "集計 三郎")]
     click.echo("Demo staff accounts (sign in at /staff/login):")
     with database().transaction() as session:
         for username, roles, name in accounts:

@@ -62,6 +62,7 @@ from tests.staff.support import PASSWORD, make_staff
 
 R, C, A = roles.REVIEWER, roles.COUNTER, roles.ADMIN
 AP = roles.APPROVER  # 承認者 (決裁)
+M = roles.MANAGER  # 管理職: the 集計 dashboard only
 
 
 # --- who may do what ---------------------------------------------------------------------------
@@ -79,6 +80,7 @@ STAFF_JSON = Access("staff_json")              # any signed-in staff, role or no
 API = Access("api")                            # a bearer token from `formsvc create-api-token`
 PROTOCOL = Access("protocol")                  # OIDC client credentials / the provider's access token
 SUBMITTING_BROWSER = Access("submitting_browser")  # only the browser that just submitted: 404 for others
+SENDER_OR_OWNER = Access("sender_or_owner")    # that browser or the owner signed in with the card: 404 for others
 
 
 def staff(*allowed: str) -> Access:
@@ -110,8 +112,13 @@ COUNTER = staff(C)
 ADMIN = staff(A)
 APPROVER = staff(AP)
 READS_APPROVAL = staff(A, AP)  # a procedure's approval page: administrators and approvers
+DASHBOARD = staff(A, M)     # the 集計 figures: administrators and managers
 
 ROUTES: dict[str, Route] = {
+    # 集計 (formsvc.dashboard): figures for administrators and managers; paper counts by administrators.
+    "dashboard.index": Route(DASHBOARD),
+    "dashboard.download": Route(DASHBOARD),
+    "dashboard.paper": Route(ADMIN, form={"form_id": "form_id", "month": "paper_month", "count": "paper_count"}),
     # Public: the resident pages, sign-in, health, assets.
     "static": Route(PUBLIC),
     "health.healthz": Route(PUBLIC),
@@ -126,6 +133,9 @@ ROUTES: dict[str, Route] = {
     "resident.nested_remove": Route(PUBLIC, NESTED),
     "resident.check": Route(PUBLIC),
     "resident.done": Route(SUBMITTING_BROWSER),
+    # The 控え (copy of what was sent), as a page and as a PDF (formsvc.resident.receipt_copy).
+    "receipt_copy.page": Route(SENDER_OR_OWNER),
+    "receipt_copy.pdf": Route(SENDER_OR_OWNER),
     # Back from the payment provider: this browser's draft only, whatever the address names.
     "resident.payment_return": Route(PUBLIC),
     "resident.postal_code_lookup": Route(PUBLIC),
@@ -142,11 +152,15 @@ ROUTES: dict[str, Route] = {
     "my.pay": Route(RESIDENT),
     "my.payment_return": Route(RESIDENT),
     "my.resume": Route(RESIDENT, {"draft_id": "resident_draft_id"}),
+    "my.delete_draft": Route(RESIDENT, {"draft_id": "resident_draft_id"}, last=True),
     # Staff sign-in.
     "staff.login": Route(PUBLIC),
     "staff.logout": Route(PUBLIC, last=True, signs_out=True),
     "staff.keep_alive": Route(STAFF_JSON),
-    "staff.home": Route(staff(R, C, A, AP)),  # every role, approvers too
+    "staff.home": Route(staff(R, C, A, AP, M)),  # every role, approvers and managers too
+    # お知らせ: the signed-in member's own notices (the walk's POST names none: 400, nothing read).
+    "notices.notice_list": Route(ANY_STAFF),
+    "notices.read_notices": Route(ANY_STAFF),
     # The review area: every staff role reads the queue and applications (counter staff mark
     # them 完了, administrators reassign); which move each role may make is the workflow's
     # table (tests/review/test_workflow.py).
@@ -160,6 +174,7 @@ ROUTES: dict[str, Route] = {
     "review.archive_pdf": Route(DESK),
     "review.print_selected": Route(DESK),
     "review.export_csv": Route(EXPORT),
+    "review.export_options": Route(EXPORT),  # the CSV export options page (issue 16)
     # 返金する: reviewers and administrators (the seed has no refund due: the page sends back to the detail).
     "review.refund": Route(staff(R, A)),
     "review.refund_confirm": Route(staff(R, A)),
@@ -217,6 +232,8 @@ ROUTES: dict[str, Route] = {
     "admin.cancel_schedule": Route(ADMIN),
     "admin.notifications_page": Route(ADMIN),
     "admin.save_notifications": Route(ADMIN),
+    "admin.correction_phrases": Route(ADMIN),
+    "admin.save_correction_phrases": Route(ADMIN),
     # 決裁: approvers list and decide requests; administrators ask; both read, only approvers turn it off.
     "admin.approvals": Route(APPROVER),
     "admin.approval": Route(READS_APPROVAL),
@@ -265,7 +282,7 @@ ROUTES: dict[str, Route] = {
 VALUE_BY_NAME = {
     "form_id": "form_id", "page_id": "page_id", "field_id": "field_id", "visit_id": "visit_id",
     "token": "upload_token", "move": "move", "index": "index", "action": "action", "locale": "locale",
-    "code": "postal_code", "filename": "static_file", "request_id": "approval_id",
+    "code": "postal_code", "filename": "static_file", "request_id": "approval_id", "figure_id": "figure_id",
 }
 
 # Who walks: the roles each staff member holds (None: not staff).
@@ -277,10 +294,12 @@ IDENTITIES: dict[str, tuple[str, ...] | None] = {
     "counter": (C,),
     "admin": (A,),
     "approver": (AP,),
+    "manager": (M,),
     # An account whose roles were all taken away (create-user refuses none; the database can hold it).
     "staff_without_a_role": (),
 }
 STAFF_USERNAMES = {"reviewer": "shinsa", "counter": "madoguchi", "admin": "kanri", "approver": "shonin",
+                   "manager": "kacho",
                    "staff_without_a_role": "yakuwari-nashi"}
 
 
@@ -374,7 +393,7 @@ def seed(app) -> Seed:
             "index": 0, "action": "down", "locale": "ja", "postal_code": "1050011", "static_file": "css/formsvc.css",
             "payment_provider": "mock", "mock_payment_id": mock_payment.id,
             "counter_submission_id": counter_submission.id, "counter_method": "cash",
-            "approval_id": approval.id,
+            "approval_id": approval.id, "figure_id": "channels", "paper_month": "2026-10", "paper_count": "3",
         }
     return Seed(values, resident_client, api_token)
 
@@ -437,6 +456,8 @@ def expected(access: Access, who: Visitor) -> str:
         return ALLOWED
     if access.kind == "submitting_browser":
         return NOT_FOUND
+    if access.kind == "sender_or_owner":
+        return ALLOWED if who.name == "resident" else NOT_FOUND
     if access.kind == "protocol":
         return CLIENT_AUTH
     if access.kind == "resident":

@@ -270,6 +270,19 @@ class Channels(StrictModel):
     counter: ChannelOverride | None = None
 
 
+class StatusLabels(StrictModel):
+    """The procedure's own names for statuses (粗大ごみ: approved → 収集日決定), shown to residents and
+    staff instead of the defaults; keys are formsvc.submissions.status codes (another key is an error)."""
+
+    received: Text | None = Field(None, description="受付 の代わりの表示名")
+    in_review: Text | None = Field(None, description="審査中 の代わりの表示名")
+    correction_requested: Text | None = Field(None, description="差し戻し の代わりの表示名")
+    approved: Text | None = Field(None, description="承認 の代わりの表示名 (例: 収集日決定, 内定)")
+    rejected: Text | None = Field(None, description="却下 の代わりの表示名")
+    completed: Text | None = Field(None, description="完了（交付済） の代わりの表示名 (例: 収集済み, 交付済み)")
+    withdrawn: Text | None = Field(None, description="取下げ の代わりの表示名")
+
+
 def _date_not_number(value: object) -> object:
     """受付期間 dates as written (2027-04-01): pydantic would read a number as seconds since 1970."""
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -310,6 +323,8 @@ class FormDefinition(StrictModel):
     rules: list[Rule] = Field(default_factory=list)
     same_day_issue: bool = Field(
         False, description="即日交付 (審査なしでその場で交付する)。ふつうは channels.counter に書く")
+    status_labels: StatusLabels | None = Field(
+        None, description="状況の表示名: 状況コードごとの名前 (例: {approved: 収集日決定, completed: 収集済み})")
     channels: Channels | None = Field(
         None, description="チャネル (online / counter) ごとの変更: ページ・項目の省略、文言、next_steps など")
     # A channel's definition (for_channel) keeps the definition it was derived from: the

@@ -12,7 +12,7 @@ from formsvc import clock
 from formsvc.fields.admin_options import AdminOption
 from formsvc.fields.base import FieldContext, FieldSpec, Problem, register
 from formsvc.fields.composite import CompositeInputField, PartError, part_inputs, stripped
-from formsvc.japanese.era import InvalidDate, format_date_both, parse_date_parts
+from formsvc.japanese.era import YEAR_FORMAT_MESSAGE, InvalidDate, era_of, format_date_both, parse_date_parts
 from formsvc.vocabulary.common import Text
 from formsvc.vocabulary.conditions import DateOffset
 
@@ -53,8 +53,9 @@ class DateField(FieldSpec):
         )
 
     def automatic_hint(self, ctx):
-        hint = ctx.t("年は西暦（例：2025）か和暦（例：令和7）で入力できます",
-                     "Enter the year as 2025, or in the Japanese calendar as 令和7")
+        western, japanese = example_years(ctx.today)
+        hint = ctx.t(f"年は西暦（例：{western}）か和暦（例：{japanese}）で入力できます",
+                     f"Enter the year as {western}, or in the Japanese calendar as {japanese}")
         earliest, latest = resolve_bound(self.min, ctx.today), resolve_bound(self.max, ctx.today)
         if earliest and latest and earliest > latest:
             return f"{hint}{ctx.t('。', '. ')}{self._empty_window_message(earliest, latest, ctx)}"
@@ -202,11 +203,30 @@ def combine_date(raw, ctx: FieldContext) -> date | None:
     except InvalidDate as error:
         # formsvc.japanese explains in Japanese only; English gets one message per input.
         part = getattr(error, "part", None) or "year"
-        raise PartError(ctx.t(str(error), ENGLISH_DATE_MESSAGES[part]), part) from None
+        message = str(error)
+        if message == YEAR_FORMAT_MESSAGE:
+            western, japanese = example_years(ctx.today)
+            message = f"年は西暦（例：{western}）か和暦（例：{japanese}）で入力してください"
+        raise PartError(ctx.t(message, english_date_message(part, ctx.today)), part) from None
+
+
+def example_years(today: date) -> tuple[str, str]:
+    """This year as examples of how a year may be typed: ("2026", "令和8"). Examples follow the
+    calendar (Japan time), so that no hint asks for last year's 2025 in 2027."""
+    era = era_of(today)
+    if era is None:
+        return str(today.year), str(today.year)
+    return str(today.year), f"{era.name}{today.year - era.start.year + 1}"
+
+
+def english_date_message(part: str, today: date) -> str:
+    if part == "year":
+        western, japanese = example_years(today)
+        return f"Enter the year like {western} or {japanese}, for a date within that era"
+    return ENGLISH_DATE_MESSAGES[part]
 
 
 ENGLISH_DATE_MESSAGES = {
-    "year": "Enter the year like 2025 or 令和7, for a date within that era",
     "month": "Enter the month as a number from 1 to 12",
     "day": "Enter a day that exists in that month",
 }

@@ -49,7 +49,14 @@ class PostalCodeField(FieldSpec):
         return PostalCodeInputField(self.label_text(ctx), validators=self.field_validators(ctx))
 
     def automatic_hint(self, ctx):
-        return ctx.t("7桁の数字（例：123-4567）", "7 digits, like 123-4567")
+        digits = ctx.t("7桁の数字（例：123-4567）", "7 digits, like 123-4567")
+        if not self.fills:
+            return digits
+        # True with and without JavaScript: either way the address is filled in when 住所を検索
+        # is pressed (static/js/formsvc.js, or the page sent: formsvc.resident.address_lookup),
+        # never while the code is typed.
+        return digits + ctx.t("。「住所を検索」を押すと、住所の一部が入ります",
+                              ". Press Find address to fill in part of the address")
 
     def validate_answer(self, value, ctx):
         if not is_valid_postal_code(value):

@@ -29,6 +29,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "approved": ("承認", "Approved"),
     "sent_back": ("差し戻し", "Sent back"),
     "notifications_changed": ("通知の設定を変更", "Notification settings changed"),
+    "correction_phrases_changed": ("差し戻しの定型文を変更", "Correction phrases changed"),
 }
 
 

@@ -110,6 +110,25 @@ def version_by_id(session: Session, version_id: int, channel: str | None = "onli
     return compiled.for_channel(channel) if channel is not None else compiled
 
 
+def staff_facing(session: Session) -> dict[str, CompiledForm]:
+    """Every procedure as staff lists name it, by form id in order: the version in effect now
+    (``in_effect``), else its newest (a procedure never published, or no longer in effect)."""
+    rows = session.execute(select(FormVersion, Form.published_version).join(Form)
+                           .order_by(FormVersion.form_id, FormVersion.number)).all()
+    by_form: dict[str, list[FormVersion]] = {}
+    limits: dict[str, int | None] = {}
+    for version, published_number in rows:
+        by_form.setdefault(version.form_id, []).append(version)
+        limits[version.form_id] = published_number
+    now = clock.now()
+    chosen: dict[str, CompiledForm] = {}
+    for form_id, versions in sorted(by_form.items()):
+        limit = limits[form_id]
+        effective = in_effect([v for v in versions if v.number <= limit], now) if limit is not None else None
+        chosen[form_id] = compile_version(effective or versions[-1])
+    return chosen
+
+
 # --- 受付期間: the version in force on a day (formsvc.forms.periods) ---------------------------
 # ``day`` is the day in Japan (clock.today()); ``now`` the moment (clock.now() when not given),
 # for the procedure's opening and closing moments and scheduled versions (公開予約).

@@ -39,11 +39,14 @@ IDENTITY_SOURCE = "マイナンバーカード（デジタル認証アプリ）"
 # Answers read from the card at the counter (formsvc.counter.carryover.SOURCE).
 COUNTER_CARD_SOURCE = "counter_card"
 COUNTER_CARD_READ = "マイナンバーカードから読取"  # as every counter page and sheet says it
+# How sure the sign-in is, in words staff use (issue 16: not the OpenID Connect acr value "aal3").
 ASSURANCE = {
-    "aal1": "AAL1（単要素認証）",
-    "aal2": "AAL2（多要素認証）",
-    "aal3": "AAL3（マイナンバーカードの電子証明書による認証）",
+    "aal1": "パスワードなど（単要素認証）",
+    "aal2": "多要素認証",
+    "aal3": "マイナンバーカード（公的個人認証）",
 }
+# Beside each answer the card confirmed: short, the section already says it was the card.
+ANSWER_ASSURANCE = {"aal3": "公的個人認証", "aal2": "多要素認証", "aal1": "単要素認証"}
 
 
 NO_ANSWER = "（回答なし）"  # a page asked but not answered (the record prints it; the sheet to sign leaves it out)
@@ -90,7 +93,7 @@ class PrintedSection:
 
 @dataclass(frozen=True)
 class Verification:
-    """An answer taken from the My Number card: its label and the sign-in's assurance level (AAL3)."""
+    """An answer taken from the My Number card: its label and how sure the sign-in was (公的個人認証)."""
 
     label: str
     assurance: str
@@ -243,7 +246,7 @@ def build_record(session: Session, submission: Submission, municipality: str,
     verifications = [
         Verification(_verified_label(definition, labels, field_id),
                      COUNTER_CARD_READ if mark.get("source") == COUNTER_CARD_SOURCE
-                     else (mark.get("acr") or "不明").upper())
+                     else ANSWER_ASSURANCE.get((mark.get("acr") or "").lower(), mark.get("acr") or "不明"))
         for field_id, mark in answers.verified.items()
     ]
     counter = counter_facts(session, [submission]).get(submission.id)
@@ -261,7 +264,7 @@ def build_record(session: Session, submission: Submission, municipality: str,
         qr_uri=qr_data_uri(number),
         submitted_at=japan_datetime(submission.created_at),
         channel=channels.RECORD_LABELS.get(submission.channel, submission.channel),
-        status=status.label(submission.status, LOCALE),
+        status=status.label(submission.status, LOCALE, definition),
         sections=printed_sections(flow, sections),
         computed=_printed(sent.computed),
         computed_groups=[(heading, [Entry(entry.label, entry.text) for entry in entries])

@@ -93,6 +93,11 @@ class FieldView:
     condition_hint: str | None = None
     reveal: str | None = None
     revealed: bool = False
+    # Optional in itself but required in some cases (its required_if, or a rule that checks it is
+    # answered: formsvc.resident.pages.rule_required): labelled 「※条件により必須」, not ※任意;
+    # required in every case by a rule without ``when``: labelled ※必須.
+    conditionally_required: bool = False
+    required_by_rule: bool = False
 
     @property
     def locale(self) -> str:
@@ -111,10 +116,18 @@ class FieldView:
         return self.spec.label.get(self.locale) if self.spec.label else ""
 
     @property
+    def required(self) -> bool | None:
+        """The label's tag: True ※必須, False ※任意, None neither (the template adds
+        「※条件により必須」 for a conditionally required question)."""
+        if self.spec.required or self.required_by_rule:
+            return True
+        return None if self.conditionally_required else False
+
+    @property
     def hint(self) -> str | None:
         own = self.spec.hint.get(self.locale) if self.spec.hint else None
         parts = [text for text in (self.condition_hint, own, self.spec.automatic_hint(self.ctx)) if text]
-        return " ".join(parts) or None
+        return join_hints(parts, self.locale) or None
 
     @property
     def hint_id(self) -> str:
@@ -137,6 +150,22 @@ class FieldView:
     def error_target(self) -> str:
         """The input the error summary links to (the first one a resident must fix)."""
         return self.spec.error_target(self.input) if self.input is not None else self.id
+
+
+# Where a Japanese sentence already ends: no 「。」 is added after these.
+_SENTENCE_ENDS_JA = ("。", "！", "？", "!", "?")
+
+
+def join_hints(parts: Sequence[str], locale: str) -> str:
+    """Hints from several sources (the condition, the definition's hint, the type's own help) as
+    one text: each part ends as a sentence, so that two are never glued into one
+    (「…入力してください。7桁の数字（例：123-4567）」, not 「…ください7桁の…」)."""
+    parts = [part.strip() for part in parts if part and part.strip()]
+    ends, stop, gap = (_SENTENCE_ENDS_JA, "。", "") if locale == "ja" else ((".", "!", "?"), ".", " ")
+    # The last part keeps its own ending: hints are written without a final 「。」 as often as with.
+    last = len(parts) - 1
+    return gap.join(part if index == last or part.endswith(ends) else part + stop
+                    for index, part in enumerate(parts))
 
 
 def field_views(form: PageForm, specs: list[FieldSpec], ctx: FieldContext,

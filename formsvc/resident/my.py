@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import Form, StringField, TextAreaField
 
@@ -21,12 +21,12 @@ from formsvc.payments import models as payment_models
 from formsvc.payments import service as payment_service
 from formsvc.payments.status import UNPAID, PaymentSummary, needs_payment, summaries_of, summary_of
 from formsvc.resident import payment_step
-from formsvc.resident.context import remember_draft
+from formsvc.resident.context import draft_token, forget_draft, remember_draft
 from formsvc.resident.pages.application import resume_target
 from formsvc.resident.versions import version_of
-from formsvc.submissions import status
+from formsvc.submissions import corrections, status
 from formsvc.submissions.drafts import draft_lifetime
-from formsvc.submissions.models import Draft, Submission, SubmissionEvent
+from formsvc.submissions.models import Draft, Submission, SubmissionEvent, Upload
 
 blueprint = Blueprint("my", __name__, url_prefix="/my")
 
@@ -78,16 +78,18 @@ def applications():
     locale = current_locale()
     payments = summaries_of(db_session(), list(submissions))
     rows = [{"submission": s, "title": version_of(s.version_id).definition.title.get(locale),
-             "status": status.label(s.status, locale), "payment": payments.get(s.id)} for s in submissions]
-    draft_rows = [{"draft": d, "title": version_of(d.version_id).definition.title.get(locale)}
-                  for d in drafts]
-    return render_template("my/applications.html", rows=rows, drafts=draft_rows, identity=identity)
+             "status": status.label(s.status, locale, version_of(s.version_id).definition),
+             "payment": payments.get(s.id)} for s in submissions]
+    draft_rows = [{"draft": d, "title": version_of(d.version_id).definition.title.get(locale),
+                   "saved_until": d.expires_at.astimezone(JST).date()} for d in drafts]
+    return render_template("my/applications.html", rows=rows, drafts=draft_rows, identity=identity,
+                           notice=_take_notice(_LIST))
 
 
 @blueprint.post("/drafts/<int:draft_id>/resume")
 def resume(draft_id: int):
     identity = _identity_or_login()
-    draft = db_session().get(Draft, draft_id)
+    draft = db_session().get(Draft, draft_id) if draft_id <= _MAX_ROW_ID else None
     if draft is None or not identity.owns(draft.resident_issuer, draft.resident_subject) \
             or draft.submitted_at is not None or draft.expires_at <= utcnow():
         abort(404)
@@ -109,12 +111,14 @@ def application(number: str):
     # Walked as on the day (in Japan) it was submitted.
     flow = Flow(compiled.definition, Answers.from_json(submission.answers),
                 submission.created_at.astimezone(JST).date())
-    correction = next((e for e in reversed(submission.events) if e.kind == "correction_requested"), None)
+    correction = corrections.latest(submission)
     payment = summary_of(db_session(), submission)
     return render_template("my/application.html", submission=submission, definition=compiled.definition,
                            rows=flow.rows(current_locale()), events=submission.events,
-                           status_label=status.label(submission.status, current_locale()),
-                           correction=correction if submission.status == status.CORRECTION_REQUESTED else None,
+                           status_label=status.label(submission.status, current_locale(), compiled.definition),
+                           correction=correction,
+                           correction_labels=_labels_of(compiled.definition, correction),
+                           done_notice=_take_notice(number),
                            can_withdraw=submission.status in status.WITHDRAWABLE,
                            payment=payment, pay_again=_why_pay_again(submission, payment),
                            notice=payment_step.take_notice(number), pay_error=_take_pay_outcome(number),
@@ -218,31 +222,46 @@ def _take_pay_outcome(number: str) -> str | None:
 
 @blueprint.route("/applications/<number>/withdraw", methods=["GET", "POST"])
 def withdraw(number: str):
+    """A confirmation page (what is withdrawn, 「申請を取り下げる」 / 「取り下げない」), then the
+    withdrawal; only while the application may still be withdrawn (status.WITHDRAWABLE)."""
     identity = _identity_or_login()
     submission = _own_submission(identity, number)
     if submission.status not in status.WITHDRAWABLE:
+        _keep_notice(number, _ALREADY_WITHDRAWN if submission.status == status.WITHDRAWN else _NOT_WITHDRAWABLE)
         return redirect(url_for("my.application", number=number))
     if request.method == "POST":
         form = WithdrawalForm(request.form)
-        if form.confirmed():
-            submission.status = status.WITHDRAWN
-            db_session().add(SubmissionEvent(submission_id=submission.id, kind="withdrawn",
-                                             actor="resident", comment=form.reason.data or None))
-            # A fee already paid goes back: marked due in this same transaction (staff refund it).
-            due = payment_service.mark_refund_due(db_session(), submission, "取下げ")
-            if due is not None:
-                db_session().add(SubmissionEvent(
-                    submission_id=submission.id, kind=payment_service.EVENT_REFUND_DUE, actor="resident",
-                    data={"payment_id": due.id, "reference": due.reference, "amount": due.amount,
-                          "method": due.method, "reason": "取下げ"}))
-            try:
-                db_session().commit()
-            except StaleDataError:
-                # Staff changed it at the same moment (optimistic locking): show what it is now.
-                db_session().rollback()
+        if not form.confirmed():
+            return redirect(url_for("my.application", number=number))
+        submission.status = status.WITHDRAWN
+        db_session().add(SubmissionEvent(submission_id=submission.id, kind="withdrawn",
+                                         actor="resident", comment=_reason(form.reason.data)))
+        # A fee already paid goes back: marked due in this same transaction (staff refund it).
+        due = payment_service.mark_refund_due(db_session(), submission, "取下げ")
+        if due is not None:
+            db_session().add(SubmissionEvent(
+                submission_id=submission.id, kind=payment_service.EVENT_REFUND_DUE, actor="resident",
+                data={"payment_id": due.id, "reference": due.reference, "amount": due.amount,
+                      "method": due.method, "reason": "取下げ"}))
+        try:
+            db_session().commit()
+            _keep_notice(number, _WITHDRAWN)
+        except StaleDataError:
+            # Staff changed it at the same moment (optimistic locking): show what it is now.
+            db_session().rollback()
+            _keep_notice(number, _NOT_WITHDRAWABLE)
         return redirect(url_for("my.application", number=number))
     return render_template("my/withdraw.html", submission=submission,
                            title=version_of(submission.version_id).definition.title.get(current_locale()))
+
+
+# The reason is free text kept with the audit event: bounded, without control characters.
+_REASON_LIMIT = 1000
+
+
+def _reason(text: str | None) -> str | None:
+    cleaned = "".join(c for c in (text or "") if c in "\n\t" or c.isprintable()).strip()
+    return cleaned[:_REASON_LIMIT] or None
 
 
 @blueprint.post("/applications/<number>/correct")
@@ -276,3 +295,86 @@ def correct(number: str):
     db_session().commit()
     remember_draft(submission.form_id, draft.token)
     return redirect(url_for("resident.check", form_id=submission.form_id))
+
+
+# --- one-time messages on 申請履歴 and an application's page ---------------------------------------
+
+_NOTICE_KEY = "my_notices"
+_LIST = ""  # the key of 申請履歴's own message (reception numbers are never empty)
+_WITHDRAWN, _ALREADY_WITHDRAWN = "withdrawn", "already_withdrawn"
+_NOT_WITHDRAWABLE, _DRAFT_DELETED = "not_withdrawable", "draft_deleted"
+
+
+def _keep_notice(key: str, code: str) -> None:
+    kept = dict(session.get(_NOTICE_KEY, {}))
+    kept[key] = code
+    session[_NOTICE_KEY] = kept
+
+
+def _take_notice(key: str) -> dict | None:
+    """The message shown once (``text`` and ``kind``: success or warning), or None."""
+    kept = dict(session.get(_NOTICE_KEY, {}))
+    code = kept.pop(key, None)
+    if code is None:
+        return None
+    session[_NOTICE_KEY] = kept
+    if code == _WITHDRAWN:
+        return {"kind": "success", "text": t("申請を取り下げました。", "Your application has been withdrawn.")}
+    if code == _ALREADY_WITHDRAWN:
+        return {"kind": "warning",
+                "text": t("この申請は取り下げ済みです。", "This application has already been withdrawn.")}
+    if code == _DRAFT_DELETED:
+        return {"kind": "success", "text": t("入力途中の申請（下書き）を削除しました。", "The draft has been deleted.")}
+    return {"kind": "warning", "text": t(
+        "この申請は、審査が進んでいるため取り下げられません。取り下げたい場合は、担当課にお問い合わせください。",
+        "This application can no longer be withdrawn because it has been decided or is being finished. "
+        "Please contact the office.")}
+
+
+def _labels_of(definition, correction: corrections.CorrectionRequest | None) -> list[str]:
+    """The questions the office asked to correct, by their labels (in the definition's order)."""
+    if correction is None or not correction.fields:
+        return []
+    locale = current_locale()
+    labels = [spec.label.get(locale) for spec in definition.all_fields() if spec.label and correction.marks(spec.id)]
+    return list(dict.fromkeys(labels))
+
+
+# --- deleting a draft ------------------------------------------------------------------------------
+
+# A payment made (or being made) from the draft keeps it: the money must reach an application.
+_PAYMENT_KEEPS_DRAFT = (payment_models.STARTED, payment_models.PENDING, payment_models.SUCCESS)
+
+
+_MAX_ROW_ID = 2**31 - 1
+
+
+def _own_draft(identity: Identity, draft_id: int) -> Draft:
+    """The resident's own unsent draft; 404 for anyone else's, a sent one or an expired one."""
+    # An id past the column's range is nobody's (PostgreSQL would refuse to compare it).
+    draft = db_session().get(Draft, draft_id) if draft_id <= _MAX_ROW_ID else None
+    if draft is None or not identity.owns(draft.resident_issuer, draft.resident_subject) \
+            or draft.submitted_at is not None or draft.expires_at <= utcnow() or draft.channel != "online":
+        abort(404)
+    return draft
+
+
+@blueprint.route("/drafts/<int:draft_id>/delete", methods=["GET", "POST"])
+def delete_draft(draft_id: int):
+    """削除: a confirmation page, then the draft and its uploaded files are deleted."""
+    identity = _identity_or_login()
+    draft = _own_draft(identity, draft_id)
+    title = version_of(draft.version_id).definition.title.get(current_locale())
+    payment = payment_service.payment_for_draft(db_session(), draft)
+    paying = payment is not None and payment.status in _PAYMENT_KEEPS_DRAFT
+    if request.method == "POST" and not paying:
+        if draft_token(draft.form_id) == draft.token:
+            forget_draft(draft.form_id)  # this browser no longer points at it
+        db_session().execute(delete(Upload).where(Upload.draft_id == draft.id, Upload.submission_id.is_(None)))
+        db_session().delete(draft)
+        db_session().commit()
+        _keep_notice(_LIST, _DRAFT_DELETED)
+        return redirect(url_for("my.applications"))
+    page = render_template("my/delete_draft.html", draft=draft, title=title, paying=paying,
+                           saved_until=draft.expires_at.astimezone(JST).date())
+    return (page, 409) if paying and request.method == "POST" else page

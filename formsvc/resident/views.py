@@ -40,7 +40,8 @@ from formsvc.japanese.postal import lookup as postal_lookup
 from formsvc.navigation import safe_local_path
 from formsvc.payments import service as payment_service
 from formsvc.payments.status import summary_of
-from formsvc.resident import channels, payment_step
+from formsvc.resident import channels, confirmation, payment_step
+from formsvc.resident.after_submit import sent_from_here
 from formsvc.resident.context import draft_token, forget_draft, remember_draft, remember_submission, submitted_here
 from formsvc.resident.pages import register_pages
 from formsvc.resident.pages.application import resume_target
@@ -97,8 +98,10 @@ def start(form_id: str):
     draft = _owned(find_draft(db_session(), draft_token(form_id), form_id))
     if draft is not None and submission_of(db_session(), draft):
         draft = None
+    sent = sent_from_here(form_id) if draft is None else None
     return render_template("resident/start.html", compiled=compiled, definition=compiled.definition,
                            draft=draft, identity=current_identity(), reception=found,
+                           sent=sent, sent_number=display_reception(sent.reception_number) if sent else None,
                            draft_closed=_sending_closed(draft) if draft is not None else None,
                            login_url=url_for("auth.login", next=request.path),
                            documents=all_documents(compiled.definition, current_locale()),
@@ -193,6 +196,13 @@ class OnlineChannel(channels.Channel):
 
     def no_application(self, form_id: str):
         compiled = _published_or_404(form_id)
+        sent_here = sent_from_here(form_id)
+        if sent_here is not None:
+            # 戻る after 送信: say it was sent (never "start again": that would apply twice).
+            return render_template("resident/already_sent.html", compiled=compiled,
+                                   definition=compiled.definition, submission=sent_here,
+                                   number=display_reception(sent_here.reception_number),
+                                   identity=current_identity()), 200
         if g.get("login_timed_out"):
             # Their answers are kept with their sign-in: sign in again to carry on.
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?"), timed_out=1))
@@ -269,10 +279,13 @@ def done(form_id: str, number: str):
     # What the answers lead to, from the values stored when it was sent (never computed again).
     after = sent(compiled.definition, submission.answers, submission.computed,
                  submission.created_at.astimezone(JST).date(), current_locale())
+    resubmitted = confirmation.was_resubmitted(db_session(), submission)
     return render_template("resident/done.html", compiled=compiled, definition=compiled.definition,
                            submission=submission, number=display_reception(number),
                            payment=summary_of(db_session(), submission),
-                           computed=after.groups(current_locale()), guidance=after.guidance)
+                           computed=after.groups(current_locale()), guidance=after.guidance,
+                           resubmitted=resubmitted,
+                           mail_to=confirmation.mail_address(db_session(), submission, resubmitted))
 
 
 @blueprint.get("/postal-codes/<code>")

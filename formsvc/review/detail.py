@@ -6,8 +6,9 @@ labels are the ones they saw even after a newer version has been published.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+import contextlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +21,8 @@ from formsvc.definitions.schema import FormDefinition
 from formsvc.fields import file_content
 from formsvc.fields.file import clean_filename
 from formsvc.forms.catalog import version_by_id
+from formsvc.review.corrections import QuestionGroup, japanese_date
+from formsvc.submissions import status
 from formsvc.submissions.models import Submission, SubmissionEvent, Upload
 
 LOCALE = "ja"
@@ -166,6 +169,64 @@ def comparisons(session: Session, submission: Submission) -> list[Comparison]:
                        answer_rows(after_compiled.definition, after_answers, submission.created_at))
         result.append(Comparison(event, before_compiled.version_number, after_compiled.version_number, rows))
     return list(reversed(result))
+
+
+def is_resubmitted(submission: Submission) -> bool:
+    """Whether the application waiting now came back corrected (再提出): its latest 差し戻し was
+    answered by a resubmission (the queue reads the same from its rows' events: queries.resubmitted)."""
+    if submission.status not in (status.RECEIVED, status.IN_REVIEW):
+        return False
+    for event in reversed(submission.events):
+        if event.kind == "resubmitted":
+            return True
+        if event.kind == "correction_requested":
+            return False
+    return False
+
+
+@dataclass
+class CorrectionForm:
+    """What the 差し戻し form offers: the answered questions by page, the procedure's standard
+    phrases, and what was sent before when the page is shown again (``fields``, ``due``)."""
+
+    groups: list[QuestionGroup]
+    phrases: list[str]
+    typed: dict = field(default_factory=dict)
+
+    @property
+    def chosen(self) -> list[str]:
+        return list(self.typed.get("fields") or [])
+
+
+def correction_note(event: SubmissionEvent) -> str:
+    """What a 差し戻し asked besides its message, for the history:
+    「（修正を依頼した項目 2件、期限 2026年12月20日）」."""
+    data = event.data or {}
+    facts = []
+    if data.get("fields"):
+        facts.append(f"修正を依頼した項目 {len(data['fields'])}件")
+    if isinstance(data.get("due"), str):
+        with contextlib.suppress(ValueError):
+            facts.append(f"期限 {japanese_date(date.fromisoformat(data['due']))}")
+    return f"（{'、'.join(facts)}）" if facts else ""
+
+
+# How the sign-in's assurance reads to staff: the card, not the OpenID Connect acr value.
+ASSURANCE_WORDS = {
+    "aal3": "マイナンバーカード（公的個人認証）",
+    "aal2": "多要素認証",
+    "aal1": "パスワードなど（単要素認証）",
+}
+
+
+def identity_text(identity: dict | None) -> str | None:
+    """本人確認 of an online application: how the resident signed in, in words (None: not signed in)."""
+    if not identity:
+        return None
+    acr = str(identity.get("acr") or "").lower()
+    if acr in ("aal3", ""):
+        return "マイナンバーカード（公的個人認証）でログインして申請"
+    return f"ログインして申請（{ASSURANCE_WORDS.get(acr, acr)}）"
 
 
 def actor_label(event: SubmissionEvent, names: dict[str, str] | None = None) -> str:

@@ -232,5 +232,6 @@ def render(text: str, values: dict[str, str]) -> str:
     return re.sub(r"\{([^{}]*)\}", lambda match: values.get(match.group(1).strip(), match.group(0)), text)
 
 
-def status_label(kind: str) -> str:
-    return status.label(STATUS_OF_KIND[kind])
+def status_label(kind: str, definition=None) -> str:
+    """{状況}: as the procedure names it (``definition``'s status_labels) or the default name."""
+    return status.label(STATUS_OF_KIND[kind], "ja", definition)

@@ -21,6 +21,7 @@ from formsvc.clock import JST
 from formsvc.db import utcnow
 from formsvc.definitions.schema import FormDefinition
 from formsvc.forms.catalog import version_by_id
+from formsvc.review import notices
 from formsvc.review.models import OutboxMessage
 from formsvc.review.notification_settings import MailText, Settings, render, settings_for, status_label
 from formsvc.submissions.channels import LABELS as CHANNEL_LABELS
@@ -55,9 +56,12 @@ def _municipality() -> str:
     return current_app.config["MUNICIPALITY_NAME"] if has_app_context() else ""
 
 
-def placeholder_values(kind: str, number: str, title: str, created_at) -> dict[str, str]:
-    """What {受付番号} {手続き名} {状況} {申請日} stand for in a mail about ``kind``."""
-    return {"受付番号": number, "手続き名": title, "状況": status_label(kind), "申請日": local_datetime(created_at)}
+def placeholder_values(kind: str, number: str, title: str, created_at,
+                       definition: FormDefinition | None = None) -> dict[str, str]:
+    """What {受付番号} {手続き名} {状況} {申請日} stand for in a mail about ``kind`` ({状況}: as the
+    procedure names it when ``definition`` gives its status_labels)."""
+    return {"受付番号": number, "手続き名": title, "状況": status_label(kind, definition),
+            "申請日": local_datetime(created_at)}
 
 
 def compose(kind: str, submission: Submission, definition: FormDefinition,
@@ -68,7 +72,7 @@ def compose(kind: str, submission: Submission, definition: FormDefinition,
     municipality = municipality if municipality is not None else _municipality()
     text = text or Settings().text(kind)
     values = placeholder_values(kind, display(submission.reception_number), definition.title.ja,
-                                submission.created_at or utcnow())
+                                submission.created_at or utcnow(), definition)
     after = _sent(submission, definition) if kind in ("received", "resubmitted", "approved") else None
     after_lines: list[str] = []
     if after is not None and kind != "approved":
@@ -213,7 +217,10 @@ def compose_for_staff(submission: Submission, title: str, resubmitted: bool,
 
 
 def notify_staff(session: Session, submission: Submission, resubmitted: bool = False) -> OutboxMessage | None:
-    """Tell the procedure's staff mailbox, if it has one, of the application just received."""
+    """Tell the procedure's staff mailbox, if it has one, of the application just received; a
+    resubmission also goes to its reviewer's お知らせ (in the app: staff accounts have no address)."""
+    if resubmitted:
+        notices.tell_assignee(session, submission)
     mailbox = settings_for(session, submission.form_id).staff_mailbox
     if not mailbox:
         return None

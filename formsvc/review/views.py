@@ -27,8 +27,8 @@ from formsvc.i18n import t
 from formsvc.payments import models as payment_models
 from formsvc.payments import service as payment_service
 from formsvc.payments import status as payment_status
+from formsvc.review import corrections, export_views, queries, status_names, workflow
 from formsvc.review import detail as details
-from formsvc.review import export, queries, workflow
 from formsvc.review import payments as review_payments
 from formsvc.review.audit import record_access
 from formsvc.review.forms import ClaimNextForm, MoveForm, PrintForm, RefundForm
@@ -98,7 +98,8 @@ def queue_page():
         assignee_options=_options(queries.ASSIGNEE_CHOICES), channel_options=_options(queries.CHANNEL_CHOICES),
         payment_options=_options(queries.PAYMENT_CHOICES), payments=payment_summaries,
         procedure_options=[Option(form_id, title) for form_id, title in titles.items()],
-        status_labels=status.SHORT_LABELS,
+        resubmitted=queries.resubmitted(session, page.rows),
+        status_labels=status.SHORT_LABELS, row_status_labels=status_names.short_labels(session, page.rows),
         channel_labels=channels.LABELS, counter=counter, csv_versions=csv_versions,
         can_claim=user.has_role(R), can_print=user.has_role(*PDF_ROLES),
         can_export=user.has_role(*EXPORT_ROLES), display_number=reception.display, short_datetime=short_datetime,
@@ -166,7 +167,7 @@ def claim_next():
 # --- one submission -------------------------------------------------------------------------
 
 def _detail_page(submission: Submission, errors: list[tuple[str, str]] | None = None,
-                 typed: dict[str, str] | None = None, code: int = 200):
+                 typed: dict[str, str] | None = None, code: int = 200, correction_typed: dict | None = None):
     session = db_session()
     user = signed_in_staff()
     compiled = version_by_id(session, submission.version_id, submission.channel)
@@ -182,14 +183,23 @@ def _detail_page(submission: Submission, errors: list[tuple[str, str]] | None = 
     unpaid = {move.name: reason for move in moves if move.target != move.source and (
         reason := review_payments.unpaid_refusal(session, submission, move.target))}
     record_access(session, "detail", [submission.id], staff=user)
+    sections = answer_sections(flow, details.LOCALE)
+    # The 差し戻し form's questions (by page) and standard phrases, when the reviewer may send one.
+    correction = details.CorrectionForm(
+        corrections.question_groups(sections, details.LOCALE), corrections.phrases_for(session, submission.form_id),
+        correction_typed or {}) if any(move.name == "request_correction" for move in moves) else None
     page = render_template(
         "review/detail.html", submission=submission, definition=definition, compiled=compiled,
-        sections=answer_sections(flow, details.LOCALE), sent=details.sent_of(definition, submission),
+        sections=sections, sent=details.sent_of(definition, submission),
+        correction=correction, resubmitted=details.is_resubmitted(submission), today=clock.today(),
+        all_compared=request.args.get("compared") == "all",
+        identity_text=details.identity_text(flow.answers.identity),
         attachments=details.attachments(session, submission, definition),
         comparisons=details.comparisons(session, submission), events=submission.events,
         event_labels=details.STAFF_EVENT_LABELS, actor_label=details.actor_label,
+        correction_note=details.correction_note,
         payment_events=details.PAYMENT_EVENTS, method_labels=payment_status.METHOD_LABELS,
-        status_label=status.SHORT_LABELS.get(submission.status, submission.status),
+        status_label=status.short_label(submission.status, definition),
         channel_label=channels.LABELS.get(submission.channel, submission.channel),
         assignee_name=assignee_name, moves=moves, payment=payment_panel, unpaid=unpaid,
         reviewers=queries.reviewers(session) if user.has_role(A) else [],
@@ -219,9 +229,20 @@ def move(number: str, move: str):
         abort(400)
     assignee_id = move_form.assignee_id() if move == "reassign" else None
     assignee = db_session().get(StaffUser, assignee_id) if assignee_id is not None else None
+    event_data: dict | None = None
+    mail_lines: list[str] | None = None
+    correction_typed: dict | None = None
+    if move == "request_correction" and any(m.name == move for m in workflow.available_moves(found, user)):
+        asked, labels = _correction_request(found)
+        comment, correction_typed = asked.message, {"fields": asked.fields, "due": asked.due_typed}
+        if asked.errors:
+            db_session().rollback()
+            return _detail_page(found, errors=asked.errors, typed={move: comment}, code=400,
+                                correction_typed=correction_typed)
+        event_data, mail_lines = asked.event_data(), corrections.mail_lines(labels, asked.due)
     try:
         made = workflow.perform(db_session(), found, move, user, lock_version=lock_version, comment=comment,
-                                assignee=assignee)
+                                assignee=assignee, event_data=event_data, mail_lines=mail_lines)
     except workflow.NotPermitted:
         db_session().rollback()
         abort(403)
@@ -230,10 +251,23 @@ def move(number: str, move: str):
         current_app.logger.info("move %s refused on submission %s: %s", move, found.id, type(refused).__name__)
         fresh = _submission_or_404(number)
         return _detail_page(fresh, errors=[(refused.message, f"move-{move}")], typed={move: comment},
-                            code=refused.status_code)
+                            code=refused.status_code, correction_typed=correction_typed)
     db_session().commit()
     flash(f"{details.STAFF_EVENT_LABELS.get(made.event, made.event)}：受付番号 {reception.display(number)}", "review")
     return redirect(url_for("review.submission", number=number))
+
+
+def _correction_request(submission: Submission) -> tuple[corrections.Request, list[str]]:
+    """The 差し戻し as sent, read against the questions the page offered, and the chosen questions'
+    labels (for the resident's e-mail)."""
+    session = db_session()
+    compiled = version_by_id(session, submission.version_id, submission.channel)
+    assert compiled is not None
+    flow = details.answer_flow(compiled.definition, submission.answers, submission.created_at)
+    groups = corrections.question_groups(answer_sections(flow, details.LOCALE), details.LOCALE)
+    asked = corrections.read_request(request.form, groups, corrections.phrases_for(session, submission.form_id),
+                                     clock.today())
+    return asked, corrections.labels_of(groups, asked.fields)
 
 
 def _refunders(session, submission: Submission) -> list[int]:
@@ -426,48 +460,15 @@ def _with_notice(target: str, notice: str) -> str:
 
 # --- CSV export -----------------------------------------------------------------------------
 
+@blueprint.get("/queue/export")
+@require_role(*EXPORT_ROLES)
+def export_options():
+    """The export options page (encoding, はい/いいえ, dates, repeats…): formsvc.review.export_views."""
+    return export_views.options_page()
+
+
 @blueprint.get("/queue/export.csv")
 @require_role(*EXPORT_ROLES)
 def export_csv():
-    session = db_session()
-    user = signed_in_staff()
-    titles = queries.procedure_titles(session)
-    queue_filter = queries.parse_filter(request.args, set(titles))
-    if not queue_filter.form_id:
-        return redirect(_queue_url({"notice": "csv_needs_form", **queue_filter.args()}))
-    if queue_filter.errors:
-        return redirect(_queue_url(request.args))
-    versions = session.execute(select(FormVersion).where(FormVersion.form_id == queue_filter.form_id)
-                               .order_by(FormVersion.number)).scalars().all()
-    wanted = request.args.get("version", "")
-    version = next((v for v in versions if str(v.number) == wanted), None) if wanted else (
-        versions[-1] if versions else None)
-    if version is None:
-        abort(404)
-    # The base definition: the CSV holds online and counter submissions alike, so its columns
-    # are every channel's questions (one asked only at the counter is not dropped).
-    compiled = version_by_id(session, version.id, channel=None)
-    if compiled is None:
-        abort(404)
-    ids = queries.all_matching_ids(session, queue_filter, user.id, [Submission.version_id == version.id])
-    rows = _in_order(session, ids)
-    record_access(session, "csv", ids, staff=user, detail=f"{queue_filter.form_id} v{version.number}")
-    session.commit()
-    content = export.write_csv(compiled.definition, rows, bom=request.args.get("bom") == "1",
-                               counter=counter_facts(session, rows),
-                               payments=review_payments.summaries(session, rows))
-    filename = f"{queue_filter.form_id}_v{version.number}_{clock.now():%Y%m%d-%H%M}.csv"
-    response = send_file(io.BytesIO(content), mimetype="text/csv", as_attachment=True, download_name=filename,
-                         max_age=0)
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    return response
-
-
-def _in_order(session, ids: list[int], chunk: int = 500) -> list[Submission]:
-    rows: list[Submission] = []
-    for start in range(0, len(ids), chunk):
-        part = ids[start:start + chunk]
-        found = {s.id: s for s in session.scalars(select(Submission).where(Submission.id.in_(part)))}
-        rows.extend(found[i] for i in part if i in found)
-    return rows
+    return export_views.download()
 

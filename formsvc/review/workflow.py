@@ -176,11 +176,14 @@ def find_move(name: str, current: str, table: dict[tuple[str, str], Move] = BY_K
 
 def perform(session: Session, submission: Submission, name: str, user: StaffUser, *,
             lock_version: int | None, comment: str | None = None, assignee: StaffUser | None = None,
-            table: dict[tuple[str, str], Move] = BY_KEY) -> Move:
+            table: dict[tuple[str, str], Move] = BY_KEY, event_data: dict | None = None,
+            mail_lines: list[str] | None = None) -> Move:
     """Make the move ``name`` on ``submission`` as ``user``, or raise a MoveRefused.
 
     ``lock_version`` is the version the member of staff saw (from the page's form); None only
     for callers with no page (claim-next), which then guard on the version they just read.
+    ``event_data`` adds to the event's data (a 差し戻し's ``fields`` and ``due``); ``mail_lines``
+    follow the comment in the resident's e-mail (the questions to fix and the deadline, by label).
     The caller commits.
     """
     if name == "claim" and submission.status == status.IN_REVIEW and submission.assignee_id != user.id \
@@ -237,12 +240,13 @@ def perform(session: Session, submission: Submission, name: str, user: StaffUser
         data["assignee_after"] = values["assignee_id"]
     if assignee is not None:
         data["assignee_name"] = assignee.display_name
+    data.update(event_data or {})
     session.add(SubmissionEvent(submission_id=submission.id, kind=move.event, actor=actor_name(user),
                                 comment=comment, data=data))
     # A fee already paid goes back after a rejection: marked in this same transaction.
     payments.refund_due_after(session, submission, move.target, actor_name(user), user.display_name)
     if move.notify:
-        notifications.notify(session, submission, move.event, comment)
+        notifications.notify(session, submission, move.event, "\n".join([comment or "", *(mail_lines or [])]))
     return move
 
 

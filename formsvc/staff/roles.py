@@ -7,11 +7,14 @@ COUNTER = "counter"
 ADMIN = "admin"
 # 決裁: approves an administrator's working copy before it is published (formsvc.admin.approvals).
 APPROVER = "approver"
+# 管理職: reads the 集計 dashboard (formsvc.dashboard); sees no applications.
+MANAGER = "manager"
 
 LABELS = {
     REVIEWER: ("審査担当", "Reviewer"),
     COUNTER: ("窓口担当", "Counter staff"),
     ADMIN: ("管理者", "Administrator"),
     APPROVER: ("承認者", "Approver"),
+    MANAGER: ("管理職", "Manager"),
 }
 ALL = tuple(LABELS)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from formsvc.applications.answers import Answers
 from formsvc.db import utcnow
 from formsvc.forms.catalog import CompiledForm
+from formsvc.submissions import abandonment
 from formsvc.submissions.models import Draft, Submission, Upload
 
 
@@ -70,9 +71,12 @@ def purge_expired(session: Session) -> int:
 
     Unfinished applications are personal data kept only as long as the resident may come back
     to them (DRAFT_LIFETIME_HOURS, SAVED_DRAFT_DAYS); a submitted draft's files belong to the
-    submission and stay. Returns how many drafts were deleted.
+    submission and stay. Where the unsent ones stopped is counted first (the 集計 dashboard's
+    drop-off, formsvc.submissions.abandonment). Returns how many drafts were deleted.
     """
-    expired = select(Draft.id).where(Draft.expires_at <= utcnow())
+    now = utcnow()
+    abandonment.add_to_tally(session, abandonment.abandoned(session, now))
+    expired = select(Draft.id).where(Draft.expires_at <= now)
     session.execute(delete(Upload).where(Upload.draft_id.in_(expired), Upload.submission_id.is_(None)))
-    deleted = session.execute(delete(Draft).where(Draft.expires_at <= utcnow()))
+    deleted = session.execute(delete(Draft).where(Draft.expires_at <= now))
     return cast(CursorResult, deleted).rowcount  # a DELETE's result: it has a rowcount

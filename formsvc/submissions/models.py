@@ -183,3 +183,19 @@ class CounterVisit(Base):
     shared: Mapped[dict] = mapped_column(JSONDocument, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class DraftAbandonment(Base):
+    """How many unfinished online applications stopped at each page (the 集計 dashboard's drop-off).
+
+    Expired drafts are deleted (they are personal data); before that, formsvc.submissions.drafts
+    counts where each stopped, so the count outlives the answers. Keyed by the month the draft was
+    started (Japan time).
+    """
+
+    __tablename__ = "draft_abandonments"
+
+    form_id: Mapped[str] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM
+    page_id: Mapped[str] = mapped_column(String(64), primary_key=True)  # or "check" (確認画面)
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -43,9 +43,28 @@ OPEN = tuple(status.code for status in STATUSES if status.open)
 WITHDRAWABLE = frozenset(status.code for status in STATUSES if status.withdrawable)
 
 
-def label(status: str, locale: str = "ja") -> str:
+def label(status: str, locale: str = "ja", definition=None) -> str:
+    """What residents, the record and the mails call ``status``: the procedure's own name for it
+    when its definition gives one (``status_labels``: 粗大ごみ's 収集日決定), else the default."""
+    custom = _custom(status, definition)
+    if custom is not None:
+        return custom.get(locale)
     ja, en = LABELS.get(status, (status, status))
     return en if locale == "en" else ja
+
+
+def short_label(status: str, definition=None) -> str:
+    """The staff's lists' one word: the procedure's own name when it has one, else ``short``."""
+    custom = _custom(status, definition)
+    return custom.ja if custom is not None else SHORT_LABELS.get(status, status)
+
+
+def _custom(status: str, definition):
+    """The definition's Text for ``status`` (None: it keeps the default). ``definition`` is a
+    FormDefinition (not imported: the definitions import this module)."""
+    labels = getattr(definition, "status_labels", None) if definition is not None else None
+    return getattr(labels, status, None) if labels is not None and status in LABELS else None
+
 
 # What residents see in their application's history, per audit event kind.
 EVENT_LABELS = {

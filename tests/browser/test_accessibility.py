@@ -118,6 +118,10 @@ def test_every_page_of_an_application_is_accessible(axe_page, live_server, monke
     page.get_by_role("heading", name="申請を受け付けました").wait_for()
     assert RECEPTION_NUMBER.match(page.locator(".reception-number").inner_text().strip())
     assert_accessible(page, "confirmation")
+    # The 控え (copy of what was sent), a page of its own (formsvc.resident.receipt_copy).
+    page.get_by_role("link", name="送信した内容の控えを見る（印刷・PDF）").click()
+    page.get_by_role("heading", name="申請の控え").wait_for()
+    assert_accessible(page, "copy of what was sent")
     walked_scenarios.add(scenario)
 
 
@@ -153,6 +157,17 @@ def test_expired_application_page_is_accessible(axe_page, live_server):
     axe_page.goto("/forms/juminhyo-copy/pages/subject")  # a new browser: there is no draft
     assert axe_page.get_by_role("heading", name="入力の途中の内容が見つかりません").is_visible()
     assert_accessible(axe_page, "expired application")
+
+
+def test_already_sent_page_is_accessible(axe_page, live_server):
+    """戻る after 送信: the pages of a sent application say it was sent (issue 16)."""
+    path = Shortcut(axe_page, live_server.definition("juminhyo-copy")).until()
+    axe_page.goto(path)
+    send_application(axe_page)
+    axe_page.get_by_role("heading", name="申請を受け付けました").wait_for()
+    axe_page.goto("/forms/juminhyo-copy/check")
+    assert axe_page.get_by_role("heading", name="この申請は送信済みです", exact=False).is_visible()
+    assert_accessible(axe_page, "already sent")
 
 
 def test_not_found_page_is_accessible(axe_page):

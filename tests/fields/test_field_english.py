@@ -82,7 +82,7 @@ CASES = [
     ("date", {"label": label("生年月日", "Date of birth")}, date_inputs("2025", "13", "1"),
      "Enter the month as a number from 1 to 12"),
     ("date", {"label": label("生年月日", "Date of birth")}, date_inputs("平成31", "5", "1"),
-     "Enter the year like 2025 or 令和7, for a date within that era"),
+     "Enter the year like 2026 or 令和8, for a date within that era"),
     ("radio", {"label": label("受け取り方法", "How to receive it"), "choices": ["a"]}, {},
      "Select How to receive it"),
     ("select", {"label": label("窓口", "Office"), "choices": ["a"]}, {"answer": "b"},

@@ -200,8 +200,10 @@ def test_answers_verified_with_the_my_number_card_are_marked_with_the_assurance_
     assert "山田　太郎" in text  # from the card (tests/identity.py), not what was typed
     assert compact(text).count("［マイナンバーカードで確認済み］") == 3
     assert "マイナンバーカード（デジタル認証アプリ）" in text
-    assert "AAL3" in text
-    assert "氏名（AAL3" in compact(text) and "生年月日（AAL3" in compact(text) and "住所（AAL3" in compact(text)
+    # In words staff use, not the acr value (issue 16).
+    assert "マイナンバーカード（公的個人認証）" in compact(text) and "AAL3" not in text and "aal3" not in text
+    assert "氏名（公的個人認証" in compact(text) and "生年月日（公的個人認証" in compact(text) \
+        and "住所（公的個人認証" in compact(text)
     assert f"{SAMPLE_FEE:,}円" in text
     assert "品目 1" in text and "証明書A" in text and "品目 2" in text and "証明書B" in text
 

@@ -544,7 +544,8 @@ def test_a_correction_of_a_paid_application_is_not_paid_again(client, app):
     started = client.post(f"/my/applications/{number}/correct", data={"csrf_token": csrf_token(mine.text)})
     assert urlparse(started.location).path == f"/forms/{FORM_ID}/check"
     check = check_page(client)
-    assert "同意して申請する" in check.text and "支払いへ進む" not in check.text
+    # A correction is resubmitted (issue 16): the button says so, and nothing is paid again.
+    assert "修正して再提出する" in check.text and "支払いへ進む" not in check.text
     sent = client.post(f"/forms/{FORM_ID}/check", data={"csrf_token": csrf_token(check.text)})
     assert sent.status_code == 302 and "/done/" in sent.location
     assert count(app, Payment) == 1

@@ -142,7 +142,7 @@ def test_a_correction_to_no_fee_gives_the_earlier_payment_back(client, app):
     ask_for_correction(app, client, number)
     change_copies(client, app, 0)
     check = check_page(client)
-    assert "同意して申請する" in check.text and "支払いへ進む" not in check.text
+    assert "修正して再提出する" in check.text and "支払いへ進む" not in check.text  # a correction (issue 16)
     sent = client.post(f"/forms/{FORM_ID}/check", data={"csrf_token": csrf_token(check.text)})
     assert sent.status_code == 302 and "/done/" in sent.location
     [payment] = payments_of(app)
@@ -185,7 +185,7 @@ def test_a_correction_with_the_same_fee_does_not_ask_again_while_a_konbini_numbe
     ask_for_correction(app, client, number)
     change_name(client, app, "佐藤")  # the same fee
     check = check_page(client)
-    assert "同意して申請する" in check.text and "支払いへ進む" not in check.text
+    assert "修正して再提出する" in check.text and "支払いへ進む" not in check.text  # a correction (issue 16)
     sent = client.post(f"/forms/{FORM_ID}/check", data={"csrf_token": csrf_token(check.text)})
     assert "/done/" in sent.location
     [payment] = payments_of(app)

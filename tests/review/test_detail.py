@@ -39,7 +39,8 @@ def test_detail_shows_every_answer_with_the_labels_of_the_version_used(app, revi
     labels = re.findall(r'<dt class="summary-list__key">([^<]+)</dt>', text)
     assert labels[:5] == ["市内にお住まいですか", "氏名", "フリガナ", "メールアドレス", "生年月日"]
     assert "山田　太郎" in text and "マイナンバーカードで確認済み" in text  # verified name
-    assert "マイナンバーカードでログインして申請" in text
+    # In words, not the sign-in's acr value (issue 16).
+    assert "マイナンバーカード（公的個人認証）でログインして申請" in text and "aal3" not in text
     assert text.count("verified-tag") == 1  # only the card's answers carry the mark
     assert page.headers["Cache-Control"] == "no-store"
     logged = db_session.scalars(select(AccessLog).where(AccessLog.action == "detail")).all()

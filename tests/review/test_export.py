@@ -23,7 +23,12 @@ def apply(app, form_id: str, items=None, **answers) -> str:
 
 
 def read_csv(content: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(content.decode("utf-8"), newline="")))
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+
+
+# The machine-readable choices of the export options page (what a link without options gives;
+# the page preselects choices for Excel: tests/review/test_export_options.py).
+MACHINE = "encoding=utf-8&booleans=digits&dates=iso&reception=plain&breaks=space"
 
 
 def test_csv_round_trip_gives_back_the_answers(app, review_form, db_session):
@@ -32,7 +37,7 @@ def test_csv_round_trip_gives_back_the_answers(app, review_form, db_session):
     second = apply(app, review_form, via="agent", agent_name="代理 ①郎", proxy_letter=True, copies=1,
                    note="㈱テスト\tタブ")
     exporter = staff_client(app, "shinsa", "reviewer")
-    response = exporter.get(f"/staff/queue/export.csv?form={review_form}&status=all")
+    response = exporter.get(f"/staff/queue/export.csv?form={review_form}&status=all&{MACHINE}")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     disposition = response.headers["Content-Disposition"]
@@ -58,7 +63,8 @@ def test_csv_round_trip_gives_back_the_answers(app, review_form, db_session):
         submission = submissions[row["受付番号"]]
         fields = submission.answers["fields"]
         assert row["状況"] == "受付" and row["経路"] == "オンライン" and row["手数料"] == str(submission.fee)
-        assert row["入力した職員"] == row["本人確認"] == ""  # filled for counter applications only
+        assert row["入力した職員"] == ""  # filled for counter applications only
+        assert row["本人確認"] == "確認なし"  # not signed in with the card
         assert row["申請日時"].endswith("+09:00")
         assert row["氏名（氏）"] == fields["name"]["family"] and row["氏名（名）"] == fields["name"]["given"]
         assert row["フリガナ（セイ）"] == fields["kana"]["family"]
@@ -96,7 +102,8 @@ def test_one_procedure_and_one_version_per_file(app, review_form, plain_form):
     apply(app, plain_form)
     exporter = staff_client(app, "shinsa", "reviewer")
     queue = exporter.get(f"/staff/queue?form={review_form}")
-    assert "第2版（1件）" in queue.text and "第1版（1件）" in queue.text and "bom=1" in queue.text
+    assert "第2版（1件）" in queue.text and "第1版（1件）" in queue.text
+    assert f"/staff/queue/export?version=1&amp;form={review_form}" in queue.text  # the options page
     newest = read_csv(exporter.get(f"/staff/queue/export.csv?form={review_form}").data)
     assert [row["受付番号"] for row in newest] == [new] and "必要な通数" in newest[0]
     first = read_csv(exporter.get(f"/staff/queue/export.csv?form={review_form}&version=1").data)
@@ -110,6 +117,7 @@ def test_one_procedure_and_one_version_per_file(app, review_form, plain_form):
 def test_counter_staff_cannot_export(app, review_form):
     counter = staff_client(app, "madoguchi", "counter")
     assert counter.get(f"/staff/queue/export.csv?form={review_form}").status_code == 403
+    assert counter.get(f"/staff/queue/export?form={review_form}").status_code == 403
     assert "CSVで出力する" not in counter.get("/staff/queue").text
 
 

@@ -84,3 +84,23 @@ def test_every_admin_route_requires_the_admin_role_and_nothing_else(app):
         previewing = (roles.ADMIN, roles.APPROVER) if rule.endpoint.startswith("preview.") else None
         expected = APPROVAL_ROUTES.get(rule.endpoint, previewing or (roles.ADMIN,))
         assert app.view_functions[rule.endpoint].required_roles == expected, rule.rule
+
+
+def test_notices_are_for_the_staff_who_open_applications(app):
+    """お知らせ link to an application's detail page: the roles that may open it, no others."""
+    for endpoint in ("notices.notice_list", "notices.read_notices"):
+        assert app.view_functions[endpoint].required_roles == (roles.REVIEWER, roles.COUNTER, roles.ADMIN)
+
+
+def test_correction_phrases_are_kept_by_administrators_only(app):
+    """差し戻しの定型文 (issue 16): administrators edit them; reviewers only pick them on the detail page."""
+    for endpoint in ("admin.correction_phrases", "admin.save_correction_phrases"):
+        assert app.view_functions[endpoint].required_roles == (roles.ADMIN,)
+    assert app.view_functions["review.move"].required_roles == (roles.REVIEWER, roles.COUNTER, roles.ADMIN)
+
+
+def test_the_dashboard_is_for_administrators_and_managers_and_paper_counts_for_administrators(app):
+    """集計 (formsvc.dashboard): aggregates only, for administrators and managers (管理職)."""
+    for endpoint in ("dashboard.index", "dashboard.download"):
+        assert app.view_functions[endpoint].required_roles == (roles.ADMIN, roles.MANAGER)
+    assert app.view_functions["dashboard.paper"].required_roles == (roles.ADMIN,)

@@ -14,6 +14,7 @@ small form, and a refused change shows its errors where it was typed, keeping th
 
 from formsvc.admin.views import (
     approvals,
+    correction_phrases,
     intake,
     notifications,
     procedures,
@@ -26,5 +27,5 @@ from formsvc.admin.views import (
 from formsvc.admin.views.common import blueprint
 
 # Importing the areas adds their routes to the blueprint.
-__all__ = ["approvals", "blueprint", "intake", "notifications", "procedures", "publishing", "question_editor",
-           "structured_editor", "versions", "yaml_editor"]
+__all__ = ["approvals", "blueprint", "correction_phrases", "intake", "notifications", "procedures", "publishing",
+           "question_editor", "structured_editor", "versions", "yaml_editor"]

@@ -14,6 +14,7 @@ from formsvc.applications.flow import Flow
 from formsvc.clock import today
 from formsvc.definitions.schema import FormDefinition
 from formsvc.forms.catalog import CompiledForm
+from formsvc.resident import draft_notes
 from formsvc.resident.channels import current_channel
 from formsvc.submissions.drafts import save_answers
 from formsvc.submissions.models import Draft
@@ -78,7 +79,10 @@ def with_completed(completed: list[str], page_id: str) -> list[str]:
 def render(template: str, **context: Any) -> str:
     """A page of the application in the current channel's layout."""
     channel = current_channel()
-    return render_template(template, layout=channel.layout, channel=channel, **context)
+    application = context.get("application")
+    # Saved until when, and the correction it answers (formsvc.resident.draft_notes).
+    notes = draft_notes.for_pages(channel, application.draft) if application is not None else {}
+    return render_template(template, layout=channel.layout, channel=channel, **notes, **context)
 
 
 class ApplicationPage(MethodView):

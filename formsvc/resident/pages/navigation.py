@@ -85,5 +85,8 @@ def next_url(application: Application, page_id: str) -> str:
     draft = application.draft
     flow = draft_flow(application.definition, draft)
     if safe_return_target() == CHECK:
-        return page_url(application.form_id, flow.first_unfinished_page_id(draft.completed_pages))
+        # Changed from the check page: a page the change brought in is asked next, still on the
+        # way back (the marker goes with it), and pages already answered are not walked again.
+        target = flow.first_unfinished_page_id(draft.completed_pages)
+        return page_url(application.form_id, target, **({} if target == CHECK else {"return": CHECK}))
     return page_url(application.form_id, flow.next_page_id(page_id))

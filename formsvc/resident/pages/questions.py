@@ -27,7 +27,7 @@ from formsvc.resident.address_lookup import addresses_from_postal_codes, look_up
 from formsvc.resident.bank_lookup import look_up_bank, show_matches
 from formsvc.resident.channels import current_channel
 from formsvc.resident.context import safe_return_target
-from formsvc.resident.forms import PageForm, build_form, field_views
+from formsvc.resident.forms import PageForm, build_form, field_views, join_hints
 from formsvc.resident.pages.application import (
     Application,
     ApplicationPage,
@@ -45,6 +45,8 @@ from formsvc.resident.pages.repeats import (
     open_repeating_page,
 )
 from formsvc.resident.pages.reveal import condition_hint, is_revealed, reveal_script
+from formsvc.resident.pages.rule_reads import known_rule_errors
+from formsvc.resident.pages.rule_required import rule_requirement
 from formsvc.resident.pages.uploads import answers_on_page, remove_upload, store_uploads
 from formsvc.submissions.drafts import save_answers
 
@@ -89,7 +91,12 @@ class Questions:
         # Conditions inside an item read its own (and its parent item's) answers, as on the server.
         answers = application.flow if self.item is None else application.flow.scope(page, self.item)
         for view in views:
-            view.condition_hint = condition_hint(view.spec, page, application.flow, self.ctx.locale)
+            always, sometimes, when = rule_requirement(view.spec, page, application.flow, self.ctx.locale)
+            view.required_by_rule = always
+            view.conditionally_required = sometimes or view.spec.required_if is not None
+            view.condition_hint = join_hints(
+                [text for text in (condition_hint(view.spec, page, application.flow, self.ctx.locale), when)
+                 if text], self.ctx.locale) or None
             view.revealed = is_revealed(view.spec, page)
             view.reveal = reveal_script(view.spec, page, answers)
         return render(
@@ -253,10 +260,12 @@ def _store(questions: Questions, form: PageForm) -> ResponseReturnValue:
     # required_if: a question required by another answer (its own refusal, if any, comes first).
     rule_errors = {spec.id: spec.required_message(questions.ctx) for spec in flow.missing_required(page, item)
                    if not (spec.id in form._fields and form[spec.id].errors)}
-    if valid:
-        for field_id, message in flow.rule_errors(page, questions.ctx.locale, item_index,
-                                                  questions.parent_index).items():
-            rule_errors.setdefault(field_id, message)
+    # The rules too, even when some answers were refused: every message that can be known is
+    # shown at once. A rule reading a refused answer waits (there is nothing to compare yet).
+    refused = {bound.name for bound in inputs if bound.errors}
+    for field_id, message in known_rule_errors(flow, page, questions.ctx.locale, refused, item_index,
+                                               questions.parent_index).items():
+        rule_errors.setdefault(field_id, message)
     if not valid or rule_errors:
         return questions.show(form, rule_errors)
     store_uploads(application.draft, form, questions.asked,
