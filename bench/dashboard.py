@@ -5,12 +5,17 @@ by TEST_DATABASE_URL (or --url), migrates it, bulk-loads submissions with their 
 counter visits with COPY, and times in the same run:
 
 * floor     — one bare ``GROUP BY form_id, channel`` count over the same period: the least any
-              per-period figure costs (a scan of the period's rows);
-* figures   — each figure's query (``formsvc.dashboard.figures``), one by one;
-* page      — the whole /staff/dashboard HTTP response (every figure, charts, tables);
+              per-period figure costs if it reads the applications (a scan of the period's rows);
+* build     — computing the monthly rollups from every application (once, after an upgrade;
+              the data is loaded with COPY, which bypasses the change listeners);
+* refresh   — bringing them up to date after 1,000 applications of the last three months changed
+              (a busy day's moves), recomputing those procedure-months only;
+* figures   — each figure's query (``formsvc.dashboard.figures``), one by one, on current rollups;
+* page      — the whole /staff/dashboard HTTP response (refresh with nothing to do, every figure,
+              charts, tables);
 * queue     — the staff queue's first page, for scale.
 
-    .venv/bin/python bench/dashboard.py                        # 100k then 1M (about 6 minutes)
+    .venv/bin/python bench/dashboard.py                        # 100k then 1M (about 8 minutes)
     .venv/bin/python bench/dashboard.py --sizes 100000 --runs 5
 """
 
@@ -20,7 +25,9 @@ import argparse
 import os
 import random
 import re
+import statistics
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,12 +35,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("FORMSVC_INSTANCE_PATH", __import__("tempfile").mkdtemp(prefix="formsvc-bench-"))
 
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import func, insert, select, text  # noqa: E402
 
 from bench.queue_page import DEFINITION, load, scratch_database, timed  # noqa: E402
 from formsvc import create_app  # noqa: E402
 from formsvc.clock import JST  # noqa: E402
-from formsvc.dashboard import figures  # noqa: E402
+from formsvc.dashboard import figures, rollups  # noqa: E402
+from formsvc.dashboard.models import RollupChange  # noqa: E402
 from formsvc.dashboard.periods import Period  # noqa: E402
 from formsvc.db import make_engine  # noqa: E402
 from formsvc.definitions.loader import load_text  # noqa: E402
@@ -99,19 +107,56 @@ def floor(session, period: Period) -> None:
                     .group_by(Submission.form_id, Submission.channel)).all()
 
 
-def measure(app, runs: int, period: Period) -> dict[str, float]:
+def build(app) -> float:
+    """Milliseconds to compute the rollups from scratch."""
+    with app.app_context():
+        from formsvc.db import database
+
+        with database().transaction() as session:
+            began = time.perf_counter()
+            rollups.refresh(session)
+            return (time.perf_counter() - began) * 1000
+
+
+def refresh_after_changes(app, runs: int, period: Period, rng: random.Random) -> float:
+    """Median milliseconds of a refresh after 1,000 applications of the last three months changed."""
+    with app.app_context():
+        from formsvc.db import database
+
+        with database().transaction() as session:
+            recent = session.scalars(select(Submission.id).where(
+                Submission.created_at >= Period(_months_before(period.last, 2), period.last).start)).all()
+        samples = []
+        for _ in range(runs):
+            with database().transaction() as session:
+                session.execute(insert(RollupChange), [{"submission_id": i} for i in rng.sample(recent, 1000)])
+            with database().transaction() as session:
+                began = time.perf_counter()
+                rollups.refresh(session)
+                samples.append((time.perf_counter() - began) * 1000)
+        return statistics.median(samples)
+
+
+def _months_before(month: str, count: int) -> str:
+    year, number = int(month[:4]), int(month[5:7]) - count
+    while number < 1:
+        year, number = year - 1, number + 12
+    return f"{year}-{number:02d}"
+
+
+def measure(app, runs: int, period: Period, rng: random.Random) -> dict[str, float]:
     # The pages are asked outside any app context: a request inside one would share its ``g``.
     manager, reviewer = client_of(app, "bench-manager"), client_of(app, "bench-reviewer")
+    results = {"build": build(app), "refresh": refresh_after_changes(app, runs, period, rng)}
     query = f"/staff/dashboard?from={period.first}&to={period.last}"
     assert manager.get(query).status_code == 200 and reviewer.get("/staff/queue").status_code == 200
-    results = {}
     with app.app_context():
         from formsvc.db import database
 
         session = database().session_factory()
         form_ids = ["bench-permit"]
         now = datetime.now(UTC)
-        results = {
+        results |= {
             "floor": timed(lambda: floor(session, period), runs),
             "channels": timed(lambda: figures.channel_counts(session, period, form_ids), runs),
             "processing": timed(lambda: figures.processing_times(session, period, form_ids), runs),
@@ -147,7 +192,8 @@ def main() -> None:
         parser.error("this benchmark is for PostgreSQL")
     print("median ms per call; the period is every month the submissions span")
     header = f"{'rows':>9} {'events':>9} " + " ".join(f"{k:>10}" for k in (
-        "floor", "channels", "processing", "waits", "rates", "visits", "drop-off", "page", "queue p1")) + \
+        "build", "refresh", "floor", "channels", "processing", "waits", "rates", "visits", "drop-off", "page",
+        "queue p1")) + \
         f" | {'page/floor':>10} {'page/queue':>10}"
     print(header)
     print("-" * len(header))
@@ -177,7 +223,7 @@ def main() -> None:
                 last_month = last.astimezone(JST)
                 span = Period(f"{last_month.year - 5}-{last_month.month + 1:02d}" if last_month.month < 12
                               else f"{last_month.year - 4}-01", last_month.strftime("%Y-%m"))
-            r = measure(app, args.runs, span)
+            r = measure(app, args.runs, span, rng)
             print(f"{size:>9,} {events:>9,} " + " ".join(f"{v:>10.1f}" for v in r.values()) +
                   f" | {r['page'] / r['floor']:>10.1f} {r['page'] / r['queue p1']:>10.1f}", flush=True)
             engine.dispose()
@@ -186,7 +232,8 @@ def main() -> None:
                 print(f"kept: {url}")
             else:
                 drop()
-    print("\npage/floor: the whole dashboard against one bare grouped count of the same rows;"
+    print("\nbuild: once after an upgrade; refresh: after 1,000 applications changed;"
+          "\npage/floor: the whole dashboard against one bare grouped count of the same rows;"
           "\npage/queue: against the staff queue's first page (the page staff open most).")
 
 

@@ -150,11 +150,12 @@ def demo_accounts() -> None:
             click.echo(f"  {username:<14} {password}  ({', '.join(roles)})")
 
 
+from formsvc.dashboard.commands import COMMANDS as DASHBOARD_COMMANDS  # noqa: E402
 from formsvc.payments.commands import COMMANDS as PAYMENT_COMMANDS  # noqa: E402
 from formsvc.review.commands import COMMANDS as REVIEW_COMMANDS  # noqa: E402
 from formsvc.submissions.commands import COMMANDS as SUBMISSION_COMMANDS  # noqa: E402
 
-for _command in [*REVIEW_COMMANDS, *SUBMISSION_COMMANDS, *PAYMENT_COMMANDS]:
+for _command in [*REVIEW_COMMANDS, *SUBMISSION_COMMANDS, *PAYMENT_COMMANDS, *DASHBOARD_COMMANDS]:
     main.add_command(_command)
 
 

@@ -1,9 +1,11 @@
-"""The dashboard's figures: each one grouped query, by procedure and month (Japan time).
+"""The dashboard's figures, by procedure and month (Japan time).
 
 A figure is a list of plain rows; the page draws them as a chart with its data table, and each
-can be downloaded as CSV. Percentiles are nearest-rank (⌈n×p/100⌉-th of the sorted values),
-computed in the database with window functions, so the same SQL answers on SQLite and PostgreSQL
-and a million submissions never travel to Python.
+can be downloaded as CSV. Figures about applications read the monthly rollups
+(``formsvc.dashboard.rollups``, refreshed before the page reads them), so their cost grows with
+procedures × months, not with applications or visits; paper counts and abandoned drafts are read
+as they are. Percentiles are nearest-rank (⌈n×p/100⌉-th of the sorted values), from the
+rollups' histograms.
 """
 
 from __future__ import annotations
@@ -13,24 +15,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, case, distinct, func, literal, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Select
 
-from formsvc.dashboard.models import PaperCount
+from formsvc.dashboard import rollups
+from formsvc.dashboard.models import MonthCount, MonthDuration, MonthVisits, PaperCount
 from formsvc.dashboard.periods import Period
-from formsvc.dashboard.sql import month_in_japan, nearest_rank, seconds_between, value_at_rank
-from formsvc.submissions import abandonment, channels, status
-from formsvc.submissions.models import CounterVisit, DraftAbandonment, Submission, SubmissionEvent
+from formsvc.dashboard.rollups import Spread
+from formsvc.submissions import abandonment, channels
+from formsvc.submissions.models import DraftAbandonment
 
 PAPER = "paper"
 CHANNELS = (channels.ONLINE, channels.COUNTER, PAPER)
 CHANNEL_LABELS = {**channels.LABELS, PAPER: "紙"}
-# 受付→完了: the decision that ends the office's work (承認・却下, or 交付 when issued the same day).
-DECIDING_EVENTS = ("approved", "rejected", "completed")
-DECIDED = (status.APPROVED, status.REJECTED, status.COMPLETED)
-# Events after which the application is in a status other than the one the move names.
-ENTERS_RECEIVED = ("submitted", "resubmitted")
 
 
 # --- applications by channel and the online share -------------------------------------------
@@ -56,11 +53,8 @@ class ChannelCounts:
 
 def channel_counts(session: Session, period: Period, form_ids: Sequence[str]) -> dict[tuple[str, str], ChannelCounts]:
     """(form id, month) → applications by channel, paper counts included."""
-    month = month_in_japan(Submission.created_at)
-    rows = session.execute(
-        select(Submission.form_id, month, Submission.channel, func.count())
-        .where(*_in_period(Submission.created_at, period), Submission.form_id.in_(form_ids))
-        .group_by(Submission.form_id, month, Submission.channel))
+    rows = session.execute(select(MonthCount.form_id, MonthCount.month, MonthCount.channel, MonthCount.applications)
+                           .where(*_rollup_rows(MonthCount, period, form_ids)))
     found: dict[tuple[str, str], ChannelCounts] = {}
     for form_id, month_text, channel, count in rows:
         if channel in CHANNELS:
@@ -84,75 +78,36 @@ def totals(counts: dict[tuple[str, str], ChannelCounts], by: str) -> dict[str, C
 
 # --- processing time and time in each status --------------------------------------------------
 
-@dataclass(frozen=True)
-class Spread:
-    """How long something took: how many, the median and the 90th percentile, in seconds."""
-
-    count: int
-    median: float
-    p90: float
-
-
-def _spreads(session: Session, durations: Select, keys: Sequence[str]) -> dict[tuple, Spread]:
-    """Nearest-rank median and 90th percentile of ``durations`` (columns ``keys`` + ``seconds``)
-    per key, in one query: PostgreSQL's ``percentile_disc`` (one sort per group), or on SQLite,
-    which has no percentile aggregate, the same ranks picked with window functions."""
-    inner = durations.subquery("durations")
-    key_columns = [inner.c[key] for key in keys]
-    if session.get_bind().dialect.name == "postgresql":
-        statement = select(*key_columns, func.count(),
-                           func.percentile_disc(0.5).within_group(inner.c.seconds),
-                           func.percentile_disc(0.9).within_group(inner.c.seconds)).group_by(*key_columns)
-    else:
-        ranked = select(
-            *key_columns, inner.c.seconds,
-            func.row_number().over(partition_by=key_columns, order_by=inner.c.seconds).label("rank"),
-            func.count().over(partition_by=key_columns).label("n"),
-        ).subquery("ranked")
-        grouped = [ranked.c[key] for key in keys]
-        statement = select(
-            *grouped, ranked.c.n,
-            value_at_rank(ranked.c.rank, nearest_rank(ranked.c.n, 50), ranked.c.seconds),
-            value_at_rank(ranked.c.rank, nearest_rank(ranked.c.n, 90), ranked.c.seconds),
-        ).group_by(*grouped, ranked.c.n)
-    return {tuple(row[:len(keys)]): Spread(int(row[len(keys)]), float(row[-2]), float(row[-1]))
-            for row in session.execute(statement)}
-
-
 def processing_times(session: Session, period: Period, form_ids: Sequence[str],
                      by: Sequence[str] = ("form_id",)) -> dict[tuple, Spread]:
     """受付→完了 for the applications of the period that were decided, by ``by`` (form_id, month)."""
-    decided_at = func.min(SubmissionEvent.created_at)
-    columns = {"form_id": Submission.form_id, "month": month_in_japan(Submission.created_at)}
-    durations: Select = (select(*(columns[key].label(key) for key in by),
-                                seconds_between(decided_at, Submission.created_at).label("seconds"))
-                 .join(SubmissionEvent, and_(SubmissionEvent.submission_id == Submission.id,
-                                             SubmissionEvent.kind.in_(DECIDING_EVENTS)))
-                 .where(*_in_period(Submission.created_at, period), Submission.form_id.in_(form_ids))
-                 .group_by(Submission.id, *(columns[key] for key in by), Submission.created_at))
-    return _spreads(session, durations, by)
+    return _spreads(session, period, form_ids, by, MonthDuration.measure == rollups.PROCESSING)
 
 
 def status_waits(session: Session, period: Period, form_ids: Sequence[str],
                  by: Sequence[str] = ("status",)) -> dict[tuple, Spread]:
-    """How long applications stayed in each status before moving on (still there: not counted)."""
-    entered = case((SubmissionEvent.kind.in_(ENTERS_RECEIVED), literal(status.RECEIVED)),
-                   (SubmissionEvent.kind == "withdrawn", literal(status.WITHDRAWN)),
-                   else_=SubmissionEvent.data["to"].as_string())
-    changes = (select(SubmissionEvent.submission_id, Submission.form_id,
-                      entered.label("status"), SubmissionEvent.created_at.label("entered_at"),
-                      func.lead(SubmissionEvent.created_at).over(
-                          partition_by=SubmissionEvent.submission_id,
-                          order_by=SubmissionEvent.id).label("left_at"))
-               .join(Submission, Submission.id == SubmissionEvent.submission_id)
-               .where(*_in_period(Submission.created_at, period), Submission.form_id.in_(form_ids),
-                      or_(SubmissionEvent.kind.in_((*ENTERS_RECEIVED, "withdrawn")),
-                          SubmissionEvent.data["to"].as_string().is_not(None)))
-               .subquery("changes"))
-    durations = (select(*(changes.c[key].label(key) for key in by),
-                        seconds_between(changes.c.left_at, changes.c.entered_at).label("seconds"))
-                 .where(changes.c.left_at.is_not(None)))
-    return _spreads(session, durations, by)
+    """How long applications stayed in each status before moving on (still there: not counted),
+    by ``by`` (form_id, month, status)."""
+    return _spreads(session, period, form_ids, by, MonthDuration.measure.startswith(rollups.WAIT))
+
+
+def _spreads(session: Session, period: Period, form_ids: Sequence[str], by: Sequence[str], measures) -> dict:
+    columns = {"form_id": MonthDuration.form_id, "month": MonthDuration.month, "status": MonthDuration.measure}
+    keys = [columns[key] for key in by]
+    rows = session.execute(
+        select(*keys, MonthDuration.bucket, func.sum(MonthDuration.count), func.sum(MonthDuration.seconds))
+        .where(measures, *_rollup_rows(MonthDuration, period, form_ids))
+        .group_by(*keys, MonthDuration.bucket))
+    n = len(by)
+    status_at = by.index("status") if "status" in by else None
+
+    def key_of(row) -> tuple:
+        key = list(row[:n])
+        if status_at is not None:
+            key[status_at] = key[status_at].removeprefix(rollups.WAIT)
+        return tuple(key)
+
+    return rollups.spreads((key_of(row), row[n], int(row[n + 1]), float(row[n + 2])) for row in rows)
 
 
 # --- correction and rejection rates -------------------------------------------------------------
@@ -175,21 +130,14 @@ class Rates:
 
 def rates(session: Session, period: Period, form_ids: Sequence[str],
           by: Sequence[str] = ("form_id",)) -> dict[tuple, Rates]:
-    columns = {"form_id": Submission.form_id, "month": month_in_japan(Submission.created_at)}
-    corrected = (select(SubmissionEvent.submission_id)
-                 .where(SubmissionEvent.kind == "correction_requested").distinct().subquery("corrected"))
+    columns = {"form_id": MonthCount.form_id, "month": MonthCount.month}
     keys = [columns[key] for key in by]
     rows = session.execute(
-        select(*keys, func.count(),
-               func.count(distinct(corrected.c.submission_id)),
-               func.sum(case((Submission.status.in_(DECIDED), 1), else_=0)),
-               func.sum(case((Submission.status == status.REJECTED, 1), else_=0)))
-        .outerjoin(corrected, corrected.c.submission_id == Submission.id)
-        .where(*_in_period(Submission.created_at, period), Submission.form_id.in_(form_ids))
-        .group_by(*keys))
+        select(*keys, func.sum(MonthCount.applications), func.sum(MonthCount.corrected),
+               func.sum(MonthCount.decided), func.sum(MonthCount.rejected))
+        .where(*_rollup_rows(MonthCount, period, form_ids)).group_by(*keys))
     n = len(by)
-    return {tuple(row[:n]): Rates(int(row[n]), int(row[n + 1]), int(row[n + 2] or 0), int(row[n + 3] or 0))
-            for row in rows}
+    return {tuple(row[:n]): Rates(*(int(value) for value in row[n:])) for row in rows}
 
 
 # --- counter visits -----------------------------------------------------------------------------
@@ -203,14 +151,10 @@ class Visits:
 
 def counter_visits(session: Session, period: Period) -> list[Visits]:
     """Counter visits (one resident, any number of procedures) per month, and how long they took."""
-    month = month_in_japan(CounterVisit.created_at)
-    counts: dict[str, int] = {found: int(count) for found, count in session.execute(
-        select(month, func.count()).where(*_in_period(CounterVisit.created_at, period)).group_by(month))}
-    durations = (select(month.label("month"),
-                        seconds_between(CounterVisit.closed_at, CounterVisit.created_at).label("seconds"))
-                 .where(*_in_period(CounterVisit.created_at, period), CounterVisit.closed_at.is_not(None)))
-    spreads = _spreads(session, durations, ("month",))
-    return [Visits(m, int(counts.get(m, 0)), spreads.get((m,))) for m in period.months() if counts.get(m)]
+    counts = dict(session.execute(select(MonthVisits.month, MonthVisits.visits)
+                                  .where(MonthVisits.month.between(period.first, period.last))).all())
+    spreads = _spreads(session, period, [rollups.VISITS], ("month",), MonthDuration.measure == rollups.VISIT)
+    return [Visits(m, int(counts[m]), spreads.get((m,))) for m in period.months() if counts.get(m)]
 
 
 # --- where residents abandon ----------------------------------------------------------------------
@@ -242,14 +186,13 @@ def drop_off(session: Session, period: Period, form_ids: Sequence[str], now: dat
         if form_id in wanted and period.first <= month <= period.last:
             found[form_id].stopped[page_id] += count
     sent = session.execute(
-        select(Submission.form_id, func.count())
-        .where(*_in_period(Submission.created_at, period), Submission.form_id.in_(form_ids),
-               Submission.channel == channels.ONLINE)
-        .group_by(Submission.form_id))
+        select(MonthCount.form_id, func.sum(MonthCount.applications))
+        .where(*_rollup_rows(MonthCount, period, form_ids), MonthCount.channel == channels.ONLINE)
+        .group_by(MonthCount.form_id))
     for form_id, count in sent:
         found[form_id].submitted_online = int(count)
     return found
 
 
-def _in_period(column, period: Period) -> Iterable:
-    return column >= period.start, column < period.end
+def _rollup_rows(table: type[MonthCount] | type[MonthDuration], period: Period, form_ids: Sequence[str]) -> Iterable:
+    return table.form_id.in_(form_ids), table.month.between(period.first, period.last)

@@ -17,7 +17,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from sqlalchemy import select
 
 from formsvc import clock
-from formsvc.dashboard import report
+from formsvc.dashboard import report, rollups
 from formsvc.dashboard.models import PaperCount
 from formsvc.dashboard.periods import month_label, parse_month, parse_period
 from formsvc.db import session as db_session
@@ -73,8 +73,7 @@ def _summary(errors: Mapping[str, str]) -> list[tuple[str, str]]:
 @require_role(*VIEWERS)
 def index():
     scope = Scope(request.args)
-    figures = report.build(db_session(), scope.period, scope.procedures, clock.now())
-    db_session().commit()
+    figures = _figures(scope)
     return render_template("dashboard/index.html", scope=scope, figures=figures,
                            errors=_summary(scope.errors), can_edit_paper=signed_in_staff().has_role(*PAPER_EDITORS)), \
         400 if scope.errors else 200
@@ -86,12 +85,10 @@ def download(figure_id: str):
     scope = Scope(request.args)
     if scope.errors:
         abort(400)
-    figure = next((f for f in report.build(db_session(), scope.period, scope.procedures, clock.now())
-                   if f.id == figure_id), None)
+    figure = next((f for f in _figures(scope) if f.id == figure_id), None)
     if figure is None or figure.csv is None:
         abort(404)
     headers, rows = figure.csv()
-    db_session().commit()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([formula_safe(h) for h in headers])
@@ -99,6 +96,14 @@ def download(figure_id: str):
     name = f"{figure_id}_{scope.period.first}_{scope.period.last}.csv"
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _figures(scope: Scope) -> list[report.Figure]:
+    """The figures, read from rollups brought up to date first (committed at once, so that the
+    refresh's lock is not held while the page is built)."""
+    rollups.refresh(db_session())
+    db_session().commit()
+    return report.build(db_session(), scope.period, scope.procedures, clock.now())
 
 
 # --- paper applications (紙の申請件数) ------------------------------------------------------------

@@ -19,7 +19,7 @@ from formsvc.forms.catalog import version_by_id
 from formsvc.payments import models as payment_models
 from formsvc.payments.status import PaymentSummary, summary_of
 from formsvc.review import payments as review_payments
-from formsvc.review import queries
+from formsvc.review import queries, status_names
 from formsvc.review.audit import record_access
 from formsvc.review.detail import answer_rows, attachments, sent_of
 from formsvc.review.openapi import document
@@ -83,13 +83,13 @@ def _payment(summary: PaymentSummary | None) -> dict | None:
     }
 
 
-def _summary(submission: Submission, counter: CounterFacts | None = None,
+def _summary(submission: Submission, status_label: str, counter: CounterFacts | None = None,
              payment: PaymentSummary | None = None) -> dict:
     return {
         "reception_number": submission.reception_number,
         "form_id": submission.form_id,
         "status": submission.status,
-        "status_label": status.label(submission.status),
+        "status_label": status_label,  # as the procedure names it (definition status_labels)
         "channel": submission.channel,
         # Counter applications: how the resident was identified, who entered it, when they signed.
         "identification": counter.identification if counter else None,
@@ -130,7 +130,8 @@ def submissions():
     next_cursor = queries.encode_cursor(keys[limit - 1][1], keys[limit - 1][0]) if more else None
     counter = counter_facts(db_session(), rows)
     paid = review_payments.summaries(db_session(), rows)  # one query for the page
-    return jsonify({"items": [_summary(row, counter.get(row.id), paid.get(row.id)) for row in rows],
+    names = status_names.labels(db_session(), rows)
+    return jsonify({"items": [_summary(row, names[row.id], counter.get(row.id), paid.get(row.id)) for row in rows],
                     "next_cursor": next_cursor})
 
 
@@ -152,8 +153,8 @@ def submission(number: str):
     } for row in answer_rows(definition, found.answers, found.created_at)]
     after = sent_of(definition, found)  # the values stored when it was sent, not computed again
     body = {
-        **_summary(found, counter_facts(db_session(), [found]).get(found.id),
-                   summary_of(db_session(), found)),
+        **_summary(found, status.label(found.status, "ja", definition),
+                   counter_facts(db_session(), [found]).get(found.id), summary_of(db_session(), found)),
         "form": {"id": found.form_id, "version": compiled.version_number, "title": definition.title.ja},
         "answers": answers,
         "computed": [{"id": entry.id, "label": entry.label, "role": entry.role, "value": entry.stored,

@@ -175,12 +175,13 @@ def identification_text(submission: Submission, counter: CounterFacts | None) ->
 
 
 def base_values(submission: Submission, counter: CounterFacts | None = None,
-                cells: Cells | None = None) -> list[str]:
-    """The base columns; 入力した職員 is filled for counter applications only."""
+                cells: Cells | None = None, definition: FormDefinition | None = None) -> list[str]:
+    """The base columns; 状況 as the procedure names it (``definition``'s status_labels); 入力した職員
+    is filled for counter applications only."""
     cells = cells or Cells(ExportOptions())
     return [cells.reception_number(submission.reception_number),
             cells.datetime(submission.created_at),
-            status.SHORT_LABELS.get(submission.status, submission.status),
+            status.short_label(submission.status, definition),
             channels.LABELS.get(submission.channel, submission.channel),
             "" if submission.fee is None else str(submission.fee),
             clean(counter.entered_by) if counter else "",
@@ -227,7 +228,7 @@ def rows(definition: FormDefinition, batches: Iterable[Batch], options: ExportOp
     yield [formula_safe(cell) for cell in (*headers, *PAYMENT_HEADERS)]
     for batch in batches:
         for submission in batch.submissions:
-            row = [*base_values(submission, batch.counter.get(submission.id), cells),
+            row = [*base_values(submission, batch.counter.get(submission.id), cells, definition),
                    *_values(Answers.from_json(submission.answers), cols, cells),
                    *computed_values(definition, submission, cells),
                    *payment_values(batch.payments.get(submission.id), cells)]

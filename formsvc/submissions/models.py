@@ -92,6 +92,8 @@ class Submission(Base):
         Index("ix_submissions_status_created", "status", "created_at", "id"),
         Index("ix_submissions_form_status_created", "form_id", "status", "created_at", "id"),
         Index("ix_submissions_assignee_status_created", "assignee_id", "status", "created_at", "id"),
+        # The dashboard's rollups recompute one procedure's month at a time (formsvc.dashboard.rollups).
+        Index("ix_submissions_form_created", "form_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -149,6 +151,8 @@ class SubmissionEvent(Base):
     """The audit trail: what happened to a submission, when and by whom."""
 
     __tablename__ = "submission_events"
+    # The dashboard's rollups look for applications with an event of one kind (差し戻し, decisions).
+    __table_args__ = (Index("ix_submission_events_kind_submission", "kind", "submission_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     submission_id: Mapped[int] = mapped_column(

@@ -9,75 +9,19 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from formsvc.cli import main
 from formsvc.db import database, utcnow
 from formsvc.staff import roles
-from formsvc.submissions.models import (
-    CounterVisit,
-    Draft,
-    DraftAbandonment,
-    Submission,
-    SubmissionEvent,
-)
-from tests.resident.conftest import SAMPLE
-from tests.review.conftest import publish
+from formsvc.submissions.models import CounterVisit, Draft, DraftAbandonment
+from tests.dashboard.conftest import FORM, OCTOBER, OTHER, PERIOD, row_of, set_status, with_events
 from tests.review.support import csrf_of, make_submissions
 from tests.staff.support import make_staff, staff_client
 
-FORM = "sample-permit"
-OTHER = "other-permit"
-# 2026-10-15 09:00 in Japan.
-OCTOBER = datetime(2026, 10, 15, 0, 0, tzinfo=UTC)
-PERIOD = {"from": "2026-10", "to": "2026-11"}
 BAD_FROM = "＊集計の開始月は「2026-04」のように年と月で入力してください"
 BAD_MONTH = "＊月は「2026-04」のように年と月で入力してください"
 BAD_COUNT = "＊件数は0から999,999までの整数で入力してください"
-
-
-@pytest.fixture
-def procedures(app):
-    publish(app, SAMPLE)
-    publish(app, SAMPLE.replace("id: sample-permit", "id: other-permit").replace("見本の許可申請", "別の許可申請")
-            .replace("{ja: 市民課, en: Citizens Division}", "{ja: 福祉課, en: Welfare Division}"), "other.yaml")
-
-
-@pytest.fixture
-def manager(app):
-    return staff_client(app, "kanri", roles.MANAGER)
-
-
-def text_of(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
-def row_of(html: str, heading: str, table_id: str) -> list[str]:
-    """The cells of the row headed ``heading`` in the table of section ``table_id``."""
-    section = html.split(f'id="{table_id}-title"', 1)[1].split("</section>", 1)[0]
-    table = section.split('class="table dashboard-table"', 1)[1]
-    for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
-        cells = [text_of(c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
-        if cells and cells[0] == heading:
-            return cells[1:]
-    raise AssertionError(f"no row {heading!r} in {table_id}")
-
-
-def with_events(app, number: str, *events: tuple[str, datetime, dict]) -> None:
-    """Add audit events to a submission (kind, when, data), its 申請 event moved to when it was made."""
-    with app.app_context(), database().transaction() as session:
-        submission = session.scalar(select(Submission).where(Submission.reception_number == number))
-        session.execute(update(SubmissionEvent).where(SubmissionEvent.submission_id == submission.id,
-                                                      SubmissionEvent.kind == "submitted")
-                        .values(created_at=submission.created_at))
-        for kind, when, data in events:
-            session.add(SubmissionEvent(submission_id=submission.id, kind=kind, actor="test", data=data,
-                                        created_at=when))
-
-
-def set_status(app, number: str, code: str) -> None:
-    with app.app_context(), database().transaction() as session:
-        session.execute(update(Submission).where(Submission.reception_number == number).values(status=code))
 
 
 def test_online_share_counts_each_channel_and_the_paper_typed_in(app, procedures, manager):

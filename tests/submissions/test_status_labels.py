@@ -3,11 +3,14 @@ residents and staff read the status of one of its applications; other procedures
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
 
+from formsvc.cli import main
 from formsvc.db import database
 from formsvc.definitions.loader import load_all, load_text
 from formsvc.records.context import build_record
@@ -134,3 +137,23 @@ def test_the_residents_mail_fills_in_the_procedures_status(app, approved, db_ses
         message = notifications.notify(session, submission, "approved")
         assert message.subject.startswith("【デモ市】収集日決定のお知らせ") and "状況：収集日決定" in message.body
     assert db_session.scalar(select(OutboxMessage.kind).where(OutboxMessage.kind == "approved")) == "approved"
+
+
+def test_the_queue_csv_and_the_api_name_it_too(app, approved, review_form_other):
+    _, number = approved
+    reviewer = staff_client(app, "shinsa", "reviewer")
+    download = reviewer.get("/staff/queue/export.csv", query_string={
+        "form": "labelled-pickup", "version": 1, "status": "all", "encoding": "utf-8-sig"})
+    assert download.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(download.data.decode("utf-8-sig"), newline="")))
+    assert [row["状況"] for row in rows] == ["収集日決定"]
+
+    result = app.test_cli_runner().invoke(main, ["create-api-token", "kikan"])
+    token = result.stdout.strip().splitlines()[-1]
+    api = app.test_client()
+    listing = api.get("/api/v1/submissions", headers={"Authorization": f"Bearer {token}"},
+                      query_string={"status": "approved"}).json
+    names = {item["form_id"]: (item["status"], item["status_label"]) for item in listing["items"]}
+    assert names == {"labelled-pickup": ("approved", "収集日決定"), "plain-request": ("approved", "承認")}
+    one = api.get(f"/api/v1/submissions/{number}", headers={"Authorization": f"Bearer {token}"}).json
+    assert one["status"] == "approved" and one["status_label"] == "収集日決定"
