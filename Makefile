@@ -18,11 +18,14 @@ run: setup migrate definitions
 	@if [ "$(RUN_DEMO)" = "1" ]; then FORMSVC_DEMO=1 $(BIN)/formsvc demo-accounts; fi
 	FORMSVC_DEMO=$(RUN_DEMO) $(BIN)/formsvc run --host $(HOST) --port $(PORT)
 
-# The whole suite, browser and accessibility tests (tests/browser) included.
+# The whole suite, browser and accessibility tests (tests/browser) included, on every core
+# (pytest-xdist; TEST_WORKERS=0 runs it in one process). The browser tests share one worker
+# (tests/browser_scheduling.py): one chromium and one live server.
+TEST_WORKERS ?= auto
 test: setup node-packages
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 setup: system-packages venv
 

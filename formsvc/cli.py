@@ -19,15 +19,20 @@ def main() -> None:
     """formsvc — 自治体のオンライン申請フォーム (application forms for municipalities)."""
 
 
-@main.command()
+# Without the app (with_appcontext=False): creating it costs more than checking 100 definitions.
+@main.command(with_appcontext=False)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@with_appcontext
 def validate(paths: tuple[Path, ...]) -> None:
     """Check definitions; print every error as file:line:column. Exit 1 if any is invalid."""
-    from formsvc.definitions.library import shared_files
+    import gc
+
+    from formsvc.definitions.library import configured_definitions_folder, shared_files
     from formsvc.definitions.loader import definition_files, library_folders, load_all
 
-    targets = list(paths) or [Path(current_app.config["DEFINITIONS_DIR"])]
+    # The modules just imported (pydantic's schemas…) live until exit: out of the collector's
+    # sight, its full runs stop walking them for every batch of new objects (~15 % of the time).
+    gc.freeze()
+    targets = list(paths) or [configured_definitions_folder()]
     loaded, errors = load_all(targets)
     for error in errors:
         click.echo(str(error), err=True)

@@ -7,6 +7,9 @@ benchmarks share exactly the same engine set-up.
 from __future__ import annotations
 
 import json
+import os
+import select
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
@@ -15,7 +18,7 @@ from flask import Flask, current_app, g
 from sqlalchemy import JSON, DateTime, MetaData, create_engine, event, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -64,13 +67,24 @@ def dumps_readable(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+# A pooled server connection is replaced after this long (seconds), before a firewall or a
+# load balancer between us and the server drops it silently while it waits in the pool.
+POOL_RECYCLE_SECONDS = 1800
+
+
 def make_engine(url: str) -> Engine:
     options: dict = {"json_serializer": dumps_readable, "future": True}
     if url.startswith("sqlite"):
         options["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:
-        options["pool_pre_ping"] = True
+        # No pool_pre_ping: its SELECT 1 was a round trip on every request. A connection the
+        # server closed (a restart, pg_terminate_backend, idle_session_timeout) is found without
+        # one when it leaves the pool (_refuse_closed_connection); one dropped silently on the way
+        # is recycled first; and any other disconnect still invalidates the pool (SQLAlchemy).
+        options["pool_recycle"] = POOL_RECYCLE_SECONDS
     engine = create_engine(url, **options)
+    if engine.dialect.name != "sqlite":
+        event.listen(engine, "checkout", _refuse_closed_connection)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
@@ -83,12 +97,46 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def _refuse_closed_connection(dbapi_connection, _record, _proxy) -> None:
+    """Refuse a pooled connection that the server has closed, so that the pool connects again.
+
+    An idle connection has nothing to read: if its socket is readable, the server has said
+    goodbye (an error and end of file) while it waited in the pool. Asking the socket costs
+    no round trip, unlike pool_pre_ping's SELECT 1.
+    """
+    if getattr(dbapi_connection, "closed", False) or getattr(dbapi_connection, "broken", False):
+        raise DisconnectionError("the connection is closed")
+    pgconn = getattr(dbapi_connection, "pgconn", None)  # psycopg 3
+    fileno = pgconn.socket if pgconn is not None else getattr(dbapi_connection, "fileno", lambda: None)()
+    if fileno is None or fileno < 0:
+        return
+    poller = select.poll()
+    poller.register(fileno, select.POLLIN | select.POLLPRI)
+    if poller.poll(0):
+        raise DisconnectionError("the server closed the connection while it was in the pool")
+
+
+# Every engine of this process, so that a forked child starts with empty pools.
+_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def _forget_parents_connections() -> None:
+    """In a child process (gunicorn --preload forks the workers after create_app): never use
+    the parent's pooled connections, which the parent may use at the same time."""
+    for engine in list(_engines):
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_parents_connections)
+
+
 class Database:
     """Holds the engine and session factory of one Flask app."""
 
     def __init__(self, url: str):
         self.url = url
         self.engine = make_engine(url)
+        _engines.add(self.engine)
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
 
     def is_reachable(self) -> bool:

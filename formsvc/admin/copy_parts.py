@@ -19,12 +19,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
 from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode, SequenceNode
 
 from formsvc.admin import yaml_edit
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # What replaces next_steps (required) when 送信後の流れ is left out.
 PLAIN_NEXT_STEPS = {"ja": "審査の後、結果をお知らせします。", "en": "We will let you know the result after the review."}
@@ -208,7 +205,7 @@ def strip_english(text: str) -> str:
         return text
     expected = _japanese_only(data)
     quick = _spliced(text)
-    if quick is not None and yaml.load(quick, Loader=_LOADER) == expected:
+    if quick is not None and yaml_edit.load(quick) == expected:
         return quick
     # Anchors, tags or comments in odd places: one careful edit per text (slower, always right).
     for path, japanese in texts:
@@ -237,7 +234,7 @@ def _is_text(node: Node) -> bool:
 
 def _spliced(text: str) -> str | None:
     """Every {ja, en} replaced by its Japanese in one pass over the text (None: not that simple)."""
-    root = yaml.compose(text, Loader=_LOADER)
+    root = yaml_edit.compose(text)
     splices: list[tuple[int, int, str]] = []
 
     def visit(node: Node, key: Node | None) -> bool:
@@ -269,7 +266,7 @@ _PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}]*")
 
 def _inline(value: str) -> str:
     if _PLAIN.fullmatch(value) and value == value.strip() and \
-            yaml.load(value, Loader=_LOADER) == value:
+            yaml_edit.load(value) == value:
         return value
     return json.dumps(value, ensure_ascii=False)
 
@@ -312,7 +309,7 @@ def _english_texts(value: Any, path: tuple) -> Iterator[tuple[tuple, Any]]:
 def strip_comments(text: str) -> str:
     """``text`` without its comments (whole lines and ends of lines); the data stays the same.
     A `#` inside a text (quoted, or in a `|` block) is not a comment and stays."""
-    root = yaml.compose(text, Loader=_LOADER)
+    root = yaml_edit.compose(text)
     if root is None:
         return text
     lines = text.splitlines(keepends=True)
@@ -342,7 +339,7 @@ def strip_comments(text: str) -> str:
             continue  # no blank line at the top, nor two in a row where comments were
         kept.append(line)
     result = "".join(kept)
-    if yaml.load(result, Loader=_LOADER) != yaml.load(text, Loader=_LOADER):
+    if yaml_edit.load(result) != yaml_edit.load(text):
         raise PartRefused("YAMLのコメントを外せませんでした。「YAMLのコメント」を残して複製し、YAMLで削除してください")
     return result
 

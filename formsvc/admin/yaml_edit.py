@@ -20,6 +20,8 @@ from typing import Any
 import yaml
 from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode, SequenceNode
 
+from formsvc.definitions import yaml_source
+
 Path = tuple[str | int, ...]
 
 # Collections written on one line when they are this narrow (East Asian characters count 2).
@@ -43,7 +45,24 @@ class EditError(Exception):
 
 def load(text: str) -> Any:
     """The data of ``text`` (the same safe loader the definitions use)."""
+    _check_bounds(text)
     return yaml.load(text, Loader=_LOADER)  # a safe loader (no Python objects)
+
+
+def compose(text: str) -> Node | None:
+    """The node tree of ``text``, through libyaml once the text is known to be within bounds."""
+    _check_bounds(text)
+    return yaml.compose(text, Loader=_LOADER)
+
+
+def _check_bounds(text: str) -> None:
+    """Refuse (yaml.YAMLError) what the definitions' bounded parser refuses: libyaml's composer
+    recurses on the C stack, so a text nested thousands deep would crash the worker (a
+    segmentation fault, not an exception) instead of being refused."""
+    try:
+        yaml_source.parse(text)
+    except yaml_source.YamlSyntaxError as error:
+        raise yaml.YAMLError(str(error)) from None
 
 
 def set_value(text: str, path: Path, value: Any, after: tuple[str, ...] = ()) -> str:
@@ -192,7 +211,7 @@ class _Document:
     def __init__(self, text: str):
         self.text = text if text.endswith("\n") else text + "\n"
         try:
-            root = yaml.compose(self.text, Loader=_LOADER)
+            root = compose(self.text)
         except yaml.YAMLError as error:
             raise EditError(f"YAMLとして読めないため編集できません: {error}") from None
         if root is None:

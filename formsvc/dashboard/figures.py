@@ -107,7 +107,7 @@ def _spreads(session: Session, period: Period, form_ids: Sequence[str], by: Sequ
             key[status_at] = key[status_at].removeprefix(rollups.WAIT)
         return tuple(key)
 
-    return rollups.spreads((key_of(row), row[n], int(row[n + 1]), float(row[n + 2])) for row in rows)
+    return rollups.spreads((key_of(row), int(row[n]), int(row[n + 1]), float(row[n + 2])) for row in rows)
 
 
 # --- correction and rejection rates -------------------------------------------------------------

@@ -22,11 +22,14 @@ the bucket holding that rank: exact when the bucket holds one value, otherwise w
 from __future__ import annotations
 
 import math
+import typing
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Integer, and_, case, cast, delete, exists, func, insert, literal, or_, select, true, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement, Select
@@ -92,7 +95,9 @@ def forget(session: Session) -> None:
 def _lock_state(session: Session) -> bool:
     """Take the state row's lock (made when missing) and say whether the rollups were ever built."""
     now = utcnow()
-    if session.execute(update(RollupState).where(RollupState.id == 1).values(refreshed_at=now)).rowcount == 0:
+    touched = typing.cast(CursorResult, session.execute(  # an UPDATE's result: it has a rowcount
+        update(RollupState).where(RollupState.id == 1).values(refreshed_at=now)))
+    if touched.rowcount == 0:
         try:
             with session.begin_nested():
                 session.execute(insert(RollupState).values(id=1, built=False, refreshed_at=now))
@@ -118,7 +123,7 @@ def _visit_months_of(session: Session, visit_ids: set[int]) -> set[str]:
     return months
 
 
-def _in_month(moment: ColumnElement, month: str, *also: ColumnElement[bool]) -> ColumnElement[bool]:
+def _in_month(moment: Any, month: str, *also: ColumnElement[bool]) -> ColumnElement[bool]:
     """Rows whose ``moment`` falls in ``month`` (Japan), as a range the indexes serve."""
     period = Period(month, month)
     return and_(*also, moment >= period.start, moment < period.end)

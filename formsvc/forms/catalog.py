@@ -1,19 +1,26 @@
 """Published definitions, compiled once per version and cached.
 
 Versions are immutable, so a compiled definition never goes stale: the cache is keyed by
-the version's id and checksum (ids alone can be reused by SQLite after rows are deleted),
-and only the small version row is read from the database on each request. Every worker
-builds its own cache; nothing about residents is kept in it.
+the version's id and checksum (ids alone can be reused by SQLite after rows are deleted).
+A draft's or a submission's version is also found by its id alone (``version_by_id``: no
+database read on a resident's page), in a cache of its own per database engine: the ids of one
+database name one version for good (the app never deletes a version row), while another app's
+database (the tests' fresh ones) starts its own. Both caches are bounded (least recently used
+goes first). Every worker builds its own caches; nothing about residents is kept in them.
 """
 
 from __future__ import annotations
 
 import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Generic, TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from formsvc import clock
@@ -43,8 +50,57 @@ class CompiledForm:
             return self
         return CompiledForm(self.version_id, self.version_number, definition)
 
-_cache: dict[tuple[int, str], CompiledForm] = {}
-_lock = threading.Lock()
+# How many compiled versions a worker keeps (in each cache): every version in use at once on a
+# municipality's service (about 100 procedures, a few versions each) with room to spare.
+CACHE_SIZE = 256
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Bounded(Generic[K, V]):
+    """A dict that forgets the least recently used entry beyond ``size`` (thread-safe)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._entries: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+_cache: _Bounded[tuple[int, str], CompiledForm] = _Bounded(CACHE_SIZE)
+# Per database engine (weakly: an app's engine that is gone takes its cache with it).
+_by_id: weakref.WeakKeyDictionary[Engine, _Bounded[int, CompiledForm]] = weakref.WeakKeyDictionary()
+_by_id_lock = threading.Lock()
+
+
+def _versions_by_id(session: Session) -> _Bounded[int, CompiledForm] | None:
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else getattr(bind, "engine", None)
+    if engine is None:
+        return None
+    with _by_id_lock:
+        found = _by_id.get(engine)
+        if found is None:
+            found = _by_id[engine] = _Bounded(CACHE_SIZE)
+        return found
 
 
 def compile_version(version: FormVersion) -> CompiledForm:
@@ -61,8 +117,7 @@ def compile_version(version: FormVersion) -> CompiledForm:
         raise DefinitionInvalid([DefinitionError(where, 1, 1, ".".join(map(str, path)), message)
                                  for path, message in problems])
     compiled = CompiledForm(version.id, version.number, definition)
-    with _lock:
-        _cache[key] = compiled
+    _cache.put(key, compiled)
     return compiled
 
 
@@ -102,11 +157,19 @@ def version_by_id(session: Session, version_id: int, channel: str | None = "onli
 
     ``channel=None``: the definition as written, with every channel's questions — for what reads
     the answers of any channel without knowing which (個人番号 protection, a version's CSV): a
-    question asked only at the counter is missing from the online definition."""
-    version = session.get(FormVersion, version_id)
-    if version is None:
-        return None
-    compiled = compile_version(version)
+    question asked only at the counter is missing from the online definition.
+
+    Read from the database only the first time a worker meets ``version_id`` (versions are
+    immutable): a draft's page then costs no read of ``form_versions``."""
+    cache = _versions_by_id(session)
+    compiled = cache.get(version_id) if cache is not None else None
+    if compiled is None:
+        version = session.get(FormVersion, version_id)
+        if version is None:
+            return None
+        compiled = compile_version(version)
+        if cache is not None:
+            cache.put(version_id, compiled)
     return compiled.for_channel(channel) if channel is not None else compiled
 
 

@@ -35,7 +35,7 @@ from formsvc.forms.catalog import (
     version_by_id,
 )
 from formsvc.forms.periods import Reception
-from formsvc.i18n import current_locale
+from formsvc.i18n import current_locale, t
 from formsvc.japanese.postal import lookup as postal_lookup
 from formsvc.navigation import safe_local_path
 from formsvc.payments import service as payment_service
@@ -53,6 +53,9 @@ from formsvc.submissions.reception import display as display_reception
 from formsvc.submissions.service import AlreadySubmitted, NotCorrectable, resubmit, submit
 
 blueprint = Blueprint("resident", __name__)
+# t() for templates imported without context too: the field templates' macros
+# (templates/fields/_macros.html) are imported so, built once per worker instead of per question.
+blueprint.add_app_template_global(t, "t")
 
 
 # --- portal and start page ------------------------------------------------------------------

@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, func, or_, select, tuple_, union_all
+from sqlalchemy import Boolean, ColumnElement, Select, String, func, literal, or_, select, tuple_, union_all
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, load_only
 
 from formsvc.clock import JST
@@ -24,7 +25,7 @@ from formsvc.review import payments
 from formsvc.review.names import kana_search_key, search_key
 from formsvc.staff.models import StaffUser
 from formsvc.submissions import channels, reception, status
-from formsvc.submissions.models import Submission, SubmissionEvent
+from formsvc.submissions.models import Submission, SubmissionEvent, name_search_key, name_trigram_key
 
 PAGE_SIZE = 50
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -117,12 +118,8 @@ class QueueFilter:
                 where.append(Submission.reception_number.like(f"{_escape_like(self.number)}%", escape="\\"))
         if self.name:
             name_key, kana_key = search_key(self.name), kana_search_key(self.name)
-            where.append(or_(
-                func.lower(func.replace(Submission.applicant_name, " ", "")).like(
-                    f"%{_escape_like(name_key)}%", escape="\\"),
-                func.lower(func.replace(Submission.applicant_kana, " ", "")).like(
-                    f"%{_escape_like(kana_key)}%", escape="\\"),
-            ))
+            where.append(or_(NameContains(Submission.applicant_name, name_key),
+                             NameContains(Submission.applicant_kana, kana_key)))
         if self.payment:
             where.append(payments.filter_condition(self.payment))
         return where
@@ -147,6 +144,45 @@ class QueueFilter:
 
 def _start_of_japan_day(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=JST).astimezone(UTC)
+
+
+class NameContains(ColumnElement[bool]):
+    """The stored name (or フリガナ) holds ``search`` (a search key: spaces removed, lower case).
+
+    On PostgreSQL compared on the tripled keys (formsvc.submissions.models.name_trigram_key),
+    which the trigram indexes of migration 0017 serve however short the search: the tripled key
+    holds the tripled search exactly when the key holds the search (a match at any offset lines
+    up with whole characters). Elsewhere (SQLite: no such index, a scan) on the plain keys.
+    Only one of the two is compared: both would make PostgreSQL count the selectivity twice and
+    take the index for a common name too, where walking a status's rows in order fills the page
+    sooner.
+    """
+
+    type = Boolean()
+    inherit_cache = False  # the pattern is compiled into the statement
+
+    def __init__(self, column, search: str) -> None:
+        self.name_column = column
+        self.search = search
+
+
+@compiles(NameContains)
+def _name_contains(element: NameContains, compiler, **kw) -> str:
+    # Parenthesised: SQLite, without a boolean type, appends "= 1".
+    comparison = name_search_key(element.name_column).like(_pattern(element.search), escape="\\")
+    return f"({compiler.process(comparison, **kw)})"
+
+
+@compiles(NameContains, "postgresql")
+def _name_contains_tripled(element: NameContains, compiler, **kw) -> str:
+    tripled = "".join(character * 3 for character in element.search)
+    return compiler.process(name_trigram_key(element.name_column).like(_pattern(tripled), escape="\\"), **kw)
+
+
+def _pattern(key: str):
+    # Inlined, not bound: with ``LIKE $1`` PostgreSQL may reuse one plan for every name (a cached
+    # generic plan), and the walk that suits 山田 takes seconds for a name nobody has.
+    return literal(f"%{_escape_like(key)}%", String(), literal_execute=True)
 
 
 def _escape_like(text: str) -> str:
@@ -312,19 +348,47 @@ def all_matching_ids(session: Session, queue: QueueFilter, staff_id: int | None,
 
 
 COUNT_CAP = 10_000
+# With a name the tabs count to 1,000: a name many people answer to is narrowed by other
+# filters, not paged through, and counting its tens of thousands of rows would cost seconds at
+# a million submissions (bench/name_search.py).
+NAME_COUNT_CAP = 1_000
+
+
+def count_cap(queue: QueueFilter) -> int:
+    """Where the tabs' numbers of this filter stop (「1,000以上」 with a name, else 「10,000以上」)."""
+    return NAME_COUNT_CAP if queue.name else COUNT_CAP
 
 
 def counts_by_status(session: Session, queue: QueueFilter, staff_id: int | None,
-                     cap: int = COUNT_CAP) -> dict[str, int]:
+                     cap: int | None = None) -> dict[str, int]:
     """How many submissions of each status match the other filters (the tabs' numbers).
 
-    Counted up to ``cap`` + 1 per status (one index range each, in one statement), so the page
-    costs the same with 10,000 or 10,000,000 closed applications; above the cap the number
-    reads 「1万件以上」 (see ``is_capped``).
+    Counted up to ``cap`` + 1 per status (``count_cap``; one index range each, in one
+    statement), so the page costs the same with 10,000 or 10,000,000 closed applications; above
+    the cap the number reads 「1万件以上」 (see ``is_capped``).
+
+    With a name filter, first one ``GROUP BY status`` of at most ``cap`` + 1 matches: the rows are
+    found once (through the trigram indexes on PostgreSQL) instead of each status's whole range
+    being walked for a name that few people have. Only when more than ``cap`` match does it count
+    per status as without a name.
     """
+    cap = count_cap(queue) if cap is None else cap
     where = queue.conditions(staff_id)
+    if queue.name:
+        matches = select(Submission.status).where(*where).limit(cap + 1).subquery()
+        found = {value: count for value, count in session.execute(
+            select(matches.c.status, func.count()).group_by(matches.c.status))}
+        if sum(found.values()) <= cap:
+            return {value: found.get(value, 0) for value in ALL_STATUSES}
+
+    def status_is(value: str):
+        # With a name, inlined: a cached generic plan made for no status in particular read the
+        # trigram index's every match for each status (PostgreSQL plans bound statements so
+        # after five runs of one search).
+        return Submission.status == (literal(value, String(), literal_execute=True) if queue.name else value)
+
     columns = [select(func.count()).select_from(
-        select(Submission.id).where(Submission.status == value, *where).limit(cap + 1).subquery())
+        select(Submission.id).where(status_is(value), *where).limit(cap + 1).subquery())
         .scalar_subquery().label(value) for value in ALL_STATUSES]
     row = session.execute(select(*columns)).one()
     return dict(zip(ALL_STATUSES, row, strict=True))

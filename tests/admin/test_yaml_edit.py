@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from formsvc.admin.yaml_edit import EditError, delete_item, delete_key, insert_item, load, move_item, set_value
 
@@ -132,3 +133,13 @@ def test_every_move_and_removal_in_the_library_changes_exactly_that_and_keeps_ev
                 assert load(moved)["pages"][p]["fields"] == swapped
             relabelled = set_value(text, ("pages", p, "fields", f, "hint"), "追加したヒント", after=("label",))
             assert load(relabelled)["pages"][p]["fields"][f] == {**fields[f], "hint": "追加したヒント"}
+
+
+@pytest.mark.parametrize("text", ["a: " + "[" * 50_000 + "]" * 50_000 + "\n",
+                                  "a: " + "{b: " * 20_000 + "1" + "}" * 20_000 + "\n"])
+def test_a_text_nested_too_deep_is_refused_not_a_crash(text):
+    # libyaml's composer recurses on the C stack: without the bound this kills the process.
+    with pytest.raises(EditError, match="入れ子が深すぎます"):
+        set_value(text, ("a",), 1)
+    with pytest.raises(yaml.YAMLError):
+        load(text)

@@ -28,6 +28,7 @@ def question_html(spec) -> str:
     view = field_views(form, [spec], CTX)[0]
     app = Flask(__name__, template_folder=str(TEMPLATES))
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals["t"] = CTX.t  # the field macros read t as a global (formsvc.resident.views)
     with app.test_request_context():
         return render_template(view.template, field=view, field_context=CTX, locale="ja", t=CTX.t)
 

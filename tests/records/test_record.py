@@ -73,13 +73,13 @@ def test_the_record_shows_the_application_as_the_resident_made_it(sodai_gomi, ap
 
 
 def test_the_record_is_a4_with_page_numbers_in_the_footer(records_form, apply, db_session):
-    long_reason = "引っ越しの手続きで必要です。" * 280  # several pages of one answer
+    long_reason = "引っ越しの手続きで必要です。" * 280  # the longest answer allowed: more than a page
     submission = apply(records_form, {**SAMPLE_ANSWERS, "reason": long_reason}, SAMPLE_ITEMS)
     pdf = render_record(db_session, submission, MUNICIPALITY)
 
     reader = pdf_reader(pdf)
     pages = len(reader.pages)
-    assert pages >= 3
+    assert pages >= 2  # the record's compact layout (issue 17) fits it on two pages
     for page in reader.pages:
         assert (round(float(page.mediabox.width), 2), round(float(page.mediabox.height), 2)) == A4
     assert footers(pdf) == [f"{n} / {pages}" for n in range(1, pages + 1)]
@@ -168,7 +168,8 @@ def test_all_page_content_is_tagged_or_a_pagination_artifact(records_form, apply
         assert mcids
         for mcid in mcids:
             assert parents[index][mcid].idnum in reachable, (index, mcid)
-        assert len(re.findall(r"/Artifact\s*<<\s*/Type /Pagination\s*>>\s*BDC", content)) == 3
+        # One footer (reception number, "i / N", municipality) in one margin box (issue 17).
+        assert len(re.findall(r"/Artifact\s*<<\s*/Type /Pagination\s*>>\s*BDC", content)) == 1
     assert footers(render_record(db_session, submission, MUNICIPALITY))  # still printed
 
 

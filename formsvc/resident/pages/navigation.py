@@ -65,7 +65,10 @@ def steps(application: Application, current: str) -> list[dict]:
 def guard(application: Application, page_id: str) -> Response | None:
     """Redirect when a page is not asked, or when earlier pages are still unanswered."""
     flow = application.flow
-    if submission_of(db_session(), application.draft) is not None:
+    # Sending a draft marks it used (submitted_at) in the transaction that stores its submission:
+    # an unsent draft has none to look up (no query on every page of an application).
+    draft = application.draft
+    if draft.submitted_at is not None and submission_of(db_session(), draft) is not None:
         return redirect(url_for(".check", form_id=application.form_id))
     visible = [page.id for page in flow.visible_pages()]
     target = flow.first_unfinished_page_id(application.draft.completed_pages)

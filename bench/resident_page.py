@@ -1,0 +1,234 @@
+"""A resident's question page under gunicorn, against a hand-written Flask page (issue 17).
+
+A script, not a test (see bench/README.md). It creates a scratch PostgreSQL database next to
+the one named by TEST_DATABASE_URL (or --url), migrates it, loads juminhyo-copy, and serves:
+
+* formsvc  — ``formsvc:create_app()``, the `subject` page of juminhyo-copy (氏名, フリガナ,
+             生年月日, 郵便番号, 住所) of a draft that answered the first page;
+* baseline — ``bench.baseline_app`` (a minimal Flask + Flask-WTF app with the same inputs,
+             names, validation and CSRF; one draft read per GET, save + redirect per POST);
+
+each under gunicorn with 2 sync workers and ``--preload`` (the documented command). A small
+load generator (threads, http.client, a new connection per request as sync workers close it)
+drives each with GET of the page and with a valid POST (save, 302), at concurrency 1 and 8, in
+interleaved A/B rounds of a few seconds; it prints the median requests/s of each and their ratio,
+and each worker's memory (PSS) after the run.
+
+    .venv/bin/python bench/resident_page.py                        # about 3 minutes
+    .venv/bin/python bench/resident_page.py --rounds 7 --seconds 4 --concurrency 1 8
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.baseline_app import create_table  # noqa: E402
+from bench.queue_page import scratch_database  # noqa: E402
+
+VENV = ROOT / ".venv" / "bin"
+FORM = "juminhyo-copy"
+HOST = "127.0.0.1"
+# A valid answer to the subject page (the same body to both apps: the same input names).
+ANSWERS = {
+    "subject_name-family": "佐藤", "subject_name-given": "花子",
+    "subject_kana-family": "サトウ", "subject_kana-given": "ハナコ",
+    "subject_birth_date-year": "1985", "subject_birth_date-month": "4", "subject_birth_date-day": "12",
+    "subject_postal_code": "105-0011",
+    "subject_address-prefecture": "東京都", "subject_address-city": "港区", "subject_address-town": "芝公園",
+    "subject_address-block": "４－２－８", "subject_address-building": "デモハイツ101",
+    "action": "continue",
+}
+CSRF = re.compile(r'name="csrf_token"[^>]* value="([^"]+)"')
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """One app under gunicorn (2 workers, --preload)."""
+
+    def __init__(self, name: str, app: str, env: dict[str, str]):
+        self.name, self.port = name, free_port()
+        self.process = subprocess.Popen(
+            [str(VENV / "gunicorn"), "--workers", "2", "--preload", "--bind", f"{HOST}:{self.port}",
+             "--log-level", "warning", app],
+            cwd=ROOT, env={**os.environ, **env}, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection((HOST, self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"{name} did not start")
+
+    def worker_pss_mib(self) -> list[float]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        sizes = []
+        for pid in children:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            sizes.append(int(re.search(r"^Pss:\s+(\d+)", rollup, re.M).group(1)) / 1024)
+        return sizes
+
+    def stop(self) -> None:
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+class Browser:
+    """A cookie jar and a CSRF token: one resident with one draft."""
+
+    def __init__(self, port: int):
+        self.port, self.cookies, self.token = port, {}, ""
+
+    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, str, str]:
+        connection = http.client.HTTPConnection(HOST, self.port, timeout=60)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        data = None
+        if body is not None:
+            data = urllib.parse.urlencode({**body, "csrf_token": self.token}).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, data, headers)
+        response = connection.getresponse()
+        text = response.read().decode()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        connection.close()
+        found = CSRF.search(text)
+        if found:
+            self.token = found.group(1)
+        return response.status, response.headers.get("Location", ""), text
+
+
+def formsvc_browser(port: int) -> tuple[Browser, str]:
+    browser = Browser(port)
+    browser.request("GET", f"/forms/{FORM}/")
+    status, location, _ = browser.request("POST", f"/forms/{FORM}/start", {})
+    assert status == 302, status
+    status, location, _ = browser.request("POST", f"/forms/{FORM}/pages/who",
+                                          {"requester": "self", "action": "continue"})
+    assert location.endswith("/pages/subject"), location
+    path = f"/forms/{FORM}/pages/subject"
+    status, _, _ = browser.request("GET", path)
+    assert status == 200, status
+    return browser, path
+
+
+def baseline_browser(port: int) -> tuple[Browser, str]:
+    browser = Browser(port)
+    # The start POST needs a token made for this browser's session (/token, as a start page would).
+    connection = http.client.HTTPConnection(HOST, port, timeout=60)
+    connection.request("GET", "/token")
+    response = connection.getresponse()
+    browser.token = response.read().decode()
+    for header in response.headers.get_all("Set-Cookie") or []:
+        name, _, rest = header.partition("=")
+        browser.cookies[name] = rest.split(";", 1)[0]
+    connection.close()
+    status, _, _ = browser.request("POST", "/start", {})
+    assert status == 302, status
+    status, _, _ = browser.request("GET", "/subject")
+    assert status == 200, status
+    return browser, "/subject"
+
+
+def drive(browsers: list[tuple[Browser, str]], method: str, seconds: float) -> float:
+    """Requests per second with one thread per browser for ``seconds``."""
+    counts = [0] * len(browsers)
+    stop = time.monotonic() + seconds
+    errors: list[str] = []
+
+    def run(i: int) -> None:
+        browser, path = browsers[i]
+        while time.monotonic() < stop:
+            status, location, _ = browser.request(method, path, ANSWERS if method == "POST" else None)
+            expected = 200 if method == "GET" else 302
+            if status != expected:
+                errors.append(f"{method} {path}: {status} {location}")
+                return
+            counts[i] += 1
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(browsers))]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise RuntimeError(errors[0])
+    return sum(counts) / (time.monotonic() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", default=os.environ.get("TEST_DATABASE_URL",
+                                                        "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
+    args = parser.parse_args()
+
+    url, drop = scratch_database(args.url)
+    instance = tempfile.mkdtemp(prefix="formsvc-bench-")
+    env = {"DATABASE_URL": url, "SECRET_KEY": "bench", "FORMSVC_INSTANCE_PATH": instance}
+    servers: list[Server] = []
+    try:
+        subprocess.run([str(VENV / "formsvc"), "db", "upgrade"], cwd=ROOT, env={**os.environ, **env},
+                       check=True, capture_output=True)
+        subprocess.run([str(VENV / "formsvc"), "load-definitions", f"form_definitions/{FORM}.yaml"], cwd=ROOT,
+                       env={**os.environ, **env}, check=True, capture_output=True)
+        create_table(url)
+        formsvc = Server("formsvc", "formsvc:create_app()", env)
+        servers.append(formsvc)
+        baseline = Server("baseline", "bench.baseline_app:create_app()", env)
+        servers.append(baseline)
+        most = max(args.concurrency)
+        ours = [formsvc_browser(formsvc.port) for _ in range(most)]
+        theirs = [baseline_browser(baseline.port) for _ in range(most)]
+        for method in ("GET", "POST"):
+            for concurrency in args.concurrency:
+                drive(ours[:concurrency], method, 1.0)  # warm both
+                drive(theirs[:concurrency], method, 1.0)
+                rates: dict[str, list[float]] = {"formsvc": [], "baseline": []}
+                ratios = []
+                for round_ in range(args.rounds):
+                    pair = [("formsvc", ours), ("baseline", theirs)]
+                    if round_ % 2:
+                        pair.reverse()  # A/B then B/A: neither always runs second
+                    got = {name: drive(browsers[:concurrency], method, args.seconds) for name, browsers in pair}
+                    for name, rate in got.items():
+                        rates[name].append(rate)
+                    ratios.append(got["formsvc"] / got["baseline"])
+                print(f"{method:4} c={concurrency}: formsvc {statistics.median(rates['formsvc']):7.1f} req/s, "
+                      f"baseline {statistics.median(rates['baseline']):7.1f} req/s, ratio "
+                      f"{statistics.median(ratios):.2f} (rounds {min(ratios):.2f}–{max(ratios):.2f})", flush=True)
+        for server in servers:
+            print(f"{server.name} workers PSS: " + ", ".join(f"{size:.0f} MiB" for size in server.worker_pss_mib()))
+    finally:
+        for server in servers:
+            server.stop()
+        drop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""What a question page costs the database, and the form encoding it asks for (issue 17):
+a page of an unsent draft reads the draft and nothing else; only a page with a file question
+is sent as multipart/form-data."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from sqlalchemy import event
+
+from formsvc.db import database
+from tests.applicant import TINY_PDF, csrf_token
+
+PAGES = "/forms/sample-permit/pages"
+
+
+def start(client) -> None:
+    page = client.get("/forms/sample-permit/")
+    response = client.post("/forms/sample-permit/start", data={"csrf_token": csrf_token(page.text)})
+    assert response.status_code == 302
+
+
+def statements_during(app, request) -> list[str]:
+    with app.app_context():
+        engine = database().engine
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        request()
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return seen
+
+
+def form_tag(html: str) -> str:
+    found = re.search(r"<form method=\"post\"[^>]*>", html)
+    assert found, "the page has no form"
+    return found.group(0)
+
+
+def test_a_page_of_an_unsent_draft_reads_only_the_draft(app, client, sample_form):
+    start(client)
+    assert client.get(f"{PAGES}/eligibility").status_code == 200  # the worker meets the version
+    seen = statements_during(app, lambda: client.get(f"{PAGES}/eligibility"))
+    assert len(seen) == 1 and "FROM drafts" in seen[0], seen
+
+
+def test_a_page_sent_reads_the_draft_and_stores_it(app, client, sample_form):
+    start(client)
+    html = client.get(f"{PAGES}/eligibility").text
+    seen = statements_during(app, lambda: client.post(
+        f"{PAGES}/eligibility", data={"resident": "yes", "action": "continue", "csrf_token": csrf_token(html)}))
+    assert [statement.split()[0] for statement in seen] == ["SELECT", "UPDATE"], seen
+
+
+def test_only_a_page_with_a_file_question_is_multipart(client, sample_form):
+    start(client)
+    html = client.get(f"{PAGES}/eligibility").text
+    assert "enctype" not in form_tag(html)
+    client.post(f"{PAGES}/eligibility", data={"resident": "yes", "action": "continue", "csrf_token": csrf_token(html)})
+    answers = {"name-family": "見本", "name-given": "太郎", "kana-family": "ミホン", "kana-given": "タロウ",
+               "birth_date-year": "1980", "birth_date-month": "1", "birth_date-day": "2",
+               "postal": "100-0001", "home-prefecture": "東京都", "home-city": "千代田区", "home-town": "千代田",
+               "home-block": "1-1", "home-building": "", "via": "agent", "action": "continue"}
+    html = client.get(f"{PAGES}/applicant").text
+    assert "enctype" not in form_tag(html)
+    # Sent urlencoded, as a browser sends a form without enctype.
+    stored = client.post(f"{PAGES}/applicant", data={**answers, "csrf_token": csrf_token(html)})
+    assert stored.status_code == 302 and stored.location.endswith("/pages/agent"), stored.text
+    html = client.get(f"{PAGES}/agent").text
+    assert 'enctype="multipart/form-data"' in form_tag(html)
+    # The file question's page still takes a file.
+    sent = client.post(f"{PAGES}/agent", data={
+        "agent_name": "代理次郎", "proxy_letter": (io.BytesIO(TINY_PDF), "委任状.pdf"), "action": "continue",
+        "csrf_token": csrf_token(html)}, content_type="multipart/form-data")
+    assert sent.status_code == 302, sent.text
+    assert "委任状.pdf" in client.get(f"{PAGES}/agent").text
