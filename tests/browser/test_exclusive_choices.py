@@ -6,13 +6,13 @@ tests/fields/test_checkboxes.py and tests/resident/test_insurance_card.py)."""
 from __future__ import annotations
 
 import pytest
-from flask import Flask, render_template
 from playwright.sync_api import expect
 from werkzeug.datastructures import MultiDict
 
 from formsvc.resident.forms import build_form, field_views
 from tests.browser.support import ROOT
-from tests.fields.fieldkit import CTX, TEMPLATES, make
+from tests.fields import fieldkit
+from tests.fields.fieldkit import CTX, make
 
 pytestmark = pytest.mark.browser
 
@@ -26,11 +26,7 @@ HANDBOOKS = {"id": "handbooks", "label": "お持ちの手帳", "choices": [
 def question_html(spec) -> str:
     form = build_form([spec], CTX, MultiDict())
     view = field_views(form, [spec], CTX)[0]
-    app = Flask(__name__, template_folder=str(TEMPLATES))
-    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
-    app.jinja_env.globals["t"] = CTX.t  # the field macros read t as a global (formsvc.resident.views)
-    with app.test_request_context():
-        return render_template(view.template, field=view, field_context=CTX, locale="ja", t=CTX.t)
+    return fieldkit.question_html(view)
 
 
 @pytest.fixture

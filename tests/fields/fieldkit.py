@@ -85,13 +85,20 @@ def shown_value(spec: FieldSpec, formdata=(), ctx: FieldContext | None = None) -
     form = build_form([spec], ctx, MultiDict(formdata))
     form.validate()
     view = field_views(form, [spec], ctx)[0]
+    box = BeautifulSoup(question_html(view, ctx), "html.parser").find("input", id=view.id)
+    return None if box is None else box.get("value")
+
+
+def question_html(view, ctx: FieldContext | None = None) -> str:
+    """A question (a FieldView) drawn by its own template as an application page draws it: the
+    app's template settings, and t() as a global (the field macros are imported without context)."""
+    ctx = ctx or CTX
     app = Flask(__name__, template_folder=str(TEMPLATES))
     app.secret_key = "fieldkit"
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True  # as formsvc.templating sets them
+    app.jinja_env.globals["t"] = ctx.t
     with app.test_request_context():
-        html = render_template(view.template, field=view, field_context=ctx, locale=ctx.locale, t=ctx.t)
-    box = BeautifulSoup(html, "html.parser").find("input", id=view.id)
-    return None if box is None else box.get("value")
+        return render_template(view.template, field=view, field_context=ctx, locale=ctx.locale)
 
 
 @contextmanager

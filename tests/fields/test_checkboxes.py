@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
-from flask import Flask, render_template
 from werkzeug.datastructures import MultiDict
 
 from formsvc.resident.forms import build_form, field_views
-from tests.fields.fieldkit import CTX, EN, TEMPLATES, make, submit
+from tests.fields.fieldkit import CTX, EN, make, question_html, submit
 
 ITEMS = {"label": "記載が必要な事項", "choices": [
     {"value": "relationship", "label": "世帯主の氏名と続柄"},
@@ -109,11 +108,7 @@ def _rendered(spec, formdata=()):
     form = build_form([spec], CTX, MultiDict(formdata))
     form.validate()
     view = field_views(form, [spec], CTX)[0]
-    app = Flask(__name__, template_folder=str(TEMPLATES))
-    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
-    with app.test_request_context():
-        return BeautifulSoup(render_template(view.template, field=view, field_context=CTX, locale="ja", t=CTX.t),
-                             "html.parser")
+    return BeautifulSoup(question_html(view), "html.parser")
 
 
 def test_the_page_marks_the_exclusive_choices_for_the_script_and_keeps_the_fieldset():

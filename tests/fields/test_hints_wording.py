@@ -10,14 +10,13 @@ from datetime import UTC, date, datetime
 
 import pytest
 from bs4 import BeautifulSoup
-from flask import Flask, render_template
 from werkzeug.datastructures import MultiDict
 
 from formsvc import clock
 from formsvc.fields import FieldContext
 from formsvc.resident.forms import build_form, field_views, join_hints
 from tests.conftest import hold_moment
-from tests.fields.fieldkit import CTX, EN, TEMPLATES, make, submit
+from tests.fields.fieldkit import CTX, EN, make, question_html, submit
 from tests.resident.library_support import Resident, publish
 from tests.resident.test_library_juminhyo import SELF_AT_COUNTER
 
@@ -26,12 +25,7 @@ def shown_hint(spec, ctx: FieldContext = CTX) -> str:
     """The hint under the question as its template draws it on an application page."""
     form = build_form([spec], ctx, MultiDict())
     view = field_views(form, [spec], ctx)[0]
-    app = Flask(__name__, template_folder=str(TEMPLATES))
-    app.secret_key = "hints"
-    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
-    with app.test_request_context():
-        html = render_template(view.template, field=view, field_context=ctx, locale=ctx.locale, t=ctx.t)
-    return BeautifulSoup(html, "html.parser").find(id=f"{view.id}-hint").get_text()
+    return BeautifulSoup(question_html(view, ctx), "html.parser").find(id=f"{view.id}-hint").get_text()
 
 
 # --- two hints, two sentences ----------------------------------------------------------------
