@@ -21,11 +21,13 @@ run: setup migrate definitions
 # The whole suite, browser and accessibility tests (tests/browser) included, on every core
 # (pytest-xdist; TEST_WORKERS=0 runs it in one process). The browser tests share one worker
 # (tests/browser_scheduling.py): one chromium and one live server.
+# Bytecode is cached (__pycache__/, git-ignored) even where PYTHONDONTWRITEBYTECODE is set: else
+# every worker rewrote the asserts of every test module again at each run (half its collection).
 TEST_WORKERS ?= auto
 test: setup node-packages
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 setup: system-packages venv
 

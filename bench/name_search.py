@@ -14,6 +14,8 @@ signed-in reviewer (the seek, the tabs' counts, the access log, the template):
 * none  — a name nobody has.
 
 Each line prints the median page time and its ratio to the page without a name (goal: ≤ 3).
+To compare two versions of the code on one database, load it once with --keep and measure each
+with --reuse URL.
 
     .venv/bin/python bench/name_search.py                          # 100k then 1M (about 6 minutes)
     .venv/bin/python bench/name_search.py --sizes 100000 --rounds 9
@@ -142,7 +144,8 @@ def report(rows: list[tuple]) -> None:
               f"{timings['open (default)'] / base['open (default)']:>6.2f} | {timings['all statuses']:>8.1f} "
               f"{timings['all statuses'] / base['all statuses']:>6.2f}")
     print("\n* matching: all statuses, the sum of the tabs' numbers: each status is counted up to 10,000"
-          "\n  without a name and 1,000 with one (the tab then reads 「10,000以上」 or 「1,000以上」).")
+          "\n  without a name, 1,000 with one (the tab then reads 「10,000以上」 or 「1,000以上」), and 100"
+          "\n  when more than 1,000 match the name (「すべて」 then reads 「1,000以上」, a status's tab 「100以上」).")
 
 
 def main() -> None:

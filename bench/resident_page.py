@@ -16,6 +16,12 @@ and each worker's memory (PSS) after the run.
 
     .venv/bin/python bench/resident_page.py                        # about 3 minutes
     .venv/bin/python bench/resident_page.py --rounds 7 --seconds 4 --concurrency 1 8
+
+With --template it measures only the rendering of that page's template (resident/page.html and the
+field templates, no HTTP, no database), with the working tree's templates/components/form.html
+against the one committed at HEAD (or --before FILE), in interleaved rounds of the same process:
+
+    .venv/bin/python bench/resident_page.py --template            # about 20 seconds
 """
 
 from __future__ import annotations
@@ -179,6 +185,63 @@ def drive(browsers: list[tuple[Browser, str]], method: str, seconds: float) -> f
     return sum(counts) / (time.monotonic() - started)
 
 
+def template_benchmark(before_file: str | None, rounds: int, renders: int) -> None:
+    """Render the subject page's template with the current components and with the earlier ones."""
+    from flask import template_rendered
+    from jinja2 import ChoiceLoader, DictLoader
+
+    from formsvc import create_app
+    from formsvc.migrate import upgrade
+
+    before = (Path(before_file).read_text(encoding="utf-8") if before_file else subprocess.run(
+        ["git", "show", "HEAD:templates/components/form.html"], cwd=ROOT, check=True, capture_output=True,
+        text=True).stdout)
+    instance = tempfile.mkdtemp(prefix="formsvc-bench-")
+    url = f"sqlite:///{instance}/bench.sqlite3"
+    upgrade(url)
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_DIR": instance})
+    subprocess.run([str(VENV / "formsvc"), "load-definitions", f"form_definitions/{FORM}.yaml"], cwd=ROOT,
+                   env={**os.environ, "DATABASE_URL": url, "FORMSVC_INSTANCE_PATH": instance}, check=True,
+                   capture_output=True)
+    client = app.test_client()
+    found = CSRF.search(client.get(f"/forms/{FORM}/").text)
+    assert found, "the start page has no CSRF token"
+    token = found.group(1)
+    client.post(f"/forms/{FORM}/start", data={"csrf_token": token})
+    client.post(f"/forms/{FORM}/pages/who", data={"requester": "self", "action": "continue", "csrf_token": token})
+    path = f"/forms/{FORM}/pages/subject"
+    seen: list[tuple[str, dict]] = []
+
+    def note(_app, template, context, **_):
+        seen.append((template.name, dict(context)))
+
+    with template_rendered.connected_to(note, app):
+        assert client.get(path).status_code == 200
+    name, context = seen[0]
+    loader = app.jinja_env.loader
+    assert loader is not None
+    envs = {"after": app.jinja_env,
+            "before": app.jinja_env.overlay(loader=ChoiceLoader(
+                [DictLoader({"components/form.html": before}), loader]))}
+    html = {}
+    with app.test_request_context(path):
+        for label, env in envs.items():
+            html[label] = env.get_template(name).render(context)  # compiled before the timing
+        times: dict[str, list[float]] = {label: [] for label in envs}
+        for round_ in range(rounds):
+            order = list(envs) if round_ % 2 == 0 else list(reversed(envs))
+            for label in order:
+                template = envs[label].get_template(name)
+                started = time.perf_counter()
+                for _ in range(renders):
+                    template.render(context)
+                times[label].append((time.perf_counter() - started) / renders * 1000)
+    same = "identical" if html["before"] == html["after"] else "DIFFERENT"
+    b, a = statistics.median(times["before"]), statistics.median(times["after"])
+    print(f"{name} of {path}: before {b:.2f} ms, after {a:.2f} ms a render "
+          f"(after/before {a / b:.2f}, medians of {rounds} rounds of {renders}); HTML {same}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default=os.environ.get("TEST_DATABASE_URL",
@@ -186,7 +249,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
+    parser.add_argument("--template", action="store_true", help="time only the page template's rendering")
+    parser.add_argument("--before", help="the earlier components/form.html (default: HEAD's)")
+    parser.add_argument("--renders", type=int, default=200)
     args = parser.parse_args()
+    if args.template:
+        template_benchmark(args.before, args.rounds, args.renders)
+        return
 
     url, drop = scratch_database(args.url)
     instance = tempfile.mkdtemp(prefix="formsvc-bench-")

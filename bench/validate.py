@@ -9,10 +9,13 @@ then times whole processes in interleaved rounds (ours, baseline, ours, baseline
              and validates it with the schema model (``FormDefinition.model_validate``): no
              source map, no shared blocks, no semantic checks, no error locations;
 * with --before, also the way it was before issue 17: the pure-Python YAML parser and the app
-  created first (``create_app()`` then validate, as the Flask command group did).
+  created first (``create_app()`` then validate, as the Flask command group did);
+* with --compare DIR, also ours and the baseline with the ``formsvc`` package found in DIR first
+  (PYTHONPATH), e.g. an earlier commit: ``git archive HEAD formsvc | tar -x -C DIR``.
 
     .venv/bin/python bench/validate.py                  # 100 definitions, 7 rounds (about a minute)
     .venv/bin/python bench/validate.py --copies 200 --rounds 9 --before
+    .venv/bin/python bench/validate.py --compare /tmp/formsvc-head
 
 Wall time is what a person waits; CPU seconds (user + system of the child) are less disturbed
 by other work on a shared machine. Medians, with the spread (min–max) in brackets.
@@ -21,6 +24,7 @@ by other work on a shared machine. Medians, with the spread (min–max) in brack
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import resource
 import shutil
@@ -81,11 +85,14 @@ def write_definitions(folder: Path, copies: int) -> None:
         (folder / f"{source.stem}-{number:03d}.yaml").write_text(text, encoding="utf-8")
 
 
-def run(command: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, CPU seconds (user + system) and output of one child process."""
+def run(command: list[str], code: Path | None = None) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds (user + system) and output of one child process; ``code``: the
+    folder whose formsvc package it imports (PYTHONPATH, and the working folder, which
+    ``python -c`` puts first), else this checkout's."""
+    env = None if code is None else {**os.environ, "PYTHONPATH": str(code)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=code or ROOT, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -103,6 +110,8 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--before", action="store_true", help="also time the pre-issue-17 way")
+    parser.add_argument("--compare", type=Path, metavar="DIR",
+                        help="also time ours and the baseline with the formsvc package in DIR (PYTHONPATH)")
     arguments = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="formsvc-validate-") as scratch:
@@ -114,13 +123,18 @@ def main() -> None:
         }
         if arguments.before:
             commands["before"] = [sys.executable, "-c", BEFORE, str(folder)]
+        codes: dict[str, Path | None] = {name: None for name in commands}
+        if arguments.compare:
+            for name in ("ours", "baseline"):
+                commands[f"{name}@DIR"] = commands[name]
+                codes[f"{name}@DIR"] = arguments.compare.resolve()
         walls: dict[str, list[float]] = {name: [] for name in commands}
         cpus: dict[str, list[float]] = {name: [] for name in commands}
         for name, command in commands.items():  # warm the file cache and .pyc files
-            print(f"{name}: {run(command)[2]}")
+            print(f"{name}: {run(command, codes[name])[2]}")
         for _ in range(arguments.rounds):
             for name, command in commands.items():
-                wall, cpu, _ = run(command)
+                wall, cpu, _ = run(command, codes[name])
                 walls[name].append(wall)
                 cpus[name].append(cpu)
 
@@ -128,10 +142,15 @@ def main() -> None:
     print(f"{'':10} {'wall':>22} {'CPU':>22}")
     for name in commands:
         print(f"{name:10} {summary(walls[name]):>22} {summary(cpus[name]):>22}")
-    for name in [name for name in commands if name != "baseline"]:
-        wall = statistics.median(walls[name]) / statistics.median(walls["baseline"])
-        cpu = statistics.median(cpus[name]) / statistics.median(cpus["baseline"])
-        print(f"{name} / baseline: wall {wall:.2f}, CPU {cpu:.2f}")
+    for name in [name for name in commands if not name.startswith("baseline")]:
+        against = "baseline@DIR" if name.endswith("@DIR") else "baseline"
+        wall = statistics.median(walls[name]) / statistics.median(walls[against])
+        cpu = statistics.median(cpus[name]) / statistics.median(cpus[against])
+        print(f"{name} / {against}: wall {wall:.2f}, CPU {cpu:.2f}")
+    if arguments.compare:
+        wall = statistics.median(walls["ours"]) / statistics.median(walls["ours@DIR"])
+        cpu = statistics.median(cpus["ours"]) / statistics.median(cpus["ours@DIR"])
+        print(f"ours / ours@DIR: wall {wall:.2f}, CPU {cpu:.2f}")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from formsvc import csrf
-from formsvc.db import roll_back_session
 
 ViewT = TypeVar("ViewT", bound=Callable)
 
@@ -82,6 +81,10 @@ def server_error_page():
     query until it is rolled back, and the page's header asks who is signed in. Nothing is lost
     by the rollback: a request's session is never committed after its view.
     """
+    # Imported here: this module is reached from the definition vocabulary (request_guard), and
+    # `formsvc validate` would otherwise load SQLAlchemy for nothing (about 0.2 s).
+    from formsvc.db import roll_back_session
+
     roll_back_session()
     for cached in ("staff_user", "resident_login"):  # read in the failed transaction: read again
         g.pop(cached, None)

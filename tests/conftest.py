@@ -33,15 +33,19 @@ from formsvc.db import Base, database
 from formsvc.migrate import upgrade
 from formsvc.staff import accounts
 from tests.backends import require_postgres
-from tests.route_cache import share_url_builders
+from tests.route_cache import share_parsed_rules, share_url_builders
+from tests.sql_cache import share_compiled_sql
 from tests.template_cache import SharedTemplateCode
 
 # Every app of the run (one per test) reuses the templates the others compiled
 # (tests/template_cache.py): compiling them again was about a third of the suite's time.
 SHARED_TEMPLATE_CODE = SharedTemplateCode()
 Flask.jinja_options = {**Flask.jinja_options, "bytecode_cache": SHARED_TEMPLATE_CODE}
-# And the functions that build their URLs (tests/route_cache.py), for the same reason.
+# And the functions that build their URLs and the parsed rules (tests/route_cache.py), for the same reason.
 share_url_builders()
+share_parsed_rules()
+# And the SQL their engines compiled (tests/sql_cache.py).
+share_compiled_sql()
 
 
 @event.listens_for(Pool, "connect")

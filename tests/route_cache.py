@@ -9,7 +9,7 @@ pattern, defaults and converters can share one; this keeps the first and hands i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 
 from werkzeug.routing import Rule
 
@@ -38,3 +38,44 @@ def _shared_compile_builder(self: Rule, append_unknown: bool = True) -> Callable
 
 def share_url_builders() -> None:
     Rule._compile_builder = _shared_compile_builder  # type: ignore[method-assign]
+
+
+# Parsing each rule's pattern (Rule._parse_rule: a regular expression step by step) was most of
+# what remained of building an app's URL map, ~2/3 of create_app. The parts it yields depend on
+# nothing but the pattern and the converter classes of the map (their regex, weight and
+# part_isolating); they are parsed once and handed out again. The converters themselves are
+# still made for each rule (Rule.get_converter: bound to its map), and the trace of each rule is
+# its own list.
+_original_parse_rule = Rule._parse_rule
+_parsed: dict[Hashable, tuple[list, list, list]] = {}
+
+
+def _shared_parse_rule(self: Rule, rule: str) -> Iterable:
+    assert self.map is not None
+    key = (rule, tuple(self.map.converters.items()))
+    parsed = _parsed.get(key)
+    if parsed is None:
+        made: list[tuple] = []
+        trace_start = len(self._trace)
+
+        def recording_get_converter(variable_name, converter_name, args, kwargs):
+            made.append((variable_name, converter_name, args, kwargs))
+            return Rule.get_converter(self, variable_name, converter_name, args, kwargs)
+
+        self.get_converter = recording_get_converter  # type: ignore[method-assign]
+        try:
+            parts = list(_original_parse_rule(self, rule))
+        finally:
+            del self.get_converter
+        parsed = _parsed[key] = (parts, self._trace[trace_start:], made)
+        return parts
+    parts, trace, made = parsed
+    self._trace.extend(trace)
+    for variable_name, converter_name, args, kwargs in made:
+        self._converters[variable_name] = self.get_converter(variable_name, converter_name, args, kwargs)
+        self.arguments.add(variable_name)
+    return parts
+
+
+def share_parsed_rules() -> None:
+    Rule._parse_rule = _shared_parse_rule  # type: ignore[method-assign]

@@ -354,3 +354,87 @@ def test_pagination(render):
         (["prev"], "/p?before=1"), (["next"], "/p?after=2")]
     assert not render("{{ pagination() }}").find("nav")
     assert [link["rel"] for link in render('{{ pagination(next_url="/n") }}').find_all("a")] == [["next"]]
+
+
+# --- the common inputs written out (issue 17: a page has ~85 of them; each macro call costs) ----
+
+FLAT_MACROS = {"text_input": set(), "part_input": set(), "date_input": set(), "select": set(), "textarea": set(),
+               "_choices": {"fieldset"}}  # one fieldset a question, no macro a choice
+
+
+def test_the_common_inputs_call_no_other_macro_of_the_module(app):
+    from jinja2 import nodes
+
+    source = (TEMPLATES / "components" / "form.html").read_text(encoding="utf-8")
+    tree = app.jinja_env.parse(source)
+    macros = {macro.name: macro for macro in tree.find_all(nodes.Macro)}
+    own = set(macros) | {"self_label", "self_hint", "self_error", "self_describedby"}
+    for name, allowed in FLAT_MACROS.items():
+        called = {call.node.name for call in macros[name].find_all(nodes.Call) if isinstance(call.node, nodes.Name)}
+        assert called & own <= allowed, (name, called & own)
+
+
+def raw(app, source: str, locale: str = "ja", **context) -> str:
+    with app.test_request_context():
+        session["lang"] = locale
+        return render_template_string(IMPORTS + source, **context)
+
+
+# What the written-out macros replaced, built from the general components: the HTML must not change
+# (byte for byte, whitespace included, to the newline after a date).
+COMPOSED_DATE = """{% call ui.fieldset(id, legend, hint, error, required) %}
+  <div class="parts parts--date">
+    {% for part, words, width, inputmode in [("year", t("年", "Year"), "s", none),
+        ("month", t("月", "Month"), "xs", "numeric"), ("day", t("日", "Day"), "xs", "numeric")] %}
+    {{ ui.part_input(id ~ "-" ~ part, id ~ "-" ~ part, words, value.get(part, ""), width=width, inputmode=inputmode,
+                     describedby=ui.describedby(id, hint, error), invalid=error and error_part in (none, part)) }}
+    {% endfor %}
+  </div>
+{% endcall %}
+"""
+
+
+@pytest.mark.parametrize("locale", ["ja", "en"])
+@pytest.mark.parametrize("args", [
+    {"hint": None, "error": None, "required": None, "value": {}, "error_part": None},
+    {"hint": "例：1990", "error": "月は1から12で", "required": True, "value": {"year": "1990", "month": "<13>"},
+     "error_part": "month"},
+    {"hint": "", "error": "入力してください", "required": False, "value": {"day": None}, "error_part": None},
+])
+def test_a_date_is_the_fieldset_of_its_parts_byte_for_byte(app, locale, args):
+    context = {"id": "born", "legend": "生年月日", **args}
+    written = raw(app, '{{ ui.date_input(id, id, legend, hint, error, required, value, error_part) }}|',
+                  locale, **context)
+    composed = raw(app, COMPOSED_DATE + "|", locale, **context)
+    assert written == composed
+
+
+COMPOSED_TEXT = """{% set box = ui.input(id=id, name=id, value=value, width=width, inputmode=inputmode,
+    describedby=ui.describedby(id, hint, error), invalid=error | length > 0, required=required) %}
+{% call ui.labelled_group(id, label, hint, error, required) %}
+{% if beside %}
+  <div class="inline-action">
+    {{ box }}
+    {{ beside }}
+  </div>
+{% elif unit %}
+  <div class="with-unit">{{ box }}<span class="unit">{{ unit }}</span></div>
+{% else %}
+  {{ box }}
+{% endif %}
+{% endcall %}|"""
+WRITTEN_TEXT = """{% if beside %}{% call ui.text_input(id=id, name=id, label=label, hint=hint, error=error,
+    required=required, value=value, width=width, inputmode=inputmode, unit=unit) %}{{ beside }}
+{% endcall %}{% else %}{{ ui.text_input(id=id, name=id, label=label, hint=hint, error=error,
+    required=required, value=value, width=width, inputmode=inputmode, unit=unit) }}{% endif %}|"""
+
+
+@pytest.mark.parametrize("args", [
+    {"hint": None, "error": "", "required": None, "unit": None, "beside": None},
+    {"hint": "半角数字", "error": "入力してください", "required": True, "unit": "円", "beside": None},
+    {"hint": "7桁", "error": "", "required": False, "unit": None, "beside": Markup("<button>検索</button>")},
+])
+def test_a_text_box_is_the_labelled_group_of_its_input_byte_for_byte(app, args):
+    context = {"id": "fee", "label": "金額 & 手数料", "value": "<300>", "width": "s", "inputmode": "numeric", **args}
+    composed = raw(app, COMPOSED_TEXT, **{**context, "beside": args["beside"] and args["beside"] + "\n"})
+    assert raw(app, WRITTEN_TEXT, **context) == composed

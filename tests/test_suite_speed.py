@@ -8,11 +8,14 @@ hold each of them to that.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from argon2 import PasswordHasher, Type
 from jinja2 import DictLoader, Environment
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from werkzeug.routing import Map, Rule
 
+from formsvc import db
 from formsvc.staff import accounts
 from formsvc.staff.models import StaffUser
 from tests.browser_scheduling import BrowserTestsTogether
@@ -123,3 +126,50 @@ def test_make_test_keeps_every_browser_test_on_one_worker():
     assert scopes == {"tests/browser/"}
     assert scheduling._split_scope("tests/review/test_queue.py::test_c[sqlite]") == \
         "tests/review/test_queue.py::test_c[sqlite]"
+
+
+def test_engines_of_one_database_share_the_sql_they_compiled(database_url, tmp_path):
+    """tests/sql_cache.py: a statement compiled by one test's engine is not compiled again by the next."""
+    first, second = db.make_engine(database_url), db.make_engine(database_url)
+    other = db.make_engine(f"sqlite:///{tmp_path / 'other.sqlite3'}")
+    cache_hits: list[object] = []
+    try:
+        with first.connect() as connection:
+            connection.execute(select(StaffUser.id).where(StaffUser.username == "a")).all()
+        event.listen(second, "before_cursor_execute", lambda *args: cache_hits.append(args[-2].cache_hit))
+        with second.connect() as connection:
+            connection.execute(select(StaffUser.id).where(StaffUser.username == "b")).all()
+        assert cache_hits == [first.dialect.CACHE_HIT]
+        assert second.dialect is first.dialect and second._compiled_cache is first._compiled_cache
+        # Each engine keeps its own pool (its connections and listeners) …
+        assert second.pool is not first.pool
+        # … and another database its own dialect.
+        assert other.dialect is not first.dialect
+    finally:
+        for engine in (first, second, other):
+            engine.dispose()
+
+
+def test_apps_share_the_parsed_rules_and_keep_their_own_converters():
+    """tests/route_cache.py: a pattern is parsed once; each rule still gets converters of its own map."""
+    from tests.route_cache import _parsed
+
+    first = adapter(Rule("/shared/<int:page>/<any(a,b):kind>/", endpoint="shared"))
+    parsed = len(_parsed)
+    second = adapter(Rule("/shared/<int:page>/<any(a,b):kind>/", endpoint="shared"))
+    assert len(_parsed) == parsed  # found, not parsed again
+    assert second.match("/shared/3/b/") == ("shared", {"page": 3, "kind": "b"})
+    assert second.build("shared", {"page": 4, "kind": "a"}) == "/shared/4/a/"
+    first_rule, second_rule = next(first.map.iter_rules()), next(second.map.iter_rules())
+    assert second_rule.arguments == {"page", "kind"} and second_rule._trace == first_rule._trace
+    assert second_rule._converters["page"].map is second.map
+    # Other converter arguments are another pattern.
+    third = adapter(Rule("/shared/<int:page>/<any(c,d):kind>/", endpoint="shared"))
+    assert third.match("/shared/3/d/")[1] == {"page": 3, "kind": "d"}
+    assert len(_parsed) == parsed + 1
+
+
+def test_make_test_caches_bytecode():
+    """Rewriting the asserts of every test module again in each worker was half of collection."""
+    recipe = (Path(__file__).parents[1] / "Makefile").read_text()
+    assert "PYTHONDONTWRITEBYTECODE= $(BIN)/pytest" in recipe

@@ -21,16 +21,16 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
-from formsvc.definitions.checks import MISSING_ENGLISH, semantic_problems
+from formsvc.definitions.checks import english_problems, semantic_problems, structure_problems
 from formsvc.definitions.errors import format_path
 from formsvc.definitions.schema import ChannelOverride, FormDefinition
-from formsvc.fields import FieldSpec
+from formsvc.fields import FieldSpec, Problem
 
 Path = tuple[str | int, ...]
 
@@ -140,11 +140,15 @@ class ChannelProblem:
 _QUOTED_ID = re.compile(r"'([a-z][a-z0-9_]{0,62})'")
 
 
-def channel_problems(definition: FormDefinition) -> Iterator[ChannelProblem]:
-    """Every mistake in ``channels:``, at the override that makes it."""
+def channel_problems(definition: FormDefinition,
+                     known: Iterable[Problem] | None = None) -> Iterator[ChannelProblem]:
+    """Every mistake in ``channels:``, at the override that makes it.
+
+    ``known``: semantic_problems(definition), when the caller has them already (the loader):
+    a channel's definition reports only what the definition itself does not."""
     if definition.channels is None:
         return
-    base_problems: set[tuple[Path, str]] | None = None
+    base_problems = None if known is None else {(p.path, p.message) for p in known}
     for channel in CHANNEL_NAMES:
         override = override_of(definition, channel)
         if override is None:
@@ -273,12 +277,10 @@ def _derived_problems(definition: FormDefinition, channel: str, override: Channe
                                    f"{first['msg']}")
         return
     omitted = _omitted(definition, channel, override)
-    for problem in semantic_problems(channel_definition):
+    for problem in _channel_semantic_problems(channel_definition, channel, override, derived):
         path = _base_path(problem.path, derived)
         if (path, problem.message) in base_problems:
             continue
-        if channel == "counter" and problem.message == MISSING_ENGLISH:
-            continue  # the counter's pages are in Japanese: staff wording needs no English
         referenced = next((name for name in _QUOTED_ID.findall(problem.message) if name in omitted), None)
         what = _describe(definition, path)
         if referenced is not None:
@@ -290,6 +292,35 @@ def _derived_problems(definition: FormDefinition, channel: str, override: Channe
         else:
             yield ChannelProblem(_written_at(definition, override, channel, path),
                                  f"{label} (channels.{channel}) の定義で {what}: {problem.message}")
+
+
+def _channel_semantic_problems(channel_definition: FormDefinition, channel: str,
+                               override: ChannelOverride, derived: _Derived) -> Iterator[Problem]:
+    """semantic_problems of the channel's definition, less what cannot differ from the
+    definition's own (and would be dropped as already reported): the dates (a channel has none
+    of its own) and the English of every text the channel does not override (the same text, at
+    the same place)."""
+    yield from structure_problems(channel_definition)
+    if channel == "counter":
+        return  # the counter's pages are in Japanese: staff wording needs no English
+    yield from english_problems(channel_definition, within=_overridden_texts(override, derived))
+
+
+def _overridden_texts(override: ChannelOverride, derived: _Derived) -> list[Path]:
+    """Where, in the channel's document, the texts it changes can be: the pages' overridden
+    titles and descriptions, each changed question, and the replaced next steps, declaration
+    and documents."""
+    data = derived.data
+    changed: list[Path] = []
+    for p, page in enumerate(data["pages"]):
+        page_override = override.pages.get(page["id"])
+        if page_override is not None:
+            changed += [("pages", p, key) for key in ("title", "description")
+                        if getattr(page_override, key) is not None]
+        changed += [("pages", p, "fields", f) for f, spec in enumerate(page["fields"])
+                    if spec["id"] in override.fields]
+    changed += [(key,) for key in REPLACED if getattr(override, key) is not None]
+    return changed
 
 
 def _omitted(definition: FormDefinition, channel: str,

@@ -7,7 +7,7 @@ Each problem carries the path of the offending value in the YAML document.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import date
 
 from pydantic import BaseModel
@@ -31,6 +31,14 @@ Path = tuple[str | int, ...]
 
 
 def semantic_problems(definition: FormDefinition) -> Iterator[Problem]:
+    yield from structure_problems(definition)
+    yield from _period_problems(definition)
+    yield from english_problems(definition)
+
+
+def structure_problems(definition: FormDefinition) -> Iterator[Problem]:
+    """semantic_problems without the dates and the English: what a channel's definition (which
+    can change neither the dates nor, but where it overrides, a text) must be checked for again."""
     checker = _Checker(definition)
     yield from checker.duplicate_ids()
     yield from checker.field_problems()
@@ -39,8 +47,6 @@ def semantic_problems(definition: FormDefinition) -> Iterator[Problem]:
     yield from checker.expression_problems()
     yield from checker.page_problems()
     yield from checker.outcome_problems()
-    yield from _period_problems(definition)
-    yield from english_problems(definition)
 
 
 def _period_problems(definition: FormDefinition) -> Iterator[Problem]:
@@ -57,31 +63,69 @@ NOT_SHOWN_TO_RESIDENTS = {("retention", "basis"), ("channels", "counter")}
 MISSING_ENGLISH = "英語の訳がありません（title に英語があるため、表示する文にはすべて en が必要です）"
 
 
-def english_problems(definition: FormDefinition) -> Iterator[Problem]:
+def english_problems(definition: FormDefinition, within: Collection[Path] | None = None) -> Iterator[Problem]:
     """A definition that gives English for its title is offered in English: then every text it
     shows must have its English, or the English pages would show Japanese here and there. Each
-    missing one is reported where it is written."""
+    missing one is reported where it is written.
+
+    ``within``: only the texts at or under these paths (a channel's definition, whose other texts
+    are the definition's own, already checked); None: every text."""
     if not definition.title.en:
         return
-    for path, text in _texts(definition, ()):
+    found: list[tuple[Path, LocalizedText]] = []
+    _collect_texts(definition, (), found, None if within is None else _prefixes(within))
+    for path, text in found:
         # Blank English (spaces only) shows nothing where the Japanese would be: as good as none.
         if not (text.en or "").strip() and path[:2] not in NOT_SHOWN_TO_RESIDENTS:
             yield Problem(path, MISSING_ENGLISH)
 
 
-def _texts(value: object, path: Path) -> Iterator[tuple[Path, LocalizedText]]:
-    """Every Text inside ``value`` with its path as written (YAML keys: aliases such as ``if``)."""
+def _prefixes(within: Collection[Path]) -> dict[Path, bool]:
+    """Each path of ``within`` (True: walk all of it) and each proper prefix (False: only towards it)."""
+    marks: dict[Path, bool] = {}
+    for path in within:
+        for end in range(len(path)):
+            marks.setdefault(path[:end], False)
+    for path in within:
+        marks[path] = True
+    return marks
+
+
+# Values that hold no text: not walked into (most of what a definition holds).
+_ATOMS = (str, int, float, date, type(None))
+# Per model class, its fields as (attribute, YAML key): model_fields builds a new dict each call.
+_FIELD_KEYS: dict[type, list[tuple[str, str]]] = {}
+
+
+def _collect_texts(value: object, path: Path, found: list[tuple[Path, LocalizedText]],
+                   marks: dict[Path, bool] | None) -> None:
+    """Every Text inside ``value`` with its path as written (YAML keys: aliases such as ``if``),
+    in document order. ``marks`` (from _prefixes): only under the marked paths."""
+    if marks is not None:
+        mark = marks.get(path)
+        if mark is None:
+            return
+        if mark:
+            marks = None
     if isinstance(value, LocalizedText):
-        yield path, value
+        found.append((path, value))
     elif isinstance(value, BaseModel):
-        for name, info in type(value).model_fields.items():
-            yield from _texts(getattr(value, name), (*path, info.alias or name))
+        cls = type(value)
+        keys = _FIELD_KEYS.get(cls)
+        if keys is None:
+            keys = _FIELD_KEYS[cls] = [(name, info.alias or name) for name, info in cls.model_fields.items()]
+        for name, key in keys:
+            item = getattr(value, name)
+            if not isinstance(item, _ATOMS):
+                _collect_texts(item, (*path, key), found, marks)
     elif isinstance(value, list | tuple):
         for i, item in enumerate(value):
-            yield from _texts(item, (*path, i))
+            if not isinstance(item, _ATOMS):
+                _collect_texts(item, (*path, i), found, marks)
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _texts(item, (*path, key))
+            if not isinstance(item, _ATOMS):
+                _collect_texts(item, (*path, key), found, marks)
 
 
 class _Checker:

@@ -83,10 +83,12 @@ def load_text(text: str, filename: str = "<definition>", library: Library | None
     except ValidationError as invalid:
         errors.extend(_schema_errors(invalid, data, locator))
         raise DefinitionInvalid(list(dict.fromkeys(errors))) from None
-    for problem in semantic_problems(definition):
+    problems = list(semantic_problems(definition))
+    for problem in problems:
         errors.append(locator.error(problem.path, problem.message))
     # Overrides are written in the definition itself (never in a block): located as written.
-    for channel_problem in channel_problems(definition):
+    # The channels' checks leave out what the definition reports: given, not found again.
+    for channel_problem in channel_problems(definition, known=problems):
         errors.append(locator.channel_error(channel_problem.path, channel_problem.message, channel_problem.at_key))
     if errors:
         raise DefinitionInvalid(list(dict.fromkeys(errors)))

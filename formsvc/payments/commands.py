@@ -5,9 +5,6 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from formsvc.db import database
-from formsvc.payments.service import refund_orphans as refund_all
-
 command = AppGroup("payments", help="Fees paid online (payment service provider).")
 
 
@@ -16,6 +13,11 @@ def refund_orphans() -> None:
     """Refund online payments the service refused that belong to no application (draft purged,
     fee changed after paying, wrong amount, an attempt given up); normally done right away, this
     retries those the provider could not take then. Exits 1 when some are still to refund."""
+    # Imported here: every `formsvc` command loads this module, and `validate` needs neither
+    # SQLAlchemy nor the payment service (a third of its start-up).
+    from formsvc.db import database
+    from formsvc.payments.service import refund_orphans as refund_all
+
     with database().session_factory() as session:
         done, failed = refund_all(session)
     click.echo(f"refunded {done}, failed {failed}")

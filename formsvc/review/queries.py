@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Boolean, ColumnElement, Select, String, func, literal, or_, select, tuple_, union_all
+from sqlalchemy import Boolean, ColumnElement, Select, String, func, literal, or_, select, text, tuple_, union_all
+from sqlalchemy.exc import CompileError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, load_only
 
@@ -96,8 +97,9 @@ class QueueFilter:
             return ALL_STATUSES
         return (self.status,)
 
-    def conditions(self, staff_id: int | None) -> list:
-        """Every condition except the status (so counts per status can share them)."""
+    def conditions(self, staff_id: int | None, with_name: bool = True) -> list:
+        """Every condition except the status (so counts per status can share them); without the
+        name's with ``with_name=False`` (``name_condition`` gives it)."""
         where: list = []
         if self.form_id:
             where.append(Submission.form_id == self.form_id)
@@ -116,13 +118,20 @@ class QueueFilter:
                 where.append(Submission.reception_number == self.number)
             else:
                 where.append(Submission.reception_number.like(f"{_escape_like(self.number)}%", escape="\\"))
-        if self.name:
-            name_key, kana_key = search_key(self.name), kana_search_key(self.name)
-            where.append(or_(NameContains(Submission.applicant_name, name_key),
-                             NameContains(Submission.applicant_kana, kana_key)))
+        if self.name and with_name:
+            where.append(self.name_condition())
         if self.payment:
             where.append(payments.filter_condition(self.payment))
         return where
+
+    def name_condition(self, indexed: bool = True, columns=None):
+        """The 氏名・フリガナ condition (the filter must have a name). ``indexed=False``: the
+        same comparison on the plain keys, which no index serves and which costs a fraction of
+        the tripled one per row, for a walk that reads the rows anyway (``counts_by_status``)."""
+        assert self.name
+        name_column, kana_column = columns or (Submission.applicant_name, Submission.applicant_kana)
+        name_key, kana_key = search_key(self.name), kana_search_key(self.name)
+        return or_(NameContains(name_column, name_key, indexed), NameContains(kana_column, kana_key, indexed))
 
     def args(self, **changes) -> dict[str, str]:
         """The query string that asks for this filter (``changes`` applied), defaults left out."""
@@ -155,15 +164,18 @@ class NameContains(ColumnElement[bool]):
     up with whole characters). Elsewhere (SQLite: no such index, a scan) on the plain keys.
     Only one of the two is compared: both would make PostgreSQL count the selectivity twice and
     take the index for a common name too, where walking a status's rows in order fills the page
-    sooner.
+    sooner. ``indexed=False``: the plain keys on PostgreSQL too, for a walk with its own bound
+    (the counts of a common name), where no index is wanted and the tripled key's regular
+    expression would cost five times as much per row.
     """
 
     type = Boolean()
     inherit_cache = False  # the pattern is compiled into the statement
 
-    def __init__(self, column, search: str) -> None:
+    def __init__(self, column, search: str, indexed: bool = True) -> None:
         self.name_column = column
         self.search = search
+        self.indexed = indexed
 
 
 @compiles(NameContains)
@@ -175,6 +187,8 @@ def _name_contains(element: NameContains, compiler, **kw) -> str:
 
 @compiles(NameContains, "postgresql")
 def _name_contains_tripled(element: NameContains, compiler, **kw) -> str:
+    if not element.indexed:
+        return _name_contains(element, compiler, **kw)
     tripled = "".join(character * 3 for character in element.search)
     return compiler.process(name_trigram_key(element.name_column).like(_pattern(tripled), escape="\\"), **kw)
 
@@ -270,7 +284,12 @@ def _branch(status_value: str, where: list, position: tuple[datetime, int] | Non
 
 def seek(session: Session, statuses: tuple[str, ...], where: list, position: tuple[datetime, int] | None,
          ascending: bool, limit: int) -> list[tuple[int, datetime]]:
-    """Up to ``limit`` (id, created_at) after ``position`` in the given direction."""
+    """Up to ``limit`` (id, created_at) after ``position`` in the given direction.
+
+    With a common name the planner walks each status's range and compares the tripled keys as
+    it goes (~500 rows for a page of a name on 1 row in 10); the plain keys would cost less per
+    row but, having no statistics, lead it to sort whole status ranges instead (seconds).
+    """
     branches = [_branch(value, where, position, ascending, limit) for value in statuses]
     if len(branches) == 1:
         return [tuple(row) for row in session.execute(branches[0])]
@@ -352,6 +371,31 @@ COUNT_CAP = 10_000
 # filters, not paged through, and counting its tens of thousands of rows would cost seconds at
 # a million submissions (bench/name_search.py).
 NAME_COUNT_CAP = 1_000
+# When more than NAME_COUNT_CAP submissions match the name (山田, 林), each status's tab counts to
+# 100: finding a thousand matches of each of seven statuses reads some 70,000 rows or builds the
+# trigram bitmap of every match seven times (~250 ms at a million rows); a hundred, a tenth.
+COMMON_NAME_TAB_CAP = 100
+
+
+class StatusCounts(dict[str, int]):
+    """Matches per status, each counted up to ``cap`` + 1: a number above ``cap`` reads
+    「{cap}以上」. ``at_least``: how many match in all statuses together, when known to be more
+    than the numbers say (a common name: more than NAME_COUNT_CAP), else 0."""
+
+    def __init__(self, counts: Mapping[str, int], cap: int, at_least: int = 0) -> None:
+        super().__init__(counts)
+        self.cap = cap
+        self.at_least = at_least
+
+    def is_capped(self, value: str) -> bool:
+        return self[value] > self.cap
+
+    def text(self, statuses: tuple[str, ...]) -> str:
+        """The number a tab (or the heading) shows for these statuses together."""
+        if any(self.is_capped(value) for value in statuses):
+            floor = max(self.cap, self.at_least if set(statuses) >= set(self) else 0)
+            return f"{floor:,}以上"
+        return f"{sum(self[value] for value in statuses):,}"
 
 
 def count_cap(queue: QueueFilter) -> int:
@@ -360,38 +404,124 @@ def count_cap(queue: QueueFilter) -> int:
 
 
 def counts_by_status(session: Session, queue: QueueFilter, staff_id: int | None,
-                     cap: int | None = None) -> dict[str, int]:
+                     cap: int | None = None) -> StatusCounts:
     """How many submissions of each status match the other filters (the tabs' numbers).
 
     Counted up to ``cap`` + 1 per status (``count_cap``; one index range each, in one
     statement), so the page costs the same with 10,000 or 10,000,000 closed applications; above
-    the cap the number reads 「1万件以上」 (see ``is_capped``).
+    the cap the number reads 「1万件以上」 (see ``StatusCounts``).
 
     With a name filter, first one ``GROUP BY status`` of at most ``cap`` + 1 matches: the rows are
     found once (through the trigram indexes on PostgreSQL) instead of each status's whole range
-    being walked for a name that few people have. Only when more than ``cap`` match does it count
-    per status as without a name.
+    being walked for a name that few people have. When more than ``cap`` match, the tabs count
+    to COMMON_NAME_TAB_CAP (``_common_name_counts``).
     """
     cap = count_cap(queue) if cap is None else cap
-    where = queue.conditions(staff_id)
     if queue.name:
-        matches = select(Submission.status).where(*where).limit(cap + 1).subquery()
-        found = {value: count for value, count in session.execute(
-            select(matches.c.status, func.count()).group_by(matches.c.status))}
+        found = _first_matches(session, queue, staff_id, cap)
         if sum(found.values()) <= cap:
-            return {value: found.get(value, 0) for value in ALL_STATUSES}
+            return StatusCounts({value: found.get(value, 0) for value in ALL_STATUSES}, cap)
+        return _common_name_counts(session, queue, staff_id, min(cap, COMMON_NAME_TAB_CAP), found, cap)
+    return StatusCounts(_capped_counts(session, ALL_STATUSES, queue.conditions(staff_id), cap,
+                                       inline_status=False), cap)
 
+
+def _first_matches(session: Session, queue: QueueFilter, staff_id: int | None, cap: int) -> dict[str, int]:
+    """The statuses of at most ``cap`` + 1 submissions that match the name, counted."""
+    matches = select(Submission.status).where(*queue.conditions(staff_id)).limit(cap + 1).subquery()
+    statement = select(matches.c.status, func.count()).group_by(matches.c.status)
+    if session.get_bind().dialect.name == "postgresql" and not _uses_trigram_index(session, statement):
+        # The planner expects cap + 1 matches within a few thousand rows (a common name) and reads
+        # them in order comparing the tripled keys. The plain keys find the same rows for a fifth
+        # of the cost per row, in the first rows of the table (bounded: without the trigram
+        # statistics the planner would plan a parallel scan of all of it).
+        rows = (select(Submission.status, Submission.applicant_name, Submission.applicant_kana)
+                .where(*queue.conditions(staff_id, with_name=False))
+                .limit(WALK_ROWS_PER_MATCH * (cap + 1)).subquery())
+        sample = (select(rows.c.status).where(queue.name_condition(
+            indexed=False, columns=(rows.c.applicant_name, rows.c.applicant_kana))).limit(cap + 1).subquery())
+        found = _grouped(session, select(sample.c.status, func.count()).group_by(sample.c.status))
+        if sum(found.values()) > cap:
+            return found
+    return _grouped(session, statement)
+
+
+def _grouped(session: Session, statement: Select) -> dict[str, int]:
+    return {value: count for value, count in session.execute(statement)}
+
+
+def _uses_trigram_index(session: Session, statement: Select) -> bool:
+    """Whether PostgreSQL would look the name up in the trigram indexes (a name few have)."""
+    try:
+        compiled = statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+    except CompileError:  # a value of another filter with no literal form: keep the planner's way
+        return True
+    return "_trgm" in "\n".join(session.scalars(text(f"EXPLAIN {compiled}")))
+
+
+def _capped_counts(session: Session, statuses: tuple[str, ...], where: list, cap: int,
+                   inline_status: bool) -> dict[str, int]:
+    """Each status's matches up to ``cap`` + 1, one capped subquery per status, one statement."""
     def status_is(value: str):
         # With a name, inlined: a cached generic plan made for no status in particular read the
         # trigram index's every match for each status (PostgreSQL plans bound statements so
         # after five runs of one search).
-        return Submission.status == (literal(value, String(), literal_execute=True) if queue.name else value)
+        return Submission.status == (literal(value, String(), literal_execute=True) if inline_status else value)
 
     columns = [select(func.count()).select_from(
         select(Submission.id).where(status_is(value), *where).limit(cap + 1).subquery())
-        .scalar_subquery().label(value) for value in ALL_STATUSES]
+        .scalar_subquery().label(value) for value in statuses]
     row = session.execute(select(*columns)).one()
-    return dict(zip(ALL_STATUSES, row, strict=True))
+    return dict(zip(statuses, row, strict=True))
+
+
+# A common name's tabs walk each status's first WALK_ROWS_PER_MATCH × (tab cap + 1) rows: a name on
+# at least 1 row in 20 reaches the tab cap within them.
+WALK_ROWS_PER_MATCH = 20
+
+
+def _common_name_counts(session: Session, queue: QueueFilter, staff_id: int | None, tab_cap: int,
+                        sample: dict[str, int], cap: int) -> StatusCounts:
+    """The tabs of a name more than ``cap`` submissions match (山田, 林: a tenth of all rows).
+
+    ``sample``: the first step's matches per status (``cap`` + 1 in all). A status with more than
+    ``tab_cap`` of them is counted already. Every other status's rows are walked in (status,
+    created_at, id) order — the index range the page itself reads — comparing the plain keys (a
+    fraction of the tripled key's cost per row), stopping at ``tab_cap`` + 1 matches: a common
+    name gets there within a few hundred rows, where the trigram indexes would build the bitmap of
+    every match of the name (100,000 at a million rows) again for each status. A walk that ends
+    undecided (too few matches in its first rows, more rows left) is counted through the indexes
+    instead, so every number is exact or says 以上.
+    """
+    others = queue.conditions(staff_id, with_name=False)
+    budget = WALK_ROWS_PER_MATCH * (tab_cap + 1)
+    counts = {value: sample[value] for value in ALL_STATUSES if sample.get(value, 0) > tab_cap}
+
+    def first_rows(value: str):
+        # Inlined, like the pattern: a generic plan might not walk the status's own range.
+        return (select(Submission.applicant_name, Submission.applicant_kana)
+                .where(Submission.status == literal(value, String(), literal_execute=True), *others)
+                .order_by(Submission.created_at, Submission.id).limit(budget).subquery())
+
+    def matches_in(value: str):
+        rows = first_rows(value)
+        matching = select(literal(1)).select_from(rows).where(
+            queue.name_condition(indexed=False, columns=(rows.c.applicant_name, rows.c.applicant_kana)))
+        return select(func.count()).select_from(matching.limit(tab_cap + 1).subquery()).scalar_subquery()
+
+    undecided = tuple(value for value in ALL_STATUSES if value not in counts)
+    if undecided:
+        walked = session.execute(select(*(matches_in(value).label(value) for value in undecided))).one()
+        counts.update(zip(undecided, walked, strict=True))
+        undecided = tuple(value for value in undecided if counts[value] <= tab_cap)
+    if undecided:  # the walk read every row of a status shorter than the budget: its count is exact
+        lengths = session.execute(select(*(
+            select(func.count()).select_from(first_rows(value)).scalar_subquery().label(value)
+            for value in undecided))).one()
+        undecided = tuple(value for value, length in zip(undecided, lengths, strict=True) if length >= budget)
+    if undecided:
+        counts.update(_capped_counts(session, undecided, queue.conditions(staff_id), tab_cap, inline_status=True))
+    return StatusCounts(counts, tab_cap, at_least=cap)
 
 
 def is_capped(count: int, cap: int = COUNT_CAP) -> bool:

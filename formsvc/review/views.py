@@ -81,8 +81,7 @@ def queue_page():
     queue_filter = queries.parse_filter(request.args, set(titles))
     page = queries.queue_page(session, queue_filter, user.id, after=request.args.get("after"),
                               before=request.args.get("before"), size=queries.PAGE_SIZE)
-    cap = queries.count_cap(queue_filter)
-    counts = queries.counts_by_status(session, queue_filter, user.id, cap)
+    counts = queries.counts_by_status(session, queue_filter, user.id)
     assignees = queries.staff_names(session, (row.assignee_id for row in page.rows))
     counter = counter_facts(session, page.rows)
     payment_summaries = review_payments.summaries(session, page.rows)  # one query for the page
@@ -93,8 +92,8 @@ def queue_page():
     notice = NOTICES.get(request.args.get("notice", ""))
     return render_template(
         "review/queue.html", page=page, queue=queue_filter, counts=counts, titles=titles, assignees=assignees,
-        tabs=[(key, _count_text(counts, queries.QueueFilter(status=key).statuses(), cap)) for key in TABS],
-        matching=_count_text(counts, queue_filter.statuses(), cap), notice=notice,
+        tabs=[(key, counts.text(queries.QueueFilter(status=key).statuses())) for key in TABS],
+        matching=counts.text(queue_filter.statuses()), notice=notice,
         status_choices=queries.STATUS_CHOICES, status_options=_options(queries.STATUS_CHOICES),
         assignee_options=_options(queries.ASSIGNEE_CHOICES), channel_options=_options(queries.CHANNEL_CHOICES),
         payment_options=_options(queries.PAYMENT_CHOICES), payments=payment_summaries,
@@ -127,12 +126,6 @@ def _options(labels: dict[str, tuple[str, str]]) -> list[Option]:
 def _queue_url(params: Mapping[str, Any]) -> str:
     """The queue with these query parameters (a mapping: url_for's own keywords are typed)."""
     return url_for("review.queue", **params)
-
-
-def _count_text(counts: dict[str, int], statuses: tuple[str, ...], cap: int) -> str:
-    if any(queries.is_capped(counts[value], cap) for value in statuses):
-        return f"{cap:,}以上"
-    return f"{sum(counts[value] for value in statuses):,}"
 
 
 def short_datetime(moment: datetime) -> str:
