@@ -59,6 +59,8 @@ def test_names_are_found_whatever_the_width_kana_kind_or_length(app, people):
 @pytest.mark.parametrize(("typed", "who"), [
     ("%", "percent"), ("_", "percent"), ("0%田", "percent"), ("田中_", "percent"),  # only where typed
     ("%%", None), ("林%", None), ("_林", None), ("1_0", None), ("\\", None), ("'", None), ("' OR 1=1 --", None),
+    # Bind-parameter and placeholder look-alikes (the count's EXPLAIN renders the search into SQL).
+    (":a", None), ("%:a", None), ("林:x", None), ("%(a)s", None), ("%s", None), ("$1", None), ("::", None),
 ])
 def test_like_wildcards_and_quotes_are_plain_characters(app, people, typed, who):
     client = staff_client(app, "shinsa", "reviewer")
