@@ -1,5 +1,6 @@
-# Two commands on a fresh Debian machine: `make run` and `make test` (see README.md).
-# Both set everything up first; re-running them only redoes what changed.
+# Two commands on a fresh Debian machine: `make run` and `make test` (see README.md); the one
+# prerequisite is make itself (apt-get install make). Both set everything up first (as root the
+# Debian packages too), one line per step; re-running them only redoes what changed.
 
 PYTHON ?= python3.11
 VENV := .venv
@@ -31,30 +32,42 @@ test: setup node-packages
 
 setup: system-packages venv
 
+# Installs what is missing as root, else prints the apt-get line (scripts/system-packages.sh).
 system-packages:
-	@scripts/system-packages.sh
+	@PYTHON=$(PYTHON) scripts/system-packages.sh
 
 venv: $(STAMP)
 
-$(STAMP): requirements.lock pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required (Debian: apt-get install python3.11 python3.11-venv)"; exit 1; }
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	touch $(STAMP)
+# The set-up prints one line per step with its time. pip runs with -qq: its warnings (e.g. an
+# extra index configured on the machine that has no such folder) are dropped, its errors kept.
+# A venv without pip (python3.11-venv was missing when it was made) is made again.
+PIP := $(BIN)/python -m pip install -qq --disable-pip-version-check
+$(STAMP): requirements.lock pyproject.toml | system-packages
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required: run the apt-get line above as root (Debian: apt-get install python3.11 python3.11-venv)" >&2; exit 1; }
+	@started=$$(date +%s); \
+	  { $(BIN)/python -m pip --version >/dev/null 2>&1 || $(PYTHON) -m venv --clear $(VENV); } && \
+	  $(PIP) -r requirements.lock && $(PIP) --no-deps -e . && touch $(STAMP) && \
+	  echo "Python packages ready in $(VENV) ($$(( $$(date +%s) - started )) s)"
 
 node-packages: $(NODE_STAMP)
 
 $(NODE_STAMP): package.json package-lock.json | system-packages
-	@command -v npm >/dev/null || { echo "npm is required (Debian: apt-get install nodejs npm)"; exit 1; }
-	npm ci --no-audit --no-fund
-	touch $(NODE_STAMP)
+	@command -v npm >/dev/null || { echo "npm is required: run the apt-get line above as root (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	@started=$$(date +%s); \
+	  out=$$(npm ci --no-audit --no-fund --loglevel=error 2>&1) || { printf '%s\n' "$$out" >&2; exit 1; }; \
+	  touch $(NODE_STAMP) && echo "axe-core ready in node_modules ($$(( $$(date +%s) - started )) s)"
+
+# A step that prints a line or two: its output (shown in full if it fails) and its time.
+define timed
+@started=$$(date +%s); out=$$($(1) 2>&1) || { printf '%s\n' "$$out" >&2; exit 1; }; \
+  printf '%s (%s s)\n' "$$out" "$$(( $$(date +%s) - started ))"
+endef
 
 migrate: venv
-	$(BIN)/formsvc db upgrade
+	$(call timed,$(BIN)/formsvc db upgrade)
 
 definitions: venv
-	$(BIN)/formsvc load-definitions
+	$(call timed,$(BIN)/formsvc load-definitions)
 
 lint: venv
 	$(BIN)/ruff check .
@@ -63,7 +76,7 @@ lint: venv
 # Re-resolve requirements.in into the fully pinned requirements.lock.
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet -r requirements.in
+	.lock-venv/bin/pip install -qq -r requirements.in
 	{ echo "# Fully pinned dependencies (generated from requirements.in with: make lock)."; \
 	  .lock-venv/bin/pip freeze --exclude-editable | grep -v '^pip=='; } > requirements.lock
 	rm -rf .lock-venv

@@ -18,8 +18,9 @@ and each worker's memory (PSS) after the run.
     .venv/bin/python bench/resident_page.py --rounds 7 --seconds 4 --concurrency 1 8
 
 With --template it measures only the rendering of that page's template (resident/page.html and the
-field templates, no HTTP, no database), with the working tree's templates/components/form.html
-against the one committed at HEAD (or --before FILE), in interleaved rounds of the same process:
+field templates, no HTTP, no database), with the working tree's templates/ against those committed at
+HEAD (or --before: a templates directory, or a file taken as components/form.html), in interleaved
+rounds of the same process, and says whether the HTML is identical:
 
     .venv/bin/python bench/resident_page.py --template            # about 20 seconds
 """
@@ -185,18 +186,35 @@ def drive(browsers: list[tuple[Browser, str]], method: str, seconds: float) -> f
     return sum(counts) / (time.monotonic() - started)
 
 
+def earlier_templates(before: str | None, instance: str):
+    """The loader of the templates to compare with: HEAD's templates/ (exported with git archive),
+    a templates directory, or one file taken as components/form.html over the working tree's."""
+    from jinja2 import BaseLoader, ChoiceLoader, DictLoader, FileSystemLoader
+
+    if before and Path(before).is_file():
+        return lambda current: ChoiceLoader(
+            [DictLoader({"components/form.html": Path(before).read_text(encoding="utf-8")}), current])
+    folder = before
+    if folder is None:
+        archive = subprocess.run(["git", "archive", "HEAD", "templates"], cwd=ROOT, check=True,
+                                 capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", instance], input=archive, check=True)
+        folder = str(Path(instance) / "templates")
+
+    def loader(_current: BaseLoader) -> BaseLoader:
+        return FileSystemLoader(folder)
+    return loader
+
+
 def template_benchmark(before_file: str | None, rounds: int, renders: int) -> None:
-    """Render the subject page's template with the current components and with the earlier ones."""
+    """Render the subject page's template with the current templates and with the earlier ones."""
     from flask import template_rendered
-    from jinja2 import ChoiceLoader, DictLoader
 
     from formsvc import create_app
     from formsvc.migrate import upgrade
 
-    before = (Path(before_file).read_text(encoding="utf-8") if before_file else subprocess.run(
-        ["git", "show", "HEAD:templates/components/form.html"], cwd=ROOT, check=True, capture_output=True,
-        text=True).stdout)
     instance = tempfile.mkdtemp(prefix="formsvc-bench-")
+    before = earlier_templates(before_file, instance)
     url = f"sqlite:///{instance}/bench.sqlite3"
     upgrade(url)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_DIR": instance})
@@ -220,9 +238,7 @@ def template_benchmark(before_file: str | None, rounds: int, renders: int) -> No
     name, context = seen[0]
     loader = app.jinja_env.loader
     assert loader is not None
-    envs = {"after": app.jinja_env,
-            "before": app.jinja_env.overlay(loader=ChoiceLoader(
-                [DictLoader({"components/form.html": before}), loader]))}
+    envs = {"after": app.jinja_env, "before": app.jinja_env.overlay(loader=before(loader))}
     html = {}
     with app.test_request_context(path):
         for label, env in envs.items():
@@ -250,7 +266,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
     parser.add_argument("--template", action="store_true", help="time only the page template's rendering")
-    parser.add_argument("--before", help="the earlier components/form.html (default: HEAD's)")
+    parser.add_argument("--before", help="the earlier templates directory, or components/form.html "
+                                         "(default: HEAD's templates/)")
     parser.add_argument("--renders", type=int, default=200)
     args = parser.parse_args()
     if args.template:

@@ -70,6 +70,22 @@ create_app()  # every command built the app first
 main(["validate", sys.argv[1]])
 """
 
+# Ours with an earlier formsvc (--compare): its console script's entry point, whichever it had.
+ENTRY = """\
+import sys
+from pathlib import Path
+
+import formsvc
+
+# (the editable install's finder would find the working tree's command_line.py: look in DIR)
+if (Path(formsvc.__file__).parent / "command_line.py").exists():
+    from formsvc.command_line import main
+else:  # before `validate` ran without Flask's command line
+    from formsvc.cli import main
+sys.argv = ["formsvc", *sys.argv[1:]]
+main()
+"""
+
 _ID_LINE = re.compile(r"^id: (?P<id>[a-z0-9-]+)$", re.MULTILINE)
 
 
@@ -125,9 +141,9 @@ def main() -> None:
             commands["before"] = [sys.executable, "-c", BEFORE, str(folder)]
         codes: dict[str, Path | None] = {name: None for name in commands}
         if arguments.compare:
-            for name in ("ours", "baseline"):
-                commands[f"{name}@DIR"] = commands[name]
-                codes[f"{name}@DIR"] = arguments.compare.resolve()
+            commands["ours@DIR"] = [sys.executable, "-c", ENTRY, "validate", str(folder)]
+            commands["baseline@DIR"] = commands["baseline"]
+            codes["ours@DIR"] = codes["baseline@DIR"] = arguments.compare.resolve()
         walls: dict[str, list[float]] = {name: [] for name in commands}
         cpus: dict[str, list[float]] = {name: [] for name in commands}
         for name, command in commands.items():  # warm the file cache and .pyc files

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import gc
+from typing import TYPE_CHECKING
 
-from flask import Flask
-from flask_wtf.csrf import CSRFProtect
-from werkzeug.middleware.proxy_fix import ProxyFix
-
-from formsvc.config import settings_from_environment
-
-csrf = CSRFProtect()
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(overrides: dict | None = None) -> Flask:
     """The application factory (used by the `formsvc` command, gunicorn and the tests)."""
+    # Flask is imported here, not at the top: commands that need no app (`formsvc validate`)
+    # import the package without paying for Flask, Werkzeug and Jinja (about 0.1 s).
+    from flask import Flask
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from formsvc.config import settings_from_environment
+    from formsvc.csrf import csrf
+    from formsvc.japanese.calendar import municipal_calendar
+
+    municipal_calendar()  # a wrong FORMSVC_CLOSED_DAYS stops the start, saying which part
     settings = settings_from_environment()
     settings.update(overrides or {})
     app = Flask(
@@ -24,6 +30,10 @@ def create_app(overrides: dict | None = None) -> Flask:
         static_folder="../static",
     )
     app.config.from_mapping(settings)
+    # The session cookie, signed again only when it changed or has aged (formsvc.session_cookie).
+    from formsvc.session_cookie import SessionInterface
+
+    app.session_interface = SessionInterface()
     if app.config["PROXY_COUNT"]:
         # Behind that many proxies: the client's address and scheme as the nearest one saw them.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way to wrap its WSGI app
@@ -42,6 +52,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from formsvc.counter.application_pages import blueprint as counter_form
     from formsvc.counter.views import blueprint as counter
     from formsvc.dashboard.views import blueprint as dashboard
+    from formsvc.jobs import queue as job_queue
+    from formsvc.jobs.views import blueprint as jobs
     from formsvc.payments.views import blueprint as payments
     from formsvc.resident.my import blueprint as my
     from formsvc.resident.receipt_copy import blueprint as receipt_copy
@@ -51,8 +63,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     from formsvc.review.notice_views import blueprint as notices
     from formsvc.review.views import blueprint as review
     from formsvc.staff.views import blueprint as staff
+    from formsvc.submissions import storage as upload_storage
 
     db.init_app(app)
+    upload_storage.init_app(app)  # a wrong FORMSVC_UPLOAD_STORAGE stops the start, saying why
+    if not app.config.get("JOB_QUEUE_URL"):
+        # Beside the database; in tests, in memory: a test runs the jobs it made (run_queued).
+        app.config["JOB_QUEUE_URL"] = "memory" if app.testing else job_queue.default_queue_url(
+            app.config["DATABASE_URL"], app.config["INSTANCE_DIR"])
     request_guard.init_app(app)  # before CSRF and every view: control characters
     csrf.init_app(app)
     errors.init_app(app)
@@ -75,6 +93,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(review_api)
     app.register_blueprint(notices)
     app.register_blueprint(dashboard)
+    app.register_blueprint(jobs)  # a job's progress and file; failed jobs for administrators
     app.register_blueprint(payments)  # the providers' notifications (webhooks)
     if app.config["MOCK_IDP_ENABLED"]:
         from formsvc.mock_idp import registration
@@ -84,6 +103,17 @@ def create_app(overrides: dict | None = None) -> Flask:
         from formsvc.mock_payments import registration as mock_payments
 
         mock_payments.register(app)
+    if app.config["FORMSVC_DEMO"]:
+        # Mail delivered at once into instance/outbox/ and listed at /demo/outbox (404 elsewhere).
+        from formsvc.demo.outbox import blueprint as demo_outbox
+
+        app.register_blueprint(demo_outbox)
+    # Job kinds the blueprints above do not import (the periodic ones); then the queue, which
+    # schedules every kind declared by now.
+    from formsvc.dashboard import jobs as _dashboard_jobs  # noqa: F401
+    from formsvc.submissions import jobs as _submission_jobs  # noqa: F401
+
+    job_queue.init_app(app)
     if not app.testing:
         # What start-up built (modules, definitions, the URL map: ~170k objects) lives as long
         # as the process: the garbage collector stops walking it (a full collection took ~70 ms),

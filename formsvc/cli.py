@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
+from flask.cli import run_command as flask_run
 
 from formsvc import create_app
+from formsvc.definitions.command import validate
 from formsvc.staff import roles as roles_module
 
 
@@ -19,30 +24,8 @@ def main() -> None:
     """formsvc — 自治体のオンライン申請フォーム (application forms for municipalities)."""
 
 
-# Without the app (with_appcontext=False): creating it costs more than checking 100 definitions.
-@main.command(with_appcontext=False)
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def validate(paths: tuple[Path, ...]) -> None:
-    """Check definitions; print every error as file:line:column. Exit 1 if any is invalid."""
-    import gc
-
-    from formsvc.definitions.library import configured_definitions_folder, shared_files
-    from formsvc.definitions.loader import definition_files, library_folders, load_all
-
-    # The modules just imported (pydantic's schemas…) live until exit: out of the collector's
-    # sight, its full runs stop walking them for every batch of new objects (~15 % of the time).
-    gc.freeze()
-    targets = list(paths) or [configured_definitions_folder()]
-    loaded, errors = load_all(targets)
-    for error in errors:
-        click.echo(str(error), err=True)
-    # A folder's shared/ blocks and lists are checked too, and counted as files checked.
-    checked = len(definition_files(targets)) + sum(len(shared_files(folder)) for folder in library_folders(targets))
-    if errors:
-        bad = len({error.file for error in errors})
-        click.echo(f"{bad} / {checked} 件の定義にエラーがあります ({len(errors)} 個)", err=True)
-        sys.exit(1)
-    click.echo(f"{len(loaded)} 件の定義はすべて正しい形式です")
+# Without the app and without Flask (formsvc.command_line runs it before importing this module).
+main.add_command(validate)
 
 
 @main.command("export-schema")
@@ -133,35 +116,88 @@ def create_user(username: str, roles: tuple[str, ...], display_name: str | None,
 
 
 @main.command("demo-accounts")
+@click.option("--new-passwords", is_flag=True, help="Give every demo account a new password.")
 @with_appcontext
-def demo_accounts() -> None:
-    """Demo mode only: (re)create the demo staff accounts with new passwords and print them."""
-    import secrets
-
+def demo_accounts(new_passwords: bool) -> None:
+    """Demo mode only: make the demo staff accounts and print their passwords (kept in
+    instance/demo_accounts.json, so they stay the same from one run to the next)."""
     from formsvc.db import database
-    from formsvc.staff.accounts import create_or_update
+    from formsvc.staff.demo_accounts import ensure_demo_accounts, login_lines, passwords_file
 
     if not current_app.config["FORMSVC_DEMO"]:
-        click.echo("デモモード (FORMSVC_DEMO=1) でないため、デモ用アカウントは作りません", err=True)
+        click.echo("＊デモ用アカウントは、デモモードでだけ作ります。パスワードが画面や端末に表示されるため、"
+                   "本番の環境では作りません。デモ・開発用の環境なら FORMSVC_DEMO=1 を付けて実行してください"
+                   "（例：FORMSVC_DEMO=1 formsvc demo-accounts）。`make run` はデモモードで起動します", err=True)
         sys.exit(1)
-    accounts = [("demo-reviewer", ["reviewer"], "審査 花子"), ("demo-counter", ["counter"], "窓口 一郎"),
-                ("demo-admin", ["admin", "reviewer", "counter"], "管理 次郎"),
-                ("demo-manager", ["manager"], "集計 三郎")]
-    click.echo("Demo staff accounts (sign in at /staff/login):")
+    instance = current_app.config["INSTANCE_DIR"]
     with database().transaction() as session:
-        for username, roles, name in accounts:
-            password = secrets.token_urlsafe(12)
-            create_or_update(session, username, password, roles, name)
-            click.echo(f"  {username:<14} {password}  ({', '.join(roles)})")
+        logins = ensure_demo_accounts(session, instance, renew=new_passwords)
+    click.echo(f"Demo staff accounts (sign in at /staff/login; passwords kept in {passwords_file(instance)}):")
+    for line in login_lines(logins):
+        click.echo(line)
 
 
 from formsvc.dashboard.commands import COMMANDS as DASHBOARD_COMMANDS  # noqa: E402
+from formsvc.jobs.commands import COMMANDS as JOB_COMMANDS  # noqa: E402
 from formsvc.payments.commands import COMMANDS as PAYMENT_COMMANDS  # noqa: E402
 from formsvc.review.commands import COMMANDS as REVIEW_COMMANDS  # noqa: E402
 from formsvc.submissions.commands import COMMANDS as SUBMISSION_COMMANDS  # noqa: E402
 
-for _command in [*REVIEW_COMMANDS, *SUBMISSION_COMMANDS, *PAYMENT_COMMANDS, *DASHBOARD_COMMANDS]:
+for _command in [*REVIEW_COMMANDS, *SUBMISSION_COMMANDS, *PAYMENT_COMMANDS, *DASHBOARD_COMMANDS, *JOB_COMMANDS]:
     main.add_command(_command)
+
+
+WORKER_OPTION = click.Option(["--worker/--no-worker"], default=True, show_default=True,
+                             help="Also run a background-job worker (formsvc worker) while the server runs.")
+
+
+@click.command("run", params=[*flask_run.params, WORKER_OPTION], help=flask_run.help,
+               short_help=flask_run.short_help, context_settings=flask_run.context_settings)
+@click.pass_context
+def run(ctx: click.Context, worker: bool, **options) -> None:
+    # Flask's `run` with a worker beside it (one machine needs no other service: the queue is a
+    # SQLite file), and in demo mode how to sign in, printed after the server's address lines.
+    app = ctx.ensure_object(ScriptInfo).load_app()
+    # Under the reloader this runs twice (a watcher, then the server it restarts): one worker.
+    started = _start_worker() if worker and os.environ.get("WERKZEUG_RUN_MAIN") != "true" else None
+    if started is not None:
+        signal.signal(signal.SIGTERM, _exit)  # a service manager's stop: the worker goes too
+    try:
+        _run_server(ctx, app, options)
+    finally:
+        if started is not None:
+            _stop_worker(started)
+
+
+def _exit(_signal, _frame) -> None:
+    raise SystemExit(0)
+
+
+def _start_worker() -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", "from formsvc.command_line import main; main()", "worker"])
+
+
+def _stop_worker(process: subprocess.Popen) -> None:
+    """Like Ctrl+C in its own terminal: the running jobs finish, then it stops."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+    try:
+        process.wait(60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def _run_server(ctx: click.Context, app, options: dict) -> None:
+    if app.config["FORMSVC_DEMO"]:
+        from formsvc.demo.startup import announce_after_server_lines, base_url, startup_lines
+
+        url = base_url(options.get("host") or "127.0.0.1", options.get("port") or 5000, bool(options.get("cert")))
+        announce_after_server_lines(startup_lines(app.config["INSTANCE_DIR"], url,
+                                                  bool(app.config["MOCK_IDP_ENABLED"])))
+    ctx.invoke(flask_run, **options)
+
+
+main.add_command(run)  # in place of Flask's own
 
 
 @main.group("db")

@@ -21,6 +21,12 @@ def env_flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in TRUE_WORDS
 
 
+def closed_days_text(default: str) -> str:
+    """FORMSVC_CLOSED_DAYS: the municipality's own closed days (閉庁日) besides weekends and national
+    holidays, read by formsvc.japanese.calendar (which also checks it); ``default`` when unset."""
+    return os.environ.get("FORMSVC_CLOSED_DAYS", default)
+
+
 def project_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
@@ -189,4 +195,17 @@ def settings_from_environment() -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env_flag("FORMSVC_SECURE_COOKIES"),
+        # Background jobs (formsvc.jobs): where the queue is (None: beside the database, see
+        # formsvc.jobs.queue), how many jobs a `formsvc worker` runs at once, and after how many
+        # seconds without a heartbeat a running job's worker is taken for dead.
+        "JOB_QUEUE_URL": os.environ.get("FORMSVC_JOB_QUEUE_URL") or None,
+        "JOB_WORKERS": int(os.environ.get("FORMSVC_JOB_WORKERS", 2)),
+        "JOB_STALE_SECONDS": float(os.environ.get("FORMSVC_JOB_STALE_SECONDS", 60)),
+        # Where the bytes of residents' files go (formsvc.submissions.storage, which checks the
+        # value at start-up): database, folder:/absolute/path or s3://bucket[/prefix]. For s3, the
+        # endpoint of an S3-compatible store (None: AWS) and its region; the credentials come from
+        # the standard AWS variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, …).
+        "UPLOAD_STORAGE": os.environ.get("FORMSVC_UPLOAD_STORAGE") or "database",
+        "S3_ENDPOINT_URL": os.environ.get("FORMSVC_S3_ENDPOINT_URL") or None,
+        "S3_REGION": os.environ.get("FORMSVC_S3_REGION") or None,
     }

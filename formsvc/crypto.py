@@ -15,7 +15,6 @@ import base64
 import binascii
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from flask import current_app, has_app_context
 
 _EXTENSION = "formsvc.encryption"
 # A Fernet token: version byte 0x80, 8-byte timestamp, 16-byte IV, at least one 16-byte block of
@@ -34,6 +33,8 @@ class UnreadableValue(RuntimeError):
 
 def _fernet() -> MultiFernet:
     """The configured keys as a MultiFernet, made again only when the configuration changes."""
+    from flask import current_app, has_app_context  # here: reading definitions needs no Flask
+
     if not has_app_context():
         # Never fall back to storing or showing a value unencrypted: there are no keys here.
         raise RuntimeError("encryption needs the application's ENCRYPTION_KEYS (an app context)")

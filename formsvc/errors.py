@@ -18,7 +18,7 @@ from flask import Flask, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from formsvc import csrf
+from formsvc.csrf import csrf
 
 ViewT = TypeVar("ViewT", bound=Callable)
 

@@ -19,6 +19,12 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
+def include_name(name: str | None, type_: str, _parent_names) -> bool:
+    """What autogenerate and the model comparison look at: not the job queue's own tables
+    (huey's layout, created by migration 0018 on PostgreSQL; no model describes them)."""
+    return not (type_ == "table" and name is not None and name.startswith("formsvc_queue_"))
+
+
 def upgrade(database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(database_url), revision)
 
@@ -37,5 +43,5 @@ def pending_model_changes(engine: Engine) -> list:
     from formsvc.db import Base
 
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": include_name})
         return compare_metadata(context, Base.metadata)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from flask import Flask, jsonify, render_template, request
+from werkzeug.routing import IntegerConverter
 
 from formsvc.errors import redisplays_what_was_sent
 from formsvc.i18n import t
@@ -41,7 +42,23 @@ def replace_refused_characters(text: str, replacement: str = "\ufffd") -> str:
     return CONTROL_IN_TEXT.sub(replacement, text)
 
 
+class DatabaseIntegerConverter(IntegerConverter):
+    """<id:…> in a URL: a row's number, at most what an id column holds (INTEGER: 2**31 − 1).
+    Werkzeug's <int:…> takes any number of digits, and a larger one reached the database as an
+    error (500) instead of "not found". (Positions in a list stay <int:…>: a page sends a forged
+    position back to its list.)"""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits, min, MAX_DATABASE_INTEGER if max is None else max, signed)
+
+
+MAX_DATABASE_INTEGER = 2**31 - 1
+
+
 def init_app(app: Flask) -> None:
+    # Before any blueprint adds its rules: each rule builds its converters when it is added.
+    app.url_map.converters["id"] = DatabaseIntegerConverter
     app.before_request(refuse_control_characters)
 
 

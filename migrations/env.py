@@ -4,6 +4,7 @@ from alembic import context
 
 import formsvc.models  # noqa: F401  (registers every table on the metadata)
 from formsvc.db import Base, make_engine
+from formsvc.migrate import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -27,6 +28,7 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=target_metadata,
             compare_type=True,
+            include_name=include_name,
             # SQLite cannot ALTER most things; batch mode rebuilds tables instead.
             render_as_batch=True,
         )

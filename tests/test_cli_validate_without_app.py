@@ -90,3 +90,28 @@ def test_validate_does_not_import_weasyprint(tmp_path):
         print("weasyprint" in sys.modules)
     """)
     assert found.splitlines()[-1] == "False"
+
+
+def test_the_console_script_validates_without_importing_flask(tmp_path):
+    """The `formsvc` script runs `validate` before Flask's command line is imported (~0.1 s)."""
+    (tmp_path / "good.yaml").write_text(VALID, encoding="utf-8")
+    (tmp_path / "bad.yaml").write_text("id: x\ntitle: [unclosed\n", encoding="utf-8")
+    found = run_python(f"""
+        import sys
+        from formsvc.command_line import main
+        for name in ("good.yaml", "bad.yaml"):
+            sys.argv = ["formsvc", "validate", {str(tmp_path)!r} + "/" + name]
+            try:
+                main()
+            except SystemExit as exit:
+                print(name, exit.code)
+        print([name for name in ("flask", "werkzeug", "jinja2", "sqlalchemy") if name in sys.modules])
+    """)
+    assert found.splitlines()[-3:] == ["good.yaml 0", "bad.yaml 1", "[]"]
+
+
+def test_the_console_script_runs_the_other_commands_through_flask():
+    done = subprocess.run([sys.executable, "-c", "from formsvc.command_line import main; main()", "--help"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "load-definitions" in done.stdout and "validate" in done.stdout

@@ -18,7 +18,7 @@ PACKAGE = Path(formsvc.__file__).parent
 # Highest first. A module may import its own line and the lines below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("formsvc", "formsvc.cli", "formsvc.models", "formsvc.migrate"),  # the app factory and CLI
-    ("formsvc.mock_idp", "formsvc.mock_payments"),  # demo only: nothing in production imports them
+    ("formsvc.mock_idp", "formsvc.mock_payments", "formsvc.demo"),  # demo only: nothing in production imports them
     ("formsvc.admin", "formsvc.counter", "formsvc.dashboard"),
     ("formsvc.review",),
     ("formsvc.records",),
@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("formsvc.definitions",),                    # the document: schema, checks, loader
     ("formsvc.fields",),                         # the field-type plugins
     ("formsvc.vocabulary",),                     # conditions, expressions, common types
+    ("formsvc.jobs",),                           # background jobs: queue, worker, dead letters
     ("formsvc.staff",),
     ("formsvc.templating", "formsvc.request_guard", "formsvc.errors", "formsvc.health",
      "formsvc.navigation", "formsvc.i18n"),

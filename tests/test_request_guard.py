@@ -115,3 +115,15 @@ def test_a_sign_in_without_control_characters_is_the_sign_in_pages_business(clie
                                                  "username": username, "password": "wrong"})
     assert response.status_code < 500
     assert REFUSED not in response.text
+
+
+def test_a_number_in_a_path_larger_than_any_id_is_not_found_not_a_server_error(app):
+    """<int:…> beyond what an id column holds reached the database as an error (500)."""
+    desk = staff_client(app, "subete", "reviewer", "counter", "admin")
+    for path in ("/staff/queue/jobs/2147483648", "/staff/queue/jobs/99999999999999999999999/file",
+                 "/counter/visits/2147483648", "/counter/visits/1/drafts/2147483648/signature",
+                 "/admin/approvals/2147483648", "/admin/forms/x/versions/" + "9" * 40):
+        assert desk.get(path).status_code == 404, path
+    assert desk.get("/staff/queue/jobs/2147483647").status_code == 404  # the largest id: looked up, not there
+    token = csrf_token(desk.get("/staff/login").text)
+    assert desk.post("/staff/jobs/2147483648/retry", data={"csrf_token": token}).status_code == 404

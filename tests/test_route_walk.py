@@ -47,7 +47,10 @@ from formsvc.counter import service as counter_service
 from formsvc.db import database, utcnow
 from formsvc.forms.catalog import published
 from formsvc.forms.models import Form
+from formsvc.jobs.models import JobFile
+from formsvc.jobs.queue import enqueue
 from formsvc.mock_payments.models import MockPayment
+from formsvc.review import print_jobs
 from formsvc.review.tokens import create_token
 from formsvc.staff import roles
 from formsvc.staff.models import StaffUser
@@ -104,6 +107,7 @@ class Route:
 
 
 ANY_STAFF = staff(R, C, A)
+JOB_STARTER = Access("staff_own", (R, C, A))  # who prints or exports, and only the member who started it
 # A page asked once per item of another repeating page (repeat.per), in its own procedure.
 NESTED = {"form_id": "nested_form_id", "page_id": "nested_page_id", "parent": "index"}
 DESK = staff(R, C)          # printing records: the desks that hand them out, not administrators
@@ -173,6 +177,14 @@ ROUTES: dict[str, Route] = {
     "review.record_pdf": Route(DESK),
     "review.archive_pdf": Route(DESK),
     "review.print_selected": Route(DESK),
+    # A print or export job's page and file: its starter's own (the reviewer's, in the seed); others get 404.
+    "review.queue_job": Route(JOB_STARTER, {"job_id": "print_job_id"}),
+    "review.queue_job_file": Route(JOB_STARTER, {"job_id": "print_job_id"}),
+    "review.export_job": Route(EXPORT),  # a long CSV export made by a worker (the walk names no procedure)
+    # Background jobs that failed for good (dead letters): administrators see and retry them.
+    "jobs.failed_jobs": Route(ADMIN),
+    "review.disposals": Route(ADMIN),  # 廃棄の記録: no personal data
+    "jobs.retry_job": Route(ADMIN, {"job_id": "failed_job_id"}, last=True),
     "review.export_csv": Route(EXPORT),
     "review.export_options": Route(EXPORT),  # the CSV export options page (issue 16)
     # 返金する: reviewers and administrators (the seed has no refund due: the page sends back to the detail).
@@ -275,6 +287,7 @@ ROUTES: dict[str, Route] = {
     "mock_payments.confirm": Route(PUBLIC, {"payment_id": "mock_payment_id"}, demo_only=True),
     "mock_payments.deliver": Route(PUBLIC, demo_only=True),
     "mock_payments.down": Route(PUBLIC, demo_only=True),
+    "demo.outbox": Route(PUBLIC, demo_only=True),
 }
 
 # Where a path variable's name says which seeded value it takes (ROUTES may override it);
@@ -385,6 +398,12 @@ def seed(app) -> Seed:
         approval = approvals.request_approval(session, form, "kanri", "見本の依頼",
                                               approvals.digest(working_copies.working_source(session, form.id) or ""))
         api_token = create_token(session, "kikan-system")
+        reviewer = session.scalar(select(StaffUser).where(StaffUser.username == STAFF_USERNAMES["reviewer"]))
+        print_job = print_jobs.start_archive(session, submission, reviewer)
+        print_job.state = "done"
+        session.add(JobFile(job_id=print_job.id, name="result", media_type="application/pdf", content=TINY_PDF))
+        failed_job = enqueue(session, "purge_drafts")
+        failed_job.state, failed_job.attempts, failed_job.error = "failed", 3, "OperationalError: database is locked"
         values = {
             "form_id": REVIEW_FORM, "page_id": "applicant", "repeat_page_id": "items", "field_id": "name",
             "number": number, "version_number": 1, "upload_token": upload.token, "visit_id": visit.id,
@@ -394,6 +413,7 @@ def seed(app) -> Seed:
             "payment_provider": "mock", "mock_payment_id": mock_payment.id,
             "counter_submission_id": counter_submission.id, "counter_method": "cash",
             "approval_id": approval.id, "figure_id": "channels", "paper_month": "2026-10", "paper_count": "3",
+            "print_job_id": print_job.id, "failed_job_id": failed_job.id,
         }
     return Seed(values, resident_client, api_token)
 
@@ -468,6 +488,12 @@ def expected(access: Access, who: Visitor) -> str:
         return ALLOWED if who.staff_roles is not None else NOT_SIGNED_IN_JSON
     if access.kind == "api":
         return ALLOWED if who.name == "api_client" else NO_TOKEN
+    if access.kind == "staff_own":
+        if who.staff_roles is None:
+            return STAFF_LOGIN
+        if not set(who.staff_roles) & set(access.roles):
+            return FORBIDDEN
+        return ALLOWED if who.name == "reviewer" else NOT_FOUND
     assert access.kind == "staff", access
     if who.staff_roles is None:
         return STAFF_LOGIN
@@ -538,7 +564,7 @@ def shows_personal_data(route: Route, path: str) -> bool:
     The administrators' pages hold procedures and a preview's made-up answers, not personal data."""
     if route.access == ADMIN:
         return False
-    return route.access.kind in ("staff", "resident", "api") or path.startswith("/forms/")
+    return route.access.kind in ("staff", "staff_own", "resident", "api") or path.startswith("/forms/")
 
 
 def requests_in_order(app):

@@ -47,6 +47,10 @@ def yen(value: Any) -> str:
 
 
 def date_bound(value: Any) -> str:
+    business = getattr(value, "business_days_from_today", None) if not isinstance(value, dict) \
+        else value.get("business_days_from_today")
+    if business is not None:
+        return f"今日から{int(business)}開庁日後"
     if isinstance(value, DateOffset):
         return offset_words(value.days_from_today, value.months_from_today)
     if isinstance(value, dict) and ("days_from_today" in value or "months_from_today" in value):
@@ -92,7 +96,7 @@ def value_words(value: Any) -> str:
     if isinstance(value, dict):
         if set(value) <= {"ja", "en"} and "ja" in value:
             return str(value["ja"])
-        if "days_from_today" in value:
+        if "days_from_today" in value or "business_days_from_today" in value:
             return date_bound(value)
         return "、".join(f"{key}: {value_words(item)}" for key, item in value.items())
     if isinstance(value, list | tuple):
@@ -155,6 +159,9 @@ def _condition(cond: Condition, definition: FormDefinition, top: bool = False) -
         return words if top else f"（{words}）"
     if cond.not_ is not None:
         return f"次に当てはまらない：{_condition(cond.not_, definition)}"
+    if cond.signed_in_with_card is not None:
+        return "マイナンバーカードでログインしている" if cond.signed_in_with_card \
+            else "マイナンバーカードでログインしていない"
     # A leaf is about a repeating page's count, a computed value or one field's answer.
     field_id = cond.field or ""
     spec = definition.field_by_id(field_id) if field_id else None

@@ -380,8 +380,10 @@ def bound_from_text(text: str) -> date | dict | None:
 def same_bound(written: Any, typed: Any) -> bool:
     """Whether two bounds mean the same day ({days_from_today: 0, months_from_today: -3} is -3m)."""
     if isinstance(written, dict) and isinstance(typed, dict):
-        def key(bound: dict) -> tuple[int, int]:
-            return int(bound.get("months_from_today") or 0), int(bound.get("days_from_today") or 0)
+        def key(bound: dict) -> tuple[int, int, int | None]:
+            business = bound.get("business_days_from_today")
+            return (int(bound.get("months_from_today") or 0), int(bound.get("days_from_today") or 0),
+                    None if business is None else int(business))
         return key(written) == key(typed)
     return written == typed
 

@@ -553,7 +553,7 @@ def _content_key(type_: str | None) -> str | None:
 
 # The inputs of the options' kinds (formsvc.fields.admin_options.OptionKind).
 DATE_BOUND_HINT = ("2025-04-01 の形の日付、または today+7（今日から7日後）・today-1（昨日）・today（今日）・"
-                   "today-3m（今日の3か月前）")
+                   "today-3m（今日の3か月前）・today+3開庁日（今日から3開庁日後。最小値のみ）")
 TEXT_KINDS = ("text", "longtext")
 
 

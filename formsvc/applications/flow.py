@@ -72,6 +72,12 @@ class Flow:
         self.answers = answers
         self.today = today
 
+    @property
+    def signed_in_with_card(self) -> bool:
+        """Whether the answers were given signed in with the My Number card (the sign-in is kept
+        with them: Answers.identity); conditions read it as {signed_in_with_card: true}."""
+        return self.answers.identity is not None
+
     # --- answers as Python values ------------------------------------------------------
 
     def value(self, field_id: str) -> Any:

@@ -17,7 +17,7 @@ from formsvc.resident.pages import register_pages
 from formsvc.staff.auth import require_role
 from formsvc.submissions.models import CounterVisit, Draft
 
-blueprint = Blueprint("counter_form", __name__, url_prefix="/counter/visits/<int:visit_id>")
+blueprint = Blueprint("counter_form", __name__, url_prefix="/counter/visits/<id:visit_id>")
 
 
 @blueprint.url_value_preprocessor

@@ -22,6 +22,7 @@ import copy
 import difflib
 import os
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
@@ -92,10 +93,9 @@ EMPTY = Library(None)
 
 def configured_definitions_folder() -> FilePath:
     """The definitions folder of the running app (DEFINITIONS_DIR), else of the environment."""
-    from flask import current_app, has_app_context
-
-    if has_app_context() and current_app.config.get("DEFINITIONS_DIR"):
-        return FilePath(current_app.config["DEFINITIONS_DIR"])
+    flask = sys.modules.get("flask")  # not imported (`formsvc validate`): no app can be running
+    if flask is not None and flask.has_app_context() and flask.current_app.config.get("DEFINITIONS_DIR"):
+        return FilePath(flask.current_app.config["DEFINITIONS_DIR"])
     from formsvc.config import project_root
 
     return FilePath(os.environ.get("FORMSVC_DEFINITIONS_DIR", str(project_root() / "form_definitions")))

@@ -246,6 +246,7 @@ BRANCH_WORDS = {
     "bool": "true / false",
     "date": "日付 (例: 2025-04-01)",
     "DateOffset": "{days_from_today: 日数}",
+    "BusinessDayOffset": "{business_days_from_today: 開庁日の数}",
     "FieldRef": "{field: 項目ID}",
     "list[...]": "リスト",
 }

@@ -380,6 +380,11 @@ def _read_events(text: str) -> tuple[Any, SourceMap, list[DuplicateKey]]:
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
+# The tag PyYAML's resolver gives a plain scalar depends only on its text (and whether it may be
+# implicit): the same short words ("text", "true", "必須"…) recur thousands of times in a folder
+# of definitions, and each resolution tries several regular expressions. Bounded in both ways.
+_RESOLVED: dict[tuple[str, Any], str] = {}
+
 
 class _EventReader:
     """Builds _read_events' data depth-first, as _build does from nodes (keys before values)."""
@@ -400,7 +405,8 @@ class _EventReader:
                 or event.anchor is not None or event.tag is not None
                 or depth >= MAX_DEPTH or self.count > MAX_NODES):
             raise _Unlike
-        self.values[path] = _position(event.start_mark)
+        mark: Any = event.start_mark  # libyaml always marks its events
+        self.values[path] = Position(mark.line + 1, mark.column + 1)  # _position, inlined: 50,000 a folder
         if isinstance(event, yaml.ScalarEvent):
             return self.scalar(event, path, flow or not path)
         if isinstance(event, yaml.MappingStartEvent):
@@ -424,7 +430,8 @@ class _EventReader:
             if not isinstance(key, str | int):
                 key = str(key)
             child = (*path, key)
-            position = _position(event.start_mark)
+            mark = event.start_mark
+            position = Position(mark.line + 1, mark.column + 1)
             if key in result:
                 self.duplicates.append(DuplicateKey(child, position, self.keys[child]))
             self.keys[child] = position
@@ -437,7 +444,12 @@ class _EventReader:
         if not event.style:  # plain: its type is resolved from how it looks
             if guarded and ("?" in value or not value):
                 raise _Unlike  # as _CBoundedLoader
-            tag = self.resolver.resolve(yaml.ScalarNode, value, event.implicit)
+            key = (value, event.implicit)
+            tag = _RESOLVED.get(key)
+            if tag is None:
+                tag = self.resolver.resolve(yaml.ScalarNode, value, event.implicit)
+                if len(value) <= 64 and len(_RESOLVED) < 4096:
+                    _RESOLVED[key] = tag
             if tag == _STRING_TAG:
                 return value
             if tag == _MERGE_TAG:

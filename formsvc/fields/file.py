@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import IO, Annotated, Any, Literal
+from typing import IO, TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import quote
 
 from pydantic import Field
-from werkzeug.datastructures import FileStorage
 from wtforms import MultipleFileField
 
 from formsvc.fields.admin_options import AdminOption
 from formsvc.fields.base import FieldContext, FieldSpec, Problem, register
 from formsvc.fields.file_content import MEDIA_TYPES, FileKind, Finding, identify, sniff
+
+if TYPE_CHECKING:  # reading definitions needs no Werkzeug (`formsvc validate`)
+    from werkzeug.datastructures import FileStorage
 
 __all__ = [
     "MEDIA_TYPES",
@@ -233,6 +235,8 @@ class FileField(FieldSpec):
     def answer_from_input(self, data: Any) -> Any:
         """Files attached earlier stay as they are; new ones become pending entries, which
         the page replaces with stored uploads once the whole page is valid."""
+        from werkzeug.datastructures import FileStorage
+
         stored = [item for item in data or [] if isinstance(item, dict)]
         pending = [pending_upload(item) for item in data or [] if isinstance(item, FileStorage)]
         return [*stored, *pending] or None

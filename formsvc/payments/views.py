@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from formsvc import csrf
+from formsvc.csrf import csrf
 from formsvc.db import roll_back_session
 from formsvc.db import session as db_session
 from formsvc.payments.notifications import InvalidNotification

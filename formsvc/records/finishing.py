@@ -5,13 +5,18 @@
   artifacts in the tree). PDF/UA-1 wants such pagination marked as /Artifact in the content
   stream, which PDF 1.7 allows: screen readers then skip it, as they should.
 * PDF/A-3: WeasyPrint lists each attachment twice in the catalog's /AF; one reference is kept.
+* Streams are compressed at zlib's default level 6 instead of pydyf's level 9: the font subset
+  (~100 KB of glyphs) took 4.7 ms at level 9 and takes 1.7 ms at 6, for 0.7 % more bytes.
 """
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 import pydyf
+
+COMPRESSION_LEVEL = 6
 
 PAGINATION = {"Type": "/Pagination"}
 
@@ -73,7 +78,23 @@ def unique_associated_files(pdf: pydyf.PDF) -> None:
         associated.extend(unique)
 
 
+def compress_streams(pdf: pydyf.PDF, level: int = COMPRESSION_LEVEL) -> int:
+    """Compress now, at ``level``, every stream pydyf would compress when writing (at level 9);
+    returns how many. Each holds its compressed bytes as its only item and says /FlateDecode,
+    exactly what pydyf writes for a compressed stream."""
+    count = 0
+    for item in pdf.objects:
+        if isinstance(item, pydyf.Stream) and item.compress:
+            raw = b"\n".join(pydyf._to_bytes(part) for part in item.stream)  # as pydyf joins them
+            item.stream = [zlib.compress(raw, level)]
+            item.extra["Filter"] = "/FlateDecode"
+            item.compress = False
+            count += 1
+    return count
+
+
 def finish(document, pdf: pydyf.PDF) -> None:
     """The ``finisher`` given to WeasyPrint's write_pdf."""
     pagination_artifacts(pdf)
     unique_associated_files(pdf)
+    compress_streams(pdf)

@@ -22,6 +22,7 @@ from formsvc.definitions.schema import FormDefinition
 from formsvc.fields.file import clean_filename
 from formsvc.fields.file_content import DECODE_ERRORS, IMAGE_KINDS, MAX_IMAGE_PIXELS, is_image, kind_label, kind_of
 from formsvc.submissions.models import Submission, Upload
+from formsvc.submissions.storage import upload_bytes
 
 # Longest side of a converted picture: sharp on A4 at the printed width (about 150 mm at 250 dpi)
 # and on a screen, and far smaller than a 12-megapixel original.
@@ -96,7 +97,7 @@ def printed_attachments(session: Session, submission: Submission, definition: Fo
         if upload.token not in current:
             continue
         spec = definition.field_by_id(upload.field_id)
-        jpeg = to_jpeg(upload.content, upload.content_type) if is_image(upload.content_type) else None
+        jpeg = to_jpeg(upload_bytes(upload), upload.content_type) if is_image(upload.content_type) else None
         printed.append(PrintedAttachment(
             spec.label.get(locale) if spec else upload.field_id, clean_filename(upload.filename),
             kind_label(upload.content_type), jpeg_data_uri(jpeg) if jpeg else None,

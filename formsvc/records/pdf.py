@@ -11,15 +11,19 @@ URLs (see ``fetcher``); answers are escaped by the Jinja templates.
 
 from __future__ import annotations
 
+import gc
 import math
+import re
 import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 import cssselect2  # type: ignore[import-untyped]  # WeasyPrint's own selector library
 from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 from weasyprint import CSS, HTML, Attachment
 from weasyprint.document import Document
@@ -40,10 +44,30 @@ STYLESHEET = STATIC_DIR / "record.css"  # the resident's copy, the counter's she
 # The record has a stylesheet of its own, laid out for speed (issue 17): the cascade then matches
 # only the rules a record uses.
 TEMPLATE_STYLESHEETS = {"record.html": STATIC_DIR / "record_compact.css"}
+# ... and a user-agent stylesheet of its own in place of WeasyPrint's html5_ua.css, whose rules
+# for every HTML element the cascade tried on every element of a record (static/records/record_ua.css).
+TEMPLATE_USER_AGENT = {"record.html": STATIC_DIR / "record_ua.css"}
 ARCHIVE_ATTACHMENT = "submission.json"
 
+# A control character in an answer (a form feed, a NEL… pasted from another program) has a glyph
+# in no font: WeasyPrint draws .notdef, and then no text of the page can be extracted, by screen
+# readers either. Each is printed as 〓 (geta), the mark Japanese printing uses for a character
+# that cannot be set; tab and line breaks are kept.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+UNPRINTABLE_MARK = "〓"
+
+
+def printable(value: Any) -> Any:
+    """What a template prints of ``value`` (Jinja's ``finalize``): control characters as 〓."""
+    if isinstance(value, Markup):
+        return Markup(_UNPRINTABLE.sub(UNPRINTABLE_MARK, str(value)))
+    if isinstance(value, str):
+        return _UNPRINTABLE.sub(UNPRINTABLE_MARK, value)
+    return value
+
+
 _templates = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=True,
-                         trim_blocks=True, lstrip_blocks=True)
+                         trim_blocks=True, lstrip_blocks=True, finalize=printable)
 
 
 def font_face_css() -> str:
@@ -77,39 +101,75 @@ class _Styles:
             raise ForbiddenURL(f"the record stylesheet tried to fetch {fetcher.refused!r}")
         return css
 
-    def for_template(self, template: str) -> list[CSS]:
-        path = TEMPLATE_STYLESHEETS.get(template, STYLESHEET)
+    def _file(self, path: Path) -> CSS:
         if path not in self._by_file:
             self._by_file[path] = self._parse(filename=path)
-        return [self.faces, self._by_file[path]]
+        return self._by_file[path]
+
+    def for_template(self, template: str) -> list[CSS]:
+        return [self.faces, self._file(TEMPLATE_STYLESHEETS.get(template, STYLESHEET))]
+
+    def user_agent(self, template: str) -> list[CSS] | None:
+        """The template's own user-agent stylesheet; None: WeasyPrint's."""
+        path = TEMPLATE_USER_AGENT.get(template)
+        return None if path is None else [self._file(path)]
 
 
 def _stamp() -> tuple[int, ...]:
-    return tuple(path.stat().st_mtime_ns for path in (STYLESHEET, *TEMPLATE_STYLESHEETS.values()))
+    return tuple(path.stat().st_mtime_ns for path in (STYLESHEET, *TEMPLATE_STYLESHEETS.values(),
+                                                       *TEMPLATE_USER_AGENT.values()))
 
 
 _per_thread = threading.local()
+_frozen = False
 
 
 def _styles() -> _Styles:
     styles = getattr(_per_thread, "styles", None)
     if styles is None or styles.stamp != _stamp():
         styles = _per_thread.styles = _Styles()
+        _freeze_long_lived()
     return styles
 
 
-def parse_html(source: str, fetcher: RecordURLFetcher) -> HTML:
+def _freeze_long_lived() -> None:
+    """Once per process, when the first record's styles are made: WeasyPrint is loaded lazily,
+    after create_app froze what start-up built, and its modules, fonts and our parsed stylesheets
+    (~180k objects) live until exit. A record's layout allocates enough to trigger a full
+    collection every ten records or so, and each walked all of them (~8 ms a record, issue 17):
+    frozen, the collector stops walking them. Collected first, so no cyclic garbage is frozen."""
+    global _frozen
+    if not _frozen:
+        _frozen = True
+        gc.collect()
+        gc.freeze()
+
+
+class _HTML(HTML):
+    """WeasyPrint's HTML, laid out with our user-agent stylesheet when it has one."""
+
+    user_agent: list[CSS] | None = None
+
+    def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
+        return super()._ua_stylesheets(forms) if self.user_agent is None else self.user_agent
+
+
+def parse_html(source: str, fetcher: RecordURLFetcher, user_agent: list[CSS] | None = None) -> HTML:
     """``source`` as WeasyPrint's HTML. WeasyPrint parses HTML in pure Python (tinyhtml5): about
     10 ms of a record's time. Our templates are written as well-formed XHTML, so the C XML parser
     reads them in 0.1 ms into the same element tree; a page it refuses (an answer holding a
-    control character XML forbids, a template not written as XML) is parsed as HTML instead."""
+    control character XML forbids, a template not written as XML) is parsed as HTML instead.
+    ``user_agent``: stylesheets in place of WeasyPrint's html5_ua.css."""
     base_url = STATIC_DIR.as_uri() + "/"
     try:
         root = ElementTree.fromstring(source)
     except ElementTree.ParseError:
-        return HTML(string=source, base_url=base_url, url_fetcher=fetcher)
+        parsed = _HTML(string=source, base_url=base_url, url_fetcher=fetcher)
+        parsed.user_agent = user_agent
+        return parsed
     # What HTML.__init__ (WeasyPrint 70) sets after parsing, with the tree parsed here.
-    html = HTML.__new__(HTML)
+    html = _HTML.__new__(_HTML)
+    html.user_agent = user_agent
     html.base_url = base_url
     html.url_fetcher = fetcher
     html.media_type = "print"
@@ -131,7 +191,7 @@ class _Renderer:
     def html(self, record: RecordView, template: str = "record.html") -> HTML:
         source = _templates.get_template(template).render(
             record=record, document_title=record.document_title, author=record.municipality)
-        return parse_html(source, self.fetcher)
+        return parse_html(source, self.fetcher, self.styles.user_agent(template))
 
     def document(self, record: RecordView, template: str = "record.html") -> Document:
         return self.html(record, template).render(

@@ -1,10 +1,14 @@
-"""One WTForms form per page, built per request from the compiled definition."""
+"""One WTForms form per page: its class built from the compiled definition once per language and
+day (kept per worker), bound to each request's inputs."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any, ClassVar
 
 from werkzeug.datastructures import MultiDict
@@ -38,20 +42,50 @@ class PageForm(Form):
 
 def build_form(specs: list[FieldSpec], ctx: FieldContext, formdata=None,
                values: dict[str, Any] | None = None) -> PageForm:
+    formdata, refused = _with_refused_characters_shown(formdata)
+    if not refused:
+        return _form_class(specs, ctx)(formdata=formdata, data=values or {})
+    attributes = _unbound_fields(specs, ctx)
+    fields = set(attributes)
+    attributes["_refused_inputs"] = frozenset(refused)
+    attributes["_refused_messages"] = {
+        spec.id: _refused_message(spec, ctx) for spec in specs if spec.id in fields
+        and any(name == spec.id or name.startswith(f"{spec.id}-") for name in refused)}
+    return type("PageForm", (PageForm,), attributes)(formdata=formdata, data=values or {})
+
+
+def _unbound_fields(specs: Sequence[FieldSpec], ctx: FieldContext) -> dict[str, Any]:
     attributes: dict[str, Any] = {}
     for spec in specs:
         unbound = spec.form_field(ctx)
         if unbound is not None:
             attributes[spec.id] = unbound
-    fields = set(attributes)
-    formdata, refused = _with_refused_characters_shown(formdata)
-    if refused:
-        attributes["_refused_inputs"] = frozenset(refused)
-        attributes["_refused_messages"] = {
-            spec.id: _refused_message(spec, ctx) for spec in specs if spec.id in fields
-            and any(name == spec.id or name.startswith(f"{spec.id}-") for name in refused)}
-    form_class = type("PageForm", (PageForm,), attributes)
-    return form_class(formdata=formdata, data=values or {})
+    return attributes
+
+
+# The form classes of the pages shown lately, by their questions (the compiled definition's own
+# objects, kept alive by the entry so that their ids name them) and the request's language and
+# day: building a class (a WTForms field and validators per question, then the class) cost more
+# than binding it to a request. Per worker; bounded, least recently used first out.
+FORM_CLASSES_KEPT = 256
+_form_classes: OrderedDict[tuple, tuple[tuple[FieldSpec, ...], type[PageForm]]] = OrderedDict()
+_form_classes_lock = threading.Lock()
+
+
+def _form_class(specs: Sequence[FieldSpec], ctx: FieldContext) -> type[PageForm]:
+    key = (tuple(map(id, specs)), ctx)
+    with _form_classes_lock:
+        found = _form_classes.get(key)
+        if found is not None and all(a is b for a, b in zip(found[0], specs, strict=True)):
+            _form_classes.move_to_end(key)
+            return found[1]
+    form_class = type("PageForm", (PageForm,), _unbound_fields(specs, ctx))
+    with _form_classes_lock:
+        _form_classes[key] = (tuple(specs), form_class)
+        _form_classes.move_to_end(key)
+        while len(_form_classes) > FORM_CLASSES_KEPT:
+            _form_classes.popitem(last=False)
+    return form_class
 
 
 def _with_refused_characters_shown(formdata) -> tuple[Any, set[str]]:
@@ -98,6 +132,9 @@ class FieldView:
     # required in every case by a rule without ``when``: labelled ※必須.
     conditionally_required: bool = False
     required_by_rule: bool = False
+    # The hint as last worked out, with the condition_hint it was worked out with: a page's
+    # templates read it several times (the hint, aria-describedby of the question and its parts).
+    _hint: tuple[str | None, str | None] | None = dataclass_field(default=None, init=False, repr=False, compare=False)
 
     @property
     def locale(self) -> str:
@@ -125,9 +162,14 @@ class FieldView:
 
     @property
     def hint(self) -> str | None:
+        # Only condition_hint is set after the view is made; the rest (spec, ctx) never changes.
+        if self._hint is not None and self._hint[0] == self.condition_hint:
+            return self._hint[1]
         own = self.spec.hint.get(self.locale) if self.spec.hint else None
         parts = [text for text in (self.condition_hint, own, self.spec.automatic_hint(self.ctx)) if text]
-        return join_hints(parts, self.locale) or None
+        hint = join_hints(parts, self.locale) or None
+        self._hint = (self.condition_hint, hint)
+        return hint
 
     @property
     def hint_id(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
-from sqlalchemy import delete, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import Form, StringField, TextAreaField
 
@@ -24,7 +24,7 @@ from formsvc.resident import payment_step
 from formsvc.resident.context import draft_token, forget_draft, remember_draft
 from formsvc.resident.pages.application import resume_target
 from formsvc.resident.versions import version_of
-from formsvc.submissions import corrections, status
+from formsvc.submissions import corrections, status, storage
 from formsvc.submissions.drafts import draft_lifetime
 from formsvc.submissions.models import Draft, Submission, SubmissionEvent, Upload
 
@@ -86,7 +86,7 @@ def applications():
                            notice=_take_notice(_LIST))
 
 
-@blueprint.post("/drafts/<int:draft_id>/resume")
+@blueprint.post("/drafts/<id:draft_id>/resume")
 def resume(draft_id: int):
     identity = _identity_or_login()
     draft = db_session().get(Draft, draft_id) if draft_id <= _MAX_ROW_ID else None
@@ -359,7 +359,7 @@ def _own_draft(identity: Identity, draft_id: int) -> Draft:
     return draft
 
 
-@blueprint.route("/drafts/<int:draft_id>/delete", methods=["GET", "POST"])
+@blueprint.route("/drafts/<id:draft_id>/delete", methods=["GET", "POST"])
 def delete_draft(draft_id: int):
     """削除: a confirmation page, then the draft and its uploaded files are deleted."""
     identity = _identity_or_login()
@@ -370,7 +370,8 @@ def delete_draft(draft_id: int):
     if request.method == "POST" and not paying:
         if draft_token(draft.form_id) == draft.token:
             forget_draft(draft.form_id)  # this browser no longer points at it
-        db_session().execute(delete(Upload).where(Upload.draft_id == draft.id, Upload.submission_id.is_(None)))
+        # Its files, with their stored objects (FORMSVC_UPLOAD_STORAGE) once this commits.
+        storage.delete_stored(db_session(), Upload.draft_id == draft.id, Upload.submission_id.is_(None))
         db_session().delete(draft)
         db_session().commit()
         _keep_notice(_LIST, _DRAFT_DELETED)

@@ -189,11 +189,13 @@ class OnlineChannel(channels.Channel):
 
     def prepare(self, draft: Draft, compiled: CompiledForm) -> None:
         identity = current_identity()
-        if identity is not None and draft.resident_subject is None:
+        if identity is None:
+            return  # no sign-in: nothing to add (the answers are not even read)
+        if draft.resident_subject is None:
             # Signed in after starting (an optional sign-in): the draft becomes theirs.
             draft.resident_issuer, draft.resident_subject = identity.issuer, identity.subject
         answers = Answers.from_json(draft.answers)
-        if identity is not None and answers.identity is None:
+        if answers.identity is None:
             draft.answers = apply_identity(compiled.definition, answers, identity).to_json()
             db_session().commit()
 

@@ -11,8 +11,8 @@ from datetime import datetime
 from flask import Blueprint, g, jsonify, request, url_for
 from sqlalchemy import select
 
-from formsvc import csrf
 from formsvc.clock import JST
+from formsvc.csrf import csrf
 from formsvc.db import session as db_session
 from formsvc.db import utcnow
 from formsvc.forms.catalog import version_by_id

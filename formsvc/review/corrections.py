@@ -23,11 +23,15 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from formsvc.applications.sections import Section
 from formsvc.db import Base
 from formsvc.forms import audit
+from formsvc.japanese.calendar import add_business_days
 
 TEXT_MAX = 500      # one phrase
 PHRASES_MAX = 30    # a procedure's phrases: a list to pick from, not a manual
 MESSAGE_MAX = 4000  # the message with its phrases (an e-mail, read on a phone)
 DUE_MAX_DAYS = 366  # a deadline further off than a year is a typo (2062 for 2026)
+# The reply deadline the form suggests: counted in 開庁日 (formsvc.japanese.calendar), so that a
+# 差し戻し sent before 年末年始 or Golden Week still leaves the resident ten days the office is open.
+DUE_SUGGESTED_BUSINESS_DAYS = 10
 EVENT = "correction_phrases_changed"
 
 DEFAULT_PHRASES: tuple[str, ...] = (
@@ -145,6 +149,11 @@ class Request:
         if self.due is not None:
             data["due"] = self.due.isoformat()
         return data
+
+
+def suggested_due(today: date) -> date:
+    """The deadline the 差し戻し form offers as its example: 10開庁日後."""
+    return add_business_days(today, DUE_SUGGESTED_BUSINESS_DAYS)
 
 
 def _due(typed: str, today: date) -> tuple[date | None, str | None]:

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from formsvc import clock
 from formsvc.applications.answers import Answers
 from formsvc.applications.flow import AnswerRow, Flow
 from formsvc.applications.outcomes import Sent, sent
@@ -21,7 +22,7 @@ from formsvc.definitions.schema import FormDefinition
 from formsvc.fields import file_content
 from formsvc.fields.file import clean_filename
 from formsvc.forms.catalog import version_by_id
-from formsvc.review.corrections import QuestionGroup, japanese_date
+from formsvc.review.corrections import QuestionGroup, japanese_date, suggested_due
 from formsvc.submissions import status
 from formsvc.submissions.models import Submission, SubmissionEvent, Upload
 
@@ -196,6 +197,11 @@ class CorrectionForm:
     @property
     def chosen(self) -> list[str]:
         return list(self.typed.get("fields") or [])
+
+    @property
+    def suggested_due(self) -> date:
+        """The deadline the form gives as its example: 10開庁日後 (Japan time)."""
+        return suggested_due(clock.today())
 
 
 def correction_note(event: SubmissionEvent) -> str:

@@ -9,11 +9,12 @@ sending anything, to find characters the encoding lacks (``export_encoding``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from flask import Response, abort, redirect, render_template, request, stream_with_context, url_for
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from formsvc import clock
 from formsvc.db import session as db_session
@@ -30,18 +31,21 @@ from formsvc.submissions.models import Submission
 
 CHUNK = 500
 CHARSETS = {"cp932": "Shift_JIS", "utf-8": "utf-8", "utf-8-sig": "utf-8"}
+# More applications than this are exported by a worker (formsvc.review.export_jobs): a download
+# of a long period would outlast the proxies' timeouts, and hold a web worker for minutes.
+IN_PAGE_LIMIT = 5_000
 
 
-def _filter():
+def _filter(args: Mapping[str, str] | None = None):
     session = db_session()
     titles = queries.procedure_titles(session)
-    return queries.parse_filter(request.args, set(titles)), titles
+    return queries.parse_filter(request.args if args is None else args, set(titles)), titles
 
 
-def _version(queue_filter: queries.QueueFilter) -> FormVersion:
+def _version(queue_filter: queries.QueueFilter, args: Mapping[str, str] | None = None) -> FormVersion:
     versions = db_session().execute(select(FormVersion).where(FormVersion.form_id == queue_filter.form_id)
                                     .order_by(FormVersion.number)).scalars().all()
-    wanted = request.args.get("version", "")
+    wanted = (request.args if args is None else args).get("version", "")
     version = next((v for v in versions if str(v.number) == wanted), None) if wanted else (
         versions[-1] if versions else None)
     if version is None:
@@ -58,8 +62,7 @@ def _definition(version: FormVersion):
     return compiled.definition
 
 
-def _batches(ids: list[int]) -> Iterator[export.Batch]:
-    session = db_session()
+def batches(session: Session, ids: list[int]) -> Iterator[export.Batch]:
     for start in range(0, len(ids), CHUNK):
         part = ids[start:start + CHUNK]
         found = {s.id: s for s in session.scalars(select(Submission).where(Submission.id.in_(part)))}
@@ -88,12 +91,15 @@ def options_page():
     user = signed_in_staff()
     count = db_session().scalar(select(func.count(Submission.id)).where(
         Submission.status.in_(queue_filter.statuses()), *queue_filter.conditions(user.id),
-        Submission.version_id == version.id))
+        Submission.version_id == version.id)) or 0
     options = export_options.parse(request.args, bare=export_options.ExportOptions())
     return render_template(
         "review/export.html", title=titles.get(queue_filter.form_id, queue_filter.form_id), version=version,
-        count=count, options=options, choices=export_options.CHOICES, legends=export_options.LEGENDS,
-        hidden={**queue_filter.args(), "version": str(version.number)},
+        count=count, as_job=count > IN_PAGE_LIMIT, options=options, choices=export_options.CHOICES,
+        legends=export_options.LEGENDS,
+        hidden={**queue_filter.args(), "version": str(version.number),
+                # 〓 chosen on a report (a job's page): kept through this page to the file.
+                **({"unencodable": export_options.REPLACE} if options.replaces else {})},
         repeat_pages=export.repeat_pages(definition), queue_args=queue_filter.args())
 
 
@@ -111,11 +117,14 @@ def download():
     if file and page is None:
         abort(404)
     ids = queries.all_matching_ids(session, queue_filter, user.id, [Submission.version_id == version.id])
+    if len(ids) > IN_PAGE_LIMIT:  # the options page offers it as a job instead
+        chosen: dict[str, Any] = request.args.to_dict()
+        return redirect(url_for("review.export_options", **chosen))
 
     def produce():
         if page is None:
-            return export.rows(definition, _batches(ids), options)
-        return export.item_rows(definition, page, _batches(ids), options)
+            return export.rows(definition, batches(session, ids), options)
+        return export.item_rows(definition, page, batches(session, ids), options)
 
     detail = f"{queue_filter.form_id} v{version.number}" + (f" {page.id}" if page else "")
     report = check(produce(), options)
@@ -139,6 +148,27 @@ def download():
     response.headers["Content-Type"] = f"text/csv; charset={CHARSETS[options.encoding]}"
     response.headers["Content-Disposition"] = content_disposition(name)
     return response
+
+
+def start_job():
+    """「CSVを作成する」 for a long period: the same choices, made into a file by a worker."""
+    from formsvc.review import export_jobs
+
+    args = {name: value for name, value in request.form.items() if name != "csrf_token"}
+    queue_filter, _titles = _filter(args)
+    if not queue_filter.form_id or queue_filter.errors:
+        return _refused(queue_filter)
+    version = _version(queue_filter, args)
+    definition = _definition(version)
+    file = args.get("file") or ""
+    page = next((p for p in export.repeat_pages(definition) if p.id == file), None)
+    if file and page is None:
+        abort(404)
+    name = f"{queue_filter.form_id}_v{version.number}{'_' + page.id if page else ''}_{clock.now():%Y%m%d-%H%M}.csv"
+    job = export_jobs.start(db_session(), signed_in_staff(), args, version, name,
+                            detail=f"{queue_filter.form_id} v{version.number}" + (f" {page.id}" if page else ""))
+    db_session().commit()
+    return redirect(url_for("review.queue_job", job_id=job.id, back=url_for("review.queue", **queue_filter.args())))
 
 
 def _display_number(number: str) -> str:

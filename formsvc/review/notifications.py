@@ -21,7 +21,7 @@ from formsvc.clock import JST
 from formsvc.db import utcnow
 from formsvc.definitions.schema import FormDefinition
 from formsvc.forms.catalog import version_by_id
-from formsvc.review import notices
+from formsvc.review import mail_jobs, notices
 from formsvc.review.models import OutboxMessage
 from formsvc.review.notification_settings import MailText, Settings, render, settings_for, status_label
 from formsvc.submissions.channels import LABELS as CHANNEL_LABELS
@@ -176,8 +176,7 @@ def notify(session: Session, submission: Submission, kind: str, comment: str | N
     recipient = recipient_of(definition, Answers.from_json(submission.answers))
     message = OutboxMessage(submission_id=submission.id, kind=kind, recipient=recipient, subject=subject,
                             body=body, state="pending" if recipient else UNDELIVERABLE, attempts=0)
-    session.add(message)
-    return message
+    return mail_jobs.queue_message(session, message)
 
 
 def staff_link(number: str) -> str | None:
@@ -228,5 +227,4 @@ def notify_staff(session: Session, submission: Submission, resubmitted: bool = F
     subject, body = compose_for_staff(submission, title, resubmitted)
     message = OutboxMessage(submission_id=submission.id, kind=STAFF_KINDS[resubmitted], recipient=mailbox,
                             subject=subject, body=body, state="pending", attempts=0)
-    session.add(message)
-    return message
+    return mail_jobs.queue_message(session, message)

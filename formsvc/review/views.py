@@ -24,10 +24,11 @@ from formsvc.fields.file import content_disposition
 from formsvc.forms.catalog import version_by_id
 from formsvc.forms.models import FormVersion
 from formsvc.i18n import t
+from formsvc.jobs.models import Job
 from formsvc.payments import models as payment_models
 from formsvc.payments import service as payment_service
 from formsvc.payments import status as payment_status
-from formsvc.review import corrections, export_views, queries, status_names, workflow
+from formsvc.review import corrections, export_views, print_jobs, queries, retention, staff_jobs, status_names, workflow
 from formsvc.review import detail as details
 from formsvc.review import payments as review_payments
 from formsvc.review.audit import record_access
@@ -38,6 +39,7 @@ from formsvc.staff.models import StaffUser
 from formsvc.submissions import channels, reception, status
 from formsvc.submissions.identification import counter_facts
 from formsvc.submissions.models import Submission, Upload
+from formsvc.submissions.storage import upload_bytes
 
 blueprint = Blueprint("review", __name__, url_prefix="/staff")
 
@@ -49,6 +51,7 @@ REFUND_ROLES = (R, A)
 MAX_BATCH = 200
 
 menu.add_entry(blueprint, "review.queue", ("申請一覧", "Applications"), QUEUE_ROLES)
+menu.add_entry(blueprint, "review.disposals", ("廃棄の記録", "Disposal register"), (roles.ADMIN,))
 
 NOTICES = {
     "nothing_to_claim": "担当できる申請（受付で未割当のもの）はありません",
@@ -362,7 +365,7 @@ def attachment(number: str, token: str):
         abort(404)
     record_access(db_session(), "attachment", [found.id], staff=signed_in_staff(), detail=f"upload:{upload.id}")
     db_session().commit()
-    response = send_file(io.BytesIO(upload.content), mimetype=upload.content_type, max_age=0)
+    response = send_file(io.BytesIO(upload_bytes(upload)), mimetype=upload.content_type, max_age=0)
     # Names stored before they were cleaned on upload may hold CR/LF or bidi controls.
     response.headers["Content-Disposition"] = content_disposition(upload.filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -380,7 +383,7 @@ def attachment_preview(number: str, token: str):
     upload = db_session().scalar(select(Upload).where(Upload.token == token, Upload.submission_id == found.id))
     if upload is None:
         abort(404)
-    jpeg = to_jpeg(upload.content, upload.content_type)
+    jpeg = to_jpeg(upload_bytes(upload), upload.content_type)
     if jpeg is None:
         abort(404)
     record_access(db_session(), "attachment", [found.id], staff=signed_in_staff(), detail=f"preview:{upload.id}")
@@ -412,23 +415,21 @@ def record_pdf(number: str):
     return _pdf(content, f"record-{found.reception_number}.pdf")
 
 
-@blueprint.get("/submissions/<number>/archive.pdf")
+@blueprint.post("/submissions/<number>/archive")
 @require_role(*PDF_ROLES)
 def archive_pdf(number: str):
-    from formsvc.records import render_archive
-
+    """The archive PDF (PDF/A-3) is made by a worker; its page offers it when it is ready."""
     found = _submission_or_404(number)
-    content = render_archive(db_session(), found, current_app.config["MUNICIPALITY_NAME"])
-    record_access(db_session(), "pdf_archive", [found.id], staff=signed_in_staff())
+    job = print_jobs.start_archive(db_session(), found, signed_in_staff())
     db_session().commit()
-    return _pdf(content, f"archive-{found.reception_number}.pdf", inline=False)
+    return redirect(url_for("review.queue_job", job_id=job.id))
 
 
 @blueprint.post("/queue/print")
 @require_role(*PDF_ROLES)
 def print_selected():
-    from formsvc.records import render_batch
-
+    """The selected applications as one PDF, laid out by the workers (formsvc.review.print_jobs):
+    the page that follows shows how far they are and offers the PDF when it is ready."""
     print_form = PrintForm(request.form)
     numbers = list(dict.fromkeys(reception.normalise(n) for n in print_form.number.data if n.strip()))
     back = print_form.back.data or ""
@@ -442,10 +443,57 @@ def print_selected():
     chosen = [found[number] for number in numbers if number in found]
     if not chosen:
         abort(404)
-    content = render_batch(db_session(), chosen, current_app.config["MUNICIPALITY_NAME"])
-    record_access(db_session(), "pdf_batch", [s.id for s in chosen], staff=signed_in_staff())
+    job = print_jobs.start_batch(db_session(), chosen, signed_in_staff(), f"records-{clock.now():%Y%m%d-%H%M}.pdf")
     db_session().commit()
-    return _pdf(content, f"records-{clock.now():%Y%m%d-%H%M}.pdf")
+    return redirect(url_for("review.queue_job", job_id=job.id, back=target))
+
+
+@blueprint.get("/queue/jobs/<id:job_id>")
+@require_role(*PDF_ROLES, *EXPORT_ROLES)
+def queue_job(job_id: int):
+    """A batch of records, an archive PDF or a long CSV export: how far it is, then its file."""
+    job = _own_job(job_id)
+    back = request.args.get("back", "")
+    return render_template("review/queue_job.html", job=job, view=staff_jobs.progress_of(job),
+                           back=back if back.startswith("/staff/queue") else url_for("review.queue"))
+
+
+@blueprint.get("/queue/jobs/<id:job_id>/file")
+@require_role(*PDF_ROLES, *EXPORT_ROLES)
+def queue_job_file(job_id: int):
+    job = _own_job(job_id)
+    found = staff_jobs.result_of(db_session(), job)
+    if found is None:
+        return redirect(url_for("review.queue_job", job_id=job.id))
+    record_access(db_session(), staff_jobs.ACCESS_ACTIONS[job.kind], job.payload["submission_ids"],
+                  staff=signed_in_staff(), detail=job.payload.get("detail"))
+    db_session().commit()
+    if found.media_type == "application/pdf":
+        return _pdf(found.content, job.payload["filename"], inline=job.kind != "print_archive")
+    response = send_file(io.BytesIO(found.content), mimetype=found.media_type, as_attachment=True,
+                         download_name=job.payload["filename"], max_age=0)
+    response.headers["Content-Type"] = found.media_type  # with its charset (Shift_JIS or utf-8)
+    response.headers["Content-Disposition"] = content_disposition(job.payload["filename"])
+    return response
+
+
+def _own_job(job_id: int) -> Job:
+    """The signed-in member's own job: another's is not found (its records are theirs to hand out)."""
+    job = db_session().get(Job, job_id)
+    if job is None or job.kind not in staff_jobs.KINDS or job.requested_by != signed_in_staff().username:
+        abort(404)
+    return job
+
+
+@blueprint.get("/disposals")
+@require_role(roles.ADMIN)
+def disposals():
+    """廃棄記録: the applications disposed of at the end of their retention, newest first."""
+    shown = 200
+    rows = db_session().scalars(select(retention.Disposal).order_by(retention.Disposal.id.desc()).limit(shown)).all()
+    total = db_session().scalar(select(func.count(retention.Disposal.id)))
+    return render_template("review/disposals.html", rows=rows, total=total, shown=shown,
+                           status_labels=status.LABELS)
 
 
 def _with_notice(target: str, notice: str) -> str:
@@ -459,6 +507,13 @@ def _with_notice(target: str, notice: str) -> str:
 def export_options():
     """The export options page (encoding, はい/いいえ, dates, repeats…): formsvc.review.export_views."""
     return export_views.options_page()
+
+
+@blueprint.post("/queue/export/job")
+@require_role(*EXPORT_ROLES)
+def export_job():
+    """A long period's CSV, made by a worker (formsvc.review.export_jobs)."""
+    return export_views.start_job()
 
 
 @blueprint.get("/queue/export.csv")

@@ -69,8 +69,19 @@ def login():
                                  "The user name or password is not right"), "username"))
     timed_out = bool(request.args.get("timed_out")) and not errors
     page = render_template("staff/login.html", errors=errors, username=form.username.data or "",
-                           timed_out=timed_out, idle_minutes=current_app.config["STAFF_IDLE_MINUTES"])
+                           timed_out=timed_out, idle_minutes=current_app.config["STAFF_IDLE_MINUTES"],
+                           demo_logins=_demo_logins())
     return page, 400 if errors else 200
+
+
+def _demo_logins():
+    """Demo mode only: the demo accounts and their passwords, shown on the sign-in page (None
+    otherwise: outside demo mode the page never shows any, whatever instance/ holds)."""
+    if not current_app.config["FORMSVC_DEMO"]:
+        return None
+    from formsvc.staff.demo_accounts import stored_logins
+
+    return stored_logins(current_app.config["INSTANCE_DIR"])
 
 
 @blueprint.post("/logout")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from formsvc.applications.answers import Answers
 from formsvc.db import utcnow
 from formsvc.forms.catalog import CompiledForm
-from formsvc.submissions import abandonment
+from formsvc.submissions import abandonment, storage
 from formsvc.submissions.models import Draft, Submission, Upload
 
 
@@ -67,7 +67,8 @@ def submission_of(session: Session, draft: Draft) -> Submission | None:
 
 
 def purge_expired(session: Session) -> int:
-    """Delete expired drafts and the files attached to them that no submission kept.
+    """Delete expired drafts and the files attached to them that no submission kept (their
+    stored objects too, once the session commits: formsvc.submissions.storage).
 
     Unfinished applications are personal data kept only as long as the resident may come back
     to them (DRAFT_LIFETIME_HOURS, SAVED_DRAFT_DAYS); a submitted draft's files belong to the
@@ -77,6 +78,11 @@ def purge_expired(session: Session) -> int:
     now = utcnow()
     abandonment.add_to_tally(session, abandonment.abandoned(session, now))
     expired = select(Draft.id).where(Draft.expires_at <= now)
-    session.execute(delete(Upload).where(Upload.draft_id.in_(expired), Upload.submission_id.is_(None)))
+    storage.delete_stored(session, Upload.draft_id.in_(expired), Upload.submission_id.is_(None))
+    # Files left by neither a draft nor a submission: their draft was deleted with the application
+    # it became (formsvc.review.retention) or otherwise, which only unlinks them (ON DELETE SET NULL).
+    storage.delete_stored(session, Upload.draft_id.is_(None), Upload.submission_id.is_(None))
     deleted = session.execute(delete(Draft).where(Draft.expires_at <= now))
+    # Stored objects no row points at, from a process stopped between writing one and committing.
+    storage.sweep_orphans(session, now)
     return cast(CursorResult, deleted).rowcount  # a DELETE's result: it has a rowcount

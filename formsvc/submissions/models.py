@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false as sa_false
 from sqlalchemy.sql.expression import func, text
@@ -76,10 +87,18 @@ class Upload(Base):
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    # The bytes are either here (FORMSVC_UPLOAD_STORAGE=database, and every file stored before
+    # the setting existed) or in the configured folder or S3 bucket under ``storage_key``: read
+    # them with formsvc.submissions.storage.upload_bytes, delete rows with delete_stored.
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    storage_key: Mapped[str | None] = mapped_column(String(128), nullable=True, unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     draft: Mapped[Draft | None] = relationship(back_populates="uploads")
+
+    __table_args__ = (
+        CheckConstraint("content IS NOT NULL OR storage_key IS NOT NULL", name="bytes_somewhere"),
+    )
 
 
 class Submission(Base):

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from formsvc.request_guard import CONTROL
 from formsvc.vocabulary.regex_words import regex_problem
 
 # Ids become HTML ids, form names and CSV headers, so keep them to a safe ASCII shape.
@@ -89,8 +88,13 @@ def _compiles(value: str) -> str:
 Regex = Annotated[str, AfterValidator(_compiles)]
 
 
+# C0, DEL and C1: what request_guard refuses in keys and paths (not imported from it: definitions
+# are read without Flask, e.g. by `formsvc validate`).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def quoted(value: object) -> str:
     """A value from a definition as an error message quotes it: at most 40 characters, control
     characters shown as \ufffd (a message must not carry a NUL or a line break into a page)."""
-    shown = CONTROL.sub("\ufffd", str(value))
+    shown = _CONTROL.sub("\ufffd", str(value))
     return shown if len(shown) <= 40 else shown[:40] + "…"

@@ -146,12 +146,22 @@ class Condition(StrictModel):
     all: list[Condition] | None = Field(None, min_length=1)
     any: list[Condition] | None = Field(None, min_length=1)
     not_: Condition | None = Field(None, alias="not")
+    # A leaf of its own (no field, no operator): whether the application is made signed in with
+    # the My Number card (公的個人認証), e.g. a copy of an identity document is required_if
+    # {signed_in_with_card: false}.
+    signed_in_with_card: bool | None = Field(
+        None, description="マイナンバーカードでログインして申請しているか (true / false。field などと混ぜない)")
 
     @model_validator(mode="after")
     def _one_shape(self) -> Condition:
         combinators = [name for name in COMBINATORS if getattr(self, name) is not None]
         operands = [name for name in OPERANDS if getattr(self, name) is not None]
         operators = [name for name in VALUE_OPERATORS if getattr(self, name) is not None]
+        if self.signed_in_with_card is not None:
+            if combinators or operands or operators or self.where is not None:
+                raise ValueError("signed_in_with_card は1つの条件に単独で書いてください"
+                                 " (例: {signed_in_with_card: false})。組み合わせるときは all / any を使います")
+            return self
         if combinators:
             if len(combinators) > 1 or operands or operators:
                 raise ValueError(
@@ -249,6 +259,8 @@ class Condition(StrictModel):
             return any(child.evaluate(answers) for child in self.any)
         if self.not_ is not None:
             return not self.not_.evaluate(answers)
+        if self.signed_in_with_card is not None:
+            return bool(getattr(answers, "signed_in_with_card", False)) == self.signed_in_with_card
         # A leaf compares a field's answer or a repeating page's item count (the validator
         # requires one of them).
         if self.computed:

@@ -27,7 +27,8 @@ TODAY = JAPAN_TODAY
 SCENARIOS = {
     "juminhyo-copy (self, counter)": ("juminhyo-copy", {}),
     "juminhyo-copy (agent, part, post)": ("juminhyo-copy", {
-        "requester": "agent", "scope": "part", "receive_method": "mail"}),
+        "requester": "agent", "scope": "part", "receive_method": "mail",
+        "id_document_copy": True}),  # by post without the card: the copy is required
     "sodai-gomi": ("sodai-gomi", {"has_recycling_appliances": False}),
     "jidoteate-nintei": ("jidoteate-nintei", {"reason_date": TODAY - timedelta(days=10)}),
     "risai-shomei (corporation)": ("risai-shomei", {

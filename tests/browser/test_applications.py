@@ -276,7 +276,10 @@ def test_juminhyo_copy_as_an_agent_without_javascript(nojs_page: Page, live_serv
     choose(page.get_by_role("radio", name="郵送で受け取る"))
     press_continue(page)
     expect_question_page(page, "郵送での受け取り")
-    press_continue(page)  # the copy of the proof of identity is optional
+    press_continue(page)  # not signed in with the card: the copy of the proof of identity is required
+    expect(page.get_by_role("alert")).to_contain_text("本人確認書類の写しのファイルを選択してください")
+    page.get_by_label("本人確認書類の写し").set_input_files(PDF_FILE)
+    press_continue(page)
 
     expect_question_page(page, "日中の連絡先")
     page.get_by_label("電話番号").fill("03-1234-5678")

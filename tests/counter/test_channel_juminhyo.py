@@ -102,7 +102,7 @@ def test_the_counter_definition_knows_it_is_issued_the_same_day_and_online_does_
 
 def test_online_still_asks_how_to_receive_and_refuses_today_as_a_collection_date(app, juminhyo):
     """The online application is unchanged: the pickup questions in the resident's words, and
-    a collection day three days ahead at the earliest."""
+    a collection day three 開庁日 ahead at the earliest."""
     from tests.applicant import Applicant
 
     resident = Applicant(app.test_client(), app, JUMINHYO, answers={
@@ -115,7 +115,7 @@ def test_online_still_asks_how_to_receive_and_refuses_today_as_a_collection_date
     refused = resident.post(f"/forms/{JUMINHYO}/pages/counter", resident.inputs_for(
         resident.definition().page_by_id("counter"), {"counter_office": "main", "collection_date": TODAY}))
     assert page.status_code == 200 and refused.status_code == 200
-    assert any("3日後以降" in error for error in errors_on(refused.text))
+    assert any("3開庁日後" in error for error in errors_on(refused.text))
 
 
 def test_staff_read_a_counter_submission_with_the_counter_labels(app, juminhyo):

@@ -29,6 +29,7 @@ from tests.counter.support import (
 )
 from tests.records.support import page_texts
 from tests.resident.library_support import TODAY, publish
+from tests.resident.test_library_hoiku import first_start
 from tests.staff.support import staff_client
 
 JIDOTEATE, HOIKU, INU = "jidoteate-nintei", "hoiku-riyou", "inu-touroku"
@@ -44,7 +45,7 @@ NEWBORN = {"child_name": {"family": "山田", "given": "陽向"}, "child_kana": 
 NURSERY = {"preschool": True, "lives_in_city": True, "child_name": {"family": "山田", "given": "陽菜"},
            "child_kana": {"family": "ヤマダ", "given": "ヒナ"}, "child_birth_date": date(2024, 6, 10),
            "applicant_relationship": "father", "need_reasons": ["work"], "facility_1": "chuo",
-           "facility_2": "hikari", "accept_other_facility": True, "desired_start_date": TODAY + timedelta(days=40),
+           "facility_2": "hikari", "accept_other_facility": True, "desired_start_date": first_start(TODAY),
            "care_hours": "standard", "consent_tax": True, "consent_privacy": True}
 FATHER = {"member_relationship": "father", "member_name": {"family": "山田", "given": "太郎"},
           "member_birth_date": date(1981, 7, 30), "member_work_status": "working", "member_weekly_hours": 40,

@@ -134,7 +134,8 @@ def test_a_phone_number_is_stored_as_digits_and_shown_with_hyphens(typed, stored
     assert spec.display(result.data) == shown
 
 
-@pytest.mark.parametrize("typed", ["1234", "090-1234-567", "9012345678", "03-1234-5678 内線12"])
+# "090-1234-567" has the shape but no such number exists: tests/fields/test_field_phone.py.
+@pytest.mark.parametrize("typed", ["1234", "9012345678", "03-1234-5678 内線12"])
 def test_a_wrong_phone_number_is_refused(typed):
     assert submit(make("phone", label="電話番号"), {"answer": typed}).errors == [PHONE_MESSAGE]
 

@@ -140,16 +140,21 @@ def test_a_child_that_dies_fails_the_batch(five, in_children, db_session, monkey
     assert multiprocessing.active_children() == []
 
 
-def test_the_staff_batch_print_renders_in_children_in_the_order_chosen(app, records_form, apply, db_session):
-    """The queue's 印刷 with more than IN_PROCESS_UP_TO records: children behind a Flask request."""
+def test_the_staff_batch_print_comes_out_of_the_workers_in_the_order_chosen(app, records_form, apply, db_session):
+    """The queue's 印刷 (issue 18): chunks laid out by job workers (batch.render_chunk), joined in
+    the order the staff member chose (batch.join_parts), as the children's parts are here."""
+    from tests.jobrunner import run_jobs
     from tests.staff.support import staff_client
 
-    submissions = [apply(records_form, SAMPLE_ANSWERS, SAMPLE_ITEMS) for _ in range(batch.IN_PROCESS_UP_TO + 2)]
+    submissions = [apply(records_form, SAMPLE_ANSWERS, SAMPLE_ITEMS) for _ in range(batch.CHUNK_RECORDS + 2)]
     chosen = [s.reception_number for s in reversed(submissions)]
     client = staff_client(app, "shinsa", "reviewer")
     queue = client.get("/staff/queue")
     token = re.search(r'name="csrf_token" value="([^"]+)"', queue.text).group(1)
-    response = client.post("/staff/queue/print", data={"csrf_token": token, "number": chosen})
+    started = client.post("/staff/queue/print", data={"csrf_token": token, "number": chosen})
+    assert started.status_code == 302
+    assert run_jobs(app) == 3  # two chunks, then the batch
+    response = client.get(started.location.split("?")[0] + "/file")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     texts = page_texts(response.data)
     firsts = [re.search(r"受付番号 (\w{4}-\w{4})", text).group(1).replace("-", "") for text in texts

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 import re
+import shutil
+import subprocess
 
+import pytest
 import segno
 from fontTools.ttLib import TTFont
+from PIL import Image
 from pypdf.generic import IndirectObject
 
 from formsvc.db import database, utcnow
@@ -15,7 +20,9 @@ from formsvc.definitions.loader import load_text
 from formsvc.forms.loading import publish_loaded
 from formsvc.records import RecordURLFetcher, render_record
 from formsvc.records import pdf as records_pdf
+from formsvc.records.context import QR_MASK, build_record
 from formsvc.records.fonts import record_fonts
+from formsvc.records.images import PrintedAttachment, jpeg_data_uri
 from formsvc.submissions.models import SubmissionEvent
 from tests.records.support import (
     MUNICIPALITY,
@@ -181,15 +188,56 @@ def test_the_qr_code_holds_the_reception_number(records_form, apply, db_session)
     assert len(images) == 1
     picture = images[0].image.convert("L")
     # The code drawn is exactly the QR code (not Micro QR) of the reception number, quiet zone
-    # included, one image pixel per module (segno's decoder-free way of checking it).
-    expected = segno.make_qr(submission.reception_number, error="m", boost_error=False)
-    assert not expected.is_micro
+    # included, one image pixel per module (segno's decoder-free way of checking it), with the
+    # record's fixed data mask (issue 17: segno no longer scores all eight for each record).
+    expected = segno.make_qr(submission.reception_number, error="m", boost_error=False, mask=QR_MASK)
+    assert not expected.is_micro and expected.mask == QR_MASK and expected.designator == "1-M"
     width, height = expected.symbol_size(scale=1, border=4)
     assert picture.size == (width, height)
     modules = [[picture.getpixel((x, y)) < 128 for x in range(width)] for y in range(height)]
     border = [[False] * width for _ in range(4)]
     symbol = [[False] * 4 + [bool(bit) for bit in row] + [False] * 4 for row in expected.matrix]
     assert modules == border + symbol + border
+    # What a reader sees first, read from the printed picture (not from segno): the format
+    # information says error correction M and mask QR_MASK, and its BCH check holds.
+    assert _format_information([row[4:-4] for row in modules[4:-4]]) == (FORMAT_LEVEL_M, QR_MASK, True)
+
+
+FORMAT_LEVEL_M = 0b00  # ISO/IEC 18004: L 01, M 00, Q 11, H 10
+
+
+def _format_information(matrix: list[list[bool]]) -> tuple[int, int, bool]:
+    """(error correction level bits, mask, BCH check holds) from the copy of the 15 format bits
+    beside the top-left finder pattern (ISO/IEC 18004 7.9), given the symbol's modules by row."""
+    positions = [(8, row) for row in range(6)] + [(8, 7), (8, 8), (7, 8)] + [(14 - i, 8) for i in range(9, 15)]
+    bits = sum(int(matrix[y][x]) << i for i, (x, y) in enumerate(positions)) ^ 0x5412
+    data, check = bits >> 10, bits & 0x3FF
+    remainder = data
+    for _ in range(10):
+        remainder = (remainder << 1) ^ ((remainder >> 9) * 0x537)
+    return data >> 3, data & 0b111, remainder == check
+
+
+def test_the_format_information_reader_tells_every_mask_and_level_apart():
+    # The check above could not fail if _format_information always said (M, QR_MASK, True).
+    for mask in range(8):
+        for level, bits in (("l", 0b01), ("m", 0b00), ("q", 0b11), ("h", 0b10)):
+            matrix = segno.make_qr("AB23CD45", error=level, boost_error=False, mask=mask).matrix
+            assert _format_information([[bool(bit) for bit in row] for row in matrix]) == (bits, mask, True)
+    broken = [[bool(bit) for bit in row] for row in segno.make_qr("AB23CD45", error="m", mask=QR_MASK).matrix]
+    broken[8][0] = not broken[8][0]
+    assert _format_information(broken)[2] is False
+
+
+@pytest.mark.skipif(shutil.which("zbarimg") is None, reason="needs zbarimg (Debian: zbar-tools)")
+def test_a_qr_decoder_reads_the_reception_number_from_the_record(records_form, apply, db_session, tmp_path):
+    submission = apply(records_form, SAMPLE_ANSWERS, SAMPLE_ITEMS)
+    picture = pdf_reader(render_record(db_session, submission, MUNICIPALITY)).pages[0].images[0].image
+    # One pixel per module is too small for a camera-oriented decoder: enlarged, as printed.
+    picture.convert("L").resize((picture.width * 8, picture.height * 8), Image.NEAREST).save(tmp_path / "qr.png")
+    decoded = subprocess.run(["zbarimg", "--quiet", "--raw", str(tmp_path / "qr.png")],
+                             capture_output=True, text=True, timeout=30, check=True).stdout.strip()
+    assert decoded == submission.reception_number
 
 
 def test_answers_verified_with_the_my_number_card_are_marked_with_the_assurance_level(
@@ -229,6 +277,75 @@ def test_the_status_history_is_in_japanese_with_who_and_when(records_form, apply
     assert compact(f"{japan_datetime(claimed)} 審査を始めました （鈴木一郎）") in history
     assert compact(f"{japan_datetime(asked)} 修正のお願いをお送りしました （鈴木一郎）"
                    "住所の番地を確認してください。") in history
+
+
+def _laid_out(document) -> list[tuple]:
+    """Every box of every page: its kind, element, position, size and text (WeasyPrint 70's boxes)."""
+    found = []
+    stack = [page._page_box for page in document.pages]
+    while stack:
+        box = stack.pop()
+        found.append((type(box).__name__, getattr(box, "element_tag", None), round(box.position_x, 3),
+                      round(box.position_y, 3), round(box.width, 3), round(box.height, 3),
+                      getattr(box, "text", None)))
+        stack.extend(reversed(getattr(box, "children", [])))
+    return found
+
+
+def test_the_records_own_user_agent_stylesheet_lays_it_out_as_weasyprints_does(
+        records_form, apply, db_session):
+    # static/records/record_ua.css stands in for WeasyPrint's html5_ua.css (issue 17): a record
+    # using every part of the template (card-verified answers, items, fee, a comment in the
+    # history) has the same boxes at the same places with either.
+    submission = apply(records_form, SAMPLE_ANSWERS, SAMPLE_ITEMS, signed_in=True)
+    db_session.add(SubmissionEvent(submission_id=submission.id, kind="correction_requested", actor="鈴木一郎",
+                                   comment="住所の番地を確認してください。\n至急お願いします。", created_at=utcnow()))
+    db_session.commit()
+    db_session.refresh(submission)
+    view = build_record(db_session, submission, MUNICIPALITY)
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(picture, format="JPEG")
+    view.attachments = [PrintedAttachment("写真", "photo.jpg", "JPEG画像", jpeg_data_uri(picture.getvalue())),
+                        PrintedAttachment("書類", "scan.heic", "HEIC画像", unreadable=True)]
+    renderer = records_pdf._Renderer(pdf_variant=records_pdf.RECORD_VARIANT)
+    html = renderer.html(view)
+    assert html.user_agent is not None
+    ours = renderer.document(view)
+    html.user_agent = None  # WeasyPrint's own
+    weasyprints = html.render(font_config=renderer.font_config,
+                              stylesheets=renderer.styles.for_template("record.html"), **renderer.options)
+    assert len(_laid_out(ours)) > 100
+    assert _laid_out(ours) == _laid_out(weasyprints)
+    tags = {tag for *_, tag in (entry[:2] for entry in _laid_out(ours))}
+    assert {"h1", "h2", "h3", "p", "ol", "ul", "li", "img"} <= tags
+    # The comment starts a line of its own (white-space: pre-wrap in the list item).
+    lines = full_text(renderer.write(ours)).splitlines()
+    assert any(line.strip().startswith("住所の番地を確認してください。") for line in lines)
+    assert any(line.strip().startswith("至急お願いします。") for line in lines)
+
+
+def test_control_characters_in_answers_are_printed_as_geta_and_the_text_stays_readable(
+        records_form, apply, db_session):
+    # A form feed or a NEL has a glyph in no font: WeasyPrint drew .notdef and then no text of the
+    # page could be extracted (by screen readers either: the whole record read as garbage).
+    submission = apply(records_form, SAMPLE_ANSWERS, SAMPLE_ITEMS)
+    view = build_record(db_session, submission, MUNICIPALITY)
+    section = view.sections[0]
+    section.entries[0] = dataclasses.replace(section.entries[0], text="佐藤\x0c花子\x85\x00\x1b\x7f\t様\r\n以上")
+    renderer = records_pdf._Renderer(pdf_variant=records_pdf.RECORD_VARIANT)
+    text = compact(full_text(renderer.write(renderer.document(view))))
+    assert "佐藤〓花子〓〓〓〓様以上" in text
+    assert "品目1" in text and "申請受付記録" in text
+
+
+def test_a_page_the_xml_parser_refuses_is_parsed_as_html_with_the_given_user_agent_stylesheet():
+    renderer = records_pdf._Renderer(pdf_variant=records_pdf.RECORD_VARIANT)
+    user_agent = renderer.styles.user_agent("record.html")
+    assert user_agent is not None
+    html = records_pdf.parse_html("<p>未閉じの<br>段落", renderer.fetcher, user_agent)  # not XML
+    assert isinstance(html, records_pdf._HTML) and html.user_agent is user_agent
+    assert html._ua_stylesheets() is user_agent
+    assert records_pdf.parse_html("<p>閉じた段落</p>", renderer.fetcher)._ua_stylesheets() != user_agent
 
 
 def test_the_record_uses_the_definition_version_the_resident_used(app, records_form, apply, db_session):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -11,6 +11,7 @@ from tests.identity import ISSUER, sign_in
 from tests.resident.library_support import (
     JPEG,
     PDF,
+    TODAY,
     Files,
     Mistake,
     Resident,
@@ -33,7 +34,15 @@ PAGES = "/forms/hoiku-riyou/pages"
 HOUSEHOLD = f"{PAGES}/household/items"
 
 # 共働きの田中さん夫婦が、2歳の陽菜ちゃんの保育園を申し込む。
-START = days(40)
+def first_start(today: date) -> date:
+    """The first 1st of a month that can still be applied for on ``today``: 入所 is on the 1st,
+    and the deadline is the 10th of the month before."""
+    months_ahead = 1 if today.day <= 10 else 2
+    index = today.year * 12 + today.month - 1 + months_ahead
+    return date(index // 12, index % 12 + 1, 1)
+
+
+START = first_start(TODAY)
 TANAKA = {
     "preschool": True,
     "lives_in_city": True,
@@ -421,18 +430,28 @@ def test_the_facility_choices_must_differ_and_come_in_order(client, app, form):
     assert moved_to(only_first, f"{PAGES}/start")
 
 
-def test_the_start_date_is_between_14_days_and_a_year_ahead(client, app, form):
+def test_the_start_date_is_a_1st_applied_for_by_the_10th_of_the_month_before(client, app, form):
     person = resident(client, app)
-    person.at("start")
+    page = person.at("start")
+    assert "毎月1日だけを選べます" in page.text and "申込の締切は、選んだ日の前月10日です" in page.text
+    missed = date(START.year - (START.month == 1), START.month - 1 or 12, 1)  # its deadline has passed
+    last = next(days(n) for n in range(365, 300, -1) if days(n).day == 1)
     person.assert_mistakes("start", [
-        Mistake("desired_start_date", "利用開始希望日は、審査のため今日から14日後以降の日付を入力してください",
-                values={"desired_start_date": days(13)}, target="desired_start_date-year"),
+        Mistake("desired_start_date", f"利用開始希望日は毎月1日の日付を入力してください（例：{reiwa(START)}）",
+                values={"desired_start_date": START - timedelta(days=1)}, target="desired_start_date-year"),
         Mistake("desired_start_date", "利用開始希望日は、1年以内の日付を入力してください",
                 values={"desired_start_date": days(366)}, target="desired_start_date-year"),
         Mistake("care_hours", "希望する保育時間を選択してください", raw={"care_hours": ""},
                 target="care_hours-0"),
     ], then=f"{PAGES}/attachments")
-    for first_and_last in (days(14), days(365)):
+    if missed > TODAY:  # after the 10th: next month's 1st is past its deadline
+        deadline = date(TODAY.year, TODAY.month, 10)
+        person.assert_mistakes("start", [
+            Mistake("desired_start_date", f"利用開始希望日を{reiwa(missed)}にする申込の締切（前月10日、"
+                                          f"{reiwa(deadline)}）を過ぎています。今から選べるのは{reiwa(START)}以降です",
+                    values={"desired_start_date": missed}, target="desired_start_date-year"),
+        ], then=f"{PAGES}/attachments")
+    for first_and_last in (START, last):
         assert moved_to(person.answer("start", desired_start_date=first_and_last),
                         f"{PAGES}/attachments")
 

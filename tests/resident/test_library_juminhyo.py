@@ -6,13 +6,17 @@ from datetime import date
 
 import pytest
 
+from formsvc.japanese.calendar import add_business_days, is_business_day
 from formsvc.submissions.models import Submission, Upload
 from tests.applicant import csrf_token
+from tests.conftest import hold_clock
+from tests.identity import sign_in
 from tests.resident.library_support import (
     GIF,
     JPEG,
     PDF,
     PNG,
+    TODAY,
     Files,
     Mistake,
     Resident,
@@ -29,10 +33,14 @@ from tests.resident.library_support import (
     published_version_id,
     reiwa,
     stored_submission,
+    text_of,
 )
 
 FORM = "juminhyo-copy"
 PAGES = "/forms/juminhyo-copy/pages"
+
+# 受取希望日: 開庁日のみ、3開庁日後から30日後まで (the collection date is counted in 開庁日).
+COLLECTION_DATE = add_business_days(TODAY, 5)
 
 # 佐藤花子さんが自分の住民票を2通、窓口で受け取る。
 SELF_AT_COUNTER = {
@@ -50,7 +58,7 @@ SELF_AT_COUNTER = {
     "submit_to": "デモ銀行 本店",
     "receive_method": "counter",
     "counter_office": "north",
-    "collection_date": days(5),
+    "collection_date": COLLECTION_DATE,
     "phone": "090-1234-5678",
     "email": "hanako.sato@example.jp",
 }
@@ -100,7 +108,7 @@ def test_a_person_requests_their_own_copies_at_the_counter(client, app, form, db
         "必要な通数": "3通", "使いみち": "金融機関・保険会社の手続き",
         "その他の使いみち": "（回答なし）", "提出先": "デモ銀行 本店"}
     assert sections["受け取り方法"] == {"受け取り方法": "窓口で受け取る"}
-    assert sections["窓口での受け取り"] == {"受け取る窓口": "北部支所", "受取希望日": reiwa(days(5))}
+    assert sections["窓口での受け取り"] == {"受け取る窓口": "北部支所", "受取希望日": reiwa(COLLECTION_DATE)}
     assert sections["日中の連絡先"] == {"電話番号": "090-1234-5678",
                                       "メールアドレス": "hanako.sato@example.jp"}
     assert fee_shown(check.text) == "900円"  # 3通 × 300円
@@ -130,7 +138,7 @@ def test_a_person_requests_their_own_copies_at_the_counter(client, app, form, db
         "submit_to": "デモ銀行 本店",
         "receive_method": "counter",
         "counter_office": "north",
-        "collection_date": days(5).isoformat(),
+        "collection_date": COLLECTION_DATE.isoformat(),
         "phone": "09012345678",
         "email": "hanako.sato@example.jp",
     }, "items": {}}
@@ -403,10 +411,11 @@ def test_the_contents_of_the_certificate(client, app, form):
     assert moved_to(nothing_extra, f"{PAGES}/copies_purpose")
 
 
-def test_the_optional_copy_of_id_for_the_post_is_checked(client, app, form):
+def test_the_copy_of_id_for_the_post_is_checked(client, app, form):
     person = resident(client, app, receive_method="mail")
     page = person.at("mail")
     assert "簡易書留で送付します。" in page.text
+    assert "マイナンバーカードでログインしていない場合は必ず答えてください" in page.text
     for files, message in [
         (Files(("免許証.gif", GIF)),
          "免許証.gifはPDF・JPEG・PNGのファイルではありません。PDF・JPEG・PNGのファイルを選択してください"),
@@ -415,7 +424,18 @@ def test_the_optional_copy_of_id_for_the_post_is_checked(client, app, form):
     ]:
         assert_error(person.post(f"{PAGES}/mail", {"id_document_copy": files.parts()}),
                      "id_document_copy", message)
-    assert moved_to(person.post(f"{PAGES}/mail", {}), f"{PAGES}/contact")  # none is fine
+    # Without the card sign-in, a request by post cannot go on without the copy (issue 20).
+    assert_error(person.post(f"{PAGES}/mail", {}), "id_document_copy",
+                 "本人確認書類の写しのファイルを選択してください")
+    attached = {"id_document_copy": Files(("免許証.jpg", JPEG)).parts()}
+    assert moved_to(person.post(f"{PAGES}/mail", attached), f"{PAGES}/contact")
+
+
+def test_a_resident_signed_in_with_the_card_needs_no_copy_of_id_for_the_post(client, app, form):
+    sign_in(client, app)
+    person = resident(client, app, receive_method="mail")
+    person.at("mail")
+    assert moved_to(person.post(f"{PAGES}/mail", {}), f"{PAGES}/contact")
 
 
 def test_the_names_to_include_are_required_and_at_most_200_characters(client, app, form):
@@ -474,21 +494,45 @@ def test_the_receiving_method_must_be_chosen(client, app, form):
     ], then=f"{PAGES}/counter")
 
 
-def test_the_collection_date_is_between_3_and_30_days_ahead(client, app, form):
+def test_the_collection_date_is_a_business_day_3_business_days_to_30_days_ahead(client, app, form):
     person = resident(client, app)
     person.at("counter")
-    too_soon = "受取希望日は、準備のため今日から3日後以降の日付を入力してください"
+    first = add_business_days(TODAY, 3)
+    too_soon = f"受取希望日は、今日から3開庁日後（{reiwa(first)}）以降の日付を入力してください"
+    sunday = next(days(n) for n in range(12, 19) if days(n).weekday() == 6)
+    last = next(days(n) for n in range(30, 0, -1) if is_business_day(days(n)))
     person.assert_mistakes("counter", [
         Mistake("collection_date", too_soon, values={"collection_date": days(0)},
                 target="collection_date-year"),
-        Mistake("collection_date", too_soon, values={"collection_date": days(2)},
+        Mistake("collection_date", too_soon, values={"collection_date": add_business_days(TODAY, 2)},
                 target="collection_date-year"),
+        Mistake("collection_date", "受取希望日は開庁日（土日祝日・年末年始を除く日）を選んでください。"
+                                   f"{reiwa(sunday)}は日曜日です",
+                values={"collection_date": sunday}, target="collection_date-year"),
         Mistake("collection_date", "受取希望日は、今日から30日以内の日付を入力してください",
                 values={"collection_date": days(31)}, target="collection_date-year"),
         Mistake("counter_office", "受け取る窓口を選択してください", raw={"counter_office": ""}),
     ], then=f"{PAGES}/contact")
-    for first_and_last in (days(3), days(30)):
+    for first_and_last in (first, last):
         assert moved_to(person.answer("counter", collection_date=first_and_last), f"{PAGES}/contact")
+
+
+def test_a_sunday_over_the_new_year_is_refused_beside_the_field_and_in_the_summary(
+        client, app, form, monkeypatch):
+    """Issue 20: 受取希望日 on a Sunday was accepted although the hint says 土日祝を除く."""
+    hold_clock(monkeypatch, date(2026, 12, 25))  # a Friday; 12/29–1/3 the office is closed
+    person = resident(client, app, collection_date=date(2027, 1, 5))
+    page = person.at("counter")
+    hint = text_of(page.text)
+    assert "今日から3開庁日後（2027年1月5日(令和9年1月5日)）以降の日を選べます" in hint
+    assert "開庁日（土日祝日・年末年始を除く日）だけを選べます" in hint
+    sunday = person.answer("counter", collection_date=date(2027, 1, 10))
+    assert_error(sunday, "collection_date", "受取希望日は開庁日（土日祝日・年末年始を除く日）を選んでください。"
+                                            "2027年1月10日(令和9年1月10日)は日曜日です", target="collection_date-year")
+    too_soon = person.answer("counter", collection_date=date(2027, 1, 4))  # the 2nd 開庁日 only
+    assert_error(too_soon, "collection_date", "受取希望日は、今日から3開庁日後（2027年1月5日(令和9年1月5日)）"
+                                              "以降の日付を入力してください", target="collection_date-year")
+    assert moved_to(person.answer("counter", collection_date=date(2027, 1, 5)), f"{PAGES}/contact")
 
 
 def test_contact_details_explain_each_mistake(client, app, form):

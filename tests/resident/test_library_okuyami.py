@@ -309,6 +309,8 @@ def test_the_relationship_must_be_one_to_the_deceased(client, app, form):
     ("inheritance", {"renounce": "\u202eyes"}, "renounce", None),
     ("visit", {"visit_date-year": "2026", "visit_date-month": "12", "visit_date-day": "8"}, "visit_date",
      "来庁を希望する日は、3日後以降の日付を入力してください（準備のため）"),
+    ("visit", {"visit_date-year": "2026", "visit_date-month": "12", "visit_date-day": "19"}, "visit_date",
+     "来庁を希望する日は開庁日（土日祝日・年末年始を除く日）を選んでください。2026年12月19日(令和8年12月19日)は土曜日です"),
 ])
 def test_hostile_or_impossible_answers_are_refused_beside_their_question(client, app, form, page, raw, field,
                                                                         message):

@@ -5,7 +5,7 @@ formsvc.submissions.corrections, and written into the resident's e-mail."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from html import unescape
 
 import pytest
@@ -16,6 +16,7 @@ from formsvc.review.corrections import DEFAULT_PHRASES
 from formsvc.review.models import OutboxMessage
 from formsvc.submissions import corrections, status
 from formsvc.submissions.models import Submission, SubmissionEvent
+from tests.conftest import hold_clock
 from tests.review.support import csrf_of, lock_version_of, make_submissions, submission_row
 from tests.staff.support import make_staff, staff_client
 
@@ -63,6 +64,16 @@ def test_the_form_lists_the_answered_questions_by_page_the_phrases_and_a_deadlin
         assert f'id="move-request_correction-phrase-{index}" name="phrase" value="{phrase}"' in form
     assert 'type="date" id="move-request_correction-due" name="due"' in form
     assert 'name="csrf_token"' in form and 'name="lock_version"' in form
+
+
+def test_the_suggested_deadline_is_counted_in_business_days(app, review_form, monkeypatch):
+    """Issue 20: the example deadline is 10開庁日後, so 年末年始 does not eat the resident's days."""
+    hold_clock(monkeypatch, date(2026, 12, 18))  # a Friday: 12/29–1/3 the office is closed
+    reviewer = staff_client(app, "shinsa", "reviewer")
+    number = in_review(app, review_form)
+    page = reviewer.get(f"/staff/submissions/{number}").text
+    hint = unescape(page[page.index('id="move-request_correction-due-hint"'):])
+    assert hint[:hint.index("</")].endswith("入力の例：2027-01-07（10開庁日後）")
 
 
 def test_a_correction_stores_the_questions_and_deadline_and_mails_them(app, review_form, db_session):

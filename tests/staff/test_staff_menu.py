@@ -17,8 +17,8 @@ def menu_links(html: str) -> list[str]:
 def test_the_menu_lists_the_areas_a_member_of_staff_may_use_in_order(app):
     everything = staff_client(app, "subete", "admin", "reviewer", "counter")
     # お知らせ（N件） comes last, for the roles that open applications (formsvc.review.notices).
-    assert menu_links(everything.get("/admin/").text) == ["/counter/", "/admin/", "/staff/queue", "/staff/dashboard",
-                                                          "/staff/notices"]
+    assert menu_links(everything.get("/admin/").text) == ["/counter/", "/admin/", "/staff/queue", "/staff/disposals",
+                                                          "/staff/dashboard", "/staff/jobs/", "/staff/notices"]
     clerk = staff_client(app, "madoguchi", "counter")
     assert menu_links(clerk.get("/counter/").text) == ["/counter/", "/staff/queue", "/staff/notices"]
     approver = staff_client(app, "shonin", "approver")  # 決裁: only the requests waiting for them
@@ -32,4 +32,5 @@ def test_another_app_has_its_own_menu(app, tmp_path):
                         "INSTANCE_DIR": str(tmp_path)})
     assert staff_menu(again).entries == staff_menu(app).entries
     assert [entry.endpoint for entry in staff_menu(app).entries] == ["counter.home", "admin.index", "admin.approvals",
-                                                                       "review.queue", "dashboard.index"]
+                                                                       "review.queue", "review.disposals",
+                                                                       "dashboard.index", "jobs.failed_jobs"]

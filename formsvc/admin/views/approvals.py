@@ -130,7 +130,7 @@ def _approval_page(form: Form, row: ApprovalRequest | None, decision_form: Decis
     ), code
 
 
-@blueprint.get("/approvals/<int:request_id>")
+@blueprint.get("/approvals/<id:request_id>")
 @require_role(ADMIN, APPROVER)
 def approval(request_id: int):
     row = _request_or_404(request_id)
@@ -145,7 +145,7 @@ def procedure_approval(form_id: str):
     return _approval_page(form, rows[0] if rows else None)
 
 
-@blueprint.post("/approvals/<int:request_id>/decide")
+@blueprint.post("/approvals/<id:request_id>/decide")
 @require_role(APPROVER)
 def decide_approval(request_id: int):
     session = db_session()

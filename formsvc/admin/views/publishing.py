@@ -105,7 +105,7 @@ def _simple_action(form_id: str, action: Callable[[Form], None], done: str):
     return redirect(url_for("admin.procedure", form_id=form_id))
 
 
-@blueprint.post("/forms/<form_id>/versions/<int:number>/cancel-schedule")
+@blueprint.post("/forms/<form_id>/versions/<id:number>/cancel-schedule")
 @require_role(ADMIN)
 def cancel_schedule(form_id: str, number: int):
     return _simple_action(form_id, lambda form: working_copies.cancel_schedule(db_session(), form, number, actor()),

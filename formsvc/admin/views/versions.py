@@ -135,14 +135,14 @@ def _version_page(form: Form, version: FormVersion, rollback_form: admin_forms.P
                            lines=listing(version.source, [])[0], errors=admin_forms.error_summary(rollback_form)), code
 
 
-@blueprint.get("/forms/<form_id>/versions/<int:number>")
+@blueprint.get("/forms/<form_id>/versions/<id:number>")
 @require_role(ADMIN)
 def version(form_id: str, number: int):
     form = procedure_or_404(form_id)
     return _version_page(form, _version_or_404(form, number), admin_forms.PublishForm())
 
 
-@blueprint.post("/forms/<form_id>/versions/<int:number>/rollback")
+@blueprint.post("/forms/<form_id>/versions/<id:number>/rollback")
 @require_role(ADMIN)
 def rollback(form_id: str, number: int):
     session = db_session()

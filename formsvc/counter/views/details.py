@@ -66,7 +66,7 @@ def new_resident() -> ResponseReturnValue:
                            back_url=url_for(".home"))
 
 
-@blueprint.route("/visits/<int:visit_id>/resident", methods=["GET", "POST"])
+@blueprint.route("/visits/<id:visit_id>/resident", methods=["GET", "POST"])
 @require_role(COUNTER)
 def resident(visit_id: int):
     visit, closed = open_visit_or_redirect(visit_id)

@@ -35,7 +35,7 @@ def _back(visit: CounterVisit, submission: Submission | None = None):
     return redirect(url_for("counter.visit", visit_id=visit.id, _anchor=anchor))
 
 
-@blueprint.post("/visits/<int:visit_id>/submissions/<int:submission_id>/payment")
+@blueprint.post("/visits/<id:visit_id>/submissions/<id:submission_id>/payment")
 @require_role(COUNTER)
 def take_payment(visit_id: int, submission_id: int) -> ResponseReturnValue:
     visit = visit_or_404(visit_id)
@@ -58,7 +58,7 @@ def take_payment(visit_id: int, submission_id: int) -> ResponseReturnValue:
     return _back(visit, submission)
 
 
-@blueprint.post("/visits/<int:visit_id>/submissions/<int:submission_id>/issue")
+@blueprint.post("/visits/<id:visit_id>/submissions/<id:submission_id>/issue")
 @require_role(COUNTER)
 def issue(visit_id: int, submission_id: int) -> ResponseReturnValue:
     visit = visit_or_404(visit_id)
@@ -88,7 +88,7 @@ def _receipt_pdf(visit: CounterVisit, submissions: list[Submission], filename: s
     return response
 
 
-@blueprint.get("/visits/<int:visit_id>/receipt.pdf")
+@blueprint.get("/visits/<id:visit_id>/receipt.pdf")
 @require_role(COUNTER)
 def visit_receipt(visit_id: int) -> ResponseReturnValue:
     visit = visit_or_404(visit_id)
@@ -100,7 +100,7 @@ def visit_receipt(visit_id: int) -> ResponseReturnValue:
     return _receipt_pdf(visit, list(received), f"receipt-{visit.id}.pdf")
 
 
-@blueprint.get("/visits/<int:visit_id>/submissions/<int:submission_id>/receipt.pdf")
+@blueprint.get("/visits/<id:visit_id>/submissions/<id:submission_id>/receipt.pdf")
 @require_role(COUNTER)
 def submission_receipt(visit_id: int, submission_id: int) -> ResponseReturnValue:
     visit = visit_or_404(visit_id)

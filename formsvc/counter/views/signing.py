@@ -31,7 +31,7 @@ from formsvc.submissions.models import CounterVisit, Draft
 from formsvc.submissions.service import AlreadySubmitted
 
 
-@blueprint.route("/visits/<int:visit_id>/drafts/<int:draft_id>/signature", methods=["GET", "POST"])
+@blueprint.route("/visits/<id:visit_id>/drafts/<id:draft_id>/signature", methods=["GET", "POST"])
 @require_role(COUNTER)
 def signature(visit_id: int, draft_id: int):
     found = visit_or_404(visit_id)
@@ -106,7 +106,7 @@ def _signature_forms(found: CounterVisit, drafts: list[Draft]) -> bytes | None:
     return render_signature_forms(forms, f"申請内容確認書（署名用） {len(forms)}件")
 
 
-@blueprint.get("/visits/<int:visit_id>/drafts/<int:draft_id>/signature.pdf")
+@blueprint.get("/visits/<id:visit_id>/drafts/<id:draft_id>/signature.pdf")
 @require_role(COUNTER)
 def signature_pdf(visit_id: int, draft_id: int):
     found = visit_or_404(visit_id)
@@ -119,7 +119,7 @@ def signature_pdf(visit_id: int, draft_id: int):
     return _pdf(content, f"signature-{found.id}-{draft.id}.pdf")
 
 
-@blueprint.get("/visits/<int:visit_id>/signatures.pdf")
+@blueprint.get("/visits/<id:visit_id>/signatures.pdf")
 @require_role(COUNTER)
 def visit_pdf(visit_id: int):
     found = visit_or_404(visit_id)

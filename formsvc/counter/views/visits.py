@@ -4,7 +4,6 @@ and ending the visit."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import delete
 
 from formsvc.applications.flow import CHECK
 from formsvc.clock import today
@@ -27,7 +26,7 @@ from formsvc.payments.status import METHOD_LABELS
 from formsvc.staff.auth import require_role, signed_in_staff
 from formsvc.staff.models import StaffUser
 from formsvc.submissions import identification as ident
-from formsvc.submissions import reception
+from formsvc.submissions import reception, storage
 from formsvc.submissions.models import CounterVisit, Upload
 
 
@@ -50,7 +49,7 @@ def shared_rows(shared: dict) -> list[tuple[str, str, bool]]:
             for spec in resident_fields() if shared.get(spec.id) is not None]
 
 
-@blueprint.get("/visits/<int:visit_id>")
+@blueprint.get("/visits/<id:visit_id>")
 @require_role(COUNTER)
 def visit(visit_id: int):
     found = visit_or_404(visit_id)
@@ -73,7 +72,7 @@ def visit(visit_id: int):
         display_number=reception.display, states=service)
 
 
-@blueprint.post("/visits/<int:visit_id>/procedures")
+@blueprint.post("/visits/<id:visit_id>/procedures")
 @require_role(COUNTER)
 def start_procedure(visit_id: int):
     found, closed = open_visit_or_redirect(visit_id)
@@ -97,7 +96,7 @@ def start_procedure(visit_id: int):
                             page_id=compiled.definition.pages[0].id))
 
 
-@blueprint.post("/visits/<int:visit_id>/drafts/<int:draft_id>/discard")
+@blueprint.post("/visits/<id:visit_id>/drafts/<id:draft_id>/discard")
 @require_role(COUNTER)
 def discard(visit_id: int, draft_id: int):
     found, closed = open_visit_or_redirect(visit_id)
@@ -110,14 +109,14 @@ def discard(visit_id: int, draft_id: int):
     session = db_session()
     compiled = version_by_id(session, draft.version_id, draft.channel) if draft.version_id else None
     title = compiled.definition.title.ja if compiled is not None else draft.form_id
-    session.execute(delete(Upload).where(Upload.draft_id == draft.id, Upload.submission_id.is_(None)))
+    storage.delete_stored(session, Upload.draft_id == draft.id, Upload.submission_id.is_(None))
     session.delete(draft)
     session.commit()
     flash(f"「{title}」の入力を取りやめました。", FLASH)
     return redirect(url_for(".visit", visit_id=found.id))
 
 
-@blueprint.post("/visits/<int:visit_id>/close")
+@blueprint.post("/visits/<id:visit_id>/close")
 @require_role(COUNTER)
 def close_visit(visit_id: int):
     found = visit_or_404(visit_id)

@@ -13,7 +13,7 @@ from urllib.parse import unquote_plus
 from flask import Response, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from formsvc import csrf
+from formsvc.csrf import csrf
 from formsvc.mock_idp.clients import Client, client_by_id
 from formsvc.mock_idp.service import TokenError, exchange_code, use_up_codes, userinfo_claims
 from formsvc.mock_idp.views.blueprint import blueprint, no_store

@@ -63,11 +63,13 @@ def draft_flow(definition: FormDefinition, draft: Draft) -> Flow:
     return Flow(definition, Answers.from_json(draft.answers), today())
 
 
-def save(application: Application, answers: Answers, completed: list[str]) -> None:
+def save(application: Application, answers: Answers, completed: list[str], flow: Flow | None = None) -> None:
     """Store answers as they stand now: what is no longer asked is dropped, and a page that
     was skipped counts as unanswered again if a later change brings it back. The card's answers
-    are held with the draft, and fill their questions again whenever they are asked."""
-    flow = Flow(application.definition, answers, today())
+    are held with the draft, and fill their questions again whenever they are asked.
+    ``flow``: these answers' flow when the caller has it already."""
+    if flow is None or flow.answers is not answers:
+        flow = Flow(application.definition, answers, today())
     visible = {page.id for page in flow.visible_pages()}
     save_answers(application.draft, flow.pruned(hold_card=True), [p for p in completed if p in visible])
 

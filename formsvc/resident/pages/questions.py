@@ -107,6 +107,10 @@ class Questions:
             back_url=(summary_url(application.form_id, page.id) if self.item_index is not None
                       else back_url(application, page.id)),
             return_to=safe_return_target(),
+            # The form's encoding and the reveal script, decided here rather than by filters in
+            # the template (each filter step calls back into Jinja per question).
+            multipart=any(not view.locked and view.template == "fields/file.html" for view in views),
+            reveals=any(view.reveal for view in views),
         )
 
     def item_heading(self) -> str | None:
@@ -251,12 +255,15 @@ def _store(questions: Questions, form: PageForm) -> ResponseReturnValue:
         if bound.name not in applies:
             bound.errors = []  # not asked after all: neither checked nor stored
     valid = not any(bound.errors for bound in inputs)
-    page_values = {spec.id: spec.answer_from_input(form[spec.id].data)
-                   for spec in questions.asked if spec.has_answer and spec.id in applies}
-    answers = application.answers.copy()
-    _put(answers, page, item_index, page_values, questions)
-    flow = Flow(application.definition, answers, questions.ctx.today)
-    item = questions.item_in(flow)
+    stored_values = {spec.id: spec.answer_from_input(form[spec.id].data)
+                     for spec in questions.asked if spec.has_answer and spec.id in applies}
+    if stored_values != page_values:
+        # An answer refused, or a question no longer asked: the page is put again without them.
+        # (Usually nothing of the kind: the answers and flow above are those to check and store.)
+        answers = application.answers.copy()
+        _put(answers, page, item_index, stored_values, questions)
+        flow = Flow(application.definition, answers, questions.ctx.today)
+        item = questions.item_in(flow)
     # required_if: a question required by another answer (its own refusal, if any, comes first).
     rule_errors = {spec.id: spec.required_message(questions.ctx) for spec in flow.missing_required(page, item)
                    if not (spec.id in form._fields and form[spec.id].errors)}
@@ -273,7 +280,7 @@ def _store(questions: Questions, form: PageForm) -> ResponseReturnValue:
     completed = application.draft.completed_pages
     if item_index is None:
         completed = with_completed(completed, page.id)
-    save(application, answers, completed)
+    save(application, answers, completed, flow)
     db_session().commit()
     return redirect(questions.stored_url())
 

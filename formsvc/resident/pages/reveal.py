@@ -66,6 +66,12 @@ def _clause(condition: Condition, flow: Flow, locale: str) -> str:
         return f"「{inner}」に当てはまらない" if ja else f"not ({inner})"
     if condition.expression is not None:
         return _expression_clause(condition, flow, locale)
+    if condition.signed_in_with_card is not None:
+        if ja:
+            return "マイナンバーカードでログインしている" if condition.signed_in_with_card \
+                else "マイナンバーカードでログインしていない"
+        return "you signed in with your My Number card" if condition.signed_in_with_card \
+            else "you did not sign in with your My Number card"
     spec = flow.definition.field_by_id(condition.field) if condition.field else None
     if spec is None:  # a count: say it plainly
         return "件数の条件に当てはまる" if ja else "the number of entries fits"

@@ -20,6 +20,7 @@ from formsvc.applications.answers import Answers
 from formsvc.db import session as db_session
 from formsvc.fields import FieldSpec
 from formsvc.fields.file import MEDIA_TYPES, clean_filename, identify
+from formsvc.submissions import storage
 from formsvc.submissions.models import Draft, Upload
 
 
@@ -60,7 +61,8 @@ def store_uploads(draft: Draft, form: Form, specs: Iterable[FieldSpec], answers:
             row = Upload(token=secrets.token_urlsafe(24), draft_id=draft.id,
                          field_id=spec.id, filename=clean_filename(upload.filename),
                          content_type=MEDIA_TYPES[kind], size=len(content),
-                         sha256=hashlib.sha256(content).hexdigest(), content=content)
+                         sha256=hashlib.sha256(content).hexdigest())
+            storage.store_bytes(db_session(), row, content)  # FORMSVC_UPLOAD_STORAGE
             db_session().add(row)
             stored.append({"upload": row.token, "filename": row.filename,
                            "content_type": row.content_type, "size": row.size})
