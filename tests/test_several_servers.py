@@ -14,10 +14,8 @@ import io
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
-import time
 from itertools import cycle
 from pathlib import Path
 from typing import Any
@@ -35,6 +33,8 @@ from formsvc.submissions.models import Submission, SubmissionEvent
 from tests.applicant import Applicant, csrf_token
 from tests.backends import require_postgres
 from tests.conftest import database_of, empty_all_tables
+from tests.demo.test_startup import free_port
+from tests.jobrunner import answers_health, wait_for
 from tests.review.conftest import REVIEW_FORM, REVIEW_SAMPLE, publish
 from tests.staff.support import PASSWORD, make_staff
 
@@ -83,12 +83,6 @@ class AlternatingClient:
         return self.cookies.get(name)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def shared_app(database_url, tmp_path):
     if not database_url.startswith("postgresql"):
@@ -126,16 +120,9 @@ def service(shared_app, tmp_path):
         servers.append(f"http://127.0.0.1:{port}")
     processes.append(subprocess.Popen([str(BIN / "formsvc"), "worker", "--workers", "2"], env=environment("worker"),
                                       stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
-    deadline = time.monotonic() + 120
     for server in servers:
-        while True:
-            try:
-                if httpx.get(f"{server}/healthz", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, (tmp_path / "service.log").read_text(errors="replace")[-3000:]
-            time.sleep(0.3)
+        wait_for(lambda server=server: answers_health(server), 120,
+                 f"{server} to answer: " + (tmp_path / "service.log").read_text(errors="replace")[-3000:])
     yield servers, tmp_path
     for process in processes:
         os.killpg(process.pid, signal.SIGINT)
@@ -144,16 +131,6 @@ def service(shared_app, tmp_path):
             process.wait(30)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
-
-
-def wait_for(condition, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"waited {seconds} s for {what}")
 
 
 def sign_in_staff(client: AlternatingClient, username: str, password: str = PASSWORD) -> Reply:

@@ -45,27 +45,17 @@ def stale_after() -> timedelta:
 
 @dataclass
 class JobContext:
-    """What a job kind's function gets: the job, a session whose work is committed with the
-    job's "done" (or not at all), and a way to report progress while it runs."""
+    """What a job kind's function gets: the job (its ``progress_done``/``progress_total`` are
+    shown on its page) and a session whose work is committed with the job's "done", or not at all."""
 
     job: Job
     session: Session
     kind: Kind
     worker: str
-    db: Database
 
     @property
     def payload(self) -> dict:
         return self.job.payload
-
-    def progress(self, done: int, total: int | None = None) -> None:
-        """Shown on the job's page at once (its own short transaction). On SQLite, call it before
-        the job writes in ``session``: a write waits for the other's transaction to end."""
-        values: dict = {"progress_done": done}
-        if total is not None:
-            values["progress_total"] = total
-        with self.db.transaction() as session:
-            session.execute(update(Job).where(Job.id == self.job.id, Job.worker == self.worker).values(**values))
 
     def save_file(self, name: str, media_type: str, content: bytes, job_id: int | None = None) -> None:
         """Keep a file this job made (in the job's transaction: kept only if the job finishes)."""
@@ -128,7 +118,7 @@ def _run_claimed(db: Database, job_id: int, worker: str) -> None:
         try:
             if kind is None:
                 raise JobFailed(f"unknown job kind {job.kind!r}")
-            kind.run(JobContext(job, session, kind, worker, db))
+            kind.run(JobContext(job, session, kind, worker))
             finished = cast(CursorResult, session.execute(
                 update(Job).where(Job.id == job_id, Job.worker == worker, Job.state == "running")
                 .values(state="done", finished_at=utcnow(), progress_done=Job.progress_total)))
@@ -185,7 +175,7 @@ def fail(session: Session, job: Job, kind: Kind | None, worker: str) -> None:
     job.state, job.finished_at = "failed", utcnow()
     log.error("job %s (%s) failed for good after %s attempts", job.id, job.kind, job.attempts)
     if kind is not None and kind.on_failed is not None:
-        kind.on_failed(JobContext(job, session, kind, worker, database()))
+        kind.on_failed(JobContext(job, session, kind, worker))
 
 
 def retry(session: Session, job: Job) -> None:

@@ -10,7 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from formsvc import create_app
@@ -19,6 +18,7 @@ from formsvc.jobs.models import Job
 from formsvc.jobs.queue import enqueue
 from formsvc.migrate import upgrade
 from tests.demo.test_startup import free_port
+from tests.jobrunner import answers_health, wait_for
 
 FORMSVC = Path(sys.executable).with_name("formsvc")
 
@@ -52,15 +52,8 @@ def test_the_server_runs_a_worker_and_takes_it_along_when_it_stops(tmp_path, sto
     server = subprocess.Popen([str(FORMSVC), "run", "--port", str(port)], env=environment,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline and server.poll() is None
-            time.sleep(0.2)
+        wait_for(lambda: answers_health(f"http://127.0.0.1:{port}") or server.poll() is not None, 60, "the server")
+        assert server.poll() is None
         app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x", "INSTANCE_DIR": str(tmp_path)})
         with app.app_context(), database().transaction() as session:
             job_id = enqueue(session, "purge_drafts").id  # the same queue file: instance/jobs.sqlite3
@@ -69,9 +62,7 @@ def test_the_server_runs_a_worker_and_takes_it_along_when_it_stops(tmp_path, sto
             with app.app_context(), database().session_factory() as session:
                 return session.get(Job, job_id).state
 
-        while state() != "done":
-            assert time.monotonic() < deadline + 60, state()
-            time.sleep(0.2)
+        wait_for(lambda: state() == "done", 60, "the worker beside the server to run the job")
         children = descendants(server.pid)
         assert children, "no worker beside the server"
         server.send_signal(stop)

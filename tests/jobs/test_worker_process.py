@@ -22,6 +22,7 @@ from formsvc.jobs.queue import default_queue_url
 from formsvc.staff.models import StaffUser
 from formsvc.submissions.models import Submission
 from tests.conftest import database_of, empty_all_tables
+from tests.jobrunner import wait_for
 from tests.review.conftest import REVIEW_FORM, REVIEW_SAMPLE, publish
 from tests.review.support import make_submissions
 from tests.staff.support import make_staff
@@ -51,16 +52,6 @@ def start_worker(app, log: Path) -> subprocess.Popen:
                    "FORMSVC_JOB_STALE_SECONDS": str(STALE_SECONDS), "FORMSVC_DEMO": "0"}
     return subprocess.Popen([str(FORMSVC), "worker", "--workers", "1", "--no-periodic"], env=environment,
                             stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def wait_for(condition, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.1)
-    raise AssertionError(f"waited {seconds} s for {what}")
 
 
 def jobs_of(app, batch_id: int) -> list[Job]:
