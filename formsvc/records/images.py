@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+import logging
 import warnings
 from dataclasses import dataclass
 
@@ -22,7 +23,9 @@ from formsvc.definitions.schema import FormDefinition
 from formsvc.fields.file import clean_filename
 from formsvc.fields.file_content import DECODE_ERRORS, IMAGE_KINDS, MAX_IMAGE_PIXELS, is_image, kind_label, kind_of
 from formsvc.submissions.models import Submission, Upload
-from formsvc.submissions.storage import upload_bytes
+from formsvc.submissions.storage import StorageError, upload_bytes
+
+log = logging.getLogger(__name__)
 
 # Longest side of a converted picture: sharp on A4 at the printed width (about 150 mm at 250 dpi)
 # and on a screen, and far smaller than a 12-megapixel original.
@@ -97,7 +100,12 @@ def printed_attachments(session: Session, submission: Submission, definition: Fo
         if upload.token not in current:
             continue
         spec = definition.field_by_id(upload.field_id)
-        jpeg = to_jpeg(upload_bytes(upload), upload.content_type) if is_image(upload.content_type) else None
+        jpeg = None
+        if is_image(upload.content_type):
+            try:
+                jpeg = to_jpeg(upload_bytes(upload), upload.content_type)
+            except StorageError:  # missing from its storage or unreachable: the record still prints
+                log.warning("a printed picture could not be read from its storage: %s", upload.token)
         printed.append(PrintedAttachment(
             spec.label.get(locale) if spec else upload.field_id, clean_filename(upload.filename),
             kind_label(upload.content_type), jpeg_data_uri(jpeg) if jpeg else None,

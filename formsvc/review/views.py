@@ -20,6 +20,7 @@ from formsvc import clock
 from formsvc.applications.sections import answer_sections
 from formsvc.clock import JST
 from formsvc.db import session as db_session
+from formsvc.errors import error_page
 from formsvc.fields.file import content_disposition
 from formsvc.forms.catalog import version_by_id
 from formsvc.forms.models import FormVersion
@@ -39,7 +40,7 @@ from formsvc.staff.models import StaffUser
 from formsvc.submissions import channels, reception, status
 from formsvc.submissions.identification import counter_facts
 from formsvc.submissions.models import Submission, Upload
-from formsvc.submissions.storage import upload_bytes
+from formsvc.submissions.storage import StorageError, StoredFileMissing, upload_bytes
 
 blueprint = Blueprint("review", __name__, url_prefix="/staff")
 
@@ -483,6 +484,16 @@ def _own_job(job_id: int) -> Job:
     if job is None or job.kind not in staff_jobs.KINDS or job.requested_by != signed_in_staff().username:
         abort(404)
     return job
+
+
+@blueprint.errorhandler(StorageError)
+def stored_file_unreadable(error: StorageError):
+    """An attached file missing from its storage (folder, S3) or the storage unreachable: a page
+    that says so, instead of the 500 page. The log names the class only (the message names the
+    storage; the file's name is the resident's)."""
+    missing = isinstance(error, StoredFileMissing)
+    current_app.logger.error("stored upload unreadable on %s: %s", request.path, type(error).__name__)
+    return error_page("review/file_unreadable.html", 404 if missing else 503, missing=missing)
 
 
 @blueprint.get("/disposals")

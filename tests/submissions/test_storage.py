@@ -422,3 +422,42 @@ def test_disposal_past_retention_deletes_the_stored_files(app, storage):
     with app.app_context(), database().transaction() as session:
         assert session.scalar(select(func.count()).select_from(Upload)) == 0
     assert storage.objects() == []  # not a day later through the sweep: now
+
+
+@pytest.mark.parametrize("storage", ["folder"], indirect=True)
+def test_a_file_missing_from_its_storage_gets_a_page_that_says_so(app, storage, caplog):
+    publish(app, REVIEW_SAMPLE, "review.yaml")
+    resident = app.test_client()
+    sign_in(resident, app)
+    number = Applicant(resident, app, "review-permit",
+                       answers={"via": "agent", "agent_name": "代理 花子", "proxy_letter": True}).submit()
+    with app.app_context(), database().session_factory() as session:
+        upload = session.scalars(select(Upload)).one()
+    for stored in storage.folder.glob("*/*"):
+        stored.unlink()  # lost with a disk, or deleted by hand
+    reviewer = staff_client(app, "shinsa", "reviewer")
+    page = reviewer.get(f"/staff/submissions/{number}/attachments/{upload.token}")
+    assert page.status_code == 404 and "添付ファイルを読み出せませんでした" in page.text
+    assert "保存先に見つかりませんでした" in page.text and "委任状" not in caplog.text
+    assert reviewer.get(f"/staff/submissions/{number}").status_code == 200  # the application itself is kept
+
+
+@pytest.mark.parametrize("storage", ["folder"], indirect=True)
+def test_a_record_still_prints_when_a_picture_is_missing_from_its_storage(app, storage):
+    from formsvc.forms.catalog import version_by_id
+    from formsvc.records.images import printed_attachments
+
+    publish(app, REVIEW_SAMPLE, "review.yaml")
+    resident = app.test_client()
+    sign_in(resident, app)
+    Applicant(resident, app, "review-permit",
+              answers={"via": "agent", "agent_name": "代理 花子", "proxy_letter": True}).submit()
+    with app.app_context(), database().transaction() as session:
+        upload = session.scalars(select(Upload)).one()
+        upload.content_type = "image/png"  # a photo of the letter: the record would show it
+    for stored in storage.folder.glob("*/*"):
+        stored.unlink()
+    with app.app_context(), database().session_factory() as session:
+        submission = session.get(Submission, upload.submission_id)
+        printed = printed_attachments(session, submission, version_by_id(session, submission.version_id).definition)
+    assert [(item.filename, item.image_uri, item.unreadable) for item in printed] == [(upload.filename, None, True)]
