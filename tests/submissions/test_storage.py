@@ -325,12 +325,17 @@ def test_a_request_that_fails_after_storing_a_file_leaves_neither_row_nor_object
     assert storage.objects() == []
 
 
-def test_a_resident_uploads_a_file_and_staff_download_it(app, storage):
+def sent_with_a_letter(app) -> str:
+    """A signed-in resident's application sent with one file (委任状); its reception number."""
     publish(app, REVIEW_SAMPLE, "review.yaml")
     resident = app.test_client()
     sign_in(resident, app)
-    number = Applicant(resident, app, "review-permit",
-                       answers={"via": "agent", "agent_name": "代理 花子", "proxy_letter": True}).submit()
+    return Applicant(resident, app, "review-permit",
+                     answers={"via": "agent", "agent_name": "代理 花子", "proxy_letter": True}).submit()
+
+
+def test_a_resident_uploads_a_file_and_staff_download_it(app, storage):
+    number = sent_with_a_letter(app)
     with app.app_context(), database().transaction() as session:
         upload = session.scalars(select(Upload)).one()
         assert upload.submission_id is not None
@@ -408,11 +413,7 @@ def test_disposal_past_retention_deletes_the_stored_files(app, storage):
     from formsvc.clock import JST
     from formsvc.review import retention
 
-    publish(app, REVIEW_SAMPLE, "review.yaml")
-    resident = app.test_client()
-    sign_in(resident, app)
-    number = Applicant(resident, app, "review-permit",
-                       answers={"via": "agent", "agent_name": "代理 花子", "proxy_letter": True}).submit()
+    number = sent_with_a_letter(app)
     assert len(storage.objects()) == 1
     with app.app_context(), database().transaction() as session:
         session.execute(update(Submission).where(Submission.reception_number == number)
@@ -426,11 +427,7 @@ def test_disposal_past_retention_deletes_the_stored_files(app, storage):
 
 @pytest.mark.parametrize("storage", ["folder"], indirect=True)
 def test_a_file_missing_from_its_storage_gets_a_page_that_says_so(app, storage, caplog):
-    publish(app, REVIEW_SAMPLE, "review.yaml")
-    resident = app.test_client()
-    sign_in(resident, app)
-    number = Applicant(resident, app, "review-permit",
-                       answers={"via": "agent", "agent_name": "代理 花子", "proxy_letter": True}).submit()
+    number = sent_with_a_letter(app)
     with app.app_context(), database().session_factory() as session:
         upload = session.scalars(select(Upload)).one()
     for stored in storage.folder.glob("*/*"):
@@ -447,11 +444,7 @@ def test_a_record_still_prints_when_a_picture_is_missing_from_its_storage(app, s
     from formsvc.forms.catalog import version_by_id
     from formsvc.records.images import printed_attachments
 
-    publish(app, REVIEW_SAMPLE, "review.yaml")
-    resident = app.test_client()
-    sign_in(resident, app)
-    Applicant(resident, app, "review-permit",
-              answers={"via": "agent", "agent_name": "代理 花子", "proxy_letter": True}).submit()
+    sent_with_a_letter(app)
     with app.app_context(), database().transaction() as session:
         upload = session.scalars(select(Upload)).one()
         upload.content_type = "image/png"  # a photo of the letter: the record would show it
