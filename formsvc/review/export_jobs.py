@@ -35,7 +35,7 @@ def start(session: Session, staff: StaffUser, args: dict[str, str], version: For
 # One attempt: a failure is shown on its page at once, and starting again is one press away.
 @kind("export_csv", label=("CSVの出力", "CSV export"), max_attempts=1)
 def export_csv(ctx: JobContext) -> None:
-    from formsvc.review.export_views import batches
+    from formsvc.review.export_views import csv_rows
 
     session, payload = ctx.session, ctx.payload
     args = payload["args"]
@@ -50,9 +50,7 @@ def export_csv(ctx: JobContext) -> None:
                                    [Submission.version_id == payload["version_id"]])
 
     def produce():
-        if page is None:
-            return export.rows(definition, batches(session, ids), options)
-        return export.item_rows(definition, page, batches(session, ids), options)
+        return csv_rows(session, definition, page, ids, options)
 
     ctx.job.progress_total = len(ids)
     report = check(produce(), options)

@@ -70,6 +70,13 @@ def batches(session: Session, ids: list[int]) -> Iterator[export.Batch]:
         yield export.Batch(rows, counter_facts(session, rows), review_payments.summaries(session, rows))
 
 
+def csv_rows(session: Session, definition, page, ids: list[int], options: export_options.ExportOptions):
+    """The CSV's rows: one per application, or with ``page`` (a repeating page) one per item."""
+    if page is None:
+        return export.rows(definition, batches(session, ids), options)
+    return export.item_rows(definition, page, batches(session, ids), options)
+
+
 def _refused(queue_filter: queries.QueueFilter):
     # url_for's keyword-only options (_external: bool, …) make mypy check a **dict[str, str]
     # against them; the query values are typed as url_for's own **values: Any.
@@ -122,9 +129,7 @@ def download():
         return redirect(url_for("review.export_options", **chosen))
 
     def produce():
-        if page is None:
-            return export.rows(definition, batches(session, ids), options)
-        return export.item_rows(definition, page, batches(session, ids), options)
+        return csv_rows(session, definition, page, ids, options)
 
     detail = f"{queue_filter.form_id} v{version.number}" + (f" {page.id}" if page else "")
     report = check(produce(), options)
@@ -165,7 +170,10 @@ def start_job():
     if file and page is None:
         abort(404)
     name = f"{queue_filter.form_id}_v{version.number}{'_' + page.id if page else ''}_{clock.now():%Y%m%d-%H%M}.csv"
-    job = export_jobs.start(db_session(), signed_in_staff(), args, version, name,
+    # The job keeps the choices as read, not the form as sent: known names, bounded values.
+    chosen = {**queue_filter.args(), "version": str(version.number), **export_options.parse(args).args(),
+              **({"file": page.id} if page else {})}
+    job = export_jobs.start(db_session(), signed_in_staff(), chosen, version, name,
                             detail=f"{queue_filter.form_id} v{version.number}" + (f" {page.id}" if page else ""))
     db_session().commit()
     return redirect(url_for("review.queue_job", job_id=job.id, back=url_for("review.queue", **queue_filter.args())))

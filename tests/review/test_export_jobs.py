@@ -101,3 +101,17 @@ def test_a_forged_export_job_is_refused_without_a_job(app, review_form, db_sessi
                                                           "version": "1", "file": "no-such-page"}).status_code == 404
     assert exporter.post("/staff/queue/export/job", data={"form": REVIEW_FORM, "version": "1"}).status_code == 400
     assert db_session.scalars(select(Job)).all() == []
+
+
+def test_the_job_keeps_the_choices_as_read_not_the_form_as_sent(app, review_form, db_session):
+    from formsvc.jobs.models import Job
+
+    for family in ("山田", "田中", "佐藤"):
+        apply(app, name={"family": family, "given": "花子"})
+    exporter = staff_client(app, "shinsa", "reviewer")
+    sent = {**post_fields(options_page(exporter, status="all").text), "encoding": "x" * 10_000,
+            "junk": "y" * 100_000, "name": "z" * 5_000}
+    assert exporter.post("/staff/queue/export/job", data=sent).status_code == 302
+    args = db_session.scalars(select(Job)).one().payload["args"]
+    assert "junk" not in args and args["encoding"] == "utf-8-sig"  # an unknown encoding is the default
+    assert max(len(value) for value in args.values()) <= 100
