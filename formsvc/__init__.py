@@ -66,6 +66,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     from formsvc.submissions import storage as upload_storage
 
     db.init_app(app)
+    # Which municipality each request is for (host name or path prefix); before routing.
+    from formsvc.tenants import resolution as tenant_resolution
+
+    tenant_resolution.init_app(app)
     upload_storage.init_app(app)  # a wrong FORMSVC_UPLOAD_STORAGE stops the start, saying why
     if not app.config.get("JOB_QUEUE_URL"):
         # Beside the database; in tests, in memory: a test runs the jobs it made (run_queued).

@@ -15,6 +15,7 @@ from formsvc.review.notification_settings import NotificationSetting
 from formsvc.review.retention import Disposal
 from formsvc.staff.models import StaffLoginFailure, StaffUser
 from formsvc.submissions.models import CounterVisit, Draft, DraftAbandonment, Submission, SubmissionEvent, Upload
+from formsvc.tenants.models import Tenant
 
 __all__ = [
     "AccessLog",
@@ -48,5 +49,6 @@ __all__ = [
     "StaffUser",
     "Submission",
     "SubmissionEvent",
+    "Tenant",
     "Upload",
 ]

@@ -24,6 +24,11 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
     with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch mode rebuilds a table by dropping it; with foreign keys enforced, dropping a
+            # table deletes its rows first, cascading to every table that refers to it.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # so that the migrations' own transaction is the one committed
         context.configure(
             connection=connection,
             target_metadata=target_metadata,

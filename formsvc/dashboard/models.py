@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, event, insert, inspect
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, PrimaryKeyConstraint, String, event, insert, inspect
 from sqlalchemy.orm import Mapped, mapped_column
 
 from formsvc.db import Base, UTCDateTime, utcnow
 from formsvc.submissions.models import CounterVisit, Submission, SubmissionEvent
+from formsvc.tenants.scoping import TenantOwned
 
 
-class PaperCount(Base):
+class PaperCount(TenantOwned, Base):
     """Applications received on paper for one procedure in one month, as counted by the office.
 
     Paper forms never pass through formsvc, yet the online share (オンライン化率) is
@@ -53,7 +54,7 @@ class RollupChange(Base):
     visit_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
-class MonthCount(Base):
+class MonthCount(TenantOwned, Base):
     """Applications received in one month for one procedure through one channel, and how many of
     them were asked to correct, decided, and rejected."""
 
@@ -68,26 +69,29 @@ class MonthCount(Base):
     rejected: Mapped[int] = mapped_column(Integer)
 
 
-class MonthVisits(Base):
+class MonthVisits(TenantOwned, Base):
     """Counter visits begun in one month (書かない窓口; one resident, any number of procedures)."""
 
     __tablename__ = "dashboard_month_visits"
+    __table_args__ = (PrimaryKeyConstraint("tenant_id", "month"),)
 
-    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))
     visits: Mapped[int] = mapped_column(Integer)
 
 
-class MonthDuration(Base):
+class MonthDuration(TenantOwned, Base):
     """A histogram bucket of durations for the applications received in one month: processing
     time (``measure`` = "processing") or time spent in a status ("wait:<status>"); or, with no
     procedure (``form_id`` = ""), of how long the counter visits begun that month took ("visit")."""
 
     __tablename__ = "dashboard_month_durations"
+    # The counter visits' row has no procedure (form_id ""): the municipality tells them apart.
+    __table_args__ = (PrimaryKeyConstraint("tenant_id", "form_id", "month", "measure", "bucket"),)
 
-    form_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    month: Mapped[str] = mapped_column(String(7), primary_key=True)
-    measure: Mapped[str] = mapped_column(String(48), primary_key=True)
-    bucket: Mapped[int] = mapped_column(Integer, primary_key=True)  # see rollups.bucket_of
+    form_id: Mapped[str] = mapped_column(String(64))
+    month: Mapped[str] = mapped_column(String(7))
+    measure: Mapped[str] = mapped_column(String(48))
+    bucket: Mapped[int] = mapped_column(Integer)  # see rollups.bucket_of
     count: Mapped[int] = mapped_column(Integer)
     seconds: Mapped[float] = mapped_column(Float)  # the sum of the durations in the bucket
 

@@ -9,11 +9,12 @@ from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from formsvc.db import Base, JSONDocument, UTCDateTime, utcnow
+from formsvc.tenants.scoping import TenantOwned
 
 FORM_STATES = ("draft", "published", "archived")
 
 
-class Form(Base):
+class Form(TenantOwned, Base):
     """A procedure, identified by its definition's stable id (slug)."""
 
     __tablename__ = "forms"
@@ -44,7 +45,7 @@ class Form(Base):
         return self.versions[-1] if self.versions else None
 
 
-class FormVersion(Base):
+class FormVersion(TenantOwned, Base):
     """One immutable version of a definition. Submissions point at the version they used."""
 
     __tablename__ = "form_versions"
@@ -83,7 +84,7 @@ class FormVersion(Base):
     form: Mapped[Form] = relationship(back_populates="versions")
 
 
-class FormWorkingCopy(Base):
+class FormWorkingCopy(TenantOwned, Base):
     """The administrator's unpublished edit of a procedure (at most one per procedure)."""
 
     __tablename__ = "form_working_copies"
@@ -99,7 +100,7 @@ class FormWorkingCopy(Base):
     updated_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
 
 
-class FormEvent(Base):
+class FormEvent(TenantOwned, Base):
     """The audit trail of a procedure: created, edited, published, rolled back, archived…"""
 
     __tablename__ = "form_events"
@@ -113,7 +114,7 @@ class FormEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
-class ApprovalRequest(Base):
+class ApprovalRequest(TenantOwned, Base):
     """A request to approve one working copy before it is published (決裁, formsvc.admin.approvals).
 
     It approves exactly the text it was made for (``source_digest``): a later save of the working

@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from formsvc.db import Base, JSONDocument, UTCDateTime, utcnow
+from formsvc.tenants.scoping import TenantOwned
 
 # queued  – waiting for a worker (not before ``not_before``: a retry waits its backoff);
 # waiting – waiting for other jobs first (a batch waits for its chunks);
@@ -17,7 +18,7 @@ from formsvc.db import Base, JSONDocument, UTCDateTime, utcnow
 STATES = ("queued", "waiting", "running", "done", "failed")
 
 
-class Job(Base):
+class Job(TenantOwned, Base):
     __tablename__ = "jobs"
     __table_args__ = (
         Index("ix_jobs_state_not_before", "state", "not_before"),
@@ -48,7 +49,7 @@ class Job(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
-class JobFile(Base):
+class JobFile(TenantOwned, Base):
     """A file a job made: its result for download, or a part another job joins."""
 
     __tablename__ = "job_files"

@@ -15,6 +15,7 @@ from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, Uni
 from sqlalchemy.orm import Mapped, mapped_column
 
 from formsvc.db import Base, UTCDateTime, utcnow
+from formsvc.tenants.scoping import TenantOwned
 
 # Payment.status
 CREATED = "created"      # stored, the provider not yet asked (or it could not be reached)
@@ -38,7 +39,7 @@ ONLINE, COUNTER = "online", "counter"
 CARD, KONBINI, PAYEASY, CASH, CASHLESS = "card", "konbini", "payeasy", "cash", "cashless"
 
 
-class Payment(Base):
+class Payment(TenantOwned, Base):
     """One attempt to pay one application's fee."""
 
     __tablename__ = "payments"

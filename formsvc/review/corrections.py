@@ -24,6 +24,7 @@ from formsvc.applications.sections import Section
 from formsvc.db import Base
 from formsvc.forms import audit
 from formsvc.japanese.calendar import add_business_days
+from formsvc.tenants.scoping import TenantOwned
 
 TEXT_MAX = 500      # one phrase
 PHRASES_MAX = 30    # a procedure's phrases: a list to pick from, not a manual
@@ -46,7 +47,7 @@ DEFAULT_PHRASES: tuple[str, ...] = (
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-class CorrectionPhrase(Base):
+class CorrectionPhrase(TenantOwned, Base):
     """One standard phrase of a procedure, in the order the reviewer's list shows them."""
 
     __tablename__ = "correction_phrases"

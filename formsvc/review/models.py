@@ -8,9 +8,10 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from formsvc.db import Base, JSONDocument, UTCDateTime, utcnow
+from formsvc.tenants.scoping import TenantOwned
 
 
-class AccessLog(Base):
+class AccessLog(TenantOwned, Base):
     """One look at residents' personal data: who, which submissions, what, when — never the data.
 
     個人情報 (and 番号法 where My Numbers are collected) require a record of every access, kept
@@ -34,7 +35,7 @@ class AccessLog(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ApiToken(Base):
+class ApiToken(TenantOwned, Base):
     """A bearer token of another system; only its SHA-256 is stored (it is shown once, on creation)."""
 
     __tablename__ = "api_tokens"
@@ -47,7 +48,7 @@ class ApiToken(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
-class OutboxMessage(Base):
+class OutboxMessage(TenantOwned, Base):
     """A message to a resident, written in the same transaction as the change it tells about.
 
     ``formsvc send-outbox`` delivers pending messages (SMTP, a file or the console), so that a

@@ -23,6 +23,7 @@ from formsvc.db import Base, UTCDateTime, utcnow
 from formsvc.staff import roles
 from formsvc.staff.models import StaffUser
 from formsvc.submissions.models import Submission
+from formsvc.tenants.scoping import TenantOwned
 
 NEW = "new"
 RESUBMITTED = "resubmitted"
@@ -35,7 +36,7 @@ ROLES = (roles.REVIEWER, roles.COUNTER, roles.ADMIN)
 LISTED = 100  # the newest; older ones are history, reached through the queue
 
 
-class StaffNotice(Base):
+class StaffNotice(TenantOwned, Base):
     """One notice to one staff member about one application."""
 
     __tablename__ = "staff_notices"

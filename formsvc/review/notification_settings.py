@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from formsvc.db import Base, JSONDocument, UTCDateTime, utcnow
 from formsvc.forms import audit
 from formsvc.submissions import status
+from formsvc.tenants.scoping import TenantOwned
 
 # The mails a resident may be sent, in the order of their application's life.
 KINDS = ("received", "resubmitted", "correction_requested", "approved", "rejected", "completed")
@@ -85,7 +86,7 @@ DEFAULT_TEXTS: dict[str, MailText] = {
 }
 
 
-class NotificationSetting(Base):
+class NotificationSetting(TenantOwned, Base):
     """One procedure's notification settings (no row: the defaults)."""
 
     __tablename__ = "notification_settings"

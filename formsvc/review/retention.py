@@ -32,11 +32,12 @@ from formsvc.review.models import OutboxMessage
 from formsvc.submissions import status
 from formsvc.submissions.models import Draft, Submission, Upload
 from formsvc.submissions.storage import delete_stored
+from formsvc.tenants.scoping import TenantOwned
 
 BATCH = 500  # applications disposed of per job: a long backlog is worked off night by night
 
 
-class Disposal(Base):
+class Disposal(TenantOwned, Base):
     """One line of the 廃棄記録."""
 
     __tablename__ = "disposals"

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Index, Integer, String
+from sqlalchemy import Boolean, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from formsvc.db import Base, JSONDocument, UTCDateTime, utcnow
+from formsvc.tenants.scoping import TenantOwned
 
 MAX_USERNAME_LENGTH = 64
 
 
-class StaffUser(Base):
+class StaffUser(TenantOwned, Base):
     __tablename__ = "staff_users"
+    # A user name is unique within its municipality: two towns may both have "tanaka".
+    __table_args__ = (UniqueConstraint("tenant_id", "username", name="uq_staff_users_tenant_username"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    username: Mapped[str] = mapped_column(String(MAX_USERNAME_LENGTH), unique=True)
+    username: Mapped[str] = mapped_column(String(MAX_USERNAME_LENGTH))
     display_name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(255))
     roles: Mapped[list] = mapped_column(JSONDocument, default=list)

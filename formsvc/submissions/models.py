@@ -25,9 +25,10 @@ from sqlalchemy.sql.expression import false as sa_false
 from sqlalchemy.sql.expression import func, text
 
 from formsvc.db import Base, JSONDocument, UTCDateTime, utcnow
+from formsvc.tenants.scoping import TenantOwned
 
 
-class Draft(Base):
+class Draft(TenantOwned, Base):
     """An application in progress, found through an unguessable token in the session."""
 
     __tablename__ = "drafts"
@@ -69,7 +70,7 @@ class Draft(Base):
     uploads: Mapped[list[Upload]] = relationship(back_populates="draft")
 
 
-class Upload(Base):
+class Upload(TenantOwned, Base):
     """A file a resident attached, checked by content before it was stored."""
 
     __tablename__ = "uploads"
@@ -101,17 +102,19 @@ class Upload(Base):
     )
 
 
-class Submission(Base):
+class Submission(TenantOwned, Base):
     """A submitted application, tied to the exact definition version it was made against."""
 
     __tablename__ = "submissions"
     __table_args__ = (
         UniqueConstraint("draft_id"),  # one draft can only ever become one submission
         # The staff queue pages with a keyset on (created_at, id) within one status at a time
-        # (formsvc.review.queries): each filter it offers has an index that yields rows in that order.
-        Index("ix_submissions_status_created", "status", "created_at", "id"),
-        Index("ix_submissions_form_status_created", "form_id", "status", "created_at", "id"),
-        Index("ix_submissions_assignee_status_created", "assignee_id", "status", "created_at", "id"),
+        # (formsvc.review.queries): each filter it offers has an index that yields rows in that order,
+        # within the municipality every query is limited to (formsvc.tenants.scoping).
+        Index("ix_submissions_tenant_status_created", "tenant_id", "status", "created_at", "id"),
+        Index("ix_submissions_tenant_form_status_created", "tenant_id", "form_id", "status", "created_at", "id"),
+        Index("ix_submissions_tenant_assignee_status_created", "tenant_id", "assignee_id", "status", "created_at",
+              "id"),
         # The dashboard's rollups recompute one procedure's month at a time (formsvc.dashboard.rollups).
         Index("ix_submissions_form_created", "form_id", "created_at"),
     )
@@ -188,7 +191,7 @@ for _column in (Submission.applicant_name, Submission.applicant_kana):
           postgresql_using="gin", postgresql_ops={_label: "gin_trgm_ops"}).ddl_if(dialect="postgresql")
 
 
-class SubmissionEvent(Base):
+class SubmissionEvent(TenantOwned, Base):
     """The audit trail: what happened to a submission, when and by whom."""
 
     __tablename__ = "submission_events"
@@ -212,7 +215,7 @@ class SubmissionEvent(Base):
 IDENTIFICATIONS = ("card", "documents", "none")
 
 
-class CounterVisit(Base):
+class CounterVisit(TenantOwned, Base):
     """One resident at the counter; every procedure entered for them shares its answers."""
 
     __tablename__ = "counter_visits"
@@ -230,7 +233,7 @@ class CounterVisit(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
-class DraftAbandonment(Base):
+class DraftAbandonment(TenantOwned, Base):
     """How many unfinished online applications stopped at each page (the 集計 dashboard's drop-off).
 
     Expired drafts are deleted (they are personal data); before that, formsvc.submissions.drafts
