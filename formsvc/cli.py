@@ -17,6 +17,7 @@ from flask.cli import run_command as flask_run
 from formsvc import create_app
 from formsvc.definitions.command import validate
 from formsvc.staff import roles as roles_module
+from formsvc.tenants.cli import tenant_option, tenants_group
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -47,6 +48,7 @@ def export_schema(output: Path | None) -> None:
 @click.option("--force", is_flag=True,
               help="Publish the files even where a newer version was published in the browser.")
 @with_appcontext
+@tenant_option
 def load_definitions(paths: tuple[Path, ...], force: bool) -> None:
     """Import definitions from files as published versions (unchanged files are skipped)."""
     from formsvc.db import database
@@ -76,6 +78,7 @@ def load_definitions(paths: tuple[Path, ...], force: bool) -> None:
 @main.command("export-definitions")
 @click.argument("directory", required=False, type=click.Path(path_type=Path, file_okay=False))
 @with_appcontext
+@tenant_option
 def export_definitions(directory: Path | None) -> None:
     """Write the database's published versions back to YAML files (default: form_definitions/)."""
     from formsvc.db import database
@@ -101,6 +104,7 @@ def export_definitions(directory: Path | None) -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
               help="Asked for when not given (never put it in shell history).")
 @with_appcontext
+@tenant_option
 def create_user(username: str, roles: tuple[str, ...], display_name: str | None, password: str) -> None:
     """Create a staff account, or reset its password and roles."""
     from formsvc.db import database
@@ -118,6 +122,7 @@ def create_user(username: str, roles: tuple[str, ...], display_name: str | None,
 @main.command("demo-accounts")
 @click.option("--new-passwords", is_flag=True, help="Give every demo account a new password.")
 @with_appcontext
+@tenant_option
 def demo_accounts(new_passwords: bool) -> None:
     """Demo mode only: make the demo staff accounts and print their passwords (kept in
     instance/demo_accounts.json, so they stay the same from one run to the next)."""
@@ -143,7 +148,8 @@ from formsvc.payments.commands import COMMANDS as PAYMENT_COMMANDS  # noqa: E402
 from formsvc.review.commands import COMMANDS as REVIEW_COMMANDS  # noqa: E402
 from formsvc.submissions.commands import COMMANDS as SUBMISSION_COMMANDS  # noqa: E402
 
-for _command in [*REVIEW_COMMANDS, *SUBMISSION_COMMANDS, *PAYMENT_COMMANDS, *DASHBOARD_COMMANDS, *JOB_COMMANDS]:
+for _command in [*REVIEW_COMMANDS, *SUBMISSION_COMMANDS, *PAYMENT_COMMANDS, *DASHBOARD_COMMANDS, *JOB_COMMANDS,
+                 tenants_group]:
     main.add_command(_command)
 
 

@@ -4,6 +4,7 @@ from formsvc.authentication.models import ResidentLogin
 from formsvc.dashboard.models import PaperCount
 from formsvc.db import Base
 from formsvc.forms.models import ApprovalRequest, Form, FormEvent, FormVersion, FormWorkingCopy
+from formsvc.forms.templates_shared import SharedTemplate, TemplateAdoption
 from formsvc.jobs.models import Job, JobFile
 from formsvc.mock_idp.models import MockIdpAccessToken, MockIdpAuthorizationCode, MockIdpCardState
 from formsvc.mock_payments.models import MockPayment, MockPaymentNotification
@@ -44,11 +45,13 @@ __all__ = [
     "Payment",
     "PaymentNotification",
     "ResidentLogin",
+    "SharedTemplate",
     "StaffLoginFailure",
     "StaffNotice",
     "StaffUser",
     "Submission",
     "SubmissionEvent",
+    "TemplateAdoption",
     "Tenant",
     "Upload",
 ]

@@ -19,7 +19,8 @@ PACKAGE = Path(formsvc.__file__).parent
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("formsvc", "formsvc.cli", "formsvc.models", "formsvc.migrate"),  # the app factory and CLI
     ("formsvc.mock_idp", "formsvc.mock_payments", "formsvc.demo"),  # demo only: nothing in production imports them
-    ("formsvc.admin", "formsvc.counter", "formsvc.dashboard"),
+    ("formsvc.admin", "formsvc.counter", "formsvc.dashboard",
+     "formsvc.tenants.views", "formsvc.tenants.forms"),  # the operator's pages (municipalities, templates)
     ("formsvc.review",),
     ("formsvc.records",),
     ("formsvc.resident",),
@@ -35,6 +36,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("formsvc.staff",),
     ("formsvc.templating", "formsvc.request_guard", "formsvc.errors", "formsvc.health",
      "formsvc.navigation", "formsvc.i18n"),
+    ("formsvc.tenants",),                        # which municipality; every query limited to it
     ("formsvc.japanese", "formsvc.clock", "formsvc.crypto", "formsvc.db", "formsvc.config",
      "formsvc.csrf"),
 )

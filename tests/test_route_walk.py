@@ -47,6 +47,7 @@ from formsvc.counter import service as counter_service
 from formsvc.db import database, utcnow
 from formsvc.forms.catalog import published
 from formsvc.forms.models import Form
+from formsvc.forms.templates_shared import SharedTemplate
 from formsvc.jobs.models import JobFile
 from formsvc.jobs.queue import enqueue
 from formsvc.mock_payments.models import MockPayment
@@ -55,6 +56,7 @@ from formsvc.review.tokens import create_token
 from formsvc.staff import roles
 from formsvc.staff.models import StaffUser
 from formsvc.submissions.models import CounterVisit, Draft, Submission, Upload
+from formsvc.tenants.context import DEFAULT_TENANT_ID, working_for
 from tests.applicant import TINY_PDF, csrf_token
 from tests.applications.test_nested_repeat import SHOTOKU
 from tests.authentication.support import sign_in_with_card
@@ -117,6 +119,7 @@ ADMIN = staff(A)
 APPROVER = staff(AP)
 READS_APPROVAL = staff(A, AP)  # a procedure's approval page: administrators and approvers
 DASHBOARD = staff(A, M)     # the 集計 figures: administrators and managers
+OPERATOR = staff(roles.OPERATOR)  # 広域運営者: the municipalities of the deployment
 
 ROUTES: dict[str, Route] = {
     # 集計 (formsvc.dashboard): figures for administrators and managers; paper counts by administrators.
@@ -288,6 +291,19 @@ ROUTES: dict[str, Route] = {
     "mock_payments.deliver": Route(PUBLIC, demo_only=True),
     "mock_payments.down": Route(PUBLIC, demo_only=True),
     "demo.outbox": Route(PUBLIC, demo_only=True),
+    # 広域運営者 (formsvc.tenants.views): the municipalities and the shared templates; operators of
+    # the default tenant only (tests/tenants/test_operator.py signs one in; no walker holds the role).
+    "tenants.index": Route(OPERATOR),
+    "tenants.new": Route(OPERATOR),
+    "tenants.edit": Route(OPERATOR),
+    "tenants.set_active": Route(OPERATOR),
+    "tenants.shared_templates": Route(OPERATOR),
+    "tenants.share_template": Route(OPERATOR),
+    # Shared templates for a municipality's administrators (the seed shares the default town's procedure).
+    "admin.shared_templates": Route(ADMIN),
+    "admin.adopt_template": Route(ADMIN),
+    "admin.shared_template_diff": Route(ADMIN),
+    "admin.template_seen": Route(ADMIN),
 }
 
 # Where a path variable's name says which seeded value it takes (ROUTES may override it);
@@ -296,6 +312,7 @@ VALUE_BY_NAME = {
     "form_id": "form_id", "page_id": "page_id", "field_id": "field_id", "visit_id": "visit_id",
     "token": "upload_token", "move": "move", "index": "index", "action": "action", "locale": "locale",
     "code": "postal_code", "filename": "static_file", "request_id": "approval_id", "figure_id": "figure_id",
+    "tenant_id": "tenant_id", "template_id": "form_id",
 }
 
 # Who walks: the roles each staff member holds (None: not staff).
@@ -354,16 +371,55 @@ def _tiny_png() -> bytes:
 TINY_PNG = _tiny_png()
 
 
-def seed(app) -> Seed:
-    """One of everything a URL can name, in the database the walk runs on."""
-    publish(app, REVIEW_SAMPLE, "review.yaml")
-    publish(app, SHOTOKU, "shotoku.yaml")
+@dataclass(frozen=True)
+class Town:
+    """The municipality a seed is made in (tests/tenants/test_isolation.py seeds two).
+
+    ``marker`` is put in everything of this town a page could show (applicant's name, the
+    procedure's title, file names, staff names, the API token's name), so that a body showing
+    another town's data can be caught; the default town has none (the walk as it always was)."""
+
+    tenant_id: int = DEFAULT_TENANT_ID
+    slug: str = ""       # its path prefix (/<slug>/…); "" for the default tenant
+    marker: str = ""
+
+    @property
+    def prefix(self) -> str:
+        return f"/{self.slug}" if self.slug else ""
+
+    def form_id(self, form_id: str) -> str:
+        """Procedure ids are global: another town's copy is named after it."""
+        return f"{self.slug}-{form_id}" if self.slug else form_id
+
+    def procedure(self, text: str, form_id: str) -> str:
+        return (text.replace(f"id: {form_id}\n", f"id: {self.form_id(form_id)}\n", 1)
+                .replace("審査用の見本申請", f"{self.marker}審査用の見本申請"))
+
+
+DEFAULT_TOWN = Town()
+
+
+def seed(app, town: Town = DEFAULT_TOWN, resident_client=None) -> Seed:
+    """One of everything a URL can name, in the database the walk runs on (in ``town``; the
+    resident of ``resident_client``, signed in already, owns its submission and draft)."""
+    with working_for(town.tenant_id):
+        return _seed(app, town, resident_client)
+
+
+def _seed(app, town: Town, resident_client) -> Seed:
+    marker = town.marker
+    review_form, nested_form = town.form_id(REVIEW_FORM), town.form_id(NESTED_FORM)
+    publish(app, town.procedure(REVIEW_SAMPLE, REVIEW_FORM), "review.yaml")
+    publish(app, town.procedure(SHOTOKU, NESTED_FORM), "shotoku.yaml")
     for identity, username in STAFF_USERNAMES.items():
-        make_staff(app, username, *(IDENTITIES[identity] or (R,)))
-    resident_client = app.test_client()
-    assert sign_in_with_card(resident_client).status_code == 302
-    number = make_submissions(app, REVIEW_FORM, 1)[0]
-    counter_number = make_submissions(app, REVIEW_FORM, 1)[0]  # received at the counter visit below
+        make_staff(app, username, *(IDENTITIES[identity] or (R,)), name=(marker + username) if marker else None)
+    if resident_client is None:
+        resident_client = app.test_client()
+        assert sign_in_with_card(resident_client).status_code == 302
+    applicant = {"name": {"family": marker, "given": "太郎"}} if marker else None
+    number = make_submissions(app, review_form, 1, overrides=applicant)[0]
+    # received at the counter visit below
+    counter_number = make_submissions(app, review_form, 1, overrides=applicant)[0]
     with app.app_context(), database().transaction() as session:
         session.execute(update(StaffUser).where(StaffUser.username == STAFF_USERNAMES["staff_without_a_role"])
                         .values(roles=[]))
@@ -371,16 +427,16 @@ def seed(app) -> Seed:
         submission = session.scalar(select(Submission).where(Submission.reception_number == number))
         submission.resident_issuer, submission.resident_subject = login.issuer, login.subject
         upload = Upload(token=secrets.token_urlsafe(16), submission_id=submission.id, field_id="proxy_letter",
-                        filename="委任状.pdf", content_type="application/pdf", size=len(TINY_PDF),
+                        filename=f"{marker}委任状.pdf", content_type="application/pdf", size=len(TINY_PDF),
                         sha256=hashlib.sha256(TINY_PDF).hexdigest(), content=TINY_PDF)
-        compiled = published(session, REVIEW_FORM)
-        resident_draft = Draft(token=secrets.token_urlsafe(16), form_id=REVIEW_FORM, version_id=compiled.version_id,
+        compiled = published(session, review_form)
+        resident_draft = Draft(token=secrets.token_urlsafe(16), form_id=review_form, version_id=compiled.version_id,
                                answers={}, expires_at=utcnow() + timedelta(days=1),
                                resident_issuer=login.issuer, resident_subject=login.subject)
         clerk = session.scalar(select(StaffUser).where(StaffUser.username == STAFF_USERNAMES["counter"]))
         visit = CounterVisit(staff_id=clerk.id, identification="none", shared={})
         photo = Upload(token=secrets.token_urlsafe(16), submission_id=submission.id, field_id="proxy_letter",
-                       filename="写真.png", content_type="image/png", size=len(TINY_PNG),
+                       filename=f"{marker}写真.png", content_type="image/png", size=len(TINY_PNG),
                        sha256=hashlib.sha256(TINY_PNG).hexdigest(), content=TINY_PNG)
         mock_payment = MockPayment(id="mp_" + secrets.token_hex(16), idempotency_key=secrets.token_hex(16),
                                    amount=300, reference="FPWALK", description="見本の手数料", return_url="/",
@@ -390,30 +446,33 @@ def seed(app) -> Seed:
         counter_draft = counter_service.start_procedure(session, visit, compiled, clerk, utcnow().date())
         counter_submission = session.scalar(select(Submission).where(Submission.reception_number == counter_number))
         counter_submission.channel, counter_submission.visit_id = "counter", visit.id
-        counter_service.start_procedure(session, visit, published(session, NESTED_FORM), clerk, utcnow().date())
-        form = session.get(Form, REVIEW_FORM)
+        counter_service.start_procedure(session, visit, published(session, nested_form), clerk, utcnow().date())
+        form = session.get(Form, review_form)
         edited = working_copies.editable_source(session, form).replace("審査用の見本申請", "審査用の見本申請（改訂中）")
         working_copies.save(session, form, edited, "staff:kanri")
         form.approval_required = True  # 決裁: a request waiting for the approver
-        approval = approvals.request_approval(session, form, "kanri", "見本の依頼",
+        approval = approvals.request_approval(session, form, "kanri", f"{marker}見本の依頼",
                                               approvals.digest(working_copies.working_source(session, form.id) or ""))
-        api_token = create_token(session, "kikan-system")
+        api_token = create_token(session, f"{marker}kikan-system")
         reviewer = session.scalar(select(StaffUser).where(StaffUser.username == STAFF_USERNAMES["reviewer"]))
         print_job = print_jobs.start_archive(session, submission, reviewer)
         print_job.state = "done"
         session.add(JobFile(job_id=print_job.id, name="result", media_type="application/pdf", content=TINY_PDF))
         failed_job = enqueue(session, "purge_drafts")
         failed_job.state, failed_job.attempts, failed_job.error = "failed", 3, "OperationalError: database is locked"
+        if town.tenant_id == DEFAULT_TENANT_ID:  # the operator offers the procedure as a shared template
+            session.add(SharedTemplate(form_id=review_form, shared_by="kanri"))
         values = {
-            "form_id": REVIEW_FORM, "page_id": "applicant", "repeat_page_id": "items", "field_id": "name",
+            "form_id": review_form, "page_id": "applicant", "repeat_page_id": "items", "field_id": "name",
             "number": number, "version_number": 1, "upload_token": upload.token, "visit_id": visit.id,
-            "photo_upload_token": photo.token, "nested_form_id": NESTED_FORM, "nested_page_id": "incomes",
+            "photo_upload_token": photo.token, "nested_form_id": nested_form, "nested_page_id": "incomes",
             "counter_draft_id": counter_draft.id, "resident_draft_id": resident_draft.id, "move": "claim",
             "index": 0, "action": "down", "locale": "ja", "postal_code": "1050011", "static_file": "css/formsvc.css",
             "payment_provider": "mock", "mock_payment_id": mock_payment.id,
             "counter_submission_id": counter_submission.id, "counter_method": "cash",
             "approval_id": approval.id, "figure_id": "channels", "paper_month": "2026-10", "paper_count": "3",
-            "print_job_id": print_job.id, "failed_job_id": failed_job.id,
+            "print_job_id": print_job.id, "failed_job_id": failed_job.id, "counter_number": counter_number,
+            "tenant_id": town.tenant_id,
         }
     return Seed(values, resident_client, api_token)
 

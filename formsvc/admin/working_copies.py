@@ -31,7 +31,7 @@ from formsvc.definitions.schema import FormDefinition
 from formsvc.definitions.yaml_source import YamlSyntaxError, parse
 from formsvc.forms.audit import record_event
 from formsvc.forms.catalog import version_in_effect
-from formsvc.forms.loading import publish_loaded
+from formsvc.forms.loading import id_taken_elsewhere, publish_loaded
 from formsvc.forms.models import Form, FormVersion, FormWorkingCopy
 from formsvc.submissions.models import Draft
 
@@ -348,8 +348,9 @@ def restore(session: Session, form: Form, actor: str) -> None:
 
 
 def _refuse_used_id(session: Session, form_id: str) -> None:
-    """NotAllowed when a procedure ``form_id`` exists already (said before anything else)."""
-    if session.get(Form, form_id) is not None:
+    """NotAllowed when a procedure ``form_id`` exists already (said before anything else), in
+    this municipality or another (ids are unique across the deployment)."""
+    if session.get(Form, form_id) is not None or id_taken_elsewhere(session, form_id):
         raise NotAllowed(f"手続きID「{form_id}」はすでに使われています。別のIDにしてください")
 
 

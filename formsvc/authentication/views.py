@@ -58,7 +58,7 @@ def login():
     verifier = secrets.token_urlsafe(64)
     state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
     session["oidc"] = {"state": state, "nonce": nonce, "verifier": verifier,
-                       "next": safe_local_path(request.args.get("next"))}
+                       "next": _within_municipality(safe_local_path(request.args.get("next")))}
     settings = provider().settings
     params = {
         "response_type": "code", "client_id": settings.client_id, "redirect_uri": _callback_url(),
@@ -86,7 +86,9 @@ def callback():
     if request.args.get("error"):
         reason = request.args["error"]
         if reason == "access_denied":
-            return render_template("auth/cancelled.html", next=pending.get("next")), 200
+            following = pending.get("next")
+            return render_template("auth/cancelled.html",
+                                   next=request.script_root + following if following else None), 200
         return _refused("provider", f"error:{reason}")
     code = request.args.get("code")
     if not code:
@@ -112,7 +114,9 @@ def callback():
     sign_in(claims["iss"], claims["sub"], kept, claims.get("acr"),
             int(auth_time) if auth_time is not None else None)
     current_app.logger.info("resident signed in (acr=%s)", claims.get("acr"))
-    return redirect(pending.get("next") or url_for("my.applications"))
+    following = pending.get("next")
+    # Back under the municipality's prefix the sign-in started at (the callback's own).
+    return redirect(request.script_root + following if following else url_for("my.applications"))
 
 
 @blueprint.post("/logout")
@@ -142,6 +146,17 @@ def _response_issuer_problem(oidc) -> str | None:
     if len(sent) > 1 or sent[0] != oidc.settings.issuer:
         return "iss-mismatch"
     return None
+
+
+def _within_municipality(path: str | None) -> str | None:
+    """``next`` as a path of the app under the municipality's prefix: pages say it both ways
+    (url_for includes the prefix /kamakura, request.path does not); the callback puts it back."""
+    root = request.script_root
+    if path is None or not root:
+        return path
+    if path == root or path.startswith(root + "/"):
+        return path[len(root):] or "/"
+    return path
 
 
 def _pending_usable(pending) -> bool:

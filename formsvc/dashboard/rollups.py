@@ -13,6 +13,11 @@ visit's id to ``dashboard_changes`` in the same transaction (listeners in
 visit months they belong to, and deletes exactly the change rows it read: a change committed
 while it ran (ids are not committed in order) stays for the next refresh.
 
+**Per municipality.** Every rollup row has its municipality's tenant_id, and is computed from that
+municipality's applications only (grouped by tenant_id). One refresh brings every municipality's
+rollups up to date (the change list is the deployment's), whoever asks: the dashboard of one
+municipality then reads its own rows (the session's tenant condition).
+
 **Percentiles from histograms.** A duration of s seconds falls into bucket ⌊log₁.₀₅ s⌋ (under a
 second: bucket −1); each bucket keeps its count and the sum of its durations, so months and
 procedures merge by adding. The nearest-rank percentile (the ⌈n×p/100⌉-th smallest) is the mean of
@@ -40,6 +45,7 @@ from formsvc.dashboard.sql import month_in_japan, seconds_between
 from formsvc.db import utcnow
 from formsvc.submissions import status
 from formsvc.submissions.models import CounterVisit, Submission, SubmissionEvent
+from formsvc.tenants.context import all_municipalities
 
 GROWTH = 1.05               # each bucket is 5 % wider than the one before
 IDS_PER_QUERY = 1000        # change ids per statement (bound parameters stay few)
@@ -57,11 +63,28 @@ ENTERS_RECEIVED = ("submitted", "resubmitted")
 
 # --- keeping the rollups current ------------------------------------------------------------------
 
-def refresh(session: Session) -> int:
+def refresh(session: Session, tenant_id: int | None = None) -> int:
     """Recompute the months whose applications changed since the last refresh (every month, the
-    first time). Returns how many (procedure, month) pairs were recomputed; the caller commits."""
+    first time), of every municipality, or only of ``tenant_id`` (its dashboard page: the others'
+    changes wait for the workers' refresh, so one municipality's page never pays for the rest).
+    Returns how many (procedure, month) pairs and visit months were recomputed; the caller commits."""
+    with all_municipalities():
+        return _refresh(session, tenant_id)
+
+
+def _changes_of(tenant_id: int | None) -> Select:
+    query = select(RollupChange.id, RollupChange.submission_id, RollupChange.visit_id)
+    if tenant_id is None:
+        return query
+    # A change whose application is gone (disposed of) belongs to no one: the deployment's refresh clears it.
+    return query.where(or_(
+        exists().where(Submission.id == RollupChange.submission_id, Submission.tenant_id == tenant_id),
+        exists().where(CounterVisit.id == RollupChange.visit_id, CounterVisit.tenant_id == tenant_id)))
+
+
+def _refresh(session: Session, tenant_id: int | None) -> int:
     built = _lock_state(session)
-    changes = session.execute(select(RollupChange.id, RollupChange.submission_id, RollupChange.visit_id)).all()
+    changes = session.execute(_changes_of(tenant_id if built else None)).all()  # the first build: all
     if not built:
         _recompute(session, true(), true(), true())
         _recompute_visits(session, true(), true(), true())
@@ -72,14 +95,19 @@ def refresh(session: Session) -> int:
         # One statement per month: each then reads that month's rows through the indexes (one
         # statement for many months made PostgreSQL scan every audit event instead).
         pairs = _pairs_of(session, {change.submission_id for change in changes if change.submission_id})
-        for form_id, month in sorted(pairs):
-            _recompute(session, _in_month(Submission.created_at, month, Submission.form_id == form_id),
-                       and_(MonthCount.form_id == form_id, MonthCount.month == month),
-                       and_(MonthDuration.form_id == form_id, MonthDuration.month == month))
+        for tenant_id, form_id, month in sorted(pairs):
+            _recompute(session,
+                       _in_month(Submission.created_at, month, Submission.tenant_id == tenant_id,
+                                 Submission.form_id == form_id),
+                       and_(MonthCount.tenant_id == tenant_id, MonthCount.form_id == form_id,
+                            MonthCount.month == month),
+                       and_(MonthDuration.tenant_id == tenant_id, MonthDuration.form_id == form_id,
+                            MonthDuration.month == month))
         months = _visit_months_of(session, {change.visit_id for change in changes if change.visit_id})
-        for month in sorted(months):
-            _recompute_visits(session, _in_month(CounterVisit.created_at, month), MonthVisits.month == month,
-                              MonthDuration.month == month)
+        for tenant_id, month in sorted(months):
+            _recompute_visits(session, _in_month(CounterVisit.created_at, month, CounterVisit.tenant_id == tenant_id),
+                              and_(MonthVisits.tenant_id == tenant_id, MonthVisits.month == month),
+                              and_(MonthDuration.tenant_id == tenant_id, MonthDuration.month == month))
         recomputed = len(pairs) + len(months)
     for chunk in _chunks([change.id for change in changes], IDS_PER_QUERY):
         session.execute(delete(RollupChange).where(RollupChange.id.in_(chunk)))
@@ -106,20 +134,23 @@ def _lock_state(session: Session) -> bool:
     return bool(session.scalar(select(RollupState.built).where(RollupState.id == 1)))
 
 
-def _pairs_of(session: Session, submission_ids: set[int]) -> set[tuple[str, str]]:
-    pairs: set[tuple[str, str]] = set()
+def _pairs_of(session: Session, submission_ids: set[int]) -> set[tuple[int, str, str]]:
+    """(tenant id, form id, month) of the applications ``submission_ids``."""
+    pairs: set[tuple[int, str, str]] = set()
     for chunk in _chunks(sorted(submission_ids), IDS_PER_QUERY):
-        pairs.update((form_id, month) for form_id, month in session.execute(
-            select(Submission.form_id, month_in_japan(Submission.created_at)).where(Submission.id.in_(chunk))
-            .distinct()))
+        pairs.update((tenant_id, form_id, month) for tenant_id, form_id, month in session.execute(
+            select(Submission.tenant_id, Submission.form_id, month_in_japan(Submission.created_at))
+            .where(Submission.id.in_(chunk)).distinct()))
     return pairs
 
 
-def _visit_months_of(session: Session, visit_ids: set[int]) -> set[str]:
-    months: set[str] = set()
+def _visit_months_of(session: Session, visit_ids: set[int]) -> set[tuple[int, str]]:
+    """(tenant id, month) of the counter visits ``visit_ids``."""
+    months: set[tuple[int, str]] = set()
     for chunk in _chunks(sorted(visit_ids), IDS_PER_QUERY):
-        months.update(session.scalars(select(month_in_japan(CounterVisit.created_at))
-                                      .where(CounterVisit.id.in_(chunk)).distinct()))
+        months.update((tenant_id, month) for tenant_id, month in session.execute(
+            select(CounterVisit.tenant_id, month_in_japan(CounterVisit.created_at))
+            .where(CounterVisit.id.in_(chunk)).distinct()))
     return months
 
 
@@ -136,11 +167,11 @@ def _recompute(session: Session, applications: ColumnElement[bool], counts_rows:
     session.execute(delete(MonthCount).where(counts_rows))
     session.execute(delete(MonthDuration).where(duration_rows))
     session.execute(insert(MonthCount).from_select(
-        ["form_id", "month", "channel", "applications", "corrected", "decided", "rejected"],
+        ["tenant_id", "form_id", "month", "channel", "applications", "corrected", "decided", "rejected"],
         _counts(applications)))
     for durations in (_processing_durations(applications), _status_durations(applications)):
         session.execute(insert(MonthDuration).from_select(
-            ["form_id", "month", "measure", "bucket", "count", "seconds"], _histogram(durations)))
+            ["tenant_id", "form_id", "month", "measure", "bucket", "count", "seconds"], _histogram(durations)))
 
 
 def _recompute_visits(session: Session, visits: ColumnElement[bool], count_rows: ColumnElement[bool],
@@ -150,10 +181,12 @@ def _recompute_visits(session: Session, visits: ColumnElement[bool], count_rows:
     session.execute(delete(MonthDuration).where(MonthDuration.form_id == VISITS, duration_rows))
     month = month_in_japan(CounterVisit.created_at)
     session.execute(insert(MonthVisits).from_select(
-        ["month", "visits"], select(month, func.count()).where(visits).group_by(month)))
+        ["tenant_id", "month", "visits"],
+        select(CounterVisit.tenant_id, month, func.count()).where(visits).group_by(CounterVisit.tenant_id, month)))
     session.execute(insert(MonthDuration).from_select(
-        ["form_id", "month", "measure", "bucket", "count", "seconds"], _histogram(
-            select(literal(VISITS).label("form_id"), month.label("month"), literal(VISIT).label("measure"),
+        ["tenant_id", "form_id", "month", "measure", "bucket", "count", "seconds"], _histogram(
+            select(CounterVisit.tenant_id.label("tenant_id"), literal(VISITS).label("form_id"), month.label("month"),
+                   literal(VISIT).label("measure"),
                    seconds_between(CounterVisit.closed_at, CounterVisit.created_at).label("seconds"))
             .where(visits, CounterVisit.closed_at.is_not(None)))))
 
@@ -162,31 +195,33 @@ def _counts(applications: ColumnElement[bool]) -> Select:
     month = month_in_japan(Submission.created_at)
     asked_to_correct = exists().where(SubmissionEvent.submission_id == Submission.id,
                                       SubmissionEvent.kind == "correction_requested")
-    return (select(Submission.form_id, month, Submission.channel, func.count(),
+    return (select(Submission.tenant_id, Submission.form_id, month, Submission.channel, func.count(),
                    func.sum(case((asked_to_correct, 1), else_=0)),
                    func.sum(case((Submission.status.in_(DECIDED), 1), else_=0)),
                    func.sum(case((Submission.status == status.REJECTED, 1), else_=0)))
-            .where(applications).group_by(Submission.form_id, month, Submission.channel))
+            .where(applications).group_by(Submission.tenant_id, Submission.form_id, month, Submission.channel))
 
 
 def _processing_durations(applications: ColumnElement[bool]) -> Select:
-    """受付→完了 of each decided application: (form_id, month, measure, seconds)."""
+    """受付→完了 of each decided application: (tenant_id, form_id, month, measure, seconds)."""
     decided_at = func.min(SubmissionEvent.created_at)
-    return (select(Submission.form_id.label("form_id"), month_in_japan(Submission.created_at).label("month"),
+    return (select(Submission.tenant_id.label("tenant_id"), Submission.form_id.label("form_id"),
+                   month_in_japan(Submission.created_at).label("month"),
                    literal(PROCESSING).label("measure"),
                    seconds_between(decided_at, Submission.created_at).label("seconds"))
             .join(SubmissionEvent, and_(SubmissionEvent.submission_id == Submission.id,
                                         SubmissionEvent.kind.in_(DECIDING_EVENTS)))
             .where(applications)
-            .group_by(Submission.id, Submission.form_id, Submission.created_at))
+            .group_by(Submission.id, Submission.tenant_id, Submission.form_id, Submission.created_at))
 
 
 def _status_durations(applications: ColumnElement[bool]) -> Select:
-    """Each stay in a status that has ended (the next move was made): (form_id, month, measure, seconds)."""
+    """Each stay in a status that has ended (the next move was made): (tenant_id, form_id, month,
+    measure, seconds)."""
     entered = case((SubmissionEvent.kind.in_(ENTERS_RECEIVED), literal(status.RECEIVED)),
                    (SubmissionEvent.kind == "withdrawn", literal(status.WITHDRAWN)),
                    else_=SubmissionEvent.data["to"].as_string())
-    changes = (select(Submission.form_id, month_in_japan(Submission.created_at).label("month"),
+    changes = (select(Submission.tenant_id, Submission.form_id, month_in_japan(Submission.created_at).label("month"),
                       entered.label("status"), SubmissionEvent.created_at.label("entered_at"),
                       func.lead(SubmissionEvent.created_at).over(
                           partition_by=SubmissionEvent.submission_id,
@@ -196,7 +231,8 @@ def _status_durations(applications: ColumnElement[bool]) -> Select:
                       or_(SubmissionEvent.kind.in_((*ENTERS_RECEIVED, "withdrawn")),
                           SubmissionEvent.data["to"].as_string().is_not(None)))
                .subquery("changes"))
-    return (select(changes.c.form_id, changes.c.month, (literal(WAIT) + changes.c.status).label("measure"),
+    return (select(changes.c.tenant_id, changes.c.form_id, changes.c.month,
+                   (literal(WAIT) + changes.c.status).label("measure"),
                    seconds_between(changes.c.left_at, changes.c.entered_at).label("seconds"))
             .where(changes.c.left_at.is_not(None)))
 
@@ -208,8 +244,9 @@ def bucket_of(seconds: ColumnElement[float]) -> ColumnElement[int]:
 def _histogram(durations: Select) -> Select:
     inner = durations.subquery("durations")
     bucket = bucket_of(inner.c.seconds)
-    return (select(inner.c.form_id, inner.c.month, inner.c.measure, bucket, func.count(), func.sum(inner.c.seconds))
-            .group_by(inner.c.form_id, inner.c.month, inner.c.measure, bucket))
+    return (select(inner.c.tenant_id, inner.c.form_id, inner.c.month, inner.c.measure, bucket, func.count(),
+                   func.sum(inner.c.seconds))
+            .group_by(inner.c.tenant_id, inner.c.form_id, inner.c.month, inner.c.measure, bucket))
 
 
 def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:

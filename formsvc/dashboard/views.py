@@ -25,6 +25,7 @@ from formsvc.forms.catalog import staff_facing
 from formsvc.review.export import formula_safe
 from formsvc.staff import menu, roles
 from formsvc.staff.auth import require_role, signed_in_staff
+from formsvc.tenants.context import current_tenant_id
 
 blueprint = Blueprint("dashboard", __name__, url_prefix="/staff/dashboard")
 
@@ -101,7 +102,7 @@ def download(figure_id: str):
 def _figures(scope: Scope) -> list[report.Figure]:
     """The figures, read from rollups brought up to date first (committed at once, so that the
     refresh's lock is not held while the page is built)."""
-    rollups.refresh(db_session())
+    rollups.refresh(db_session(), current_tenant_id())  # its own municipality's changes
     db_session().commit()
     return report.build(db_session(), scope.period, scope.procedures, clock.now())
 

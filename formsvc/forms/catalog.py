@@ -30,6 +30,7 @@ from formsvc.definitions.errors import DefinitionError, DefinitionInvalid
 from formsvc.definitions.schema import FormDefinition
 from formsvc.forms.models import Form, FormVersion
 from formsvc.forms.periods import Reception, reception, scheduled_only, sending_closed, timed
+from formsvc.tenants.context import scope
 
 
 @dataclass(frozen=True)
@@ -87,11 +88,12 @@ class _Bounded(Generic[K, V]):
 
 _cache: _Bounded[tuple[int, str], CompiledForm] = _Bounded(CACHE_SIZE)
 # Per database engine (weakly: an app's engine that is gone takes its cache with it).
-_by_id: weakref.WeakKeyDictionary[Engine, _Bounded[int, CompiledForm]] = weakref.WeakKeyDictionary()
+# Each compiled version with its municipality, so that the cache never answers across municipalities.
+_by_id: weakref.WeakKeyDictionary[Engine, _Bounded[int, tuple[int, CompiledForm]]] = weakref.WeakKeyDictionary()
 _by_id_lock = threading.Lock()
 
 
-def _versions_by_id(session: Session) -> _Bounded[int, CompiledForm] | None:
+def _versions_by_id(session: Session) -> _Bounded[int, tuple[int, CompiledForm]] | None:
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else getattr(bind, "engine", None)
     if engine is None:
@@ -162,14 +164,18 @@ def version_by_id(session: Session, version_id: int, channel: str | None = "onli
     Read from the database only the first time a worker meets ``version_id`` (versions are
     immutable): a draft's page then costs no read of ``form_versions``."""
     cache = _versions_by_id(session)
-    compiled = cache.get(version_id) if cache is not None else None
-    if compiled is None:
+    cached = cache.get(version_id) if cache is not None else None
+    tenant = scope()
+    if cached is not None and tenant is not None and cached[0] != tenant:
+        cached = None  # another municipality's version: as if it did not exist (the read finds none)
+    if cached is None:
         version = session.get(FormVersion, version_id)
         if version is None:
             return None
-        compiled = compile_version(version)
+        cached = (version.tenant_id, compile_version(version))
         if cache is not None:
-            cache.put(version_id, compiled)
+            cache.put(version_id, cached)
+    compiled = cached[1]
     return compiled.for_channel(channel) if channel is not None else compiled
 
 

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from formsvc import clock
@@ -27,6 +27,7 @@ from formsvc.definitions.errors import DefinitionError
 from formsvc.definitions.loader import LoadedDefinition, load_all
 from formsvc.forms.catalog import version_in_effect
 from formsvc.forms.models import Form, FormEvent, FormVersion, FormWorkingCopy
+from formsvc.tenants.context import all_municipalities, current_tenant_id
 
 UTC = ZoneInfo("UTC")
 
@@ -78,13 +79,34 @@ class PendingSchedule:
         )
 
 
+@dataclass(frozen=True)
+class TakenElsewhere:
+    """A file for a procedure id another municipality of this deployment uses (ids are unique
+    across all of them: the procedure's pages are /forms/<id>/)."""
+
+    form_id: str
+    file: str
+
+    def __str__(self) -> str:
+        return (f"{self.file}: 手続きID「{self.form_id}」はほかの団体が使っています。別のIDにしてください\n"
+                f"{self.file}: procedure id {self.form_id!r} is used by another municipality; choose another id.")
+
+
+def id_taken_elsewhere(session: Session, form_id: str) -> bool:
+    """Whether another municipality has a procedure ``form_id`` (a count, nothing of it read)."""
+    here = current_tenant_id()
+    with all_municipalities():
+        return bool(session.scalar(select(func.count()).select_from(Form).where(
+            Form.id == form_id, Form.tenant_id != here)))
+
+
 @dataclass
 class ImportReport:
     created: list[str]
     updated: list[str]
     unchanged: list[str]
     errors: list[DefinitionError]
-    conflicts: list[Conflict | PendingSchedule] = field(default_factory=list)
+    conflicts: list[Conflict | PendingSchedule | TakenElsewhere] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -94,6 +116,10 @@ def import_definitions(session: Session, paths: list[Path | str], actor: str = "
     loaded, errors = load_all(paths)
     report = ImportReport([], [], [], errors)
     if errors:
+        return report
+    report.conflicts = [TakenElsewhere(item.definition.id, Path(item.filename).name) for item in loaded
+                        if id_taken_elsewhere(session, item.definition.id)]
+    if report.conflicts:
         return report
     # A scheduled version is never overtaken by a file, even with force: nothing is imported.
     report.conflicts = [pending for item in loaded if (pending := pending_schedule(session, item)) is not None]

@@ -27,6 +27,7 @@ from formsvc.db import Database, database, utcnow
 from formsvc.jobs.models import Job, JobFile
 from formsvc.jobs.queue import enqueue, push_after_commit
 from formsvc.jobs.registry import KINDS, Kind
+from formsvc.tenants.context import DEFAULT_TENANT_ID, all_municipalities, working_for
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ class _Heartbeat(threading.Thread):
     def run(self) -> None:
         while not self.stopped.wait(self.interval):
             try:
-                with self.db.transaction() as session:
+                with all_municipalities(), self.db.transaction() as session:
                     session.execute(update(Job).where(Job.id == self.job_id, Job.worker == self.worker,
                                                       Job.state == "running").values(heartbeat_at=utcnow()))
             except Exception:  # a missed beat is not fatal; a long outage lets another worker take over
@@ -84,7 +85,8 @@ class _Heartbeat(threading.Thread):
 
 
 def claim(db: Database, job_id: int, worker: str, now: datetime, stale: timedelta) -> bool:
-    with db.transaction() as session:
+    """Take the job, whichever municipality it works for (the worker serves them all)."""
+    with all_municipalities(), db.transaction() as session:
         result = cast(CursorResult, session.execute(
             update(Job).where(Job.id == job_id, or_(
                 and_(Job.state == "queued", Job.not_before <= now),
@@ -110,7 +112,21 @@ def run_job(job_id: int) -> None:
         heartbeat.join()
 
 
+def _tenant_of(db: Database, job_id: int) -> int:
+    with all_municipalities(), db.session_factory() as session:
+        found = session.scalar(select(Job.tenant_id).where(Job.id == job_id))
+        assert found is not None
+        return found
+
+
 def _run_claimed(db: Database, job_id: int, worker: str) -> None:
+    """Run the job as its municipality: everything it reads or writes is that municipality's."""
+    tenant_id = _tenant_of(db, job_id)
+    with working_for(tenant_id):
+        _run_for_tenant(db, job_id, worker)
+
+
+def _run_for_tenant(db: Database, job_id: int, worker: str) -> None:
     with db.session_factory() as session:
         job = session.get(Job, job_id)
         assert job is not None
@@ -191,16 +207,18 @@ def sweep() -> dict[str, int]:
     now = utcnow()
     stale = stale_after()
     outcome = {"pushed": 0, "failed": 0}
-    with db.session_factory() as session:
+    with all_municipalities(), db.session_factory() as session:
         lost = session.scalars(select(Job).where(or_(
             and_(Job.state == "queued", Job.not_before <= now, Job.pushed_at < now - REPUSH_AFTER),
             and_(Job.state == "running", Job.heartbeat_at < now - stale),
         )).order_by(Job.id).limit(1000)).all()
         for job in lost:
             if job.state == "running" and job.attempts >= job.max_attempts:
-                # Its worker died on every attempt (out of memory, say): not one more.
+                # Its worker died on every attempt (out of memory, say): not one more. Its kind
+                # hears of it as its municipality (on_failed may read and write that one's rows).
                 job.error = "the worker stopped while running it, on every attempt"
-                fail(session, job, KINDS.get(job.kind), job.worker or "")
+                with working_for(job.tenant_id):
+                    fail(session, job, KINDS.get(job.kind), job.worker or "")
                 outcome["failed"] += 1
                 continue
             job.pushed_at = now
@@ -214,7 +232,8 @@ def start_periodic(name: str) -> Job | None:
     """A periodic kind's job for this slot (minute), once however many schedulers ask."""
     slot = f"{name}:{clock.now():%Y-%m-%dT%H:%M}"
     try:
-        with database().transaction() as session:
+        # The deployment's own job, kept with the default municipality's; it works for every one.
+        with working_for(DEFAULT_TENANT_ID), database().transaction() as session:
             return enqueue(session, name, unique_key=slot)
     except IntegrityError:
         return None  # another worker's scheduler made it

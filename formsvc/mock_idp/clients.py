@@ -4,9 +4,17 @@
 clients explicitly; their redirect URIs must match exactly. When it is not set, one client is
 registered: "formsvc-demo" (this app's own sign-in), whose secret is OIDC_CLIENT_SECRET
 (environment: FORMSVC_OIDC_CLIENT_SECRET) when set, else `demo_client_secret(SECRET_KEY)`, and
-whose redirect URI is /auth/callback on the request's own root URL (any host: the demo runs on
-localhost, 127.0.0.1 and behind proxies alike). Every redirect URI is compared as an exact
-string: no https:// for http://, no other port, case, trailing slash or empty query.
+whose redirect URIs are /auth/callback on the request's own root URL (any host: the demo runs on
+localhost, 127.0.0.1 and behind proxies alike) and /<slug>/auth/callback there for each active
+municipality reachable by path prefix on that host: a list built from the tenants table, never a
+prefix match.
+Every redirect URI is compared as an exact string: no https:// for http://, no other port, case,
+trailing slash or empty query.
+
+The mock is one provider for the whole host, like the national one: its issuer and these URIs
+start at the deployment's root, without the path prefix of the municipality a request came
+through (formsvc.tenants.request_roots.deployment_root), so a resident signed in at /kamakura/
+is the same resident (issuer and subject) at /zushi/.
 """
 
 from __future__ import annotations
@@ -17,6 +25,8 @@ import os
 from dataclasses import dataclass
 
 from flask import current_app, request
+
+from formsvc.tenants.request_roots import root_of
 
 DEMO_CLIENT_ID = "formsvc-demo"
 DEMO_CALLBACK_PATH = "auth/callback"
@@ -33,7 +43,7 @@ class Client:
     def accepts_redirect_uri(self, uri: str) -> bool:
         if self.redirect_uris is not None:
             return uri in self.redirect_uris
-        return same_host_callback(uri)
+        return uri in same_host_callbacks()
 
     def secret_matches(self, secret: str | None) -> bool:
         return secret is not None and hmac.compare_digest(secret.encode("utf-8"), self.secret.encode("utf-8"))
@@ -55,10 +65,15 @@ def default_client_secret() -> str:
     return configured or demo_client_secret(config["SECRET_KEY"])
 
 
-def same_host_callback(uri: str) -> bool:
-    """True for <the request's scheme, host and script root>/auth/callback exactly, nothing else
+def same_host_callbacks() -> frozenset[str]:
+    """The demo client's redirect URIs: /auth/callback under the root of each active municipality
+    reachable on the request's host (formsvc.tenants.request_roots.root_of), exact strings, nothing else
     (urlsplit would forgive HTTP:// for http://, an empty query or fragment)."""
-    return uri == request.url_root + DEMO_CALLBACK_PATH
+    from formsvc.tenants.resolution import directory
+
+    roots = (root_of(tenant) for tenant in directory().all())
+    return frozenset(root + DEMO_CALLBACK_PATH for root in roots
+                     if root is not None and root.startswith(request.host_url))
 
 
 def registered_clients() -> dict[str, Client]:

@@ -1,7 +1,8 @@
 """The mock provider's protocol: authorization requests, codes, tokens and subjects (PINs: pins.py).
 
 Settings (all optional, read from app.config):
-    MOCK_IDP_ISSUER                    the issuer URL (default: <request root>/mock-idp)
+    MOCK_IDP_ISSUER                    the issuer URL (default: <deployment root>/mock-idp, the
+                                       request's root without a municipality's path prefix)
     MOCK_IDP_CLIENTS                   registered clients (see clients.py)
     MOCK_IDP_CODE_LIFETIME_SECONDS     authorization code lifetime (60)
     MOCK_IDP_ACCESS_TOKEN_LIFETIME_SECONDS  access token lifetime (600)
@@ -19,7 +20,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, request
+from flask import current_app
 from sqlalchemy import delete, select, update
 from werkzeug.datastructures import MultiDict
 
@@ -28,6 +29,7 @@ from formsvc.mock_idp import signing
 from formsvc.mock_idp.cards import IDENTITY_SCOPES, MockCard, card_by_id
 from formsvc.mock_idp.clients import Client, client_by_id
 from formsvc.mock_idp.models import MockIdpAccessToken, MockIdpAuthorizationCode
+from formsvc.tenants.request_roots import deployment_root
 
 ACR = "aal3"
 SUPPORTED_SCOPES = ("openid", *IDENTITY_SCOPES)
@@ -42,7 +44,7 @@ VISIBLE_ASCII = re.compile(r"[\x20-\x7e]+")
 
 def issuer() -> str:
     configured = current_app.config.get("MOCK_IDP_ISSUER")
-    return configured.rstrip("/") if configured else request.url_root + "mock-idp"
+    return configured.rstrip("/") if configured else deployment_root() + "mock-idp"
 
 
 def _seconds(name: str, default: int) -> timedelta:

@@ -16,10 +16,14 @@ def refund_orphans() -> None:
     # Imported here: every `formsvc` command loads this module, and `validate` needs neither
     # SQLAlchemy nor the payment service (a third of its start-up).
     from formsvc.db import database
+    from formsvc.jobs.municipalities import each_municipality
     from formsvc.payments.service import refund_orphans as refund_all
 
+    done = failed = 0
     with database().session_factory() as session:
-        done, failed = refund_all(session)
+        for _tenant in each_municipality(session):  # every municipality's
+            each_done, each_failed = refund_all(session)
+            done, failed = done + each_done, failed + each_failed
     click.echo(f"refunded {done}, failed {failed}")
     if failed:
         raise SystemExit(1)

@@ -51,6 +51,8 @@ from formsvc.submissions.drafts import submission_of
 from formsvc.submissions.models import CounterVisit, Draft, Submission, SubmissionEvent
 from formsvc.submissions.service import AlreadySubmitted, NotCorrectable, resubmit, submit
 from formsvc.submissions.status import CORRECTION_REQUESTED
+from formsvc.tenants.context import all_municipalities
+from formsvc.tenants.resolution import current_tenant
 
 log = logging.getLogger(__name__)
 
@@ -716,6 +718,25 @@ def _refund_orphan(payment: Payment) -> None:
 
 # --- notifications ------------------------------------------------------------------------------
 
+def notification_tenant(session: Session, provider: str, body: bytes, headers: Mapping[str, str]) -> int:
+    """The municipality whose payment a verified notification is about (the caller applies it
+    there: ``working_for``). A provider posts every municipality's notifications to the
+    deployment's one address (/payments/notifications/<provider>), so the payment is looked for
+    in all of them (its provider's id is unique); at a municipality's own address (/<slug>/…, its
+    host name) only its own payments are known. UnknownProvider, InvalidNotification, UnknownPayment."""
+    found = providers.provider_named(provider)
+    if found is None:
+        raise UnknownProvider(provider)
+    note = found.verify_notification(body, headers, current_app.config.get("PAYMENT_WEBHOOK_SECRET") or "")
+    addressed = current_tenant()
+    with all_municipalities():  # a plain value: no other municipality's row stays in the session
+        tenant_id = session.scalar(select(Payment.tenant_id).where(
+            Payment.provider == provider, Payment.provider_payment_id == note.payment.payment_id))
+    if tenant_id is None or not (addressed.is_default or addressed.id == tenant_id):
+        raise UnknownPayment(note.payment.payment_id)
+    return tenant_id
+
+
 def apply_notification(session: Session, provider: str, body: bytes, headers: Mapping[str, str]) -> str:
     """Apply a provider's notification once: verified (InvalidNotification), about a payment of
     ours (UnknownProvider, UnknownPayment), and not seen before (its event id). Returns the
@@ -810,5 +831,5 @@ def _event_for(session: Session, payment: Payment, kind: str, actor: str, **extr
 
 __all__ = ["AlreadyPaid", "InvalidNotification", "NotRefundable", "PaymentUnavailable", "UnknownPayment",
            "UnknownProvider", "answers_digest", "apply_notification", "complete_paid_draft", "mark_refund_due",
-           "not_sent_because", "payment_for_draft", "record_counter", "refresh", "refund", "refund_orphans",
-           "settle_after_correction", "start_for_submission", "start_online"]
+           "not_sent_because", "notification_tenant", "payment_for_draft", "record_counter", "refresh", "refund",
+           "refund_orphans", "settle_after_correction", "start_for_submission", "start_online"]

@@ -16,7 +16,8 @@ from formsvc.csrf import csrf
 from formsvc.db import roll_back_session
 from formsvc.db import session as db_session
 from formsvc.payments.notifications import InvalidNotification
-from formsvc.payments.service import UnknownPayment, UnknownProvider, apply_notification
+from formsvc.payments.service import UnknownPayment, UnknownProvider, apply_notification, notification_tenant
+from formsvc.tenants.context import working_for
 
 blueprint = Blueprint("payments", __name__)
 csrf.exempt(blueprint)
@@ -36,8 +37,10 @@ def notification(provider: str) -> ResponseReturnValue:
     # constraints): the loser starts again from what the winner stored, once.
     for attempt in range(2):
         try:
-            outcome = apply_notification(db_session(), provider[:32], body, dict(request.headers))
-            db_session().commit()
+            # Applied in the payment's municipality (every row it writes is that municipality's).
+            with working_for(notification_tenant(db_session(), provider[:32], body, dict(request.headers))):
+                outcome = apply_notification(db_session(), provider[:32], body, dict(request.headers))
+                db_session().commit()
             return jsonify(outcome=outcome), 200
         except UnknownProvider:
             return jsonify(error="unknown_provider"), 404

@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from wtforms import Form
 
@@ -111,6 +112,20 @@ def _refused_message(spec: FieldSpec, ctx: FieldContext) -> str:
                  "Remove the \ufffd characters")
 
 
+class InputPart(NamedTuple):
+    """One input of a question in parts, as fields/_macros.html draws it."""
+
+    part: str
+    id: str
+    name: str
+    value: str | None
+    label: str
+    width: str
+    inputmode: str | None
+    autocomplete: str | None
+    invalid: bool
+
+
 @dataclass
 class FieldView:
     """What a field template needs: the definition's field and its bound WTForms field."""
@@ -153,6 +168,18 @@ class FieldView:
         return self.spec.label.get(self.locale) if self.spec.label else ""
 
     @property
+    def question_label(self) -> Markup:
+        """The label as the question shows it: with 「※条件により必須」 after it when the question is
+        optional in itself but required in some cases (``required`` is then None: no ※必須/※任意
+        tag), in the question's language. Markup, so the components keep the tag as HTML. What
+        fields/_macros.html's question_label() draws, without a macro call per question (issue 17)."""
+        label = escape(self.label)
+        if self.required is None:
+            return label + Markup('<span class="tag tag--conditional">%s</span>') % self.ctx.t(
+                "※条件により必須", "Required in some cases")
+        return label
+
+    @property
     def required(self) -> bool | None:
         """The label's tag: True ※必須, False ※任意, None neither (the template adds
         「※条件により必須」 for a conditionally required question)."""
@@ -187,6 +214,23 @@ class FieldView:
         if self.error:
             ids.append(self.error_id)
         return " ".join(ids)
+
+    def input_parts(self, parts: Sequence[tuple[str, str, str, str | None, str | None]]) -> list[InputPart]:
+        """The inputs of a question in parts (氏名, 住所) ready to draw (fields/_macros.html,
+        parts_fieldset): for each (part, label, width, inputmode, autocomplete) the template
+        gives, its id, name and shown value, and whether it is marked invalid — worked out here
+        once rather than by three calls back into Python per input from the template."""
+        bound, error = self.input, self.error
+        return [InputPart(part, bound.part_id(part), bound.part_name(part), bound.part_value(part),
+                          label, width, inputmode, autocomplete,
+                          bool(error) and bound.error_part in (None, part))
+                for part, label, width, inputmode, autocomplete in parts]
+
+    @property
+    def part_values(self) -> dict[str, str]:
+        """What each input of a question in parts shows (what was typed, else the stored answer)."""
+        bound = self.input
+        return {part: bound.part_value(part) for part in bound.parts}
 
     @property
     def error_target(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import Form, StringField, TextAreaField
 
@@ -27,6 +27,9 @@ from formsvc.resident.versions import version_of
 from formsvc.submissions import corrections, status, storage
 from formsvc.submissions.drafts import draft_lifetime
 from formsvc.submissions.models import Draft, Submission, SubmissionEvent, Upload
+from formsvc.tenants.context import all_municipalities, current_tenant_id
+from formsvc.tenants.request_roots import root_of
+from formsvc.tenants.resolution import directory
 
 blueprint = Blueprint("my", __name__, url_prefix="/my")
 
@@ -69,12 +72,7 @@ def applications():
         .order_by(Submission.created_at.desc())).all()
     drafts = db_session().scalars(
         select(Draft).outerjoin(Submission, Draft.correction_of == Submission.id)
-        .where(Draft.resident_issuer == identity.issuer,
-               Draft.resident_subject == identity.subject,
-               Draft.submitted_at.is_(None), Draft.expires_at > utcnow(),
-               # A correction is in progress only while the office still waits for it.
-               or_(Draft.correction_of.is_(None), Submission.status == status.CORRECTION_REQUESTED))
-        .order_by(Draft.updated_at.desc())).all()
+        .where(*_drafts_in_progress(identity)).order_by(Draft.updated_at.desc())).all()
     locale = current_locale()
     payments = summaries_of(db_session(), list(submissions))
     rows = [{"submission": s, "title": version_of(s.version_id).definition.title.get(locale),
@@ -83,7 +81,51 @@ def applications():
     draft_rows = [{"draft": d, "title": version_of(d.version_id).definition.title.get(locale),
                    "saved_until": d.expires_at.astimezone(JST).date()} for d in drafts]
     return render_template("my/applications.html", rows=rows, drafts=draft_rows, identity=identity,
-                           notice=_take_notice(_LIST))
+                           notice=_take_notice(_LIST), elsewhere=_elsewhere(identity))
+
+
+def _drafts_in_progress(identity: Identity) -> tuple:
+    """Conditions on Draft (outer-joined to the Submission it corrects) of the resident's drafts
+    still in progress."""
+    return (Draft.resident_issuer == identity.issuer, Draft.resident_subject == identity.subject,
+            Draft.submitted_at.is_(None), Draft.expires_at > utcnow(),
+            # A correction is in progress only while the office still waits for it.
+            or_(Draft.correction_of.is_(None), Submission.status == status.CORRECTION_REQUESTED))
+
+
+def _elsewhere(identity: Identity) -> list[dict]:
+    """ほかの自治体への申請: the other municipalities of this deployment where this same resident
+    (the card's identity is national: issuer and subject) has applications or drafts, with their
+    counts and a link to 申請履歴 there. Read across municipalities on purpose, for this identity
+    only; what they are stays on that municipality's own pages."""
+    if len(directory().all()) < 2:
+        return []  # a single-municipality install: nothing to look for
+    here = current_tenant_id()
+    with all_municipalities():
+        sent = db_session().execute(
+            select(Submission.tenant_id, func.count())
+            .where(Submission.resident_issuer == identity.issuer, Submission.resident_subject == identity.subject,
+                   Submission.tenant_id != here)
+            .group_by(Submission.tenant_id)).all()
+        started = db_session().execute(
+            select(Draft.tenant_id, func.count()).select_from(Draft)
+            .outerjoin(Submission, Draft.correction_of == Submission.id)
+            .where(*_drafts_in_progress(identity), Draft.tenant_id != here)
+            .group_by(Draft.tenant_id)).all()
+    counts: dict[int, dict[str, int]] = {}
+    for tenant_id, count in sent:
+        counts.setdefault(tenant_id, {"sent": 0, "drafts": 0})["sent"] = count
+    for tenant_id, count in started:
+        counts.setdefault(tenant_id, {"sent": 0, "drafts": 0})["drafts"] = count
+    found = []
+    for tenant_id, numbers in counts.items():
+        tenant = directory().get(tenant_id)
+        if tenant is None or not tenant.active:
+            continue
+        root = root_of(tenant)
+        found.append({"name": tenant.name, "code": tenant.code or "", "sent": numbers["sent"],
+                      "drafts": numbers["drafts"], "url": root + "my/" if root else None})
+    return sorted(found, key=lambda row: (row["code"], row["name"]))
 
 
 @blueprint.post("/drafts/<id:draft_id>/resume")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, current_app, render_template, send_file, url_for
+from flask import Blueprint, abort, render_template, send_file, url_for
 
 from formsvc.applications.answers import Answers
 from formsvc.applications.flow import Flow
@@ -24,6 +24,7 @@ from formsvc.resident.confirmation import plugins, visible_submission
 from formsvc.resident.context import submitted_here
 from formsvc.resident.versions import version_of
 from formsvc.submissions.reception import display as display_reception
+from formsvc.tenants.resolution import current_tenant
 
 blueprint = Blueprint("receipt_copy", __name__)
 
@@ -56,7 +57,7 @@ def pdf(form_id: str, number: str):
     render = plugins().copy_pdf
     if render is None:
         abort(404)
-    content = render(db_session(), submission, current_app.config["MUNICIPALITY_NAME"])
+    content = render(db_session(), submission, current_tenant().name)
     response = send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True,
                          download_name=f"hikae-{submission.reception_number}.pdf", max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -10,6 +10,9 @@ message written before the upgrade, or by hand).
 
 from __future__ import annotations
 
+from email.headerregistry import Address
+from email.utils import parseaddr
+
 from flask import current_app
 from sqlalchemy.orm import Session
 
@@ -19,6 +22,8 @@ from formsvc.jobs.registry import kind
 from formsvc.jobs.runner import JobContext
 from formsvc.review.mail import FileBackend, as_email, make_backend
 from formsvc.review.models import OutboxMessage
+from formsvc.tenants.directory import TenantInfo
+from formsvc.tenants.resolution import current_tenant
 
 
 def queue_message(session: Session, message: OutboxMessage) -> OutboxMessage:
@@ -28,6 +33,18 @@ def queue_message(session: Session, message: OutboxMessage) -> OutboxMessage:
         session.flush()
         enqueue(session, "send_mail", {"message_id": message.id})
     return message
+
+
+def sender_for(tenant: TenantInfo, configured: str) -> str:
+    """The From of a municipality's mail: FORMSVC_MAIL_FROM as it is for the default municipality;
+    for another, its address under that municipality's name (a name in the setting is the default's)."""
+    if tenant.is_default:
+        return configured
+    _name, address = parseaddr(configured)
+    if "@" not in address:
+        return configured
+    local, domain = address.rsplit("@", 1)
+    return str(Address(display_name=tenant.name, username=local, domain=domain))
 
 
 def _failed_for_good(ctx: JobContext) -> None:
@@ -46,7 +63,8 @@ def send_mail(ctx: JobContext) -> None:
     # A demo never mails anyone: its messages go to instance/outbox/ (shown at /demo/outbox).
     backend = FileBackend(config) if config.get("FORMSVC_DEMO") else make_backend(config)
     try:
-        backend.send(as_email(message, config.get("MAIL_FROM") or "no-reply@localhost"), message)
+        sender = sender_for(current_tenant(), config.get("MAIL_FROM") or "no-reply@localhost")
+        backend.send(as_email(message, sender), message)
     finally:
         backend.close()
     message.state, message.sent_at, message.last_error = "sent", utcnow(), None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from formsvc.db import Base, JSONDocument, UTCDateTime, utcnow
@@ -39,9 +39,11 @@ class ApiToken(TenantOwned, Base):
     """A bearer token of another system; only its SHA-256 is stored (it is shown once, on creation)."""
 
     __tablename__ = "api_tokens"
+    # Named by each municipality for its own systems: two may both have 「kikan-system」.
+    __table_args__ = (UniqueConstraint("tenant_id", "name", name="uq_api_tokens_tenant_name"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -11,7 +11,7 @@ mailbox, when set, is told of each new application (number, procedure and a link
 
 from __future__ import annotations
 
-from flask import current_app, has_app_context
+from flask import has_app_context
 from sqlalchemy.orm import Session
 
 from formsvc import clock
@@ -28,6 +28,8 @@ from formsvc.submissions.channels import LABELS as CHANNEL_LABELS
 from formsvc.submissions.models import Submission
 from formsvc.submissions.reception import display
 from formsvc.templating import local_datetime
+from formsvc.tenants.links import public_base
+from formsvc.tenants.resolution import current_tenant
 
 # The kinds of message to residents are formsvc.review.notification_settings.KINDS, their built-in
 # texts its DEFAULT_TEXTS. What the staff's comment is headed by, in the kinds that carry one:
@@ -53,7 +55,8 @@ def recipient_of(definition: FormDefinition, answers: Answers) -> str | None:
 
 
 def _municipality() -> str:
-    return current_app.config["MUNICIPALITY_NAME"] if has_app_context() else ""
+    """The name of the municipality the mail is from: the one the request or job works for."""
+    return current_tenant().name if has_app_context() else ""
 
 
 def placeholder_values(kind: str, number: str, title: str, created_at,
@@ -181,8 +184,9 @@ def notify(session: Session, submission: Submission, kind: str, comment: str | N
 
 def staff_link(number: str) -> str | None:
     """The staff detail page's full address, built from FORMSVC_PUBLIC_URL (never from the
-    request's Host header, which the sender of the request chooses); None when it is not set."""
-    base = current_app.config.get("PUBLIC_URL") if has_app_context() else None
+    request's Host header, which the sender of the request chooses) with the municipality's host
+    name or path prefix; None when it is not set."""
+    base = public_base()
     return f"{base}/staff/submissions/{number}" if base else None
 
 

@@ -16,7 +16,6 @@ import base64
 import json
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
@@ -27,6 +26,7 @@ from formsvc.jobs.registry import kind
 from formsvc.jobs.runner import JobContext, JobFailed
 from formsvc.staff.models import StaffUser
 from formsvc.submissions.models import Submission
+from formsvc.tenants.resolution import current_tenant
 
 CHUNK_RECORDS = 20  # as formsvc.records.batch: what one worker lays out as one document
 PART_MEDIA_TYPE = "application/vnd.formsvc.pdf-part+json"
@@ -52,7 +52,7 @@ def start_archive(session: Session, submission: Submission, staff: StaffUser) ->
 
 
 def _title(count: int) -> str:
-    return f"申請受付記録 {count}件（{current_app.config['MUNICIPALITY_NAME']}）"
+    return f"申請受付記録 {count}件（{current_tenant().name}）"
 
 
 def _submissions(session: Session, ids: list[int]) -> list[Submission]:
@@ -82,7 +82,7 @@ def print_chunk(ctx: JobContext) -> None:
         return  # the batch failed or was removed meanwhile: nothing to add to it
     ids = ctx.payload["submission_ids"]
     printed_at = datetime.fromisoformat(batch.payload["printed_at"])
-    municipality = current_app.config["MUNICIPALITY_NAME"]
+    municipality = current_tenant().name
     views = [build_record(session, submission, municipality, printed_at) for submission in _submissions(session, ids)]
     ctx.save_file("part", PART_MEDIA_TYPE, encode_part(render_chunk(views, _title(batch.progress_total))))
     # Counted on the batch in this chunk's own transaction (undone with it if it does not finish);
@@ -115,7 +115,7 @@ def print_archive(ctx: JobContext) -> None:
     from formsvc.records import render_archive
 
     (submission,) = _submissions(ctx.session, ctx.payload["submission_ids"])
-    ctx.save_file("result", PDF, render_archive(ctx.session, submission, current_app.config["MUNICIPALITY_NAME"]))
+    ctx.save_file("result", PDF, render_archive(ctx.session, submission, current_tenant().name))
 
 
 # --- a part as a file: JSON, so that nothing but numbers and bytes is ever read back -----------

@@ -48,8 +48,8 @@ CHANNEL_CHOICES = {"": ("すべて", "All"), **{channel.code: channel.label for 
 PAYMENT_CHOICES = {"": ("すべて", "All"), **payments.FILTER_CHOICES}
 
 LIST_COLUMNS = (Submission.id, Submission.reception_number, Submission.form_id, Submission.version_id,
-                Submission.status, Submission.channel, Submission.fee, Submission.created_at,
-                Submission.updated_at, Submission.assignee_id, Submission.lock_version,
+                Submission.status, Submission.channel, Submission.fee, Submission.payment_required,
+                Submission.created_at, Submission.updated_at, Submission.assignee_id, Submission.lock_version,
                 Submission.applicant_name, Submission.applicant_kana,
                 # Counter applications: who entered them and how the resident was identified.
                 Submission.entered_by_id, Submission.identification, Submission.visit_id, Submission.signed_at)

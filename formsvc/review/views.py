@@ -41,6 +41,7 @@ from formsvc.submissions import channels, reception, status
 from formsvc.submissions.identification import counter_facts
 from formsvc.submissions.models import Submission, Upload
 from formsvc.submissions.storage import StorageError, StoredFileMissing, upload_bytes
+from formsvc.tenants.resolution import current_tenant
 
 blueprint = Blueprint("review", __name__, url_prefix="/staff")
 
@@ -410,7 +411,7 @@ def record_pdf(number: str):
     from formsvc.records import render_record  # the records package is optional at import time
 
     found = _submission_or_404(number)
-    content = render_record(db_session(), found, current_app.config["MUNICIPALITY_NAME"])
+    content = render_record(db_session(), found, current_tenant().name)
     record_access(db_session(), "pdf", [found.id], staff=signed_in_staff())
     db_session().commit()
     return _pdf(content, f"record-{found.reception_number}.pdf")

@@ -3,6 +3,10 @@
 The session cookie carries the account id, the account's session nonce at sign-in and when the
 person was last active. Signing out gives the account a new nonce, which ends every session of
 it (a copied cookie included); FORMSVC_STAFF_IDLE_MINUTES without activity end one session.
+
+A staff account is one municipality's, and so is its session (``staff_tenant``): at another
+municipality's address (/<slug>/…, its host name) the member is simply not signed in there, and
+still is at home (the cookie is the host's, shared by every municipality on it).
 """
 
 from __future__ import annotations
@@ -18,10 +22,11 @@ from formsvc.db import session as db_session
 from formsvc.db import utcnow
 from formsvc.navigation import return_path_after_sign_in
 from formsvc.staff.models import StaffUser
+from formsvc.tenants.context import DEFAULT_TENANT_ID, current_tenant_id
 
 # Note activity at most this often, so that not every response has to carry a new cookie value.
 TOUCH_EVERY = timedelta(seconds=60)
-_KEYS = ("staff_id", "staff_nonce", "staff_seen", "staff_timed_out")
+_KEYS = ("staff_id", "staff_nonce", "staff_seen", "staff_timed_out", "staff_tenant")
 
 
 def idle_timeout() -> timedelta:
@@ -37,6 +42,9 @@ def current_staff() -> StaffUser | None:
         return g.staff_user
     user = None
     staff_id, nonce = session.get("staff_id"), session.get("staff_nonce")
+    # A session from before municipalities were told apart is the default one's (the only one then).
+    if session.get("staff_tenant", DEFAULT_TENANT_ID) != current_tenant_id():
+        staff_id = None  # another municipality's member: nobody here, left signed in at home
     if staff_id is not None and nonce:
         seen = session.get("staff_seen")
         if not isinstance(seen, int) or _now() - seen > idle_timeout().total_seconds():
@@ -86,6 +94,7 @@ def begin_staff_session(user: StaffUser) -> None:
     if language:
         session["lang"] = language
     session["staff_id"], session["staff_nonce"] = user.id, user.session_nonce
+    session["staff_tenant"] = user.tenant_id
     session["staff_seen"] = _now()
     session.permanent = True
     g.staff_user = user

@@ -9,6 +9,9 @@ ADMIN = "admin"
 APPROVER = "approver"
 # 管理職: reads the 集計 dashboard (formsvc.dashboard); sees no applications.
 MANAGER = "manager"
+# 広域運営者: the prefecture-level operator of a deployment serving several municipalities
+# (formsvc.tenants.views). Honoured only on an account of the default tenant.
+OPERATOR = "operator"
 
 LABELS = {
     REVIEWER: ("審査担当", "Reviewer"),
@@ -16,5 +19,6 @@ LABELS = {
     ADMIN: ("管理者", "Administrator"),
     APPROVER: ("承認者", "Approver"),
     MANAGER: ("管理職", "Manager"),
+    OPERATOR: ("広域運営者", "Operator"),
 }
 ALL = tuple(LABELS)

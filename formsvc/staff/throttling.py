@@ -10,6 +10,10 @@ its own rows and clears the account's.
 The address limit is higher than the account limit: a whole office may share one address
 (NAT, a proxy), and one person's typos must not lock out their colleagues. The keys are
 stored as SHA-256 digests: a fixed length whatever the user name, and no plain addresses.
+
+An account name is one municipality's (tanaka of 鎌倉市 is not tanaka of 逗子市): its key names
+the tenant, so guesses in one town never lock the same name in another. An address is counted
+across all of them (one client guessing in many towns is one client).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from sqlalchemy import delete, func, select
 
 from formsvc.db import database, utcnow
 from formsvc.staff.models import StaffLoginFailure
+from formsvc.tenants.context import current_tenant_id
 
 # Within WINDOW: this many failures for one account name, or for one client address.
 ACCOUNT_LIMIT = 5
@@ -56,7 +61,8 @@ class Attempt:
 
 def start(username: str, client_address: str) -> Attempt:
     """Record the attempt, then decide whether its password may be checked at all."""
-    account_key, address_key = _digest("user", username), _digest("ip", client_address)
+    account_key = _digest("user", f"{current_tenant_id()}:{username}")
+    address_key = _digest("ip", client_address)
     now = utcnow()
     with database().transaction() as session:
         # Rows older than the window count for nothing any more.

@@ -71,7 +71,7 @@ def submission_of(session: Session, draft: Draft) -> Submission | None:
                                                    Submission.created_at >= draft.created_at))
 
 
-def purge_expired(session: Session) -> int:
+def purge_expired(session: Session, sweep: bool = True) -> int:
     """Delete expired drafts and the files attached to them that no submission kept (their
     stored objects too, once the session commits: formsvc.submissions.storage).
 
@@ -88,6 +88,8 @@ def purge_expired(session: Session) -> int:
     # it became (formsvc.review.retention) or otherwise, which only unlinks them (ON DELETE SET NULL).
     storage.delete_stored(session, Upload.draft_id.is_(None), Upload.submission_id.is_(None))
     deleted = session.execute(delete(Draft).where(Draft.expires_at <= now))
-    # Stored objects no row points at, from a process stopped between writing one and committing.
-    storage.sweep_orphans(session, now)
+    # Stored objects no row points at, from a process stopped between writing one and committing
+    # (the periodic job sweeps once for every municipality instead: sweep=False).
+    if sweep:
+        storage.sweep_orphans(session, now)
     return cast(CursorResult, deleted).rowcount  # a DELETE's result: it has a rowcount

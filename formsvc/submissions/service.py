@@ -22,6 +22,7 @@ from formsvc.submissions.protection import masked_for_version
 from formsvc.submissions.reception import new_reception_number
 from formsvc.submissions.signals import submission_arriving, submission_received
 from formsvc.submissions.status import CORRECTION_REQUESTED, RECEIVED
+from formsvc.tenants.context import all_municipalities
 
 
 class AlreadySubmitted(Exception):
@@ -159,7 +160,9 @@ def _unused_reception_number(session: Session) -> str:
 
 
 def _is_taken(session: Session, number: str) -> bool:
-    return session.scalar(select(Submission.id).where(Submission.reception_number == number)) is not None
+    # Unique across the deployment, not per municipality (the column's constraint says so).
+    with all_municipalities():
+        return session.scalar(select(Submission.id).where(Submission.reception_number == number)) is not None
 
 
 def _version_of(session: Session, draft: Draft) -> tuple[int, FormDefinition]:

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from formsvc.db import utcnow
 from formsvc.submissions.models import Upload
+from formsvc.tenants.context import all_municipalities
 
 EXTENSION = "formsvc.storage"
 log = logging.getLogger(__name__)
@@ -379,7 +380,9 @@ def _boto_errors() -> tuple[type[Exception], ...]:
 
 
 def _delete_unknown(session: Session, storage: Storage, keys: list[str]) -> int:
-    known = set(session.scalars(select(Upload.storage_key).where(Upload.storage_key.in_(keys))))
+    # One storage holds every municipality's files: a key is known if any of them points at it.
+    with all_municipalities():
+        known = set(session.scalars(select(Upload.storage_key).where(Upload.storage_key.in_(keys))))
     unknown = [key for key in keys if key not in known]
     storage.delete_many(unknown)
     return len(unknown)

@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
+from formsvc.tenants.context import DEFAULT_TENANT_ID
 from formsvc.tenants.models import Tenant
 
 if TYPE_CHECKING:
     from flask import Flask
 
 MAX_AGE_SECONDS = 10.0
+# After a failed read, the last snapshot is kept this long before the next try.
+RETRY_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -69,8 +73,22 @@ class Directory:
             with self._lock:
                 snapshot = self._snapshot
                 if snapshot is None or time.monotonic() - snapshot.read_at > MAX_AGE_SECONDS:
-                    snapshot = self._snapshot = self._read()
+                    snapshot = self._read_or_keep(snapshot)
         return snapshot
+
+    def _read_or_keep(self, last: _Snapshot | None) -> _Snapshot:
+        """The table read again; if the database cannot be read, the last snapshot for a while
+        more, else the default municipality alone (not kept): the request then meets the database
+        error where it has its own answer (/healthz says 503, pages show the error page)."""
+        try:
+            self._snapshot = self._read()
+            return self._snapshot
+        except SQLAlchemyError:
+            if last is not None:
+                self._snapshot = replace(last, read_at=time.monotonic() - MAX_AGE_SECONDS + RETRY_SECONDS)
+                return self._snapshot
+            provisional = self._info(None)
+            return _Snapshot({provisional.id: provisional}, {}, {}, provisional, time.monotonic())
 
     def _read(self) -> _Snapshot:
         from formsvc.db import Database
@@ -78,13 +96,7 @@ class Directory:
         database: Database = self._app.extensions["formsvc.db"]
         with database.session_factory() as session:
             rows = session.scalars(select(Tenant).order_by(Tenant.id)).all()
-        config = self._app.config
-        infos = [TenantInfo(
-            id=row.id, slug=row.slug,
-            name=row.name or config["MUNICIPALITY_NAME"],
-            address=row.address or config.get("MUNICIPALITY_ADDRESS") or "",
-            code=row.code, host=row.host, colour=row.colour, contact=dict(row.contact or {}),
-            is_default=row.is_default, active=row.active) for row in rows]
+        infos = [self._info(row) for row in rows]
         default = next((info for info in infos if info.is_default), None)
         if default is None:
             raise RuntimeError("the tenants table has no default tenant: run `formsvc db upgrade`")
@@ -93,6 +105,20 @@ class Directory:
             by_slug={info.slug: info for info in infos},
             by_host={info.host: info for info in infos if info.host},
             default=default, read_at=time.monotonic())
+
+    def _info(self, row: Tenant | None) -> TenantInfo:
+        """What a request needs of ``row``; None: the default municipality as configured."""
+        config = self._app.config
+        if row is None:
+            return TenantInfo(id=DEFAULT_TENANT_ID, slug="default", name=config["MUNICIPALITY_NAME"],
+                              address=config.get("MUNICIPALITY_ADDRESS") or "", code=None, host=None,
+                              colour="blue", contact={}, is_default=True)
+        return TenantInfo(
+            id=row.id, slug=row.slug,
+            name=row.name or config["MUNICIPALITY_NAME"],
+            address=row.address or config.get("MUNICIPALITY_ADDRESS") or "",
+            code=row.code, host=row.host, colour=row.colour, contact=dict(row.contact or {}),
+            is_default=row.is_default, active=row.active)
 
     def default(self) -> TenantInfo:
         return self._current().default

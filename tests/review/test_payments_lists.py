@@ -62,6 +62,9 @@ def test_the_queue_shows_each_payment_status_with_one_query_per_page(app, review
     assert numbers_on(page.text) == [numbers["paid"], numbers["unpaid"], numbers["awaiting"], numbers["refund_due"]]
     assert payment_cells(page.text) == ["支払い済み", "未払い", "支払い待ち", "返金予定"]
     assert sum(bool(re.search(r"\bFROM payments\b", statement)) for statement in statements) == 1
+    # Each row's payment state is read with the page's rows, not with one query per row.
+    assert not [statement for statement in statements if re.search(r"\bFROM submissions\b", statement)
+                and re.search(r"WHERE submissions\.id = ", statement)]
 
 
 def test_the_payment_filter_finds_what_needs_doing(app, review_form):

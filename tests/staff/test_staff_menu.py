@@ -25,6 +25,8 @@ def test_the_menu_lists_the_areas_a_member_of_staff_may_use_in_order(app):
     assert menu_links(approver.get("/staff/").text) == ["/admin/approvals"]
     manager = staff_client(app, "kacho", "manager")  # 管理職: the 集計 dashboard only
     assert menu_links(manager.get("/staff/").text) == ["/staff/dashboard"]
+    operator = staff_client(app, "unei", "operator")  # 広域運営者: the municipalities of the deployment
+    assert menu_links(operator.get("/staff/").text) == ["/staff/tenants/"]
 
 
 def test_another_app_has_its_own_menu(app, tmp_path):
@@ -33,4 +35,5 @@ def test_another_app_has_its_own_menu(app, tmp_path):
     assert staff_menu(again).entries == staff_menu(app).entries
     assert [entry.endpoint for entry in staff_menu(app).entries] == ["counter.home", "admin.index", "admin.approvals",
                                                                        "review.queue", "review.disposals",
-                                                                       "dashboard.index", "jobs.failed_jobs"]
+                                                                       "dashboard.index", "jobs.failed_jobs",
+                                                                       "tenants.index"]

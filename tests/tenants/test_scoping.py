@@ -79,3 +79,14 @@ def test_new_rows_belong_to_the_current_municipality_and_cross_tenant_work_must_
             session.add(Form(id="kamakura-new"))
             session.flush()
         assert session.get(Form, "kamakura-new").tenant_id == two_towns
+
+
+def test_the_compiled_version_cache_does_not_answer_across_municipalities(app, two_towns):
+    from formsvc.forms.catalog import version_by_id
+    from formsvc.forms.models import FormVersion
+
+    with app.app_context(), working_for(two_towns), database().session_factory() as session:
+        kamakura_version = session.scalar(select(FormVersion.id))
+        assert version_by_id(session, kamakura_version) is not None  # now cached in this worker
+    with app.app_context(), database().session_factory() as session:
+        assert version_by_id(session, kamakura_version) is None

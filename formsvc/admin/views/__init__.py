@@ -20,6 +20,7 @@ from formsvc.admin.views import (
     procedures,
     publishing,
     question_editor,
+    shared_templates,
     structured_editor,
     versions,
     yaml_editor,
@@ -28,4 +29,4 @@ from formsvc.admin.views.common import blueprint
 
 # Importing the areas adds their routes to the blueprint.
 __all__ = ["approvals", "blueprint", "correction_phrases", "intake", "notifications", "procedures", "publishing",
-           "question_editor", "structured_editor", "versions", "yaml_editor"]
+           "question_editor", "shared_templates", "structured_editor", "versions", "yaml_editor"]

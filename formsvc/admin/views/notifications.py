@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 from wtforms import Form as WTForm
 from wtforms import HiddenField, SelectMultipleField, StringField, TextAreaField
@@ -40,6 +40,7 @@ from formsvc.review.notification_settings import (
     Settings,
 )
 from formsvc.staff.auth import require_role
+from formsvc.tenants.resolution import current_tenant
 
 
 class NotificationsForm(WTForm):
@@ -193,7 +194,7 @@ def _page(procedure: Form, form: NotificationsForm, *, errors: list[tuple[str, s
         kinds=KINDS, kind_labels=KIND_LABELS, subject_of=lambda kind: _subject(form, kind),
         body_of=lambda kind: _body(form, kind), opened=opened, customised=customised,
         preview_kind=preview_kind, preview=preview, reset_kind=reset_kind, stale=stale,
-        placeholders=PLACEHOLDER_LIST, municipality=current_app.config["MUNICIPALITY_NAME"],
+        placeholders=PLACEHOLDER_LIST, municipality=current_tenant().name,
     ), code
 
 

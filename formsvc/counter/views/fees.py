@@ -20,6 +20,7 @@ from formsvc.review.workflow import MoveRefused
 from formsvc.staff.auth import require_role, signed_in_staff
 from formsvc.submissions import reception
 from formsvc.submissions.models import CounterVisit, Submission
+from formsvc.tenants.resolution import current_tenant
 
 
 def submission_or_404(visit: CounterVisit, submission_id: int) -> Submission:
@@ -80,7 +81,7 @@ def issue(visit_id: int, submission_id: int) -> ResponseReturnValue:
 def _receipt_pdf(visit: CounterVisit, submissions: list[Submission], filename: str):
     from formsvc.records import render_receipts  # WeasyPrint is loaded only to print
 
-    printed = receipt(db_session(), submissions, current_app.config["MUNICIPALITY_NAME"], utcnow())
+    printed = receipt(db_session(), submissions, current_tenant().name, utcnow())
     content = render_receipts(printed, f"受付票（引換券） {len(submissions)}件")
     response = send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=False,
                          download_name=filename, max_age=0)

@@ -29,6 +29,7 @@ from formsvc.submissions import identification as ident
 from formsvc.submissions import reception
 from formsvc.submissions.models import CounterVisit, Draft
 from formsvc.submissions.service import AlreadySubmitted
+from formsvc.tenants.resolution import current_tenant
 
 
 @blueprint.route("/visits/<id:visit_id>/drafts/<id:draft_id>/signature", methods=["GET", "POST"])
@@ -100,7 +101,7 @@ def _signature_forms(found: CounterVisit, drafts: list[Draft]) -> bytes | None:
         if compiled is None or ready is None or not ready.ready:
             continue
         forms.append(signature_form(session, found, draft, compiled, ready, signed_in_staff(),
-                                    current_app.config["MUNICIPALITY_NAME"], today()))
+                                    current_tenant().name, today()))
     if not forms:
         return None
     return render_signature_forms(forms, f"申請内容確認書（署名用） {len(forms)}件")

@@ -28,6 +28,7 @@ from formsvc.staff.models import StaffUser
 from formsvc.submissions import identification as ident
 from formsvc.submissions import reception, storage
 from formsvc.submissions.models import CounterVisit, Upload
+from formsvc.tenants.resolution import current_tenant
 
 
 def procedure_url(visit: CounterVisit, procedure: service.Procedure) -> str:
@@ -61,11 +62,11 @@ def visit(visit_id: int):
     # 収納 and 交付 of what was received (formsvc.counter.fees), by submission id.
     fee_states = {p.submission.id: fees.fee_state(session, p.submission) for p in procedures if p.submission}
     outside = card_address_outside(found.shared or {}, found.identification,
-                                   municipality_places(current_app.config.get("MUNICIPALITY_ADDRESS")))
+                                   municipality_places(current_tenant().address))
     return render_template(
         "counter/visit.html", visit=found, shared=shared_rows(found.shared or {}), procedures=procedures,
         fee_states=fee_states, methods=[(method, METHOD_LABELS[method]) for method in fees.METHODS],
-        card_address_outside=outside, municipality_name=current_app.config["MUNICIPALITY_NAME"],
+        card_address_outside=outside, municipality_name=current_tenant().name,
         procedure_url=procedure_url, choices=choices, query=query, opened_by=opened_by,
         identification_text=ident.describe(found.identification, found.identity_documents),
         awaiting=[p for p in procedures if p.state == service.AWAITING_SIGNATURE],

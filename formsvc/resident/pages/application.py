@@ -4,6 +4,7 @@ answers; and storing the answers a page changed."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar
 
 from flask import abort, render_template
@@ -12,7 +13,7 @@ from flask.views import MethodView
 from formsvc.applications.answers import Answers
 from formsvc.applications.flow import Flow
 from formsvc.clock import today
-from formsvc.definitions.schema import FormDefinition
+from formsvc.definitions.schema import FormDefinition, Page
 from formsvc.forms.catalog import CompiledForm
 from formsvc.resident import draft_notes
 from formsvc.resident.channels import current_channel
@@ -26,6 +27,13 @@ class Application:
     draft: Draft
     # The draft's answers (flow.answers) walked through its definition.
     flow: Flow
+
+    @cached_property
+    def visible_pages(self) -> list[Page]:
+        """flow.visible_pages(), worked out once a request: a page's guard, its steps and its
+        back link each walked every page's condition again (the flow's answers do not change
+        while a request uses them: a page stores its answers through a copy)."""
+        return self.flow.visible_pages()
 
     @property
     def definition(self) -> FormDefinition:

@@ -3,7 +3,7 @@ page, and where to go after a page is stored."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import redirect, url_for
 from werkzeug.wrappers import Response
@@ -39,39 +39,55 @@ def item_url(form_id: str, page_id: str, index: int) -> str:
 
 
 def back_url(application: Application, page_id: str) -> str:
-    previous = application.flow.previous_page_id(page_id)
+    # Flow.previous_page_id() on the pages the request worked out already.
+    ids = [page.id for page in application.visible_pages]
+    if page_id == CHECK:
+        previous = ids[-1] if ids else None
+    else:
+        previous = ids[ids.index(page_id) - 1] if page_id in ids and ids.index(page_id) > 0 else None
     if previous is None:
         return current_channel().start_url(application.form_id)
     return page_url(application.form_id, previous)
 
 
-def steps(application: Application, current: str) -> list[dict]:
-    """The steps above a page (or the page list beside it at the counter)."""
+class Step(NamedTuple):
+    """A step above a page: its title, "done", "current" or "todo", and its link (None: none)."""
+
+    title: str
+    state: str
+    url: str | None
+
+
+def steps(application: Application, current: str) -> list[Step]:
+    """The steps above a page (or the page list beside it at the counter). Attributes rather than
+    a dict's keys: a template reading step.state from a dict first tries the attribute, and pays
+    for the AttributeError on each of some forty reads a page (issue 17)."""
     locale = current_locale()
-    pages = [p for p in application.flow.visible_pages() if p.kind != "exit"]
+    pages = [p for p in application.visible_pages if p.kind != "exit"]
     completed = application.draft.completed_pages
     reachable = current_channel().free_navigation
     shown = []
     for page in pages:
         state = "current" if page.id == current else ("done" if page.id in completed else "todo")
-        shown.append({"title": page.title.get(locale), "state": state,
-                      "url": page_url(application.form_id, page.id)
-                      if reachable or page.id in completed else None})
-    shown.append({"title": t("確認", "Check"), "state": "current" if current == CHECK else "todo",
-                  "url": page_url(application.form_id, CHECK) if reachable else None})
+        shown.append(Step(page.title.get(locale), state,
+                          page_url(application.form_id, page.id) if reachable or page.id in completed else None))
+    shown.append(Step(t("確認", "Check"), "current" if current == CHECK else "todo",
+                      page_url(application.form_id, CHECK) if reachable else None))
     return shown
 
 
 def guard(application: Application, page_id: str) -> Response | None:
     """Redirect when a page is not asked, or when earlier pages are still unanswered."""
-    flow = application.flow
     # Sending a draft marks it used (submitted_at) in the transaction that stores its submission:
     # an unsent draft has none to look up (no query on every page of an application).
     draft = application.draft
     if draft.submitted_at is not None and submission_of(db_session(), draft) is not None:
         return redirect(url_for(".check", form_id=application.form_id))
-    visible = [page.id for page in flow.visible_pages()]
-    target = flow.first_unfinished_page_id(application.draft.completed_pages)
+    pages = application.visible_pages
+    visible = [page.id for page in pages]
+    # Flow.first_unfinished_page_id() on those pages: the first page asked not completed yet.
+    completed = application.draft.completed_pages
+    target = next((page.id for page in pages if page.id not in completed or page.kind == "exit"), CHECK)
     if page_id not in visible and page_id != CHECK:
         return redirect(page_url(application.form_id, target))
     if current_channel().free_navigation and page_id != CHECK:
