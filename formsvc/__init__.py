@@ -98,9 +98,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(notices)
     app.register_blueprint(dashboard)
     app.register_blueprint(jobs)  # a job's progress and file; failed jobs for administrators
+    from formsvc.tenants.views import assets as tenant_assets
     from formsvc.tenants.views import blueprint as tenants
 
     app.register_blueprint(tenants)  # the operator's municipalities and shared templates (/staff/tenants)
+    app.register_blueprint(tenant_assets)  # a municipality's logo
     app.register_blueprint(payments)  # the providers' notifications (webhooks)
     if app.config["MOCK_IDP_ENABLED"]:
         from formsvc.mock_idp import registration

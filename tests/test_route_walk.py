@@ -57,6 +57,9 @@ from formsvc.staff import roles
 from formsvc.staff.models import StaffUser
 from formsvc.submissions.models import CounterVisit, Draft, Submission, Upload
 from formsvc.tenants.context import DEFAULT_TENANT_ID, working_for
+from formsvc.tenants.logo import prepared as prepared_logo
+from formsvc.tenants.models import Tenant
+from formsvc.tenants.resolution import directory
 from tests.applicant import TINY_PDF, csrf_token
 from tests.applications.test_nested_repeat import SHOTOKU
 from tests.authentication.support import sign_in_with_card
@@ -299,6 +302,8 @@ ROUTES: dict[str, Route] = {
     "tenants.set_active": Route(OPERATOR),
     "tenants.shared_templates": Route(OPERATOR),
     "tenants.share_template": Route(OPERATOR),
+    "tenants.logo": Route(OPERATOR),
+    "tenant_assets.logo_image": Route(PUBLIC, {"digest": "logo_digest"}),
     # Shared templates for a municipality's administrators (the seed shares the default town's procedure).
     "admin.shared_templates": Route(ADMIN),
     "admin.adopt_template": Route(ADMIN),
@@ -460,6 +465,10 @@ def _seed(app, town: Town, resident_client) -> Seed:
         session.add(JobFile(job_id=print_job.id, name="result", media_type="application/pdf", content=TINY_PDF))
         failed_job = enqueue(session, "purge_drafts")
         failed_job.state, failed_job.attempts, failed_job.error = "failed", 3, "OperationalError: database is locked"
+        logo = prepared_logo(TINY_PNG)
+        municipality = session.get(Tenant, town.tenant_id)
+        municipality.logo, municipality.logo_digest = logo.png, logo.digest
+        municipality.logo_width, municipality.logo_height = logo.width, logo.height
         if town.tenant_id == DEFAULT_TENANT_ID:  # the operator offers the procedure as a shared template
             session.add(SharedTemplate(form_id=review_form, shared_by="kanri"))
         values = {
@@ -472,8 +481,10 @@ def _seed(app, town: Town, resident_client) -> Seed:
             "counter_submission_id": counter_submission.id, "counter_method": "cash",
             "approval_id": approval.id, "figure_id": "channels", "paper_month": "2026-10", "paper_count": "3",
             "print_job_id": print_job.id, "failed_job_id": failed_job.id, "counter_number": counter_number,
-            "tenant_id": town.tenant_id,
+            "tenant_id": town.tenant_id, "logo_digest": logo.digest,
         }
+    with app.app_context():
+        directory().forget()  # the logo, seen by the next request
     return Seed(values, resident_client, api_token)
 
 
@@ -695,3 +706,4 @@ def test_every_route_lets_in_exactly_who_the_table_says(demo_app, name, caplog):
         if why:
             failures.append(f"{method} {path} [{rule.endpoint}] as {name}: expected {outcome}: {why}")
     assert not failures, "\n".join(failures)
+

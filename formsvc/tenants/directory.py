@@ -41,6 +41,8 @@ class TenantInfo:
     contact: dict = field(hash=False, compare=False)
     is_default: bool = False
     active: bool = True
+    # The logo's (formsvc.tenants.logo) digest and size, or None: no logo.
+    logo: tuple[str, int, int] | None = None
 
     @property
     def path_prefix(self) -> str:
@@ -118,7 +120,8 @@ class Directory:
             name=row.name or config["MUNICIPALITY_NAME"],
             address=row.address or config.get("MUNICIPALITY_ADDRESS") or "",
             code=row.code, host=row.host, colour=row.colour, contact=dict(row.contact or {}),
-            is_default=row.is_default, active=row.active)
+            is_default=row.is_default, active=row.active,
+            logo=(row.logo_digest, row.logo_width or 0, row.logo_height or 0) if row.logo_digest else None)
 
     def default(self) -> TenantInfo:
         return self._current().default

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Integer, String, Text
+from sqlalchemy import Boolean, Integer, LargeBinary, String, Text
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -31,6 +31,11 @@ class Tenant(Base):
     colour: Mapped[str] = mapped_column(String(16), default="blue", server_default="blue")
     # お問い合わせ先: department, phone, e-mail, hours (shown in every page's footer).
     contact: Mapped[dict] = mapped_column(JSONDocument, default=dict)
+    # The header's logo (formsvc.tenants.logo: re-encoded PNG); read only by its own address.
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    logo_digest: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    logo_width: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    logo_height: Mapped[int | None] = mapped_column(Integer, nullable=True)
     is_default: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)

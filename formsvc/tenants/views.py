@@ -24,6 +24,7 @@ from formsvc.forms.models import Form
 from formsvc.staff import accounts, menu, roles
 from formsvc.staff.auth import require_role, signed_in_staff
 from formsvc.tenants import forms, service
+from formsvc.tenants import logo as logos
 from formsvc.tenants.branding import COLOURS
 from formsvc.tenants.context import working_for
 from formsvc.tenants.models import Tenant
@@ -113,7 +114,7 @@ def new():
     return render_template("tenants/form.html", form=form, errors=errors, tenant=None), 400 if errors else 200
 
 
-@blueprint.route("/<int:tenant_id>/edit", methods=["GET", "POST"])
+@blueprint.route("/<id:tenant_id>/edit", methods=["GET", "POST"])
 @operator_only
 def edit(tenant_id: int):
     session = db_session()
@@ -146,12 +147,63 @@ def edit(tenant_id: int):
             directory().forget()
             flash(f"「{_display_name(tenant)}」の設定を保存しました", "admin")
             return redirect(url_for("tenants.index"))
-    errors = forms.error_summary(form)
-    return render_template("tenants/form.html", form=form, errors=errors, tenant=tenant,
+    return _edit_page(tenant, form)
+
+
+def _edit_page(tenant: Tenant, form: forms.TenantForm, logo_error: str | None = None):
+    errors = forms.error_summary(form) + ([(logo_error, "logo")] if logo_error else [])
+    return render_template("tenants/form.html", form=form, errors=errors, tenant=tenant, logo_error=logo_error,
                            name=_display_name(tenant)), 400 if errors else 200
 
 
-@blueprint.post("/<int:tenant_id>/active")
+@blueprint.post("/<id:tenant_id>/logo")
+@operator_only
+def logo(tenant_id: int):
+    """Upload (or, with remove=1, take away) the municipality's logo; a file that is not taken
+    shows the settings page again with the reason at the field."""
+    session = db_session()
+    tenant = _tenant_or_404(tenant_id)
+    if request.form.get("remove") == "1":
+        tenant.logo = tenant.logo_digest = tenant.logo_width = tenant.logo_height = None
+        message = f"「{_display_name(tenant)}」のロゴを外しました"
+    else:
+        upload = request.files.get("logo")
+        try:
+            prepared = logos.prepared(upload.read(logos.MAX_UPLOAD_BYTES + 1) if upload else b"")
+        except logos.LogoProblem as problem:
+            form = (forms.DefaultTenantForm if tenant.is_default else forms.TenantForm)()
+            form.fill_from(tenant)
+            if tenant.is_default and not tenant.name:
+                form.name.data = _display_name(tenant)
+            return _edit_page(tenant, form, logo_error=str(problem))
+        tenant.logo, tenant.logo_digest = prepared.png, prepared.digest
+        tenant.logo_width, tenant.logo_height = prepared.width, prepared.height
+        message = f"「{_display_name(tenant)}」のロゴを保存しました"
+    session.commit()
+    directory().forget()
+    flash(message, "admin")
+    return redirect(url_for("tenants.index"))
+
+
+# The logo as every page's header shows it (public: residents see it before signing in).
+assets = Blueprint("tenant_assets", __name__)
+
+
+@assets.get("/municipality-logo/<digest>.png")
+def logo_image(digest: str):
+    """The current municipality's logo; its digest in the address, so it may be kept a year."""
+    shown = current_tenant().logo
+    if shown is None or shown[0] != digest:
+        abort(404)
+    content = db_session().scalar(select(Tenant.logo).where(Tenant.id == current_tenant().id))
+    if content is None:
+        abort(404)
+    response = current_app.response_class(content, mimetype="image/png")
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+@blueprint.post("/<id:tenant_id>/active")
 @operator_only
 def set_active(tenant_id: int):
     session = db_session()
