@@ -168,10 +168,18 @@ def _recompute(session: Session, applications: ColumnElement[bool], counts_rows:
     session.execute(delete(MonthDuration).where(duration_rows))
     session.execute(insert(MonthCount).from_select(
         ["tenant_id", "form_id", "month", "channel", "applications", "corrected", "decided", "rejected"],
-        _counts(applications)))
+        _in_key_order(_counts(applications))))
     for durations in (_processing_durations(applications), _status_durations(applications)):
         session.execute(insert(MonthDuration).from_select(
-            ["tenant_id", "form_id", "month", "measure", "bucket", "count", "seconds"], _histogram(durations)))
+            ["tenant_id", "form_id", "month", "measure", "bucket", "count", "seconds"],
+            _in_key_order(_histogram(durations))))
+
+
+def _in_key_order(rows: Select) -> Select:
+    """Rows written in (tenant, procedure, month) order: a full build over many municipalities
+    then keeps each one's rows together on disk, and its dashboard reads a few pages instead of
+    one row from each of hundreds (bench/tenants.py: 1.16 → 1.04 of a municipality alone)."""
+    return rows.order_by(*list(rows.selected_columns)[:3])
 
 
 def _recompute_visits(session: Session, visits: ColumnElement[bool], count_rows: ColumnElement[bool],
