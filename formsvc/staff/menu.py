@@ -8,7 +8,7 @@ what its registered blueprints declare, in the order it registers them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from flask import Blueprint, current_app
@@ -65,6 +65,14 @@ def staff_menu(app: App) -> StaffMenu:
 def menu_entries() -> list[tuple[str, str, tuple[str, ...]]]:
     """(endpoint, label in the page's language, roles that see it) for the templates."""
     return [(entry.endpoint, t(*entry.label), entry.roles) for entry in staff_menu(current_app).entries]
+
+
+class MenuEntries:
+    """``menu_entries()`` when a template iterates it: only staff pages show the menu, and a
+    resident's page (which gets the same context) then pays nothing for its labels."""
+
+    def __iter__(self) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+        return iter(menu_entries())
 
 
 def start_page_for(user: StaffUser) -> Callable[[], ResponseReturnValue] | None:

@@ -23,7 +23,7 @@ from formsvc.staff.auth import (
     staff_seconds_left,
 )
 from formsvc.staff.forms import LoginForm
-from formsvc.staff.menu import menu_entries, start_page_for
+from formsvc.staff.menu import MenuEntries, start_page_for
 from formsvc.templating import signed_in
 
 blueprint = Blueprint("staff", __name__, url_prefix="/staff")
@@ -33,7 +33,7 @@ blueprint = Blueprint("staff", __name__, url_prefix="/staff")
 def staff_context():
     return {
         "staff_user": signed_in(current_staff),
-        "staff_menu": menu_entries(),
+        "staff_menu": MenuEntries(),
         # For the time-out warning of the staff layouts (templates/staff/_session.html).
         "staff_seconds_left": staff_seconds_left,
     }
