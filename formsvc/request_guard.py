@@ -54,6 +54,17 @@ class DatabaseIntegerConverter(IntegerConverter):
 
 
 MAX_DATABASE_INTEGER = 2**31 - 1
+_DATABASE_INTEGER_TEXT = re.compile(r"[0-9]{1,10}")
+
+
+def database_integer(text: str | None) -> int | None:
+    """A number typed into a query or form that names a row (an id, a version number), or None.
+    ASCII digits only — str.isdigit() also accepts "²", which int() refuses, and "١", which it
+    reads — and no more than the INTEGER column holds."""
+    if text is None or not _DATABASE_INTEGER_TEXT.fullmatch(text):
+        return None
+    value = int(text)
+    return value if value <= MAX_DATABASE_INTEGER else None
 
 
 def init_app(app: Flask) -> None:

@@ -4,10 +4,11 @@ the templates add the token."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from wtforms import Field, Form, HiddenField, IntegerField, StringField, TextAreaField
+
+from formsvc.request_guard import database_integer
 
 
 class ValuesField(Field):
@@ -33,9 +34,7 @@ class MoveForm(Form):
     assignee = StringField(default="")
 
     def assignee_id(self) -> int | None:
-        # ASCII digits only, and few: "²" passes isdigit() but not int(); a huge id overflows the query.
-        value = self.assignee.data or ""
-        return int(value) if re.fullmatch(r"[0-9]{1,9}", value) else None
+        return database_integer(self.assignee.data)
 
 
 class PrintForm(Form):
@@ -50,6 +49,4 @@ class RefundForm(Form):
     lock_version = IntegerField()  # the payment's version the page showed: a changed payment is shown again
 
     def payment_id(self) -> int | None:
-        # ASCII digits only, and few (a forged huge id is simply not the payment shown).
-        value = self.payment.data or ""
-        return int(value) if re.fullmatch(r"[0-9]{1,9}", value) else None
+        return database_integer(self.payment.data)  # a forged huge id is simply not the payment shown

@@ -149,3 +149,5 @@ def test_the_diff_page_compares_the_working_copy_with_the_published_version(app)
     words = text_of(page.text)
     assert "第1版から下書きへの変更点" in words and "項目「通数」の最大値を「5」から「9」に変更" in words
     assert admin.get(f"/admin/forms/{FORM}/diff?from=7&to=1").status_code == 404
+    for odd in ("²", "9" * 5000):  # isdigit() but not int(): not found, never an error
+        assert admin.get(f"/admin/forms/{FORM}/diff", query_string={"to": odd}).status_code == 404

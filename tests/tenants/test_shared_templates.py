@@ -122,3 +122,18 @@ def test_only_published_procedures_are_shared_and_only_by_operators(app):
     own_token = csrf_token(admin.get("/admin/").text)
     assert admin.post(f"/staff/tenants/shared-templates/{TEMPLATE}",
                       data={"csrf_token": own_token, "action": "share"}).status_code == 403
+
+
+def test_odd_version_numbers_in_the_diff_and_seen_are_not_found_never_an_error(app):
+    """"²" passes str.isdigit() but not int(); 5,000 digits pass neither int() nor the column."""
+    publish(app, SAMPLE)
+    share(app)
+    admin = municipality_admin(app)
+    submit(admin, "/kamakura/admin/shared-templates", f"/kamakura/admin/shared-templates/{TEMPLATE}/adopt")
+    diff = f"/kamakura/admin/shared-templates/{TEMPLATE}/diff"
+    for value in ("²", "١", "9" * 5000, "99999999999", "0", "-1", "1\x00"):
+        for query in ({"to": value}, {"from": value, "to": "1"}):
+            assert admin.get(diff, query_string=query).status_code in (400, 404), (query, value)
+        page = admin.get(PROCEDURE)
+        seen = admin.post(f"{PROCEDURE}/template-seen", data={"csrf_token": csrf_token(page.text), "version": value})
+        assert seen.status_code in (302, 400), value

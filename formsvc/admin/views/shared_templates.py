@@ -24,6 +24,7 @@ from formsvc.definitions.schema import FormDefinition
 from formsvc.forms import templates_shared
 from formsvc.forms.audit import record_event
 from formsvc.forms.models import Form, FormWorkingCopy
+from formsvc.request_guard import database_integer
 from formsvc.staff.auth import require_role
 from formsvc.tenants.context import all_municipalities
 from formsvc.tenants.resolution import current_tenant
@@ -114,12 +115,13 @@ def shared_template_diff(template_id: str):
     if info is None:
         abort(404)
     # Without a choice: the version before the latest against the latest.
-    to = request.args.get("to") or str(info.version)
-    start = request.args.get("from") or str(max(1, int(to) - 1) if to.isdigit() else "")
-    if not start.isdigit() or not to.isdigit():
+    to = database_integer(request.args.get("to") or str(info.version))
+    start = database_integer(request.args["from"]) if request.args.get("from") else (
+        max(1, to - 1) if to is not None else None)
+    if start is None or to is None:
         abort(404)
-    old = templates_shared.template_version(session, template_id, int(start))
-    new = templates_shared.template_version(session, template_id, int(to))
+    old = templates_shared.template_version(session, template_id, start)
+    new = templates_shared.template_version(session, template_id, to)
     if old is None or new is None:
         abort(404)
     old_name, new_name = f"第{old.number}版", f"第{new.number}版"
@@ -140,10 +142,10 @@ def template_seen(form_id: str):
     session = db_session()
     procedure_or_404(form_id)
     change = templates_shared.pending_change(session, form_id)
-    typed = request.form.get("version", "")
-    if change is not None and typed.isdigit():
+    typed = database_integer(request.form.get("version"))
+    if change is not None and typed is not None:
         # The version the page showed (a newer one published since stays to be seen).
-        number = min(int(typed), change.latest)
+        number = min(typed, change.latest)
         if templates_shared.mark_seen(session, form_id, number):
             session.commit()
             flash(f"共有テンプレートの第{number}版を確認済みにしました", "admin")

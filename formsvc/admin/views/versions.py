@@ -31,6 +31,7 @@ from formsvc.forms.periods import (
     version_states,
 )
 from formsvc.i18n import current_locale
+from formsvc.request_guard import database_integer
 from formsvc.staff.auth import require_role
 
 
@@ -184,7 +185,7 @@ def diff(form_id: str):
     default_to = "working" if copy is not None else (str(form.latest.number) if form.latest else "")
     to = request.args.get("to") or default_to
     default_from = str(current.number) if current and to == "working" else (
-        str(int(to) - 1) if to.isdigit() and int(to) > 1 else "")
+        str(number - 1) if (number := database_integer(to)) is not None and number > 1 else "")
     start = request.args.get("from") or default_from
     if (start and start not in numbers) or (to and to not in numbers):
         abort(404)
