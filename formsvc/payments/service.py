@@ -44,7 +44,7 @@ from formsvc.forms.catalog import draft_sending_closed, version_by_id
 from formsvc.payments import models, providers
 from formsvc.payments.models import Payment, PaymentNotification
 from formsvc.payments.notifications import InvalidNotification
-from formsvc.payments.providers import PaymentProvider, ProviderPayment
+from formsvc.payments.providers import Notification, PaymentProvider, ProviderPayment
 from formsvc.staff.models import StaffUser
 from formsvc.submissions import status as submission_status
 from formsvc.submissions.drafts import submission_of
@@ -718,16 +718,21 @@ def _refund_orphan(payment: Payment) -> None:
 
 # --- notifications ------------------------------------------------------------------------------
 
-def notification_tenant(session: Session, provider: str, body: bytes, headers: Mapping[str, str]) -> int:
+def verified_notification(provider: str, body: bytes, headers: Mapping[str, str]) -> Notification:
+    """A provider's notification, its signature checked and read once (UnknownProvider,
+    InvalidNotification): then ``notification_tenant`` and ``apply_notification``."""
+    found = providers.provider_named(provider)
+    if found is None:
+        raise UnknownProvider(provider)
+    return found.verify_notification(body, headers, current_app.config.get("PAYMENT_WEBHOOK_SECRET") or "")
+
+
+def notification_tenant(session: Session, provider: str, note: Notification) -> int:
     """The municipality whose payment a verified notification is about (the caller applies it
     there: ``working_for``). A provider posts every municipality's notifications to the
     deployment's one address (/payments/notifications/<provider>), so the payment is looked for
     in all of them (its provider's id is unique); at a municipality's own address (/<slug>/…, its
-    host name) only its own payments are known. UnknownProvider, InvalidNotification, UnknownPayment."""
-    found = providers.provider_named(provider)
-    if found is None:
-        raise UnknownProvider(provider)
-    note = found.verify_notification(body, headers, current_app.config.get("PAYMENT_WEBHOOK_SECRET") or "")
+    host name) only its own payments are known. UnknownPayment."""
     addressed = current_tenant()
     with all_municipalities():  # a plain value: no other municipality's row stays in the session
         tenant_id = session.scalar(select(Payment.tenant_id).where(
@@ -737,15 +742,11 @@ def notification_tenant(session: Session, provider: str, body: bytes, headers: M
     return tenant_id
 
 
-def apply_notification(session: Session, provider: str, body: bytes, headers: Mapping[str, str]) -> str:
-    """Apply a provider's notification once: verified (InvalidNotification), about a payment of
-    ours (UnknownProvider, UnknownPayment), and not seen before (its event id). Returns the
-    outcome: "applied", "ignored" (nothing to change), "refund_due" or "replayed". The caller
-    commits (and retries once on a concurrent change of the payment: StaleDataError)."""
-    found = providers.provider_named(provider)
-    if found is None:
-        raise UnknownProvider(provider)
-    note = found.verify_notification(body, headers, current_app.config.get("PAYMENT_WEBHOOK_SECRET") or "")
+def apply_notification(session: Session, provider: str, note: Notification) -> str:
+    """Apply a verified notification (``verified_notification``) once: about a payment of ours
+    (UnknownPayment), and not seen before (its event id). Returns the outcome: "applied",
+    "ignored" (nothing to change), "refund_due" or "replayed". The caller commits (and retries
+    once on a concurrent change of the payment: StaleDataError)."""
     payment = session.scalar(select(Payment).where(Payment.provider == provider,
                                                    Payment.provider_payment_id == note.payment.payment_id))
     if payment is None:
@@ -832,4 +833,5 @@ def _event_for(session: Session, payment: Payment, kind: str, actor: str, **extr
 __all__ = ["AlreadyPaid", "InvalidNotification", "NotRefundable", "PaymentUnavailable", "UnknownPayment",
            "UnknownProvider", "answers_digest", "apply_notification", "complete_paid_draft", "mark_refund_due",
            "not_sent_because", "notification_tenant", "payment_for_draft", "record_counter", "refresh", "refund",
-           "refund_orphans", "settle_after_correction", "start_for_submission", "start_online"]
+           "refund_orphans", "settle_after_correction", "start_for_submission", "start_online",
+           "verified_notification"]

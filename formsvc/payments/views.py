@@ -16,7 +16,13 @@ from formsvc.csrf import csrf
 from formsvc.db import roll_back_session
 from formsvc.db import session as db_session
 from formsvc.payments.notifications import InvalidNotification
-from formsvc.payments.service import UnknownPayment, UnknownProvider, apply_notification, notification_tenant
+from formsvc.payments.service import (
+    UnknownPayment,
+    UnknownProvider,
+    apply_notification,
+    notification_tenant,
+    verified_notification,
+)
 from formsvc.tenants.context import working_for
 
 blueprint = Blueprint("payments", __name__)
@@ -33,23 +39,26 @@ def notification(provider: str) -> ResponseReturnValue:
     body = request.get_data(cache=False)
     if len(body) > MAX_BODY:
         return jsonify(error="too_large"), 413
+    provider = provider[:32]
+    try:
+        note = verified_notification(provider, body, dict(request.headers))
+    except UnknownProvider:
+        return jsonify(error="unknown_provider"), 404
+    except InvalidNotification as refused:
+        current_app.logger.warning("payment notification from %s refused: %s", provider, refused)
+        return jsonify(error="invalid_notification"), refused.status
     # The return page may change the payment at the same moment (optimistic lock, unique
     # constraints): the loser starts again from what the winner stored, once.
     for attempt in range(2):
         try:
             # Applied in the payment's municipality (every row it writes is that municipality's).
-            with working_for(notification_tenant(db_session(), provider[:32], body, dict(request.headers))):
-                outcome = apply_notification(db_session(), provider[:32], body, dict(request.headers))
+            with working_for(notification_tenant(db_session(), provider, note)):
+                outcome = apply_notification(db_session(), provider, note)
                 db_session().commit()
             return jsonify(outcome=outcome), 200
-        except UnknownProvider:
-            return jsonify(error="unknown_provider"), 404
-        except InvalidNotification as refused:
-            current_app.logger.warning("payment notification from %s refused: %s", provider[:32], refused)
-            return jsonify(error="invalid_notification"), refused.status
         except UnknownPayment:
             roll_back_session()
-            current_app.logger.warning("payment notification from %s for an unknown payment", provider[:32])
+            current_app.logger.warning("payment notification from %s for an unknown payment", provider)
             return jsonify(error="unknown_payment"), 404
         except (StaleDataError, IntegrityError):
             roll_back_session()
