@@ -198,7 +198,7 @@ def main() -> None:
                 rows.extend(measure(app, size, args.rounds, args.plan))
         engine.dispose()
         with app.app_context():
-            database().engine.dispose()
+            database().dispose()
         report(rows)
         print(f"\ntotal {time.perf_counter() - began:.0f} s")
     finally:

@@ -277,7 +277,7 @@ def main() -> None:
             rows.extend(measure(app, engine, size, args.runs, args.plan))
         engine.dispose()
         with app.app_context():
-            database().engine.dispose()
+            database().dispose()
         report(rows)
         print(f"\ntotal {time.perf_counter() - began:.0f} s")
     finally:

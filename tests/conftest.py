@@ -176,7 +176,7 @@ def app(database_url, tmp_path):
     })
     yield app
     empty_all_tables(app)
-    database_of(app).engine.dispose()
+    database_of(app).dispose()
 
 
 def database_of(app):
@@ -237,7 +237,7 @@ def demo_app(database_url, key_instance_dir):
     app = make_demo_app(database_url, key_instance_dir)
     yield app
     empty_all_tables(app)
-    database_of(app).engine.dispose()
+    database_of(app).dispose()
 
 
 @pytest.fixture

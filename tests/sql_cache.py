@@ -19,12 +19,14 @@ from sqlalchemy.engine import Dialect, Engine
 from formsvc import db
 
 _original_make_engine = db.make_engine
-_shared: dict[str, tuple[Dialect, object]] = {}
+_shared: dict[tuple[str, str], tuple[Dialect, object]] = {}
 
 
-def _make_engine_sharing_compiled_sql(url: str) -> Engine:
-    engine = _original_make_engine(url)
-    dialect, compiled_cache = _shared.setdefault(url, (engine.dialect, engine._compiled_cache))
+def _make_engine_sharing_compiled_sql(url: str, **options) -> Engine:
+    engine = _original_make_engine(url, **options)
+    # A dialect holds its isolation level (Database.autocommit_engine's is AUTOCOMMIT): one per level.
+    key = (url, repr(sorted(options.items())))
+    dialect, compiled_cache = _shared.setdefault(key, (engine.dialect, engine._compiled_cache))
     engine.dialect = dialect
     engine._compiled_cache = compiled_cache  # type: ignore[assignment]
     return engine

@@ -65,7 +65,7 @@ def test_the_500_page_keeps_its_headers_when_the_database_is_gone(app):
         response = client.get("/staff/")
     finally:
         app.extensions["formsvc.db"] = working
-        gone.engine.dispose()
+        gone.dispose()
     assert_500_page(response)
 
 

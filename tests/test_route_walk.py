@@ -352,7 +352,7 @@ def production_app(database_url, tmp_path):
                       "INSTANCE_DIR": str(tmp_path), "FORMSVC_DEMO": False, "MOCK_IDP_ENABLED": None})
     yield app
     empty_all_tables(app)
-    database_of(app).engine.dispose()
+    database_of(app).dispose()
 
 
 @dataclass

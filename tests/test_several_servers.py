@@ -94,7 +94,7 @@ def shared_app(database_url, tmp_path):
     with database_of(app).engine.begin() as connection:
         connection.execute(text("DELETE FROM formsvc_queue_task; DELETE FROM formsvc_queue_schedule"))
     empty_all_tables(app)
-    database_of(app).engine.dispose()
+    database_of(app).dispose()
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """What a question page costs the database, and the form encoding it asks for (issue 17):
-a page of an unsent draft reads the draft and nothing else; only a page with a file question
-is sent as multipart/form-data."""
+a page of an unsent draft reads the draft and nothing else, without opening a transaction; only
+a page with a file question is sent as multipart/form-data."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import io
 import re
 
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from formsvc.db import database
 from tests.applicant import TINY_PDF, csrf_token
@@ -22,18 +23,30 @@ def start(client) -> None:
 
 
 def statements_during(app, request) -> list[str]:
+    """The statements ``request`` sends, each marked "(autocommit)" when sent outside a transaction
+    (Database.autocommit_engine), and "BEGIN" where a session opens a transaction."""
     with app.app_context():
-        engine = database().engine
+        engines = {database().engine: "", database().autocommit_engine: " (autocommit)"}
     seen: list[str] = []
 
-    def note(_conn, _cursor, statement, *_):
-        seen.append(statement)
+    def noter(mark):
+        def note(_conn, _cursor, statement, *_):
+            seen.append(statement + mark)
+        return note
 
-    event.listen(engine, "before_cursor_execute", note)
+    def begun(_session, _transaction, _connection):
+        seen.append("BEGIN")
+
+    listeners = [(engine, noter(mark)) for engine, mark in engines.items()]
+    for engine, note in listeners:
+        event.listen(engine, "before_cursor_execute", note)
+    event.listen(Session, "after_begin", begun)
     try:
         request()
     finally:
-        event.remove(engine, "before_cursor_execute", note)
+        for engine, note in listeners:
+            event.remove(engine, "before_cursor_execute", note)
+        event.remove(Session, "after_begin", begun)
     return seen
 
 
@@ -47,7 +60,8 @@ def test_a_page_of_an_unsent_draft_reads_only_the_draft(app, client, sample_form
     start(client)
     assert client.get(f"{PAGES}/eligibility").status_code == 200  # the worker meets the version
     seen = statements_during(app, lambda: client.get(f"{PAGES}/eligibility"))
-    assert len(seen) == 1 and "FROM drafts" in seen[0], seen
+    # One round trip: no BEGIN before it, so no ROLLBACK after.
+    assert len(seen) == 1 and "FROM drafts" in seen[0] and seen[0].endswith("(autocommit)"), seen
 
 
 def test_a_page_sent_reads_the_draft_and_stores_it(app, client, sample_form):
@@ -55,7 +69,8 @@ def test_a_page_sent_reads_the_draft_and_stores_it(app, client, sample_form):
     html = client.get(f"{PAGES}/eligibility").text
     seen = statements_during(app, lambda: client.post(
         f"{PAGES}/eligibility", data={"resident": "yes", "action": "continue", "csrf_token": csrf_token(html)}))
-    assert [statement.split()[0] for statement in seen] == ["SELECT", "UPDATE"], seen
+    assert [statement.split()[0] for statement in seen] == ["SELECT", "BEGIN", "UPDATE"], seen
+    assert seen[0].endswith("(autocommit)") and not seen[2].endswith("(autocommit)"), seen
 
 
 def test_only_a_page_with_a_file_question_is_multipart(client, sample_form):

@@ -1,4 +1,5 @@
-"""Expired drafts are deleted, with the files no submission kept (formsvc purge-drafts)."""
+"""Drafts: found through their token (read outside a transaction when it is a session's first
+read), and deleted once expired with the files no submission kept (formsvc purge-drafts)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ from sqlalchemy import select, update
 
 from formsvc.cli import main
 from formsvc.db import database, utcnow
-from formsvc.submissions.drafts import find_draft
+from formsvc.forms.catalog import published
+from formsvc.submissions.drafts import find_draft, new_draft
 from formsvc.submissions.models import Draft, Submission, Upload
+from formsvc.tenants.context import working_for
+from formsvc.tenants.models import Tenant
 from tests.resident.library_support import JPEG, Files, Resident, publish
 
 FORM = "inu-touroku"
@@ -60,3 +64,47 @@ def test_find_draft_binds_each_call_s_token_and_form(app):
                         .values(expires_at=utcnow() - timedelta(seconds=1)))
         assert find_draft(session, tokens[second.id], FORM) is None
         assert find_draft(session, tokens[first.id], FORM).id == first.id
+
+
+def test_a_draft_read_outside_a_transaction_is_the_session_s_own(app):
+    """The draft joins the session as if it had read it: unchanged, it writes nothing; changed, the
+    session's commit stores it; asked for again, the session's object comes back."""
+    publish(app, FORM)
+    Resident(app.test_client(), app, FORM, answers=ANSWERS).apply(until="vaccination")
+    with app.app_context(), database().transaction() as session:
+        token = session.scalar(select(Draft.token))
+    with app.app_context():
+        session = database().session_factory()
+        draft = find_draft(session, token, FORM)
+        assert draft is not None and draft in session and not session.dirty
+        assert find_draft(session, token, FORM) is draft  # read through the session now
+        draft.locale = "en"
+        session.commit()
+        session.close()
+    with app.app_context(), database().transaction() as session:
+        assert session.scalar(select(Draft.locale).where(Draft.token == token)) == "en"
+
+
+def test_a_draft_the_session_has_not_committed_is_found(app):
+    """Inside a transaction the draft is read through it: a draft made and not yet committed
+    (a start page) is found, which a read outside the transaction could not see."""
+    publish(app, FORM)
+    with app.test_request_context(), database().transaction() as session:
+        compiled = published(session, FORM)
+        made = new_draft(session, compiled, "ja")
+        assert find_draft(session, made.token, FORM) is made
+
+
+def test_another_municipality_s_draft_is_not_found_outside_a_transaction(app):
+    """The read outside a transaction names its municipality itself (the ORM's tenant filter does
+    not reach a Core statement): a token of another town's draft finds nothing."""
+    publish(app, FORM)
+    Resident(app.test_client(), app, FORM, answers=ANSWERS).apply(until="vaccination")
+    with app.app_context(), database().transaction() as session:
+        token = session.scalar(select(Draft.token))
+        other = Tenant(slug="kamakura", name="鎌倉市", code="142042")
+        session.add(other)
+    with app.app_context(), working_for(other.id):
+        session = database().session_factory()
+        assert find_draft(session, token, FORM) is None
+        session.close()
