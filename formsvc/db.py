@@ -147,6 +147,7 @@ class Database:
         # own, always in autocommit mode: switching a pooled connection to autocommit and back cost
         # more than the read (~0.1 ms). A worker keeps one more idle connection for them. An
         # in-memory SQLite database is one per connection pool: shared there.
+        self.autocommit_engine: Engine
         if make_url(url).database in (None, "", ":memory:"):
             self.autocommit_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         else:
