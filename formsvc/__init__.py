@@ -3,10 +3,31 @@
 from __future__ import annotations
 
 import gc
+from types import FunctionType, MethodType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from flask import Flask
+
+
+def plain_functions_as_they_are(flask_ensure_sync: Callable[[Callable], Callable]) -> Callable[[Callable], Callable]:
+    """Flask.ensure_sync, which Flask asks of every function it calls in a request (each before
+    and after function, context processor and teardown, the view: some fifteen a page), through
+    inspect.iscoroutinefunction unwrapping methods and partials: ~150 lines of Python a request
+    (issue 17). A function, or a method of one, is a coroutine function exactly when its code
+    says so (Python 3.11, as pinned): read directly, it is returned as it is; anything else is
+    still Flask's to judge."""
+    from inspect import CO_COROUTINE
+
+    def ensure_sync(func: Callable) -> Callable:
+        function = func.__func__ if type(func) is MethodType else func
+        if type(function) is FunctionType and not function.__code__.co_flags & CO_COROUTINE:
+            return func
+        return flask_ensure_sync(func)
+
+    return ensure_sync
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -30,6 +51,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         static_folder="../static",
     )
     app.config.from_mapping(settings)
+    app.ensure_sync = plain_functions_as_they_are(app.ensure_sync)  # type: ignore[method-assign,assignment]
     # The session cookie, signed again only when it changed or has aged (formsvc.session_cookie).
     from formsvc.session_cookie import SessionInterface
 

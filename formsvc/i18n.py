@@ -18,9 +18,9 @@ def current_locale() -> str:
     # About 20 calls a question page (t() in the macros imported without context, the views):
     # the session through the context variable costs a seventh of the proxy's (issue 17).
     request_context = _cv_request.get(None) if _cv_request is not None else None
-    found = request_context.session if request_context is not None and request_context.session is not None \
-        else session
-    locale = found.get("lang", "ja")
+    # Read once: RequestContext.session is a property (it marks the session accessed).
+    found = request_context.session if request_context is not None else None
+    locale = (found if found is not None else session).get("lang", "ja")
     return locale if locale in LOCALES else "ja"
 
 

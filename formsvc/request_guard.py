@@ -74,15 +74,21 @@ def init_app(app: Flask) -> None:
 
 
 def refuse_control_characters():
-    if CONTROL.search(request.path):
+    # Every request pays for this: what is not sent is not parsed (a page's GET has no body and
+    # mostly no query string), and the request is looked up once rather than through the proxy.
+    sent = request._get_current_object()  # type: ignore[attr-defined]
+    if CONTROL.search(sent.path):
         return _refusal(404)
-    if any(CONTROL.search(key) or has_refused_characters(value)
-           for key, value in request.args.items(multi=True)):
+    if sent.query_string and any(CONTROL.search(key) or has_refused_characters(value)
+                                 for key, value in sent.args.items(multi=True)):
         return _refusal(400)
-    if any(_bad_key(key) for key in (*request.form.keys(), *request.files.keys())):
+    # Without a body Werkzeug parses none (form and files are empty).
+    if not sent.want_form_data_parsed:
+        return None
+    if any(_bad_key(key) for key in (*sent.form.keys(), *sent.files.keys())):
         return _refusal(400)
-    if not redisplays_what_was_sent() and any(
-            has_refused_characters(value) for _, value in request.form.items(multi=True)):
+    if any(has_refused_characters(value) for _, value in sent.form.items(multi=True)) \
+            and not redisplays_what_was_sent():
         return _refusal(400)
     return None
 

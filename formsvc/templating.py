@@ -11,6 +11,7 @@ from collections import ChainMap
 from collections.abc import Callable, KeysView, MutableMapping
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from types import MethodType
 from typing import Any, TypeVar
 
@@ -21,6 +22,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from formsvc.clock import JST
 from formsvc.i18n import current_locale, text_in
 from formsvc.japanese.era import format_date_both
+from formsvc.tenants.context import NoSingleTenant
+from formsvc.tenants.directory import TenantInfo
+from formsvc.tenants.resolution import current_tenant
 
 
 def yen(amount: Decimal | int | None) -> str:
@@ -47,7 +51,8 @@ def signed_in(lookup: Callable[[], T | None]) -> T | None:
     On an error page (formsvc.errors) a database that cannot say means nobody: the page that
     explains a failure must not fail in turn.
     """
-    if not request.endpoint or request.endpoint == "static":
+    endpoint = request.endpoint
+    if not endpoint or endpoint == "static":
         return None
     if not g.get("error_page"):
         return lookup()
@@ -118,12 +123,9 @@ def static_url(filename: str) -> str:
     return found
 
 
-def page_tenant():
-    """The current municipality (formsvc.tenants.directory.TenantInfo), or None where there is
-    no single one (work for all municipalities)."""
-    from formsvc.tenants.context import NoSingleTenant
-    from formsvc.tenants.resolution import current_tenant
-
+def page_tenant() -> TenantInfo | None:
+    """The current municipality, or None where there is no single one (work for all
+    municipalities)."""
     try:
         return current_tenant()
     except (NoSingleTenant, LookupError):
@@ -155,27 +157,40 @@ def init_app(app: Flask) -> None:
             # read (the macros imported without context use the global t, formsvc.i18n).
             "t": text_in(locale),
             "locale": locale,
-            "municipality": tenant.name if tenant is not None else current_app.config["MUNICIPALITY_NAME"],
-            "demo_mode": current_app.config["FORMSVC_DEMO"],
+            "municipality": tenant.name if tenant is not None else app.config["MUNICIPALITY_NAME"],
+            "demo_mode": app.config["FORMSVC_DEMO"],
             # The municipality the page is for: its name, colour and お問い合わせ先 (base.html).
             "tenant": tenant,
         }
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        # Browsers apply form-action to the redirect that follows a form: 支払いへ進む redirects
-        # to the payment provider's pages, so its origin (if not this service) is allowed too.
-        provider_origin = current_app.config.get("PAYMENT_PROVIDER_ORIGIN")
-        form_action = f"'self' {provider_origin}" if provider_origin else "'self'"
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            f"form-action {form_action}; frame-ancestors 'none'",
-        )
+        headers = response.headers
+        # As headers.setdefault for each, with the names the view set read once (not four
+        # case-insensitive searches of the headers, each failing with a KeyError).
+        present = {name.lower() for name, _ in headers}
+        for lowered, name, value in security_headers_for(app.config.get("PAYMENT_PROVIDER_ORIGIN")):
+            if lowered not in present:
+                headers.add(name, value)
         if may_show_personal_data():
             # Never kept by the browser (back button, a shared PC) or a proxy.
-            response.headers["Cache-Control"] = "no-store"
+            headers["Cache-Control"] = "no-store"
         return response
+
+
+@lru_cache(maxsize=8)
+def security_headers_for(provider_origin: str | None) -> tuple[tuple[str, str, str], ...]:
+    """The headers every response has unless its view set its own, in this order: (the name in
+    lower case, the name, the value). Built once per configured payment provider."""
+    # Browsers apply form-action to the redirect that follows a form: 支払いへ進む redirects
+    # to the payment provider's pages, so its origin (if not this service) is allowed too.
+    form_action = f"'self' {provider_origin}" if provider_origin else "'self'"
+    headers = (
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "same-origin"),
+        ("Content-Security-Policy",
+         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+         f"form-action {form_action}; frame-ancestors 'none'"),
+    )
+    return tuple((name.lower(), name, value) for name, value in headers)

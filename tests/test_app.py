@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import stat
+from functools import partial
 
 import pytest
+from flask import Flask
 
 from formsvc import create_app
 from formsvc.cli import main
@@ -76,3 +78,39 @@ def test_a_real_payment_providers_origin_is_allowed_as_a_form_target(monkeypatch
                       "DATABASE_URL": f"sqlite:///{tmp_path / 'csp.sqlite3'}"})
     policy = app.test_client().get("/healthz").headers["Content-Security-Policy"]
     assert "form-action 'self' https://pay.example.jp;" in policy
+
+
+
+class Handler:
+    def plain(self):
+        return "plain"
+
+    async def waiting(self):
+        return "waiting"
+
+
+async def waiting_function():
+    return "waiting"
+
+
+def judged_by(ensure_sync, func):
+    """What ensure_sync does with ``func``: returns it as it is, wraps it, or refuses it (async
+    views need Flask's async extra)."""
+    try:
+        made = ensure_sync(func)
+    except RuntimeError as refused:
+        return ("refused", str(refused))
+    return ("as it is",) if made is func else ("wrapped", type(made))
+
+
+def test_the_functions_flask_calls_are_judged_as_flask_judges_them(tmp_path):
+    """create_app reads whether a function is a coroutine function itself (~150 lines of Python
+    a request less: formsvc.plain_functions_as_they_are), with Flask's answer for each."""
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'sync.sqlite3'}"})
+    handler = Handler()
+    for func in (test_healthz_answers_200_when_the_database_is_reachable, handler.plain, len, Handler,
+                 partial(judged_by, len), waiting_function, handler.waiting,
+                 partial(waiting_function)):
+        assert judged_by(app.ensure_sync, func) == judged_by(partial(Flask.ensure_sync, app), func), func
+    assert judged_by(app.ensure_sync, handler.plain) == ("as it is",)
+    assert judged_by(app.ensure_sync, waiting_function) != ("as it is",)

@@ -98,6 +98,14 @@ def test_a_form_key_with_a_control_character_gets_the_bad_request_page(client, a
     assert REFUSED in response.text
 
 
+@pytest.mark.parametrize("form", [{"q": "\x00"}, {"q\x00": "x"}])
+def test_a_form_is_checked_whatever_the_method(client, form):
+    """The check parses only what was sent: a GET's body is a form all the same."""
+    response = client.get("/", data=form)
+    assert response.status_code == 400
+    assert REFUSED in response.text
+
+
 def test_the_refusal_is_explained_in_english_too(client):
     client.get("/language/en?next=/")
     response = client.get("/?q=%00")

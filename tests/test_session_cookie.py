@@ -1,17 +1,21 @@
 """The session cookie (formsvc.session_cookie, issue 17): an unchanged session is not signed again on
 every response, yet its expiry still counts from the visitor's last request (give or take
-REFRESH_AFTER); a changed session is written at once; a forged or expired cookie is no session."""
+REFRESH_AFTER); a changed session is written at once; a forged or expired cookie is no session.
+A cookie's signature is checked once; what it holds is remembered, but its age is checked on
+every request and each request gets a session of its own."""
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 import pytest
 from flask import Flask, session
-from itsdangerous import TimestampSigner
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from markupsafe import Markup
 
-from formsvc.session_cookie import REFRESH_AFTER, SessionInterface, refresh_after
+from formsvc.session_cookie import REFRESH_AFTER, SessionInterface, fresh_copy, refresh_after, sent_cookie
 
 LIFETIME = timedelta(hours=24)
 
@@ -37,6 +41,19 @@ def bare_app():
     def change():
         session["lang"] = "en"
         return "changed"
+
+    @app.get("/scribble")
+    def scribble():
+        session["drafts"]["form"] = "scribbled"  # in place: Flask does not see it, nothing is saved
+        return "scribbled"
+
+    @app.get("/varied")
+    def varied():
+        return session.get("lang", "ja"), {"Vary": "Accept-Language"}
+
+    @app.get("/untouched")
+    def untouched():
+        return "untouched"
 
     @app.get("/temporary")
     def temporary():
@@ -64,6 +81,14 @@ def test_an_unchanged_session_is_not_signed_again_on_the_next_request(bare_app):
     assert reading.text == "token"
     assert "Set-Cookie" not in reading.headers
     assert reading.headers["Vary"] == "Cookie"  # still said: the page depends on the cookie
+
+
+def test_vary_cookie_is_said_as_flask_says_it(bare_app):
+    client = bare_app.test_client()
+    client.get("/start")
+    assert client.get("/varied").headers.getlist("Vary") == ["Accept-Language, Cookie"]
+    untouched = client.get("/untouched")
+    assert "Vary" not in untouched.headers and "Set-Cookie" not in untouched.headers
 
 
 def test_a_changed_session_is_written_at_once(bare_app):
@@ -114,3 +139,75 @@ def test_a_short_lifetime_is_refreshed_sooner():
     assert refresh_after(timedelta(hours=24)) == REFRESH_AFTER
     assert refresh_after(timedelta(minutes=30)) == timedelta(seconds=18)
 
+
+
+def test_a_cookie_is_verified_once_and_each_request_gets_a_session_of_its_own(bare_app, monkeypatch):
+    client = bare_app.test_client()
+    client.get("/start")
+    checked = []
+    loads = URLSafeTimedSerializer.loads
+
+    def counted(self, *args, **kwargs):
+        checked.append(1)
+        return loads(self, *args, **kwargs)
+
+    monkeypatch.setattr(URLSafeTimedSerializer, "loads", counted)
+    assert client.get("/read").text == "token"
+    assert client.get("/scribble").text == "scribbled"
+    # What one request did to its session in place is not what the next one reads.
+    assert client.get("/read").text == "token"
+    assert len(checked) == 1
+
+
+@pytest.mark.parametrize("seconds", [int(LIFETIME.total_seconds()) + 5, -5])
+def test_a_remembered_cookie_is_still_refused_once_too_old(bare_app, monkeypatch, seconds):
+    """As itsdangerous refuses it: older than the lifetime, or signed "in the future" (the
+    clock went back)."""
+    client = bare_app.test_client()
+    client.get("/start")
+    assert client.get("/read").text == "token"  # remembered
+    signed_ago(monkeypatch, -seconds)  # the clock moves on (or back) by ``seconds``
+    assert client.get("/read").text == "none"
+
+
+def test_a_remembered_cookie_is_no_session_once_the_key_changes(bare_app):
+    client = bare_app.test_client()
+    client.get("/start")
+    assert client.get("/read").text == "token"  # remembered
+    bare_app.secret_key = "another"
+    assert client.get("/read").text == "none"
+    bare_app.config["SECRET_KEY_FALLBACKS"] = ["session-cookie"]  # the old key still accepted
+    assert client.get("/read").text == "token"
+
+
+def test_a_forged_cookie_is_refused_every_time(bare_app):
+    client = bare_app.test_client()
+    client.get("/start")
+    cookie = client.get_cookie("session")
+    client.set_cookie("session", cookie.value[:-2] + ("AA" if not cookie.value.endswith("AA") else "BB"))
+    assert [client.get("/read").text for _ in range(2)] == ["none", "none"]
+    client.set_cookie("session", cookie.value)
+    assert client.get("/read").text == "token"
+
+
+def test_a_fresh_copy_shares_nothing_that_changes_in_place():
+    moment = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    data = {"drafts": {"form": "token"}, "seen": [1, {"x": [2]}], "pair": ("a", ["b"]), "safe": Markup("<b>"),
+            "id": UUID(int=7), "at": moment, "raw": b"x", "n": 1.5, "flag": True, "none": None,
+            "other": bytearray(b"y")}
+    copied = fresh_copy(data)
+    assert copied == data
+    for path in (("drafts",), ("seen",), ("seen", 1), ("seen", 1, "x"), ("pair", 1), ("other",)):
+        original, duplicate = data, copied
+        for step in path:
+            original, duplicate = original[step], duplicate[step]
+        assert duplicate is not original, path
+    assert copied["safe"] is data["safe"] and copied["at"] is moment  # immutable: shared
+
+
+@pytest.mark.parametrize("header", [None, "", "session=abc", "other=1; session=abc.def; third=x",
+                                    "session=first; session=second", 'session="quoted value"', "session=",
+                                    "sessionx=1", "garbage;;; =; session=ok", "session=caf\u00c3\u00a9"])
+def test_the_cookie_is_read_as_request_cookies_reads_it(bare_app, header):
+    with bare_app.test_request_context(headers={"Cookie": header} if header is not None else {}) as context:
+        assert sent_cookie(context.request, "session") == context.request.cookies.get("session")

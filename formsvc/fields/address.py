@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from markupsafe import Markup
 from pydantic import Field
 
 from formsvc.fields.admin_options import AdminOption
 from formsvc.fields.base import CompositeSpec, FieldContext, register
 from formsvc.fields.composite import CompositeInputField, PartError, stripped
+from formsvc.fields.drawing import QuestionView, interface_words, parts_question
 from formsvc.japanese.width import normalise_digits
 
 ADDRESS_PARTS = ("prefecture", "city", "town", "block", "building")
@@ -64,6 +66,17 @@ class AddressField(CompositeSpec):
 
     def part_labels(self, ctx: FieldContext) -> dict[str, str]:
         return {part: ctx.t(ja, en) for part, (ja, en) in PART_LABELS.items()}
+
+    def draw(self, view: QuestionView) -> Markup:
+        labels = self.part_labels(view.ctx)
+        _, t = interface_words()
+        return parts_question(view, [
+            ("prefecture", labels["prefecture"], "m", None, "address-level1"),
+            ("city", labels["city"], "m", None, "address-level2"),
+            ("town", labels["town"] + t("（ない場合は空欄）", " (if any)"), "l", None, "address-level3"),
+            ("block", labels["block"] + t("（例：1-2-3）", " (e.g. 1-2-3)"), "m", None, "address-line1"),
+            ("building", labels["building"] + t("（任意）", " (optional)"), "l", None, "address-line2"),
+        ], "parts parts--stacked")
 
     def form_field(self, ctx):
         return AddressInputField(

@@ -3,11 +3,12 @@
 Each field type is one class (in its own module of this package) that owns everything about
 the type: its YAML schema (it is a pydantic model) with the administrators' labels of its
 options (formsvc.fields.admin_options), its name in their pages, what conditions and
-expressions may do with its answer, its WTForms field and template (``fields/<type>.html``),
-validation, display, its representation in exports, what it does with uploads and postal-code
-lookups, and which of the resident's details it carries at the counter. ``formsvc.fields``
+expressions may do with its answer, its WTForms field and its look (``draw`` with
+formsvc.fields.drawing, or its template ``fields/<type>.html``), validation, display, its
+representation in exports, what it does with uploads and postal-code lookups, and which of the
+resident's details it carries at the counter. ``formsvc.fields``
 imports every module of the package, so adding a field type means adding one module, its
-template and its test.
+drawing or template, and its test.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
+from markupsafe import Markup
 from pydantic import Field, model_validator
 from wtforms import Field as WTFField
 from wtforms.fields.core import UnboundField
@@ -25,11 +27,14 @@ from wtforms.validators import StopValidation, ValidationError
 
 from formsvc import clock
 from formsvc.fields.composite import CompositeInputField, part_inputs
+from formsvc.fields.drawing import QuestionView
 from formsvc.japanese.postal import PostalAddress
 from formsvc.vocabulary.common import Identifier, StrictModel, Text
 from formsvc.vocabulary.conditions import Condition, is_answered
 
 REGISTRY: dict[str, type[FieldSpec]] = {}
+# The template of a question drawn in Python (FieldSpec.draw): it outputs the drawing.
+DRAWN_TEMPLATE = "fields/_drawn.html"
 SpecT = TypeVar("SpecT", bound="FieldSpec")
 
 PrefillSource = Literal["name", "address", "birthdate", "gender", "postal_code"]
@@ -159,8 +164,16 @@ class FieldSpec(StrictModel):
         return self.label.get(ctx.locale)
 
     def template_name(self) -> str:
-        """The template that shows the question (given a FieldView as ``field``)."""
-        return f"fields/{self.type}.html"
+        """The template that shows the question (given a FieldView as ``field``): the type's own,
+        or for a type drawn in Python (``draw``) the one that outputs that drawing (for the pages
+        that include a question's template, such as the counter's)."""
+        return f"fields/{self.type}.html" if type(self).draw is FieldSpec.draw else DRAWN_TEMPLATE
+
+    def draw(self, view: QuestionView) -> Markup | None:
+        """The question's HTML drawn in Python (with formsvc.fields.drawing), or None when its
+        template draws it. The types on most residents' pages are drawn so: a template include
+        and its macros cost a page more than the HTML they make (issue 17)."""
+        return None
 
     def error_target(self, bound: WTFField) -> str:
         """The id of the input an error links to: the first one the resident must fix."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Literal
 
+from markupsafe import Markup
 from pydantic import Field
 from wtforms import SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -12,6 +13,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from formsvc.fields.admin_options import AdminOption
 from formsvc.fields.base import Problem, register
 from formsvc.fields.choices import ChoiceSpec
+from formsvc.fields.drawing import QuestionView, choices_question
 
 
 class CheckboxesInputField(SelectMultipleField):
@@ -42,6 +44,17 @@ class CheckboxesField(ChoiceSpec):
     computable = True
     several_choices = True
     numbered_inputs = True
+
+    def draw(self, view: QuestionView) -> Markup:
+        drawn = choices_question(view, "checkbox", self.drawn_choices(view.locale, view.input.data or ()))
+        exclusive = [choice.value for choice in self.exclusive_choices()]
+        if not exclusive:
+            return drawn + "\n\n"  # the line ends its template had: the page's HTML is unchanged
+        # 「該当なし」 and the like: the hint says they stand alone and the server refuses them with
+        # others; with JavaScript (static/js/formsvc.js) ticking one unticks the rest.
+        from jinja2.utils import htmlsafe_json_dumps  # (here: `formsvc validate` loads no Jinja)
+
+        return Markup(f"<div data-exclusive-choices='{htmlsafe_json_dumps(exclusive)}'>\n{drawn}\n\n</div>\n")
 
     def form_field(self, ctx):
         return CheckboxesInputField(

@@ -8,6 +8,7 @@ at the top of the definition (``choice_list:``), possibly without some of its ch
 from __future__ import annotations
 
 import difflib
+from collections.abc import Container
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -15,6 +16,7 @@ from pydantic import BeforeValidator, Field, PrivateAttr, model_validator
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
 
 from formsvc.fields.base import FieldContext, FieldSpec, Problem
+from formsvc.fields.drawing import Choice as DrawnChoice
 from formsvc.vocabulary.common import AlsoAccepts, Identifier, StrictModel, Text, quoted
 
 
@@ -74,6 +76,12 @@ class ChoiceSpec(FieldSpec):
         if self._resolved is None:
             raise LookupError(f"choice list {self.choice_list!r} was not resolved")
         return list(self._resolved)
+
+    def drawn_choices(self, locale: str, chosen: Container[str]) -> list[DrawnChoice]:
+        """Each choice as a page draws it (formsvc.fields.drawing): its value, its label and hint
+        in ``locale``, and whether it is among ``chosen``."""
+        return [(choice.value, choice.label.get(locale), choice.hint.get(locale) if choice.hint else None,
+                 choice.value in chosen) for choice in self.all_choices()]
 
     def wtforms_choices(self, ctx: FieldContext) -> list[SelectChoice]:
         return [SelectChoice(choice.value, choice.label.get(ctx.locale)) for choice in self.all_choices()]

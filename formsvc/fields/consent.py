@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from markupsafe import Markup
 from pydantic import Field
 from wtforms import BooleanField
 
 from formsvc.fields.admin_options import AdminOption
 from formsvc.fields.base import FieldSpec, register
+from formsvc.fields.drawing import QuestionView, agreement_question, interface_words
 from formsvc.vocabulary.common import Text
 
 
@@ -27,6 +29,10 @@ class ConsentField(FieldSpec):
     type_label = ("同意（チェックボックス）", "Consent")
     menu_position = 180
     numbered_inputs = True
+
+    def draw(self, view: QuestionView) -> Markup:
+        locale, _ = interface_words()
+        return agreement_question(view, self.statement.get(locale))
 
     def form_field(self, ctx):
         return ConsentInputField(

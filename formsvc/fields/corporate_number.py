@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
+from markupsafe import Markup
+
 from formsvc.fields.base import FieldSpec, register
+from formsvc.fields.drawing import QuestionView, text_question
 from formsvc.fields.text import DigitsInputField
 from formsvc.japanese.numbers import is_valid_corporate_number
 
@@ -15,6 +18,9 @@ class CorporateNumberField(FieldSpec):
 
     type_label = ("法人番号", "Corporate number")
     menu_position = 160
+
+    def draw(self, view: QuestionView) -> Markup:
+        return text_question(view, inputmode="numeric", autocomplete="off", width="m")
 
     def form_field(self, ctx):
         return DigitsInputField(self.label_text(ctx), validators=self.field_validators(ctx))

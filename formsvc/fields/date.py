@@ -7,12 +7,14 @@ import re
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
+from markupsafe import Markup
 from pydantic import Discriminator, Field, Tag, model_validator
 
 from formsvc import clock
 from formsvc.fields.admin_options import AdminOption
 from formsvc.fields.base import FieldContext, FieldSpec, Problem, register
 from formsvc.fields.composite import CompositeInputField, PartError, part_inputs, stripped
+from formsvc.fields.drawing import QuestionView, date_question
 from formsvc.japanese import calendar as municipal
 from formsvc.japanese.era import YEAR_FORMAT_MESSAGE, InvalidDate, era_of, format_date_both, parse_date_parts
 from formsvc.vocabulary.common import StrictModel, Text
@@ -93,6 +95,9 @@ class DateField(FieldSpec):
             return date.fromisoformat(claims["birthdate"]) if claims.get("birthdate") else None
         except ValueError:
             return None
+
+    def draw(self, view: QuestionView) -> Markup:
+        return date_question(view)
 
     def form_field(self, ctx):
         return DateInputField(

@@ -6,7 +6,10 @@ import re
 import unicodedata
 from typing import Literal
 
+from markupsafe import Markup
+
 from formsvc.fields.base import FieldSpec, register
+from formsvc.fields.drawing import QuestionView, text_question
 from formsvc.fields.text import StrippedStringField
 
 # Deliberately simple: catch typos, never reject a deliverable address.
@@ -28,6 +31,9 @@ class EmailField(FieldSpec):
     type_label = ("メールアドレス", "Email address")
     menu_position = 110
     carry_over = "email"
+
+    def draw(self, view: QuestionView) -> Markup:
+        return text_question(view, type="email", autocomplete="email", spellcheck="false")
 
     def form_field(self, ctx):
         return EmailInputField(self.label_text(ctx), validators=self.field_validators(ctx))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from markupsafe import Markup
 from pydantic import Field
 
 from formsvc.fields.admin_options import AdminOption
 from formsvc.fields.base import FieldSpec, register
+from formsvc.fields.drawing import QuestionView, guidance, interface_words
 from formsvc.vocabulary.common import Text
 
 
@@ -26,6 +28,10 @@ class GuidanceField(FieldSpec):
 
     def form_field(self, ctx):
         return None
+
+    def draw(self, view: QuestionView) -> Markup:
+        locale, _ = interface_words()
+        return guidance(self.label.get(locale) if self.label else None, self.paragraphs(locale))
 
     def paragraphs(self, locale: str = "ja") -> list[str]:
         return [p.strip() for p in self.content.get(locale).split("\n\n") if p.strip()]

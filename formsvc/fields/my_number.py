@@ -14,8 +14,11 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from markupsafe import Markup
+
 from formsvc import crypto
 from formsvc.fields.base import FieldSpec, register
+from formsvc.fields.drawing import QuestionView, text_question
 from formsvc.fields.text import DigitsInputField
 from formsvc.japanese.numbers import is_valid_my_number, mask_my_number
 
@@ -30,6 +33,12 @@ class MyNumberField(FieldSpec):
     type_label = ("個人番号（マイナンバー）", "My Number")
     menu_position = 150
     protected = True
+
+    def draw(self, view: QuestionView) -> Markup:
+        # An accepted number is never echoed back into the page; only what failed to validate.
+        bound = view.input
+        return text_question(view, inputmode="numeric", autocomplete="off", width="m",
+                             value=bound.raw_data[0] if bound.errors and bound.raw_data else "")
 
     def form_field(self, ctx):
         return DigitsInputField(self.label_text(ctx), validators=self.field_validators(ctx))

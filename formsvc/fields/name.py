@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from markupsafe import Markup
 from pydantic import Field
 
 from formsvc.fields.admin_options import AdminOption
 from formsvc.fields.base import CompositeSpec, FieldContext, register
 from formsvc.fields.composite import CompositeInputField, PartError, stripped
+from formsvc.fields.drawing import QuestionView, parts_question
 
 NAME_PARTS = ("family", "given")
 
@@ -33,6 +35,13 @@ class PersonNameSpec(CompositeSpec):
     def normalise_part(self, text: str, label: str, ctx: FieldContext) -> str:
         """Hook for subclasses: clean one part, raising ValueError with a message."""
         return text
+
+    def draw(self, view: QuestionView) -> Markup:
+        labels = self.part_labels(view.ctx)
+        # A person's own name gets the browser's name autofill; its フリガナ does not.
+        own = self.carry_over == "name"
+        return parts_question(view, [("family", labels["family"], "m", None, "family-name" if own else "off"),
+                                     ("given", labels["given"], "m", None, "given-name" if own else "off")])
 
     def form_field(self, ctx):
         return NameInputField(
@@ -72,7 +81,6 @@ class PersonNameSpec(CompositeSpec):
     def csv_values(self, value):
         value = value or {}
         return [value.get("family", ""), value.get("given", "")]
-
 
 
 @register

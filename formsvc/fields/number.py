@@ -8,12 +8,14 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from markupsafe import Markup
 from pydantic import Field, model_validator
 from wtforms import Field as WTFField
 from wtforms.widgets import TextInput
 
 from formsvc.fields.admin_options import AdminOption
 from formsvc.fields.base import FieldContext, FieldSpec, Problem, first_value, register
+from formsvc.fields.drawing import QuestionView, interface_words, text_question
 from formsvc.japanese.width import normalise_digits
 from formsvc.vocabulary.common import Text
 from formsvc.vocabulary.values import format_number, plain_decimal, with_unit
@@ -119,6 +121,10 @@ class NumberField(FieldSpec):
     comparable = True
     computable = True
     quantity = True
+
+    def draw(self, view: QuestionView) -> Markup:
+        locale, _ = interface_words()
+        return text_question(view, inputmode="numeric", width="s", unit=self.unit_text(locale))
 
     def form_field(self, ctx):
         return NumberInputField(

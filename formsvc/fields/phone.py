@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
+from markupsafe import Markup
+
 from formsvc.fields.base import FieldSpec, register
+from formsvc.fields.drawing import QuestionView, text_question
 from formsvc.fields.text import StrippedStringField
 from formsvc.japanese.phone import format_phone, is_plausible_phone, is_valid_phone, normalise_phone
 
@@ -23,6 +26,9 @@ class PhoneField(FieldSpec):
     type_label = ("電話番号", "Phone number")
     menu_position = 120
     carry_over = "phone"
+
+    def draw(self, view: QuestionView) -> Markup:
+        return text_question(view, type="tel", autocomplete="tel", width="m")
 
     def form_field(self, ctx):
         return PhoneInputField(self.label_text(ctx), validators=self.field_validators(ctx))

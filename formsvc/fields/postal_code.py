@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from markupsafe import Markup
 from pydantic import Field
 
 from formsvc.fields.admin_options import AdminOption
 from formsvc.fields.base import FieldSpec, Problem, register
+from formsvc.fields.drawing import QuestionView, button, interface_words, text_question
 from formsvc.fields.text import StrippedStringField
 from formsvc.japanese.postal import (
     format_postal_code,
@@ -44,6 +46,23 @@ class PostalCodeField(FieldSpec):
         address = claims.get("address")
         code = normalise_postal_code(address.get("postal_code", "")) if isinstance(address, dict) else ""
         return code if is_valid_postal_code(code) else None
+
+    def draw(self, view: QuestionView) -> Markup:
+        # 住所を検索 beside the box when the code fills an address (formsvc.resident.address_lookup;
+        # static/js/formsvc.js does it without sending the page).
+        lookup = ""
+        if self.fills:
+            _, t = interface_words()
+            script = {  # what static/js/formsvc.js needs, and what it says
+                "data-postal-lookup": view.input.id, "data-fills": self.fills,
+                "data-found": t("住所を入力しました。続けて番地を入力してください。",
+                                "The address was filled in. Now enter the block and house number."),
+                "data-not-found": t("郵便番号から住所が見つかりませんでした。"
+                                    "番号を確かめるか、住所を直接入力してください。",
+                                    "No address was found for this postcode.")}
+            lookup = button(t("住所を検索", "Find address"), variant="secondary", name="action",
+                            value=f"lookup:{self.id}", attributes=script) + "\n"
+        return text_question(view, inputmode="numeric", autocomplete="postal-code", width="s", beside=lookup)
 
     def form_field(self, ctx):
         return PostalCodeInputField(self.label_text(ctx), validators=self.field_validators(ctx))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
+from markupsafe import Markup
 from wtforms import RadioField as WTFRadioField
 
 from formsvc.fields.base import register
 from formsvc.fields.choices import ChoiceSpec
+from formsvc.fields.drawing import QuestionView, choices_question
 
 GENDER_NAMES = {"male": ("male", "男", "男性"), "female": ("female", "女", "女性")}
 
@@ -39,6 +41,11 @@ class RadioField(OneChoiceSpec):
     type_label = ("1つ選ぶ（ラジオボタン）", "One choice (radio buttons)")
     menu_position = 40
     numbered_inputs = True
+
+    def draw(self, view: QuestionView) -> Markup:
+        data = view.input.data
+        drawn = choices_question(view, "radio", self.drawn_choices(view.locale, () if data is None else (data,)))
+        return drawn + "\n"  # the line end its template had: the page's HTML is unchanged
 
     def form_field(self, ctx):
         # validate_choice=False: our validator gives the Japanese message instead of WTForms'.

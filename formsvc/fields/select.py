@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
+from markupsafe import Markup
 from wtforms import SelectField as WTFSelectField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
 
 from formsvc.fields.base import register
+from formsvc.fields.drawing import QuestionView, select_question
 from formsvc.fields.radio import OneChoiceSpec
 
 
@@ -17,6 +19,11 @@ class SelectField(OneChoiceSpec):
 
     type_label = ("1つ選ぶ（プルダウン）", "One choice (drop-down)")
     menu_position = 50
+
+    def draw(self, view: QuestionView) -> Markup:
+        data = view.input.data
+        drawn = select_question(view, self.drawn_choices(view.locale, () if data is None else (data,)))
+        return drawn + "\n"  # the line end its template had: the page's HTML is unchanged
 
     def form_field(self, ctx):
         placeholder = SelectChoice("", ctx.t("選択してください", "Select"))

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, ClassVar, Literal
 
+from markupsafe import Markup
 from pydantic import Field
 from wtforms import StringField
 
@@ -19,6 +20,7 @@ from formsvc.fields.base import (
     length_messages,
     register,
 )
+from formsvc.fields.drawing import QuestionView, text_question
 from formsvc.japanese.check_digits import is_insurer_number_shape, is_valid_insurer_number
 from formsvc.japanese.width import digits_only
 from formsvc.vocabulary.common import Regex, StrictModel, Text
@@ -131,6 +133,15 @@ class TextField(TextLikeSpec):
 
     type_label = ("1行のテキスト", "Text (one line)")
     menu_position = 10
+
+    def draw(self, view: QuestionView) -> Markup:
+        if self.check_digit:
+            # A number printed on a card (保険者番号): the numeric keypad, a box as wide as the number.
+            drawn = text_question(view, autocomplete=self.autocomplete or "off", inputmode="numeric",
+                                  spellcheck="false", width="m")
+        else:
+            drawn = text_question(view, autocomplete=self.autocomplete)
+        return drawn + "\n"  # the line end its template had: the page's HTML is unchanged
 
     def form_field(self, ctx):
         # A number with a check digit is read as digits: full-width digits, spaces and hyphens

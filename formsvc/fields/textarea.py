@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
 
+from markupsafe import Markup
 from pydantic import Field
 from wtforms import TextAreaField as WTFTextAreaField
 
 from formsvc.fields.admin_options import AdminOption
 from formsvc.fields.base import register
+from formsvc.fields.drawing import QuestionView, textarea_question
 from formsvc.fields.text import TextLikeSpec
 
 
@@ -30,6 +32,9 @@ class TextAreaField(TextLikeSpec):
     menu_position = 20
 
     default_max_length: ClassVar[int] = 10_000
+
+    def draw(self, view: QuestionView) -> Markup:
+        return textarea_question(view, self.rows)
 
     def form_field(self, ctx):
         return NormalisedTextAreaField(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from markupsafe import Markup
 from wtforms import RadioField as WTFRadioField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; its stubs are 3.2
 
 from formsvc.fields.admin_options import AdminOption
 from formsvc.fields.base import FieldSpec, register
+from formsvc.fields.drawing import QuestionView, choices_question, interface_words
 from formsvc.vocabulary.common import Text
 
 ANSWERS = {"yes": True, "no": False}
@@ -37,6 +39,13 @@ class YesNoField(FieldSpec):
         yes = self.yes_label.get(locale) if self.yes_label else ("Yes" if locale == "en" else "はい")
         no = self.no_label.get(locale) if self.no_label else ("No" if locale == "en" else "いいえ")
         return yes, no
+
+    def draw(self, view: QuestionView) -> Markup:
+        locale, _ = interface_words()
+        yes, no = self.labels(locale)
+        data = view.input.data
+        return choices_question(view, "radio", [("yes", yes, None, data is True), ("no", no, None, data is False)],
+                                inline=True)
 
     def form_field(self, ctx):
         yes, no = self.labels(ctx.locale)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar
 
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
@@ -112,23 +112,10 @@ def _refused_message(spec: FieldSpec, ctx: FieldContext) -> str:
                  "Remove the \ufffd characters")
 
 
-class InputPart(NamedTuple):
-    """One input of a question in parts, as fields/_macros.html draws it."""
-
-    part: str
-    id: str
-    name: str
-    value: str | None
-    label: str
-    width: str
-    inputmode: str | None
-    autocomplete: str | None
-    invalid: bool
-
-
 @dataclass
 class FieldView:
-    """What a field template needs: the definition's field and its bound WTForms field."""
+    """What a field template or its type's drawing (FieldSpec.draw) needs: the definition's field and
+    its bound WTForms field."""
 
     spec: FieldSpec
     input: Any  # the bound WTForms field; None for guidance and read-only answers
@@ -162,6 +149,11 @@ class FieldView:
     @property
     def template(self) -> str:
         return self.spec.template_name()
+
+    @property
+    def html(self) -> Markup | None:
+        """The question drawn in Python by its type (FieldSpec.draw), or None: its template draws it."""
+        return self.spec.draw(self)
 
     @property
     def label(self) -> str:
@@ -214,23 +206,6 @@ class FieldView:
         if self.error:
             ids.append(self.error_id)
         return " ".join(ids)
-
-    def input_parts(self, parts: Sequence[tuple[str, str, str, str | None, str | None]]) -> list[InputPart]:
-        """The inputs of a question in parts (氏名, 住所) ready to draw (fields/_macros.html,
-        parts_fieldset): for each (part, label, width, inputmode, autocomplete) the template
-        gives, its id, name and shown value, and whether it is marked invalid — worked out here
-        once rather than by three calls back into Python per input from the template."""
-        bound, error = self.input, self.error
-        return [InputPart(part, bound.part_id(part), bound.part_name(part), bound.part_value(part),
-                          label, width, inputmode, autocomplete,
-                          bool(error) and bound.error_part in (None, part))
-                for part, label, width, inputmode, autocomplete in parts]
-
-    @property
-    def part_values(self) -> dict[str, str]:
-        """What each input of a question in parts shows (what was typed, else the stored answer)."""
-        bound = self.input
-        return {part: bound.part_value(part) for part in bound.parts}
 
     @property
     def error_target(self) -> str:

@@ -6,7 +6,7 @@ here for the whole app: the header of any page may show who is signed in as staf
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, session, url_for
 
 from formsvc.db import session as db_session
 from formsvc.i18n import t
@@ -32,7 +32,9 @@ blueprint = Blueprint("staff", __name__, url_prefix="/staff")
 @blueprint.app_context_processor
 def staff_context():
     return {
-        "staff_user": signed_in(current_staff),
+        # A browser holding no staff sign-in (a resident's) has nobody to look up (g: this
+        # request signed in, out, or looked already).
+        "staff_user": signed_in(current_staff) if "staff_id" in session or "staff_user" in g else None,
         "staff_menu": MenuEntries(),
         # For the time-out warning of the staff layouts (templates/staff/_session.html).
         "staff_seconds_left": staff_seconds_left,

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from formsvc.tenants.context import ENVIRON_KEY
+from flask import current_app
+
+from formsvc.tenants.context import ENVIRON_KEY, current_tenant_id
 from formsvc.tenants.directory import Directory, TenantInfo
 
 if TYPE_CHECKING:
@@ -54,19 +56,17 @@ def init_app(app: Flask) -> Directory:
 
 
 def directory() -> Directory:
-    from flask import current_app
-
     return current_app.extensions["formsvc.tenants"]
 
 
 def current_tenant() -> TenantInfo:
     """The municipality of the request, job or command running now."""
-    from formsvc.tenants.context import current_tenant_id
-
-    found = directory().get(current_tenant_id())
+    tenants = directory()
+    tenant_id = current_tenant_id()
+    found = tenants.get(tenant_id)
     if found is None:  # made in this process a moment ago
-        directory().forget()
-        found = directory().get(current_tenant_id())
+        tenants.forget()
+        found = tenants.get(tenant_id)
     if found is None:
         raise LookupError("no such tenant")
     return found

@@ -13,7 +13,7 @@ from pathlib import Path
 import wtforms
 from bs4 import BeautifulSoup
 from cryptography.fernet import Fernet
-from flask import Flask, render_template
+from flask import Flask, render_template, session
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from formsvc.fields import REGISTRY, FieldContext, FieldSpec
@@ -98,6 +98,7 @@ def question_html(view, ctx: FieldContext | None = None) -> str:
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True  # as formsvc.templating sets them
     app.jinja_env.globals["t"] = ctx.t
     with app.test_request_context():
+        session["lang"] = ctx.locale  # a drawing's words are the visitor's (formsvc.fields.drawing)
         return render_template(view.template, field=view, field_context=ctx, locale=ctx.locale)
 
 

@@ -1,20 +1,22 @@
-"""The question macros of templates/fields/_macros.html written out (issue 17): a question in parts
-(氏名, フリガナ, 住所, 口座) draws, byte for byte, what the composition of the form components drew
-(ui.fieldset with question_label as its legend, ui.part_input per part), in every state; and the
-name and address templates make no macro call per part."""
+"""A question in parts (氏名, フリガナ, 住所: drawn in Python, formsvc.fields.drawing; 口座: the
+written-out macros of templates/fields/_macros.html) draws, byte for byte, what the composition of
+the form components drew (ui.fieldset with question_label as its legend, ui.part_input per part),
+in every state (issue 17)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from flask import Flask, render_template, render_template_string
-from jinja2 import nodes
+from flask import Flask, render_template, render_template_string, session
 from werkzeug.datastructures import MultiDict
 
-from formsvc.fields import FieldContext
+from formsvc.fields import REGISTRY, FieldContext, FieldSpec
+from formsvc.fields.base import DRAWN_TEMPLATE
 from formsvc.resident.forms import build_form, field_views
-from tests.fields.fieldkit import TEMPLATES, make
+from tests.fields.fieldkit import TEMPLATES, make, minimal_keys
 
 TODAY = date(2026, 11, 26)
 
@@ -45,6 +47,15 @@ def app_for(ctx: FieldContext) -> Flask:
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True  # as formsvc.templating sets them
     app.jinja_env.globals["t"] = ctx.t
     return app
+
+
+@contextmanager
+def request_in(app: Flask, ctx: FieldContext) -> Iterator[None]:
+    """A request in the question's language: a drawing's words (※必須, 年) are the visitor's
+    (formsvc.i18n), as the templates' t() was."""
+    with app.test_request_context():
+        session["lang"] = ctx.locale
+        yield
 
 
 def views(spec, ctx: FieldContext):
@@ -92,13 +103,15 @@ def test_a_question_in_parts_is_the_fieldset_of_its_parts_byte_for_byte(spec, lo
     app = app_for(ctx)
     given, class_ = parts_given(spec, ctx)
     for view in views(spec, ctx):
-        with app.test_request_context():
+        with request_in(app, ctx):
             written = render_template(view.template, field=view, field_context=ctx, locale=locale)
             composed = render_template_string(COMPOSED, field=view, parts_given=given, **{"class": class_})
         assert written == composed
 
 
-def test_parts_question_with_its_caller_draws_the_same_as_parts_fieldset():
+def test_parts_question_with_its_caller_draws_what_python_draws():
+    """口座's fieldset (parts_question with a part() per input) and the Python drawing of a
+    question in parts are the same HTML."""
     ctx = FieldContext(today=TODAY)
     app = app_for(ctx)
     spec = SPECS[2]
@@ -109,23 +122,17 @@ def test_parts_question_with_its_caller_draws_the_same_as_parts_fieldset():
   {{ part(field, name, label, width=width, inputmode=inputmode, autocomplete=autocomplete) }}
 {% endfor %}
 {% endcall %}"""
-    in_one = """{% from "fields/_macros.html" import parts_fieldset %}
-{{ parts_fieldset(field, parts_given, class=class_) }}"""
     for view in views(spec, ctx):
-        with app.test_request_context():
-            assert (render_template_string(with_caller, field=view, parts_given=given, class_=class_)
-                    == render_template_string(in_one, field=view, parts_given=given, class_=class_))
+        with request_in(app, ctx):
+            assert render_template_string(with_caller, field=view, parts_given=given, class_=class_) == view.html
 
 
-def test_a_name_or_an_address_makes_one_macro_call():
-    app = app_for(FieldContext(today=TODAY))
-    macros = app.jinja_env.parse((TEMPLATES / "fields" / "_macros.html").read_text(encoding="utf-8"))
-    written = {macro.name: macro for macro in macros.find_all(nodes.Macro)}
-    # parts_fieldset draws its parts and its fieldset's start itself: it calls no other macro.
-    called = {call.node.name for call in written["parts_fieldset"].find_all(nodes.Call)
-              if isinstance(call.node, nodes.Name)}
-    assert not called & set(written), called
-    for name in ("name", "address"):
-        tree = app.jinja_env.parse((TEMPLATES / "fields" / f"{name}.html").read_text(encoding="utf-8"))
-        calls = [call.node.name for call in tree.find_all(nodes.Call) if isinstance(call.node, nodes.Name)]
-        assert calls.count("parts_fieldset") == 1 and "part" not in calls, (name, calls)
+def test_a_type_drawn_in_python_has_no_template_of_its_own():
+    """One place for a type's look: its ``draw``, or else its template fields/<type>.html."""
+    for name, cls in REGISTRY.items():
+        spec = make(name, **minimal_keys(name))
+        own = TEMPLATES / "fields" / f"{name}.html"
+        if cls.draw is FieldSpec.draw:
+            assert spec.template_name() == f"fields/{name}.html" and own.exists(), name
+        else:
+            assert spec.template_name() == DRAWN_TEMPLATE and not own.exists(), name

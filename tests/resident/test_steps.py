@@ -4,8 +4,15 @@ total that jumps when an answer brings a page in."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlparse
 
+import pytest
+from flask import Flask, render_template_string, session
+
+from formsvc.i18n import text_in
+from formsvc.resident.pages.navigation import Step, Steps
 from tests.applicant import Applicant
 
 FORM = "/forms/sample-permit"
@@ -60,3 +67,59 @@ def test_english_pages_count_in_english(client, app, sample_form):
     first = person.start()
     client.get("/language/en")
     assert "About 4 pages to go" in steps_of(client.get(first).text)
+
+
+# partials/steps.html as it was before the steps were drawn in Python (Steps.html).
+STEPS_TEMPLATE = """{% if steps and not (channel and channel.steps_in_aside) %}
+{% set states = steps | map(attribute="state") | list %}
+{% set current_index = states.index("current") if "current" in states else none %}
+<nav class="steps" aria-label="{{ t('ステップ', 'Steps') }}">
+  <ol class="steps__list">
+    {% for step in steps %}
+    {% if step.state != "todo" or step.url %}
+    <li class="steps__item steps__item--{{ step.state }}"{% if step.state == "current"
+      %} aria-current="step"{% endif %}>
+      {% if step.url and step.state != "current" %}<a href="{{ step.url }}">{{ step.title }}</a>{% else
+      %}<span>{{ step.title }}</span>{% endif %}
+      {% if step.state == "done" %}<span class="visually-hidden">{{ t("（完了）", " (done)") }}</span>{% endif %}
+    </li>
+    {% endif %}
+    {% endfor %}
+  </ol>
+  {% if current_index is not none %}
+  {% set remaining = steps | length - current_index - 1 %}
+  <p class="steps__remaining">{% if remaining == 0 %}{{ t("最後のページです", "This is the last page")
+  }}{% elif remaining == 1 %}{{ t("次は申請内容の確認です", "Next: check your answers") }}{% else %}{{
+  t("残り約" ~ remaining ~ "ページ", "About " ~ remaining ~ " pages to go") }}{% endif %}</p>
+  {% endif %}
+</nav>
+{% endif %}"""
+
+HOSTILE = '<script>"\'&'
+STEP_LISTS = [
+    # Online: the pages passed (links), the current one, the pages to come (no link: not shown), check.
+    [Step("対象の確認", "done", "/forms/f/pages/a?x=1&y=2"), Step(f"申請者{HOSTILE}", "current", "/forms/f/pages/b"),
+     Step("請求内容", "todo", None), Step("代理人", "todo", None), Step("確認", "todo", None)],
+    [Step("対象の確認", "done", "/a"), Step("申請者", "current", None), Step("確認", "todo", None)],
+    [Step("対象の確認", "done", "/a"), Step("申請者", "done", "/b"), Step("確認", "current", None)],
+    # A preview: every page can be opened.
+    [Step("対象の確認", "todo", "/a"), Step("申請者", "current", "/b"), Step(HOSTILE, "todo", f"/c{HOSTILE}"),
+     Step("確認", "todo", "/check")],
+    [Step("対象の確認", "done", "/a"), Step("確認", "todo", None)],  # no current step
+]
+
+
+@pytest.mark.parametrize("locale", ["ja", "en"])
+@pytest.mark.parametrize("in_aside", [False, True])
+def test_the_steps_are_drawn_as_their_template_drew_them(locale, in_aside):
+    app = Flask(__name__, template_folder=str(Path(__file__).resolve().parents[2] / "templates"))
+    app.secret_key = "steps"
+    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True  # as formsvc.templating sets them
+    channel = SimpleNamespace(steps_in_aside=in_aside)
+    for shown in [*STEP_LISTS, []]:
+        steps = Steps(shown, in_aside)
+        with app.test_request_context():
+            session["lang"] = locale
+            before = render_template_string(STEPS_TEMPLATE, steps=shown, channel=channel, t=text_in(locale))
+            assert steps.html == before
+            assert render_template_string('{% include "partials/steps.html" %}', steps=steps) == before
