@@ -45,7 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.baseline_app import create_table  # noqa: E402
+from bench.baseline_app import TABLE, create_table  # noqa: E402
 from bench.queue_page import scratch_database  # noqa: E402
 
 VENV = ROOT / ".venv" / "bin"
@@ -258,6 +258,24 @@ def template_benchmark(before_file: str | None, rounds: int, renders: int) -> No
           f"(after/before {a / b:.2f}, medians of {rounds} rounds of {renders}); HTML {same}")
 
 
+def print_updates_in_place(url: str) -> None:
+    """How many of each app's draft saves PostgreSQL made in place (HOT: no index written again),
+    from the server's statistics (PostgreSQL 15+; the servers' last reports may be a moment late)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            time.sleep(1.5)  # each server process reports its counts at most once a second
+            connection.execute(text("SELECT pg_stat_force_next_flush()"))
+            for table, updated, in_place in connection.execute(text(
+                    "SELECT relname, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables "
+                    f"WHERE relname IN ('drafts', '{TABLE}') ORDER BY relname")):
+                print(f"{table}: {updated} updates, {in_place} in place (HOT)")
+    finally:
+        engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default=os.environ.get("TEST_DATABASE_URL",
@@ -310,6 +328,7 @@ def main() -> None:
                       f"{statistics.median(ratios):.2f} (rounds {min(ratios):.2f}–{max(ratios):.2f})", flush=True)
         for server in servers:
             print(f"{server.name} workers PSS: " + ", ".join(f"{size:.0f} MiB" for size in server.worker_pss_mib()))
+        print_updates_in_place(url)
     finally:
         for server in servers:
             server.stop()
