@@ -21,17 +21,16 @@ that writes no cookie only says Vary: Cookie (as Flask does, without its cookie 
 
 from __future__ import annotations
 
-import copy
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple, cast
-from uuid import UUID
 
 from flask import Flask
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.wrappers import Request, Response
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
-from markupsafe import Markup
 from werkzeug.sansio.http import parse_cookie
+
+from formsvc.plain_copy import plain_copy
 
 # An unchanged session's cookie is signed again after this long (see refresh_after).
 REFRESH_AFTER = timedelta(seconds=60)
@@ -50,7 +49,7 @@ def refresh_after(lifetime: timedelta) -> timedelta:
 
 
 class VerifiedCookie(NamedTuple):
-    data: dict[str, Any]  # never handed out: each session gets a copy (fresh_copy)
+    data: dict[str, Any]  # never handed out: each session gets a copy (plain_copy)
     timestamp: int  # when it was signed, in itsdangerous's seconds
     signed_at: datetime
 
@@ -81,27 +80,7 @@ class VerifiedCookies:
                 self._found.pop(value, None)
                 raise SignatureExpired(f"Signature age {age} is not within 0 to {max_age} seconds",
                                        date_signed=found.signed_at)
-        return fresh_copy(found.data), found.signed_at
-
-
-# What Flask's session JSON reads that cannot change in place (flask.json.tag).
-IMMUTABLE = frozenset({str, int, float, bool, type(None), bytes, Markup, UUID, datetime})
-
-
-def fresh_copy(value: Any) -> Any:
-    """A copy of session data that shares nothing a request could change in place, as
-    copy.deepcopy but in a few lines rather than a hundred for what Flask's session JSON reads
-    (dicts, lists and tuples of IMMUTABLE values); anything else is deep-copied."""
-    kind = type(value)
-    if kind in IMMUTABLE:
-        return value
-    if kind is dict:
-        return {key: item if type(item) in IMMUTABLE else fresh_copy(item) for key, item in value.items()}
-    if kind is list:
-        return [item if type(item) in IMMUTABLE else fresh_copy(item) for item in value]
-    if kind is tuple:
-        return tuple(fresh_copy(item) for item in value)
-    return copy.deepcopy(value)
+        return plain_copy(found.data), found.signed_at
 
 
 class SessionInterface(SecureCookieSessionInterface):

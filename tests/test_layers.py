@@ -38,7 +38,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
      "formsvc.navigation", "formsvc.i18n"),
     ("formsvc.tenants",),                        # which municipality; every query limited to it
     ("formsvc.japanese", "formsvc.clock", "formsvc.crypto", "formsvc.db", "formsvc.config",
-     "formsvc.csrf"),
+     "formsvc.csrf", "formsvc.plain_copy"),
 )
 
 # Packages of one line that must not import each other either.

@@ -30,12 +30,12 @@ definition (formsvc.applications.flow).
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from formsvc.definitions.schema import FormDefinition
+from formsvc.plain_copy import plain_copy
 
 # How an answer came to be verified, e.g. {"source": "mynumber_card", "acr": "aal3"}.
 VerifiedMark = dict[str, Any]
@@ -61,7 +61,7 @@ class Answers:
 
         A copy: changing the answers never changes the document a database row holds (JSON
         columns only notice a new document, not one changed in place)."""
-        document = copy.deepcopy(dict(data or {}))
+        document = plain_copy(dict(data or {}))
         return cls(fields=document.get("fields") or {}, items=document.get("items") or {},
                    verified=document.get("verified") or {}, identity=document.get("identity"),
                    prefill=document.get("prefill") or {})
@@ -75,10 +75,11 @@ class Answers:
             document["identity"] = self.identity
         if self.prefill:
             document["prefill"] = self.prefill
-        return copy.deepcopy(document)
+        return plain_copy(document)
 
     def copy(self) -> Answers:
-        return copy.deepcopy(self)
+        return Answers(fields=plain_copy(self.fields), items=plain_copy(self.items), verified=plain_copy(self.verified),
+                       identity=plain_copy(self.identity), prefill=plain_copy(self.prefill))
 
     # --- reading ----------------------------------------------------------------------------
 

@@ -7,8 +7,9 @@ from datetime import timedelta
 from typing import cast
 
 from flask import current_app
-from sqlalchemy import CursorResult, bindparam, delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import CursorResult, bindparam, delete, select, update
+from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from formsvc.applications.answers import Answers
 from formsvc.db import first_outside_transaction, is_untouched, utcnow
@@ -69,11 +70,28 @@ def find_draft(session: Session, token: str | None, form_id: str) -> Draft | Non
     return draft
 
 
+_SAVE_ANSWERS = update(_drafts).where(_drafts.c.id == bindparam("draft_id")).values(
+    answers=bindparam("answers"), completed_pages=bindparam("completed_pages"),
+    expires_at=bindparam("expires_at"), updated_at=bindparam("updated_at"))
+
+
 def save_answers(draft: Draft, answers: Answers, completed: list[str]) -> None:
-    # Assign new objects: JSON columns only notice replacement, not in-place changes.
-    draft.answers = answers.to_json()
-    draft.completed_pages = completed
-    draft.expires_at = utcnow() + draft_lifetime(owned=draft.resident_subject is not None)
+    """Store ``answers`` in the draft, in its session's transaction (committed with the rest).
+
+    A stored draft is written at once by one UPDATE, its object left holding the values as stored:
+    the ORM's unit of work cost a fifth of a page's POST for this one row (issue 17). A draft made
+    in this request is written by the ORM with the rest."""
+    now = utcnow()
+    values = {"answers": answers.to_json(), "completed_pages": completed,
+              "expires_at": now + draft_lifetime(owned=draft.resident_subject is not None), "updated_at": now}
+    session = object_session(draft)
+    if session is None or draft in session.new:
+        for key, value in values.items():
+            setattr(draft, key, value)
+        return
+    session.connection().execute(_SAVE_ANSWERS, {"draft_id": draft.id, **values})
+    for key, value in values.items():
+        set_committed_value(draft, key, value)
 
 
 def submission_of(session: Session, draft: Draft) -> Submission | None:

@@ -7,10 +7,11 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from formsvc.applications.answers import Answers
 from formsvc.cli import main
 from formsvc.db import database, utcnow
 from formsvc.forms.catalog import published
-from formsvc.submissions.drafts import find_draft, new_draft
+from formsvc.submissions.drafts import find_draft, new_draft, save_answers
 from formsvc.submissions.models import Draft, Submission, Upload
 from formsvc.tenants.context import working_for
 from formsvc.tenants.models import Tenant
@@ -108,3 +109,36 @@ def test_another_municipality_s_draft_is_not_found_outside_a_transaction(app):
         session = database().session_factory()
         assert find_draft(session, token, FORM) is None
         session.close()
+
+
+def test_saved_answers_are_written_at_once_and_the_draft_holds_them(app):
+    """save_answers writes a stored draft with one UPDATE in the session's transaction (not the
+    ORM's unit of work, issue 17): the object holds what was stored, with nothing left to flush,
+    and the commit keeps it; a rollback undoes it. A draft made in the same request is saved too."""
+    publish(app, FORM)
+    Resident(app.test_client(), app, FORM, answers=ANSWERS).apply(until="vaccination")
+    with app.app_context(), database().transaction() as session:
+        token = session.scalar(select(Draft.token))
+    answers = Answers(fields={"registered_elsewhere": False, "owner_name": "山田　太郎"})
+    with app.test_request_context():
+        session = database().session_factory()
+        draft = find_draft(session, token, FORM)
+        before = draft.expires_at
+        save_answers(draft, answers, ["ownership"])
+        assert not session.dirty and draft.answers == answers.to_json() and draft.expires_at > before
+        session.rollback()
+        session.close()
+    with app.app_context(), database().transaction() as session:
+        assert session.scalar(select(Draft.completed_pages).where(Draft.token == token)) != ["ownership"]
+    with app.test_request_context():
+        session = database().session_factory()
+        save_answers(find_draft(session, token, FORM), answers, ["ownership"])
+        session.commit()
+        session.close()
+        with database().transaction() as session:
+            stored = session.scalar(select(Draft).where(Draft.token == token))
+            assert (stored.answers, stored.completed_pages) == (answers.to_json(), ["ownership"])
+            made = new_draft(session, published(session, FORM), "ja")
+            save_answers(made, answers, ["ownership"])
+        with database().transaction() as session:
+            assert session.get(Draft, made.id).answers == answers.to_json()
