@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import cast
 
 from flask import current_app
-from sqlalchemy import CursorResult, bindparam, delete, select, update
+from sqlalchemy import CursorResult, Table, bindparam, delete, select, update
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -46,7 +46,7 @@ def new_draft(session: Session, compiled: CompiledForm, locale: str) -> Draft:
 # (bench/README.md, resident_page.py, fourth round); these cache keys are computed once.
 _DRAFT_BY_TOKEN = select(Draft).where(Draft.token == bindparam("token"), Draft.form_id == bindparam("form_id"))
 # The same read as a Core statement (no ORM tenant filter: it names its municipality itself).
-_drafts = Draft.__table__
+_drafts = cast(Table, Draft.__table__)
 _DRAFT_ROW_BY_TOKEN = select(_drafts).where(_drafts.c.token == bindparam("token"),
                                             _drafts.c.form_id == bindparam("form_id"),
                                             _drafts.c.tenant_id == bindparam("tenant_id"))
