@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g
-from sqlalchemy import JSON, DateTime, MetaData, Select, create_engine, event, inspect, text
+from sqlalchemy import JSON, DateTime, Executable, MetaData, Select, create_engine, event, inspect, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
@@ -175,9 +175,37 @@ class Database:
             yield session
 
 
-# --- a row read before the request's transaction -------------------------------------------------
+# --- a row read, or one statement written, outside the request's transaction ---------------------
 
 Model = TypeVar("Model", bound=Base)
+# In a session's info while a transaction of it holds a connection (statements sent, not ended).
+_CONNECTED = "formsvc.db.connected"
+
+
+@event.listens_for(Session, "after_begin")
+def _note_connected(session: Session, _transaction, _connection) -> None:
+    session.info[_CONNECTED] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _note_ended(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_CONNECTED, None)
+
+
+def has_nothing_in_flight(session: Session) -> bool:
+    """Whether ``session`` has sent no statement in a transaction not ended yet, and has nothing
+    added, changed or deleted to write: what ``execute_outside_transaction`` needs."""
+    return not session.info.get(_CONNECTED) and not (session.new or session.dirty or session.deleted)
+
+
+def _autocommit_engine(session: Session) -> Engine:
+    engine = session.get_bind()
+    assert isinstance(engine, Engine), "sessions are bound to an engine (formsvc.db.Database)"
+    autocommit = _autocommit_engines.get(engine)
+    if autocommit is None:  # an engine made outside a Database: the same connections, switched
+        autocommit = _autocommit_engines[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return autocommit
 
 
 def is_untouched(session: Session) -> bool:
@@ -198,12 +226,7 @@ def first_outside_transaction(session: Session, model: type[Model], statement: S
     or not. The object joins the session as if the session had read it: what the request changes
     in it is written by the session's own transaction, as before.
     """
-    engine = session.get_bind()
-    assert isinstance(engine, Engine), "sessions are bound to an engine (formsvc.db.Database)"
-    autocommit = _autocommit_engines.get(engine)
-    if autocommit is None:  # an engine made outside a Database: the same connections, switched
-        autocommit = _autocommit_engines[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
-    with autocommit.connect() as connection:
+    with _autocommit_engine(session).connect() as connection:
         row = connection.execute(statement, params).first()
     if row is None:
         return None
@@ -212,6 +235,15 @@ def first_outside_transaction(session: Session, model: type[Model], statement: S
     make_transient_to_detached(instance)  # loaded as it is stored: no change to write
     session.add(instance)
     return instance
+
+
+def execute_outside_transaction(session: Session, statement: Executable, params: dict[str, Any]) -> None:
+    """Execute one writing statement in autocommit mode: committed as it runs, in one round trip
+    instead of BEGIN, the statement and COMMIT. Only when ``session`` has nothing in flight
+    (``has_nothing_in_flight``): its statement would otherwise not be atomic with the session's
+    work, and could wait for a row lock the session's own transaction holds."""
+    with _autocommit_engine(session).connect() as connection:
+        connection.execute(statement, params)
 
 
 def init_app(app: Flask) -> None:

@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from formsvc.applications.answers import Answers
-from formsvc.db import first_outside_transaction, is_untouched, utcnow
+from formsvc.db import (
+    execute_outside_transaction,
+    first_outside_transaction,
+    has_nothing_in_flight,
+    is_untouched,
+    utcnow,
+)
 from formsvc.forms.catalog import CompiledForm
 from formsvc.submissions import abandonment, storage
 from formsvc.submissions.models import Draft, Submission, Upload
@@ -81,9 +87,7 @@ def save_answers(draft: Draft, answers: Answers, completed: list[str]) -> None:
     A stored draft is written at once by one UPDATE, its object left holding the values as stored:
     the ORM's unit of work cost a fifth of a page's POST for this one row (issue 17). A draft made
     in this request is written by the ORM with the rest."""
-    now = utcnow()
-    values = {"answers": answers.to_json(), "completed_pages": completed,
-              "expires_at": now + draft_lifetime(owned=draft.resident_subject is not None), "updated_at": now}
+    values = _saved(draft, answers, completed)
     session = object_session(draft)
     if session is None or draft in session.new:
         for key, value in values.items():
@@ -92,6 +96,30 @@ def save_answers(draft: Draft, answers: Answers, completed: list[str]) -> None:
     session.connection().execute(_SAVE_ANSWERS, {"draft_id": draft.id, **values})
     for key, value in values.items():
         set_committed_value(draft, key, value)
+
+
+def commit_answers(draft: Draft, answers: Answers, completed: list[str]) -> None:
+    """save_answers, and commit. When the draft's session has nothing else in flight (a page
+    sent: the draft read, its answers checked), by one UPDATE in autocommit mode — one round trip
+    instead of BEGIN, UPDATE and COMMIT (issue 17); else in the session's transaction, which is
+    then committed with everything in it."""
+    session = object_session(draft)
+    if session is None or draft in session.new or not has_nothing_in_flight(session):
+        save_answers(draft, answers, completed)
+        if session is not None:
+            session.commit()
+        return
+    values = _saved(draft, answers, completed)
+    execute_outside_transaction(session, _SAVE_ANSWERS, {"draft_id": draft.id, **values})
+    for key, value in values.items():
+        set_committed_value(draft, key, value)
+
+
+def _saved(draft: Draft, answers: Answers, completed: list[str]) -> dict[str, object]:
+    """The columns a save writes: the answers, the pages done, and the expiry moved on."""
+    now = utcnow()
+    return {"answers": answers.to_json(), "completed_pages": completed,
+            "expires_at": now + draft_lifetime(owned=draft.resident_subject is not None), "updated_at": now}
 
 
 def submission_of(session: Session, draft: Draft) -> Submission | None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from formsvc.applications.answers import Answers
 from formsvc.cli import main
 from formsvc.db import database, utcnow
 from formsvc.forms.catalog import published
-from formsvc.submissions.drafts import find_draft, new_draft, save_answers
+from formsvc.submissions.drafts import commit_answers, find_draft, new_draft, save_answers
 from formsvc.submissions.models import Draft, Submission, Upload
 from formsvc.tenants.context import working_for
 from formsvc.tenants.models import Tenant
@@ -142,3 +142,32 @@ def test_saved_answers_are_written_at_once_and_the_draft_holds_them(app):
             save_answers(made, answers, ["ownership"])
         with database().transaction() as session:
             assert session.get(Draft, made.id).answers == answers.to_json()
+
+
+def test_answers_committed_alone_or_with_what_the_session_holds(app):
+    """commit_answers: with nothing else in flight the UPDATE is committed as it runs (no BEGIN,
+    no COMMIT); with a statement of the session's transaction sent, or an object changed, it
+    joins that transaction and everything is committed together."""
+    publish(app, FORM)
+    Resident(app.test_client(), app, FORM, answers=ANSWERS).apply(until="vaccination")
+    with app.app_context(), database().transaction() as session:
+        token = session.scalar(select(Draft.token))
+    answers = Answers(fields={"registered_elsewhere": True})
+    begun = []
+    listener = lambda *_: begun.append(True)  # noqa: E731
+    with app.test_request_context():
+        session = database().session_factory()
+        event.listen(session, "after_begin", listener)
+        draft = find_draft(session, token, FORM)
+        commit_answers(draft, answers, ["ownership"])
+        assert begun == [] and not session.dirty and draft.completed_pages == ["ownership"]
+        session.close()
+        session = database().session_factory()
+        draft = find_draft(session, token, FORM)
+        draft.locale = "en"  # in flight: the answers join its transaction
+        commit_answers(draft, answers, ["ownership", "vaccination"])
+        session.close()
+        with database().transaction() as session:
+            stored = session.scalar(select(Draft).where(Draft.token == token))
+            assert (stored.locale, stored.completed_pages) == ("en", ["ownership", "vaccination"])
+            assert stored.answers == answers.to_json()

@@ -316,7 +316,7 @@ def test_a_request_that_fails_after_storing_a_file_leaves_neither_row_nor_object
     def broken(*_args, **_kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(questions, "save", broken)
+    monkeypatch.setattr(questions, "store", broken)
     failed = person.post("/forms/sample-permit/pages/agent",
                          {"agent_name": "代理花子", "proxy_letter": (io.BytesIO(TINY_PDF), "委任状.pdf")})
     assert failed.status_code == 500

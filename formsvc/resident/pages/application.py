@@ -17,7 +17,7 @@ from formsvc.definitions.schema import FormDefinition, Page
 from formsvc.forms.catalog import CompiledForm
 from formsvc.resident import draft_notes
 from formsvc.resident.channels import current_channel
-from formsvc.submissions.drafts import save_answers
+from formsvc.submissions.drafts import commit_answers
 from formsvc.submissions.models import Draft
 
 
@@ -71,15 +71,15 @@ def draft_flow(definition: FormDefinition, draft: Draft) -> Flow:
     return Flow(definition, Answers.from_json(draft.answers), today())
 
 
-def save(application: Application, answers: Answers, completed: list[str], flow: Flow | None = None) -> None:
-    """Store answers as they stand now: what is no longer asked is dropped, and a page that
-    was skipped counts as unanswered again if a later change brings it back. The card's answers
-    are held with the draft, and fill their questions again whenever they are asked.
+def store(application: Application, answers: Answers, completed: list[str], flow: Flow | None = None) -> None:
+    """Store answers as they stand now, and commit: what is no longer asked is dropped, and a
+    page that was skipped counts as unanswered again if a later change brings it back. The card's
+    answers are held with the draft, and fill their questions again whenever they are asked.
     ``flow``: these answers' flow when the caller has it already."""
     if flow is None or flow.answers is not answers:
         flow = Flow(application.definition, answers, today())
     visible = {page.id for page in flow.visible_pages()}
-    save_answers(application.draft, flow.pruned(hold_card=True), [p for p in completed if p in visible])
+    commit_answers(application.draft, flow.pruned(hold_card=True), [p for p in completed if p in visible])
 
 
 def with_completed(completed: list[str], page_id: str) -> list[str]:

@@ -33,7 +33,7 @@ from formsvc.resident.pages.application import (
     ApplicationPage,
     open_application,
     render,
-    save,
+    store,
     with_completed,
 )
 from formsvc.resident.pages.buttons import QuestionButtons
@@ -280,8 +280,7 @@ def _store(questions: Questions, form: PageForm) -> ResponseReturnValue:
     completed = application.draft.completed_pages
     if item_index is None:
         completed = with_completed(completed, page.id)
-    save(application, answers, completed, flow)
-    db_session().commit()
+    store(application, answers, completed, flow)
     return redirect(questions.stored_url())
 
 

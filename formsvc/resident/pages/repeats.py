@@ -9,7 +9,6 @@ from typing import Any
 from flask import abort, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
-from formsvc.db import session as db_session
 from formsvc.definitions.schema import Page, Repeat
 from formsvc.i18n import current_locale, t
 from formsvc.resident.channels import current_channel
@@ -18,7 +17,7 @@ from formsvc.resident.pages.application import (
     ApplicationPage,
     open_application,
     render,
-    save,
+    store,
     with_completed,
 )
 from formsvc.resident.pages.buttons import RemovalConfirmation, RepeatSummaryButtons
@@ -87,8 +86,7 @@ class RepeatSummaryPage(ApplicationPage):
         if broken:
             return _summary(opened, error=next(iter(broken.values())))
         if count >= repeat.min:
-            save(application, application.answers, with_completed(application.draft.completed_pages, page_id))
-            db_session().commit()
+            store(application, application.answers, with_completed(application.draft.completed_pages, page_id))
             return redirect(next_url(application, page_id))
         label = repeat.item_label.get(current_locale())
         return _summary(opened, error=t(f"{label}を{repeat.min}件以上追加してください",
@@ -127,8 +125,7 @@ class RepeatRemovePage(ApplicationPage):
             # A 世帯員's own 収入 (pages asked per item: repeat.per) go with them.
             nested = [child.id for child in application.definition.nested_pages(page_id)]
             answers.remove_item(page_id, index, nested=nested)
-            save(application, answers, [p for p in application.draft.completed_pages if p != page_id])
-            db_session().commit()
+            store(application, answers, [p for p in application.draft.completed_pages if p != page_id])
         return redirect(summary_url(form_id, page_id))
 
 
@@ -253,8 +250,7 @@ def _continue_nested(opened: RepeatingPage) -> ResponseReturnValue:
         errors = [(message, "items") for message in application.flow.rule_errors(page, current_locale()).values()]
     if errors:
         return _nested_summary(opened, errors)
-    save(application, application.answers, with_completed(application.draft.completed_pages, page.id))
-    db_session().commit()
+    store(application, application.answers, with_completed(application.draft.completed_pages, page.id))
     return redirect(next_url(application, page.id))
 
 
@@ -280,6 +276,5 @@ class NestedRemovePage(ApplicationPage):
         if RemovalConfirmation(request.form).confirmed():
             answers = application.answers.copy()
             answers.remove_child(page_id, parent, index)
-            save(application, answers, [p for p in application.draft.completed_pages if p != page_id])
-            db_session().commit()
+            store(application, answers, [p for p in application.draft.completed_pages if p != page_id])
         return redirect(summary_url(form_id, page_id))
